@@ -1,0 +1,99 @@
+package io.remediator;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.kubevirt.ApiReachability;
+import io.remediator.kubevirt.KubeVirtApi;
+import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.report.ReportPages;
+import io.remediator.report.ReportRoutes;
+import io.remediator.report.ReportStore;
+import io.remediator.runbook.OutdatedVmiWorkloadsRunbook;
+import io.remediator.runbook.Runbook;
+import io.remediator.webhook.AlertIntake;
+import io.remediator.webhook.BearerToken;
+import io.remediator.webhook.WebhookEndpoint;
+import io.remediator.webhook.WorkQueue;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+
+/** Wires the pipeline together and owns its lifecycle. Constructed once by {@link Main} (or a test). */
+public final class RemediatorService implements AutoCloseable {
+    private final RemediatorConfig config;
+    private final ApiReachability reachability;
+    private final WorkItemProcessor processor;
+    private final Javalin http;
+
+    public RemediatorService(RemediatorConfig config, KubernetesClient client, Clock clock) {
+        this.config = config;
+        ObjectMapper json = new ObjectMapper()
+                .registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        RemediatorMetrics metrics = new RemediatorMetrics();
+        this.reachability = new ApiReachability(client, metrics::kubernetesReachable);
+
+        Runbook outdated = new OutdatedVmiWorkloadsRunbook(new KubeVirtApi(client, config.diagnosis().pageSize()));
+        Map<String, Runbook> runbooks = Map.of(outdated.alertname(), outdated);
+
+        WorkQueue queue = new WorkQueue(config.webhook().queueCapacity());
+        metrics.queueSize(queue::size);
+        ReportStore reports = new ReportStore(config.reports().maxReports());
+        this.processor = new WorkItemProcessor(queue, runbooks, reports, metrics, clock);
+
+        AlertIntake intake = new AlertIntake(runbooks.keySet(), queue, reachability::reachable, metrics, clock);
+        WebhookEndpoint webhook = new WebhookEndpoint(token(config.webhook()), config.webhook().maxBodyBytes(),
+                json, intake, metrics);
+        ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages());
+
+        this.http = Javalin.create(c -> {
+            c.jsonMapper(new JavalinJackson(json, false));
+            c.startup.showJavalinBanner = false;
+            c.jetty.host = config.server().host();
+            c.jetty.port = config.server().port();
+            c.routes.post("/alertmanager/webhook", webhook);
+            reportRoutes.register(c.routes);
+            c.routes.get("/", ctx -> ctx.redirect("/reports"));
+            c.routes.get("/healthz", ctx -> ctx.result("ok"));
+            c.routes.get("/readyz", ctx -> {
+                if (reachability.reachable()) {
+                    ctx.result("ok");
+                } else {
+                    ctx.status(503).result("Kubernetes API not reachable: " + reachability.lastError());
+                }
+            });
+            c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape()));
+        });
+    }
+
+    private static BearerToken token(RemediatorConfig.Webhook webhook) {
+        return webhook.bearerTokenFile() != null && !webhook.bearerTokenFile().isBlank()
+                ? BearerToken.fromFile(Path.of(webhook.bearerTokenFile()))
+                : BearerToken.of(webhook.bearerToken());
+    }
+
+    public RemediatorService start() {
+        reachability.start(5_000);
+        processor.start();
+        http.start();
+        return this;
+    }
+
+    /** The port actually bound (differs from the config when it asked for 0). */
+    public int port() {
+        return http.port();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        http.stop();
+        processor.close();
+        reachability.close();
+    }
+}

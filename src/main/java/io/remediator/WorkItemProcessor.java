@@ -1,0 +1,101 @@
+package io.remediator;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.report.Report;
+import io.remediator.report.ReportStore;
+import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import io.remediator.runbook.Runbook;
+import io.remediator.webhook.WorkItem;
+import io.remediator.webhook.WorkQueue;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one worker: takes accepted work, runs its runbook and stores the report. A failing
+ * diagnosis becomes a report that says why, never a silent drop.
+ */
+public final class WorkItemProcessor implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkItemProcessor.class);
+
+    private final WorkQueue queue;
+    private final Map<String, Runbook> runbooks;
+    private final ReportStore reports;
+    private final RemediatorMetrics metrics;
+    private final Clock clock;
+    private final Thread worker;
+    private volatile boolean running = true;
+
+    public WorkItemProcessor(WorkQueue queue, Map<String, Runbook> runbooks, ReportStore reports,
+                             RemediatorMetrics metrics, Clock clock) {
+        this.queue = queue;
+        this.runbooks = Map.copyOf(runbooks);
+        this.reports = reports;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.worker = new Thread(this::loop, "work-item-processor");
+    }
+
+    public void start() {
+        worker.start();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                WorkItem item = queue.take(200, TimeUnit.MILLISECONDS);
+                if (item != null) {
+                    reports.save(process(item));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                log.error("unexpected failure in the work loop", e);
+            }
+        }
+    }
+
+    Report process(WorkItem item) {
+        Runbook runbook = runbooks.get(item.alertname());
+        if (!item.firing()) {
+            log.info("{} resolved (group {}); nothing to diagnose", item.alertname(), item.groupKey());
+            return report(item, null, null);
+        }
+        try {
+            OutdatedWorkloadsDiagnosis diagnosis = metrics.timeDiagnosis(item.alertname(), runbook::diagnose);
+            metrics.outdatedVmisFound(diagnosis.outdatedVmis().size());
+            log.info("{}: {} outdated VMI(s) (report {})", item.alertname(), diagnosis.outdatedVmis().size(), item.id());
+            return report(item, diagnosis, null);
+        } catch (KubernetesClientException e) {
+            String why = e.getCode() > 0 ? "Kubernetes API answered " + e.getCode() + ": " + e.getMessage()
+                    : "Kubernetes API call failed: " + e.getMessage();
+            log.warn("diagnosis of {} failed: {}", item.id(), why);
+            return report(item, null, why);
+        } catch (RuntimeException e) {
+            log.error("diagnosis of {} failed", item.id(), e);
+            return report(item, null, "diagnosis failed: " + e);
+        }
+    }
+
+    private Report report(WorkItem item, OutdatedWorkloadsDiagnosis d, String error) {
+        return new Report(
+                item.id(), item.alertname(), item.status(), item.receivedAt(), clock.instant(),
+                item.groupKey(), item.receiver(), item.externalURL(), item.alerts().size(), item.truncatedAlerts(),
+                d != null, error,
+                d == null ? null : d.kubeVirt(),
+                d == null ? null : d.workloadUpdateStrategy(),
+                d == null ? List.of() : d.findings(),
+                d == null ? List.of() : d.outdatedVmis());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        worker.join(5_000);
+    }
+}

@@ -1,0 +1,164 @@
+package io.remediator.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Reads the one config file, applies `REMEDIATOR_*` environment overrides and validates the
+ * result. Defaults come from {@link RemediatorConfig#defaults()}, so the set of known keys is the
+ * set of fields there: a key that is not one of them is a typo, and a typo stops start-up.
+ */
+public final class ConfigLoader {
+    static final String ENV_PREFIX = "REMEDIATOR_";
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public RemediatorConfig load(Path file) {
+        ObjectNode tree = yaml.valueToTree(RemediatorConfig.defaults());
+        List<String> problems = new ArrayList<>();
+        if (file != null) {
+            mergeFile(tree, file, problems);
+        }
+        applyEnvironment(tree, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        RemediatorConfig config;
+        try {
+            config = yaml.treeToValue(tree, RemediatorConfig.class);
+        } catch (MismatchedInputException e) {
+            throw new ConfigException(List.of(keyOf(e) + ": " + describe(e)));
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(List.of(e.getOriginalMessage()));
+        }
+        new ConfigValidation(config).problems().forEach(problems::add);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    private void mergeFile(ObjectNode defaults, Path file, List<String> problems) {
+        JsonNode fromFile;
+        try {
+            fromFile = yaml.readTree(Files.readString(file));
+        } catch (IOException e) {
+            problems.add("config file " + file + ": " + e.getMessage());
+            return;
+        }
+        if (fromFile == null || fromFile.isMissingNode() || fromFile.isNull()) {
+            return; // an empty file means "all defaults"
+        }
+        if (!fromFile.isObject()) {
+            problems.add("config file " + file + ": the top level must be a mapping of keys");
+            return;
+        }
+        merge(defaults, (ObjectNode) fromFile, "", problems);
+    }
+
+    private static void merge(ObjectNode target, ObjectNode source, String prefix, List<String> problems) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            String key = prefix + field.getKey();
+            JsonNode known = target.get(field.getKey());
+            if (known == null) {
+                problems.add(key + ": unknown key" + suggestion(target, prefix));
+            } else if (known.isObject()) {
+                if (field.getValue().isObject()) {
+                    merge((ObjectNode) known, (ObjectNode) field.getValue(), key + ".", problems);
+                } else if (!field.getValue().isNull()) {
+                    problems.add(key + ": must be a mapping with keys " + childKeys((ObjectNode) known));
+                }
+            } else if (field.getValue().isContainerNode()) {
+                problems.add(key + ": must be a single value, not a " + (field.getValue().isArray() ? "list" : "mapping"));
+            } else {
+                target.set(field.getKey(), field.getValue());
+            }
+        }
+    }
+
+    private void applyEnvironment(ObjectNode tree, List<String> problems) {
+        Map<String, String> leafByEnvName = new LinkedHashMap<>();
+        collectLeaves(tree, "", leafByEnvName);
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!e.getKey().startsWith(ENV_PREFIX)) {
+                continue;
+            }
+            String key = leafByEnvName.get(e.getKey());
+            if (key == null) {
+                problems.add("environment variable " + e.getKey() + ": not a known setting (known: "
+                        + String.join(", ", leafByEnvName.keySet()) + ")");
+                continue;
+            }
+            ObjectNode parent = tree;
+            String[] parts = key.split("\\.");
+            for (int i = 0; i < parts.length - 1; i++) {
+                parent = (ObjectNode) parent.get(parts[i]);
+            }
+            parent.set(parts[parts.length - 1], JsonNodeFactory.instance.textNode(e.getValue()));
+        }
+    }
+
+    private static void collectLeaves(ObjectNode node, String prefix, Map<String, String> out) {
+        node.fields().forEachRemaining(f -> {
+            String key = prefix + f.getKey();
+            if (f.getValue().isObject()) {
+                collectLeaves((ObjectNode) f.getValue(), key + ".", out);
+            } else {
+                out.put(envName(key), key);
+            }
+        });
+    }
+
+    /** `webhook.bearerTokenFile` → `REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE`. */
+    public static String envName(String key) {
+        return ENV_PREFIX + key.replace('.', '_').replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
+    }
+
+    private static String keyOf(MismatchedInputException e) {
+        return e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String describe(MismatchedInputException e) {
+        String type = e.getTargetType() == null ? "value" : e.getTargetType().getSimpleName();
+        return switch (type) {
+            case "int", "Integer", "long", "Long" -> "must be a whole number";
+            case "boolean", "Boolean" -> "must be true or false";
+            default -> "invalid " + type + ": " + e.getOriginalMessage();
+        };
+    }
+
+    private static String suggestion(ObjectNode parent, String prefix) {
+        return " (known keys here: " + childKeys(parent).stream().map(k -> prefix + k).collect(Collectors.joining(", ")) + ")";
+    }
+
+    private static List<String> childKeys(ObjectNode node) {
+        List<String> keys = new ArrayList<>();
+        node.fieldNames().forEachRemaining(keys::add);
+        return keys;
+    }
+}

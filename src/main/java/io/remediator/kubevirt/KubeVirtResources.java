@@ -1,0 +1,25 @@
+package io.remediator.kubevirt;
+
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
+/** Where KubeVirt's kinds live in the API. All are `kubevirt.io/v1` and namespaced. */
+public final class KubeVirtResources {
+    public static final String GROUP = "kubevirt.io";
+    public static final String VERSION = "v1";
+    /** KubeVirt sets this label (with an empty value) on VMIs whose launcher image is outdated. */
+    public static final String OUTDATED_LABEL = "kubevirt.io/outdatedLauncherImage";
+
+    public static final ResourceDefinitionContext VMI = context("VirtualMachineInstance", "virtualmachineinstances");
+    public static final ResourceDefinitionContext VM = context("VirtualMachine", "virtualmachines");
+    public static final ResourceDefinitionContext MIGRATION =
+            context("VirtualMachineInstanceMigration", "virtualmachineinstancemigrations");
+    public static final ResourceDefinitionContext KUBEVIRT = context("KubeVirt", "kubevirts");
+
+    private KubeVirtResources() {}
+
+    private static ResourceDefinitionContext context(String kind, String plural) {
+        return new ResourceDefinitionContext.Builder()
+                .withGroup(GROUP).withVersion(VERSION).withKind(kind).withPlural(plural).withNamespaced(true)
+                .build();
+    }
+}

@@ -1,0 +1,90 @@
+package io.remediator.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/** Every meter the service exposes, named in one place so dashboards have one file to read. */
+public final class RemediatorMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicLong lastOutdatedVmis = new AtomicLong();
+    private final AtomicLong kubernetesReachable = new AtomicLong();
+
+    public RemediatorMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        Gauge.builder("remediator_outdated_vmis", lastOutdatedVmis, AtomicLong::get)
+                .description("Outdated VMIs found by the most recent diagnosis")
+                .register(registry);
+        Gauge.builder("remediator_kubernetes_reachable", kubernetesReachable, AtomicLong::get)
+                .description("1 when the last probe of the Kubernetes API succeeded")
+                .register(registry);
+    }
+
+    /** @param outcome accepted, unauthorized, too_large, malformed, invalid, unavailable */
+    public void webhookRequest(String outcome) {
+        Counter.builder("remediator_webhook_requests")
+                .description("Webhook deliveries by outcome")
+                .tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
+    public void alertReceived(String alertname, String status, boolean hasRunbook) {
+        Counter.builder("remediator_alerts_received")
+                .description("Alerts received, by alertname, status and whether a runbook handles them")
+                .tag("alertname", alertname)
+                .tag("status", status)
+                .tag("handled", String.valueOf(hasRunbook))
+                .register(registry).increment();
+    }
+
+    public <T> T timeDiagnosis(String alertname, Supplier<T> diagnosis) {
+        Timer.Sample sample = Timer.start(registry);
+        String outcome = "error";
+        try {
+            T result = diagnosis.get();
+            outcome = "success";
+            return result;
+        } finally {
+            sample.stop(Timer.builder("remediator_diagnosis_duration")
+                    .description("Time to diagnose one alert group")
+                    .tag("alertname", alertname)
+                    .tag("outcome", outcome)
+                    .publishPercentileHistogram()
+                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .register(registry));
+        }
+    }
+
+    public void outdatedVmisFound(int count) {
+        lastOutdatedVmis.set(count);
+        Counter.builder("remediator_outdated_vmis_found")
+                .description("Outdated VMIs found, summed over all diagnoses")
+                .register(registry).increment(count);
+    }
+
+    public void kubernetesReachable(boolean reachable) {
+        kubernetesReachable.set(reachable ? 1 : 0);
+    }
+
+    public void queueSize(Supplier<Number> size) {
+        Gauge.builder("remediator_work_queue_size", size).description("Work items waiting for diagnosis").register(registry);
+    }
+
+    public String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,91 @@
+package io.remediator.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import io.javalin.http.HttpStatus;
+import io.remediator.metrics.RemediatorMetrics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * `POST /alertmanager/webhook`. Everything here is cheap (auth, parse, validate, enqueue) so the
+ * answer comes in milliseconds; diagnosis happens on the worker. Status codes follow what
+ * Alertmanager does with them: it retries 5xx only, so "try again later" must be 503 and a 4xx
+ * is only for a request that will never succeed.
+ */
+public final class WebhookEndpoint implements Handler {
+    private final BearerToken token;
+    private final long maxBodyBytes;
+    private final ObjectMapper json;
+    private final AlertIntake intake;
+    private final RemediatorMetrics metrics;
+
+    public WebhookEndpoint(BearerToken token, long maxBodyBytes, ObjectMapper json, AlertIntake intake,
+                           RemediatorMetrics metrics) {
+        this.token = token;
+        this.maxBodyBytes = maxBodyBytes;
+        this.json = json;
+        this.intake = intake;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void handle(Context ctx) throws IOException {
+        if (!token.matches(ctx.header("Authorization"))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            answer(ctx, HttpStatus.UNAUTHORIZED, "unauthorized", Map.of("error", "missing or wrong bearer token"));
+            return;
+        }
+        byte[] body = readLimited(ctx);
+        if (body == null) {
+            answer(ctx, HttpStatus.CONTENT_TOO_LARGE, "too_large",
+                    Map.of("error", "body larger than webhook.maxBodyBytes (" + maxBodyBytes + " bytes)"));
+            return;
+        }
+        AlertmanagerPayload payload;
+        try {
+            payload = json.readValue(body, AlertmanagerPayload.class);
+        } catch (JsonProcessingException e) {
+            answer(ctx, HttpStatus.BAD_REQUEST, "malformed",
+                    Map.of("error", "malformed JSON: " + e.getOriginalMessage()));
+            return;
+        }
+        List<String> problems = payload == null ? List.of("body: empty") : PayloadValidation.problems(payload);
+        if (!problems.isEmpty()) {
+            answer(ctx, HttpStatus.BAD_REQUEST, "invalid",
+                    Map.of("error", "invalid Alertmanager payload", "problems", problems));
+            return;
+        }
+        AlertIntake.Outcome outcome = intake.accept(payload);
+        if (outcome instanceof AlertIntake.Outcome.Accepted accepted) {
+            answer(ctx, HttpStatus.OK, "accepted", Map.of(
+                    "status", "accepted",
+                    "workItems", accepted.items().stream().map(WorkItem::id).toList(),
+                    "ignoredAlerts", accepted.ignoredAlerts()));
+        } else if (outcome instanceof AlertIntake.Outcome.Unavailable unavailable) {
+            ctx.header("Retry-After", "10");
+            answer(ctx, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", Map.of("error", unavailable.reason()));
+        }
+    }
+
+    /** The body, or null when it exceeds the limit; never reads more than limit + 1 bytes. */
+    private byte[] readLimited(Context ctx) throws IOException {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > maxBodyBytes) {
+            return null;
+        }
+        try (InputStream in = ctx.bodyInputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            return body.length > maxBodyBytes ? null : body;
+        }
+    }
+
+    private void answer(Context ctx, HttpStatus status, String outcome, Map<String, ?> body) {
+        metrics.webhookRequest(outcome);
+        ctx.status(status).json(body);
+    }
+}
