@@ -1,0 +1,124 @@
+package io.remediator.testing;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.remediator.kubevirt.KubeVirtResources;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/** One running API server with KubeVirt's CRDs, and the few operations the tests need on it. */
+public final class TestCluster implements AutoCloseable {
+    private static final List<ResourceDefinitionContext> KUBEVIRT_KINDS = List.of(
+            KubeVirtResources.VMI, KubeVirtResources.VM, KubeVirtResources.MIGRATION, KubeVirtResources.KUBEVIRT);
+
+    private final String kubeconfigYaml;
+    private final String description;
+    private final KubernetesClient client;
+    private final Runnable stop;
+
+    private TestCluster(String kubeconfigYaml, String description, Runnable stop) {
+        this.kubeconfigYaml = kubeconfigYaml;
+        this.description = description;
+        this.stop = stop;
+        this.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigYaml)).build();
+    }
+
+    static TestCluster connect(String kubeconfigYaml, String description, Runnable stop) {
+        TestCluster cluster = new TestCluster(kubeconfigYaml, description, stop);
+        cluster.installKubeVirtCrds();
+        return cluster;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    /** A new client, for code under test that should own (and close) its own connection. */
+    public KubernetesClient newClient() {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigYaml)).build();
+    }
+
+    public String kubeconfigYaml() {
+        return kubeconfigYaml;
+    }
+
+    public Path writeKubeconfig(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("kubeconfig"), kubeconfigYaml);
+    }
+
+    public String description() {
+        return description;
+    }
+
+    private void installKubeVirtCrds() {
+        try (InputStream crds = TestCluster.class.getResourceAsStream("/kubevirt/crds.yaml")) {
+            for (HasMetadata item : client.load(crds).items()) {
+                try {
+                    client.resource(item).create();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                }
+                client.apiextensions().v1().customResourceDefinitions().withName(item.getMetadata().getName())
+                        .waitUntilCondition(TestCluster::established, 30, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean established(CustomResourceDefinition crd) {
+        return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+                && crd.getStatus().getConditions().stream()
+                .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    /**
+     * Deletes every KubeVirt object in every namespace. Diagnosis reads cluster-wide, so tests that
+     * share this server start from an empty slate.
+     */
+    public void reset() {
+        for (ResourceDefinitionContext kind : KUBEVIRT_KINDS) {
+            Set<String> namespaces = client.genericKubernetesResources(kind).inAnyNamespace().list().getItems().stream()
+                    .map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet());
+            namespaces.forEach(ns -> client.genericKubernetesResources(kind).inNamespace(ns).delete());
+        }
+    }
+
+    public void namespace(String name) {
+        try {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                    .create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    public GenericKubernetesResource create(GenericKubernetesResource object) {
+        namespace(object.getMetadata().getNamespace());
+        return client.resource(object).create();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        stop.run();
+    }
+}

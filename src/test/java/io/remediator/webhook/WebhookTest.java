@@ -1,0 +1,187 @@
+package io.remediator.webhook;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static io.remediator.testing.Payloads.OUTDATED;
+import static io.remediator.testing.Payloads.alert;
+import static io.remediator.testing.Payloads.group;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.remediator.testing.Payloads;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The webhook as Alertmanager uses it, against the service running on a real API server. */
+@ExtendWith(RealCluster.class)
+class WebhookTest {
+    private RunningService service;
+
+    @BeforeEach
+    void start(TestCluster cluster) {
+        cluster.reset();
+        cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
+        cluster.create(vmi("ns-1", "outdated-1").migratable().build());
+        cluster.create(vmi("ns-2", "outdated-2").notMigratable("DisksNotLiveMigratable", "RWO disk").build());
+        service = RunningService.start(cluster.newClient());
+        await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/readyz").statusCode() == 200);
+    }
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        service.close();
+    }
+
+    private JsonNode reportFor(HttpResponse<String> accepted) {
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        String id = service.parse(accepted.body()).get("workItems").get(0).asText();
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> service.get("/api/reports/" + id).statusCode() == 200);
+        return service.getJson("/api/reports/" + id);
+    }
+
+    @Test
+    void firingAlertYieldsAReportListingTheOutdatedVmis() {
+        JsonNode report = reportFor(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+
+        assertThat(report.get("alertname").asText()).isEqualTo(OUTDATED);
+        assertThat(report.get("status").asText()).isEqualTo("firing");
+        assertThat(report.get("receivedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        assertThat(report.get("workloadUpdateStrategy").get("methods")).extracting(JsonNode::asText)
+                .containsExactly("LiveMigrate");
+        assertThat(report.get("workloadUpdateStrategy").get("batchEvictSize").isNull()).isTrue();
+        List<String> vmis = StreamSupport.stream(report.get("outdatedVmis").spliterator(), false)
+                .map(v -> v.get("namespace").asText() + "/" + v.get("name").asText() + " "
+                        + v.get("liveMigratable").asText() + " " + v.get("reason").asText() + " " + v.get("node").asText())
+                .toList();
+        assertThat(vmis).containsExactly("ns-1/outdated-1 true null node-1",
+                "ns-2/outdated-2 false DisksNotLiveMigratable node-1");
+
+        JsonNode list = service.getJson("/api/reports");
+        assertThat(list.get(0).get("id").asText()).isEqualTo(report.get("id").asText());
+        assertThat(list.get(0).get("outdatedVmiCount").asInt()).isEqualTo(2);
+
+        HttpResponse<String> page = service.get("/reports/" + report.get("id").asText());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
+        assertThat(page.body()).contains("outdated-1", "outdated-2", "DisksNotLiveMigratable", "LiveMigrate");
+    }
+
+    @Test
+    void resolvedAlertIsRecordedButNotDiagnosed() {
+        JsonNode report = reportFor(service.postWebhook(
+                group("resolved", 0, alert("resolved", OUTDATED, null)), RunningService.TOKEN));
+
+        assertThat(report.get("status").asText()).isEqualTo("resolved");
+        assertThat(report.get("diagnosed").asBoolean()).isFalse();
+        assertThat(report.get("outdatedVmis")).isEmpty();
+    }
+
+    @Test
+    void everyAlertOfAGroupIsHandledAndUnknownAlertnamesAreOnlyCounted() {
+        HttpResponse<String> response = service.postWebhook(group("firing", 3,
+                alert("firing", OUTDATED, "\"prometheus\":\"openshift-monitoring/k8s-0\""),
+                alert("firing", OUTDATED, "\"prometheus\":\"openshift-monitoring/k8s-1\""),
+                alert("firing", "KubeVirtNoAvailableNodesToRunVMs", null)), RunningService.TOKEN);
+
+        assertThat(service.parse(response.body()).get("ignoredAlerts").asInt()).isEqualTo(1);
+        JsonNode report = reportFor(response);
+        assertThat(report.get("alertCount").asInt()).isEqualTo(2);
+        assertThat(report.get("truncatedAlerts").asInt()).isEqualTo(3);
+        assertThat(report.get("outdatedVmis")).hasSize(2);
+        assertThat(service.get("/metrics").body())
+                .contains("remediator_alerts_received_total{alertname=\"KubeVirtNoAvailableNodesToRunVMs\",handled=\"false\",status=\"firing\"} 1.0")
+                .contains("remediator_alerts_received_total{alertname=\"" + OUTDATED + "\",handled=\"true\",status=\"firing\"} 2.0");
+    }
+
+    @Test
+    void unknownAlertnameAloneIsAcceptedAndMakesNoReport() {
+        HttpResponse<String> response = service.postWebhook(group("firing", 0,
+                alert("firing", "SomethingElse", null)), RunningService.TOKEN);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(service.parse(response.body()).get("workItems")).isEmpty();
+        assertThat(service.getJson("/api/reports")).isEmpty();
+    }
+
+    @Test
+    void fieldsFromNewerAlertmanagersAreIgnored() {
+        String body = Payloads.firing().replaceFirst("\\{", "{\"notification_reason\":\"repeat_interval\","
+                + "\"routeLabels\":{\"team\":\"virt\"},\"somethingFromTheFuture\":[1,2],");
+        JsonNode report = reportFor(service.postWebhook(body, RunningService.TOKEN));
+        assertThat(report.get("outdatedVmis")).hasSize(2);
+    }
+
+    @Test
+    void malformedJsonIs400WithAReason() {
+        HttpResponse<String> r = service.postWebhook("{\"version\":\"4\",", RunningService.TOKEN);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(service.parse(r.body()).get("error").asText()).startsWith("malformed JSON");
+        assertThat(service.getJson("/api/reports")).isEmpty();
+    }
+
+    @Test
+    void wrongVersionIs400NamingTheField() {
+        HttpResponse<String> r = service.postWebhook(Payloads.firing().replace("\"version\":\"4\"", "\"version\":\"3\""),
+                RunningService.TOKEN);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(service.parse(r.body()).get("problems").get(0).asText())
+                .isEqualTo("version: only \"4\" is supported, got \"3\"");
+    }
+
+    @Test
+    void missingRequiredFieldsAre400ListingEachOne() {
+        HttpResponse<String> r = service.postWebhook("""
+                {"version":"4","status":"firing","alerts":[{"status":"firing","labels":{}}]}""", RunningService.TOKEN);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(service.parse(r.body()).get("problems")).extracting(JsonNode::asText).containsExactly(
+                "groupKey: required", "receiver: required", "alerts[0].labels.alertname: required",
+                "alerts[0].startsAt: required");
+    }
+
+    @Test
+    void badOrMissingTokenIs401AndChangesNothing() {
+        HttpResponse<String> wrong = service.postWebhook(Payloads.firing(), "not-the-token");
+        HttpResponse<String> missing = service.postWebhook(Payloads.firing(), null);
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+        assertThat(service.getJson("/api/reports")).isEmpty();
+    }
+
+    @Test
+    void bodyOverTheLimitIs413() {
+        String huge = Payloads.firing().replace("\"commonAnnotations\":{}",
+                "\"commonAnnotations\":{\"padding\":\"" + "x".repeat(1024 * 1024) + "\"}");
+        HttpResponse<String> r = service.postWebhook(huge, RunningService.TOKEN);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(service.parse(r.body()).get("error").asText()).contains("webhook.maxBodyBytes");
+        assertThat(service.getJson("/api/reports")).isEmpty();
+    }
+
+    @Test
+    void unknownReportIs404() {
+        assertThat(service.get("/api/reports/does-not-exist").statusCode()).isEqualTo(404);
+        assertThat(service.get("/reports/does-not-exist").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void opsEndpointsAnswer() {
+        service.postWebhook(Payloads.firing(), "wrong");
+        assertThat(service.get("/healthz").statusCode()).isEqualTo(200);
+        assertThat(service.get("/readyz").statusCode()).isEqualTo(200);
+        assertThat(service.get("/metrics").body())
+                .contains("remediator_webhook_requests_total{outcome=\"unauthorized\"} 1.0")
+                .contains("remediator_kubernetes_reachable 1.0");
+    }
+}
