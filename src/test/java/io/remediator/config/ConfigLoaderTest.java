@@ -1,0 +1,121 @@
+package io.remediator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("config.yaml"), yaml);
+    }
+
+    private static RemediatorConfig load(Path file, Map<String, String> env) {
+        return new ConfigLoader(env).load(file);
+    }
+
+    @Test
+    void fileValuesOverrideDefaults() throws IOException {
+        RemediatorConfig c = load(file("""
+                server:
+                  port: 9090
+                webhook:
+                  bearerToken: s3cret
+                """), Map.of());
+        assertThat(c.server().port()).isEqualTo(9090);
+        assertThat(c.server().host()).isEqualTo("0.0.0.0");
+        assertThat(c.webhook().bearerToken()).isEqualTo("s3cret");
+        assertThat(c.webhook().maxBodyBytes()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void environmentOverridesTheFile() throws IOException {
+        RemediatorConfig c = load(file("server: {port: 9090}\nwebhook: {bearerToken: a}\n"), Map.of(
+                "REMEDIATOR_SERVER_PORT", "7070",
+                "REMEDIATOR_WEBHOOK_MAX_BODY_BYTES", "2048",
+                "HOME", "/root"));
+        assertThat(c.server().port()).isEqualTo(7070);
+        assertThat(c.webhook().maxBodyBytes()).isEqualTo(2048);
+    }
+
+    @Test
+    void worksWithoutAFileFromTheEnvironmentAlone() {
+        RemediatorConfig c = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "from-env"));
+        assertThat(c.webhook().bearerToken()).isEqualTo("from-env");
+    }
+
+    @Test
+    void envNamesAreTheKeyPathInUpperSnakeCase() {
+        assertThat(ConfigLoader.envName("server.port")).isEqualTo("REMEDIATOR_SERVER_PORT");
+        assertThat(ConfigLoader.envName("webhook.bearerTokenFile")).isEqualTo("REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE");
+    }
+
+    @Test
+    void unknownKeyStopsStartUpNamingTheKey() throws IOException {
+        Path f = file("webhook:\n  bearerToken: a\n  bearerTokn: typo\n");
+        assertThatThrownBy(() -> load(f, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("webhook.bearerTokn: unknown key");
+    }
+
+    @Test
+    void unknownEnvironmentVariableStopsStartUp() {
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "a",
+                "REMEDIATOR_SERVER_PROT", "1")))
+                .hasMessageContaining("environment variable REMEDIATOR_SERVER_PROT: not a known setting");
+    }
+
+    @Test
+    void badValueNamesTheKey() throws IOException {
+        Path f = file("server: {port: eighty}\nwebhook: {bearerToken: a}\n");
+        assertThatThrownBy(() -> load(f, Map.of()))
+                .hasMessageContaining("server.port: must be a whole number");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "a",
+                "REMEDIATOR_SERVER_PORT", "70000")))
+                .hasMessageContaining("server.port: must be between 0 and 65535, got 70000");
+    }
+
+    @Test
+    void aSectionGivenAsAValueIsRefused() throws IOException {
+        Path f = file("server: 8080\nwebhook: {bearerToken: a}\n");
+        assertThatThrownBy(() -> load(f, Map.of())).hasMessageContaining("server: must be a mapping");
+    }
+
+    @Test
+    void theWebhookNeverRunsWithoutAToken() {
+        assertThatThrownBy(() -> load(null, Map.of()))
+                .hasMessageContaining("webhook.bearerToken or webhook.bearerTokenFile: one must be set");
+    }
+
+    @Test
+    void tokenFileMustBeReadableAndExclusiveWithAToken() throws IOException {
+        Path token = Files.writeString(dir.resolve("token"), "abc\n");
+        assertThat(load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE", token.toString()))
+                .webhook().bearerTokenFile()).isEqualTo(token.toString());
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE", dir + "/missing")))
+                .hasMessageContaining("webhook.bearerTokenFile: cannot read");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE", token.toString(),
+                "REMEDIATOR_WEBHOOK_BEARER_TOKEN", "x")))
+                .hasMessageContaining("set only one of them");
+    }
+
+    @Test
+    void everyProblemIsReportedAtOnce() throws IOException {
+        Path f = file("webhook: {maxBodyBytes: 10, queueCapacity: 0}\n");
+        assertThatThrownBy(() -> load(f, Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3));
+    }
+
+    @Test
+    void emptyFileMeansDefaults() throws IOException {
+        assertThat(load(file(""), Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "a")).server().port()).isEqualTo(8080);
+    }
+}
