@@ -1,0 +1,83 @@
+package io.remediator.e2e;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.remediator.testing.Payloads;
+import io.remediator.testing.RealAlertmanager;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The whole path with real peers: Alertmanager 0.25 → webhook → diagnosis on kube-apiserver → report. */
+@ExtendWith(RealCluster.class)
+class AlertmanagerToReportTest {
+
+    @Test
+    void alertPostedToAlertmanagerBecomesAReportWithTheSeededVmis(TestCluster cluster, @TempDir Path dir)
+            throws Exception {
+        cluster.reset();
+        cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate", "Evict"), 10, "1m"));
+        cluster.create(vmi("prod", "billing-db").node("worker-a").migratable().build());
+        cluster.create(vmi("prod", "license-server").node("worker-b")
+                .notMigratable("HostDeviceNotLiveMigratable", "VMI uses a USB dongle").build());
+        cluster.create(vmi("dev", "sandbox").outdated(false).migratable().build());
+
+        try (RunningService service = RunningService.start(cluster.newClient());
+             RealAlertmanager am = RealAlertmanager.start(dir, service.baseUrl() + "/alertmanager/webhook",
+                     RunningService.TOKEN)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/readyz").statusCode() == 200);
+            Instant start = Instant.now();
+            am.postAlerts("""
+                    [{"labels":{"alertname":"%s","severity":"warning","kubernetes_operator_part_of":"kubevirt"},
+                      "annotations":{"summary":"Some virtual machines have outdated virt-launcher images"},
+                      "startsAt":"%s"}]""".formatted(Payloads.OUTDATED, start));
+
+            JsonNode report = awaitReport(service, am, "firing");
+            List<String> vmis = StreamSupport.stream(report.get("outdatedVmis").spliterator(), false)
+                    .map(v -> v.get("namespace").asText() + "/" + v.get("name").asText() + " migratable="
+                            + v.get("liveMigratable").asBoolean())
+                    .toList();
+            assertThat(vmis).containsExactly("prod/billing-db migratable=true", "prod/license-server migratable=false");
+            assertThat(report.get("receiver").asText()).isEqualTo("kubevirt-remediator");
+            assertThat(report.get("externalURL").asText()).startsWith("http");
+            assertThat(report.get("workloadUpdateStrategy").get("methods")).hasSize(2);
+
+            // Ending the alert makes Alertmanager send the resolved notification (send_resolved: true).
+            am.postAlerts("""
+                    [{"labels":{"alertname":"%s","severity":"warning","kubernetes_operator_part_of":"kubevirt"},
+                      "startsAt":"%s","endsAt":"%s"}]""".formatted(Payloads.OUTDATED, start, Instant.now()));
+            JsonNode resolved = awaitReport(service, am, "resolved");
+            assertThat(resolved.get("diagnosed").asBoolean()).isFalse();
+        }
+    }
+
+    private static JsonNode awaitReport(RunningService service, RealAlertmanager am, String status) {
+        try {
+            await().atMost(Duration.ofSeconds(30)).until(() -> StreamSupport
+                    .stream(service.getJson("/api/reports").spliterator(), false)
+                    .anyMatch(r -> status.equals(r.get("status").asText()) && r.get("completedAt") != null
+                            && !r.get("completedAt").isNull()));
+        } catch (RuntimeException e) {
+            try {
+                throw new AssertionError("no " + status + " report; alertmanager log:\n" + am.log(), e);
+            } catch (java.io.IOException io) {
+                throw e;
+            }
+        }
+        String id = StreamSupport.stream(service.getJson("/api/reports").spliterator(), false)
+                .filter(r -> status.equals(r.get("status").asText())).findFirst().orElseThrow().get("id").asText();
+        return service.getJson("/api/reports/" + id);
+    }
+}
