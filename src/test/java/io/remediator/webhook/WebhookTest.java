@@ -78,6 +78,13 @@ class WebhookTest {
     }
 
     @Test
+    void theSamplePayloadShippedInTheExamplesIsAccepted() throws java.io.IOException {
+        String sample = java.nio.file.Files.readString(java.nio.file.Path.of("alertmanager-examples/sample-webhook.json"));
+        JsonNode report = reportFor(service.postWebhook(sample, RunningService.TOKEN));
+        assertThat(report.get("outdatedVmis")).hasSize(2);
+    }
+
+    @Test
     void resolvedAlertIsRecordedButNotDiagnosed() {
         JsonNode report = reportFor(service.postWebhook(
                 group("resolved", 0, alert("resolved", OUTDATED, null)), RunningService.TOKEN));
