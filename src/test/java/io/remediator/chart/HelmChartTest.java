@@ -1,0 +1,107 @@
+package io.remediator.chart;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.remediator.config.ConfigLoader;
+import io.remediator.config.RemediatorConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The chart, rendered and linted by Helm itself (helm-java embeds the real Helm library). */
+class HelmChartTest {
+    private static final Path CHART = Path.of("charts/kubevirt-remediator");
+    private final ObjectMapper yaml = new YAMLMapper();
+
+    private List<JsonNode> render(Map<String, Object> values) throws IOException {
+        var template = new Helm(CHART).template().withName("remediator").withNamespace("kubevirt-remediator");
+        values.forEach(template::set);
+        String manifests = template.call();
+        List<JsonNode> docs = new ArrayList<>();
+        try (var parser = new YAMLFactory().createParser(manifests)) {
+            yaml.readValues(parser, JsonNode.class).forEachRemaining(d -> {
+                if (d != null && !d.isNull() && !d.isEmpty()) {
+                    docs.add(d);
+                }
+            });
+        }
+        return docs;
+    }
+
+    private static JsonNode kind(List<JsonNode> docs, String kind) {
+        return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " rendered"));
+    }
+
+    @Test
+    void rendersARunnableReadOnlyDeployment() throws IOException {
+        List<JsonNode> docs = render(Map.of("webhook.token", "s3cret"));
+
+        assertThat(docs).extracting(d -> d.get("kind").asText()).containsExactlyInAnyOrder(
+                "ServiceAccount", "Secret", "ConfigMap", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+        JsonNode container = kind(docs, "Deployment").at("/spec/template/spec/containers/0");
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
+        assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");
+        assertThat(kind(docs, "Secret").at("/stringData/token").asText()).isEqualTo("s3cret");
+
+        JsonNode rules = kind(docs, "ClusterRole").get("rules");
+        rules.forEach(rule -> assertThat(rule.get("verbs")).extracting(JsonNode::asText)
+                .containsOnly("get", "list", "watch"));
+    }
+
+    @Test
+    void renderedConfigIsOneTheServiceAccepts(@TempDir Path dir) throws IOException {
+        List<JsonNode> docs = render(Map.of("webhook.existingSecret", "my-token", "config.diagnosis.pageSize", "250"));
+        assertThat(docs).noneMatch(d -> "Secret".equals(d.get("kind").asText()));
+        Path config = Files.writeString(dir.resolve("config.yaml"), kind(docs, "ConfigMap").at("/data/config.yaml").asText());
+        // The Deployment mounts the Secret at this path; here a file stands in for it.
+        String mountedTokenPath = "/etc/kubevirt-remediator/webhook/token";
+        assertThat(Files.readString(config)).contains(mountedTokenPath);
+        Path token = Files.writeString(dir.resolve("token"), "t");
+        Files.writeString(config, Files.readString(config).replace(mountedTokenPath, token.toString()));
+
+        RemediatorConfig loaded = new ConfigLoader(Map.of()).load(config);
+        assertThat(loaded.diagnosis().pageSize()).isEqualTo(250);
+        assertThat(loaded.server().port()).isEqualTo(8080);
+    }
+
+    @Test
+    void refusesToRenderWithoutAWebhookToken() {
+        assertThatThrownBy(() -> render(Map.of()))
+                .hasMessageContaining("webhook.existingSecret or webhook.token is required");
+    }
+
+    @Test
+    void lintsCleanOnceATokenIsGiven(@TempDir Path dir) throws IOException {
+        // helm lint only reads values.yaml, whose default deliberately has no token; lint a copy with one.
+        Path copy = dir.resolve("kubevirt-remediator");
+        try (Stream<Path> files = Files.walk(CHART)) {
+            for (Path f : files.toList()) {
+                Path target = copy.resolve(CHART.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        Path values = copy.resolve("values.yaml");
+        Files.writeString(values, Files.readString(values).replace("token: \"\"", "token: \"lint\""));
+
+        LintResult result = new Helm(copy).lint().strict().call();
+        assertThat(result.isFailed()).as(String.join("\n", result.getMessages())).isFalse();
+    }
+}
