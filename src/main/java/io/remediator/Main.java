@@ -64,11 +64,7 @@ public final class Main {
                 service.port(), client.getMasterUrl());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                service.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            service.close();
             client.close();
             stopped.countDown();
         }, "shutdown"));

@@ -91,7 +91,7 @@ public final class RemediatorService implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         http.stop();
         processor.close();
         reachability.close();

@@ -1,6 +1,7 @@
 package io.remediator;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.remediator.kubevirt.ApiReachability;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
@@ -72,8 +73,10 @@ public final class WorkItemProcessor implements AutoCloseable {
             log.info("{}: {} outdated VMI(s) (report {})", item.alertname(), diagnosis.outdatedVmis().size(), item.id());
             return report(item, diagnosis, null);
         } catch (KubernetesClientException e) {
-            String why = e.getCode() > 0 ? "Kubernetes API answered " + e.getCode() + ": " + e.getMessage()
-                    : "Kubernetes API call failed: " + e.getMessage();
+            String why = e.getStatus() != null && e.getStatus().getMessage() != null
+                    ? "Kubernetes API answered " + e.getCode() + " " + e.getStatus().getReason() + ": "
+                            + e.getStatus().getMessage()
+                    : "Kubernetes API call failed: " + ApiReachability.describe(e);
             log.warn("diagnosis of {} failed: {}", item.id(), why);
             return report(item, null, why);
         } catch (RuntimeException e) {
@@ -94,8 +97,12 @@ public final class WorkItemProcessor implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         running = false;
-        worker.join(5_000);
+        try {
+            worker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

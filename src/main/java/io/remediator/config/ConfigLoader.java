@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +78,7 @@ public final class ConfigLoader {
     }
 
     private static void merge(ObjectNode target, ObjectNode source, String prefix, List<String> problems) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : source.properties()) {
             String key = prefix + field.getKey();
             JsonNode known = target.get(field.getKey());
             if (known == null) {
@@ -122,7 +120,7 @@ public final class ConfigLoader {
     }
 
     private static void collectLeaves(ObjectNode node, String prefix, Map<String, String> out) {
-        node.fields().forEachRemaining(f -> {
+        node.properties().forEach(f -> {
             String key = prefix + f.getKey();
             if (f.getValue().isObject()) {
                 collectLeaves((ObjectNode) f.getValue(), key + ".", out);

@@ -23,6 +23,7 @@ public final class ApiReachability implements AutoCloseable {
         return t;
     });
     private volatile boolean reachable;
+    private boolean probedOnce;
     private volatile String lastError = "not probed yet";
 
     public ApiReachability(KubernetesClient client, Consumer<Boolean> onChange) {
@@ -51,9 +52,9 @@ public final class ApiReachability implements AutoCloseable {
             lastError = null;
         } catch (RuntimeException e) {
             now = false;
-            lastError = e.getMessage();
+            lastError = describe(e);
         }
-        if (now != reachable) {
+        if (!probedOnce || now != reachable) {
             if (now) {
                 log.info("Kubernetes API at {} is reachable", client.getMasterUrl());
             } else {
@@ -61,7 +62,19 @@ public final class ApiReachability implements AutoCloseable {
             }
         }
         reachable = now;
+        probedOnce = true;
         onChange.accept(now);
+    }
+
+    /** fabric8 wraps the useful part ("Connection refused", "PKIX path building failed") in causes. */
+    public static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+            if (c.getMessage() != null && !out.toString().contains(c.getMessage())) {
+                out.append(": ").append(c.getMessage());
+            }
+        }
+        return out.toString();
     }
 
     @Override

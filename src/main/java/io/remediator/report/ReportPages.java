@@ -6,12 +6,17 @@ import com.github.mustachejava.MustacheFactory;
 import io.remediator.runbook.OutdatedVmi;
 import java.io.StringWriter;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Renders reports as HTML for a person; Mustache escapes every value, so labels cannot inject markup. */
 public final class ReportPages {
+    private static final DateTimeFormatter HUMAN_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+
     private final Mustache reportTemplate;
     private final Mustache indexTemplate;
 
@@ -22,14 +27,16 @@ public final class ReportPages {
     }
 
     public String index(List<Report> reports) {
-        return render(indexTemplate, Map.of("reports", reports.stream().map(ReportSummary::of).toList(),
-                "empty", reports.isEmpty()));
+        List<Map<String, Object>> rows = reports.stream().map(r -> Map.<String, Object>of(
+                "s", ReportSummary.of(r), "receivedAt", HUMAN_TIME.format(r.receivedAt()))).toList();
+        return render(indexTemplate, Map.of("reports", rows, "empty", reports.isEmpty()));
     }
 
     public String report(Report r) {
         Map<String, Object> view = new HashMap<>();
         view.put("r", r);
         view.put("firing", "firing".equals(r.status()));
+        view.put("receivedAt", HUMAN_TIME.format(r.receivedAt()));
         view.put("vmiCount", r.outdatedVmis().size());
         view.put("notMigratableCount", r.outdatedVmis().stream()
                 .filter(v -> Boolean.FALSE.equals(v.liveMigratable())).count());

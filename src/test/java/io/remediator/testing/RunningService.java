@@ -89,7 +89,7 @@ public final class RunningService implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         service.close();
         client.close();
     }

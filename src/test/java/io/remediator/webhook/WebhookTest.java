@@ -38,7 +38,7 @@ class WebhookTest {
     }
 
     @AfterEach
-    void stop() throws InterruptedException {
+    void stop() {
         service.close();
     }
 
@@ -75,6 +75,7 @@ class WebhookTest {
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/html"));
         assertThat(page.body()).contains("outdated-1", "outdated-2", "DisksNotLiveMigratable", "LiveMigrate");
+        assertThat(service.get("/reports").body()).contains(OUTDATED).contains("/reports/" + report.get("id").asText());
     }
 
     @Test

@@ -1,0 +1,62 @@
+package io.remediator.webhook;
+
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.remediator.testing.Payloads;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** A service account without RBAC for KubeVirt: the refusal must show in the report, not vanish. */
+@ExtendWith(RealCluster.class)
+class ForbiddenDiagnosisTest {
+    @Test
+    void aForbiddenListIsReportedWithTheApisAnswer(TestCluster cluster) throws Exception {
+        cluster.reset();
+        cluster.create(vmi("ns-1", "outdated-1").migratable().build());
+        cluster.namespace("remediator");
+        cluster.client().serviceAccounts().inNamespace("remediator").resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName("no-rbac").endMetadata().build()).createOr(existing -> existing.update());
+        String token = cluster.client().serviceAccounts().inNamespace("remediator").withName("no-rbac")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+                .getStatus().getToken();
+        Config admin = Config.fromKubeconfig(cluster.kubeconfigYaml());
+        var limited = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl(admin.getMasterUrl())
+                .withCaCertData(admin.getCaCertData())
+                .withCaCertFile(admin.getCaCertFile())
+                .withOauthToken(token)
+                .withRequestRetryBackoffLimit(0)
+                .build()).build();
+
+        try (RunningService service = RunningService.start(limited)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/readyz").statusCode() == 200);
+            var accepted = service.postWebhook(Payloads.firing(), RunningService.TOKEN);
+            assertThat(accepted.statusCode()).isEqualTo(200);
+            String id = service.parse(accepted.body()).get("workItems").get(0).asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> service.get("/api/reports/" + id).statusCode() == 200);
+
+            JsonNode report = service.getJson("/api/reports/" + id);
+            assertThat(report.get("diagnosed").asBoolean()).isFalse();
+            assertThat(report.get("error").asText())
+                    .startsWith("Kubernetes API answered 403 Forbidden: ")
+                    .contains("User \"system:serviceaccount:remediator:no-rbac\" cannot list resource");
+            assertThat(service.get("/reports/" + id).body()).contains("Diagnosis failed").contains("403");
+            assertThat(service.get("/reports").body()).contains("diagnosis failed");
+            assertThat(service.get("/metrics").body())
+                    .contains("remediator_diagnosis_duration_seconds_count{alertname=\"" + Payloads.OUTDATED
+                            + "\",outcome=\"error\"} 1");
+        }
+    }
+}
