@@ -104,5 +104,10 @@ public final class WorkItemProcessor implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (queue.size() > 0) {
+            // Intake is in memory until durable intake lands; say so rather than lose work silently.
+            log.warn("stopping with {} accepted alert group(s) not yet diagnosed; Alertmanager re-sends firing"
+                    + " alerts at its repeat_interval", queue.size());
+        }
     }
 }

@@ -1,5 +1,6 @@
 package io.remediator.webhook;
 
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +18,7 @@ public final class WorkQueue {
     }
 
     /** All or nothing: either every item of one delivery is queued or none is. */
-    public synchronized boolean offerAll(java.util.List<WorkItem> batch) {
+    public synchronized boolean offerAll(List<WorkItem> batch) {
         if (items.remainingCapacity() < batch.size()) {
             return false;
         }

@@ -64,20 +64,17 @@ class AlertmanagerToReportTest {
     }
 
     private static JsonNode awaitReport(RunningService service, RealAlertmanager am, String status) {
-        try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> StreamSupport
-                    .stream(service.getJson("/api/reports").spliterator(), false)
-                    .anyMatch(r -> status.equals(r.get("status").asText()) && r.get("completedAt") != null
-                            && !r.get("completedAt").isNull()));
-        } catch (RuntimeException e) {
-            try {
-                throw new AssertionError("no " + status + " report; alertmanager log:\n" + am.log(), e);
-            } catch (java.io.IOException io) {
-                throw e;
-            }
-        }
-        String id = StreamSupport.stream(service.getJson("/api/reports").spliterator(), false)
-                .filter(r -> status.equals(r.get("status").asText())).findFirst().orElseThrow().get("id").asText();
-        return service.getJson("/api/reports/" + id);
+        await().atMost(Duration.ofSeconds(30))
+                .failFast("alertmanager exited", () -> !am.isAlive())
+                .alias("a completed " + status + " report (alertmanager log: " + am.logPath() + ")")
+                .until(() -> completedReportId(service, status) != null);
+        return service.getJson("/api/reports/" + completedReportId(service, status));
+    }
+
+    private static String completedReportId(RunningService service, String status) {
+        return StreamSupport.stream(service.getJson("/api/reports").spliterator(), false)
+                .filter(r -> status.equals(r.get("status").asText()) && !r.get("completedAt").isNull())
+                .map(r -> r.get("id").asText())
+                .findFirst().orElse(null);
     }
 }

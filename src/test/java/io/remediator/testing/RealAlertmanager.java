@@ -122,8 +122,12 @@ public final class RealAlertmanager implements AutoCloseable {
         }
     }
 
-    public String log() throws IOException {
-        return Files.readString(log);
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path logPath() {
+        return log;
     }
 
     private static int freePort() throws IOException {
