@@ -37,7 +37,7 @@ class AlertmanagerToReportTest {
         try (RunningService service = RunningService.start(cluster.newClient());
              RealAlertmanager am = RealAlertmanager.start(dir, service.baseUrl() + "/alertmanager/webhook",
                      RunningService.TOKEN)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/readyz").statusCode() == 200);
+            service.awaitReady();
             Instant start = Instant.now();
             am.postAlerts("""
                     [{"labels":{"alertname":"%s","severity":"warning","kubernetes_operator_part_of":"kubevirt"},

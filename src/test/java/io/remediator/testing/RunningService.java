@@ -1,5 +1,8 @@
 package io.remediator.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -40,6 +43,20 @@ public final class RunningService implements AutoCloseable {
         return new RemediatorConfig(new RemediatorConfig.Server("127.0.0.1", 0),
                 new RemediatorConfig.Webhook(TOKEN, null, d.webhook().maxBodyBytes(), d.webhook().queueCapacity()),
                 d.diagnosis(), d.reports());
+    }
+
+    /** Waits until `/readyz` answers 200, i.e. the service sees its Kubernetes API. */
+    public RunningService awaitReady() {
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/readyz").statusCode() == 200);
+        return this;
+    }
+
+    /** The report of the first work item a webhook answer accepted, once the worker has stored it. */
+    public JsonNode awaitReport(HttpResponse<String> accepted) {
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+        String id = parse(accepted.body()).get("workItems").get(0).asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/reports/" + id).statusCode() == 200);
+        return getJson("/api/reports/" + id);
     }
 
     public String baseUrl() {

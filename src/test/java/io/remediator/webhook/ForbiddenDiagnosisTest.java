@@ -2,7 +2,6 @@ package io.remediator.webhook;
 
 import static io.remediator.testing.KubeVirtObjects.vmi;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
@@ -14,7 +13,6 @@ import io.remediator.testing.Payloads;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
 import io.remediator.testing.TestCluster;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -41,13 +39,9 @@ class ForbiddenDiagnosisTest {
                 .build()).build();
 
         try (RunningService service = RunningService.start(limited)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/readyz").statusCode() == 200);
-            var accepted = service.postWebhook(Payloads.firing(), RunningService.TOKEN);
-            assertThat(accepted.statusCode()).isEqualTo(200);
-            String id = service.parse(accepted.body()).get("workItems").get(0).asText();
-            await().atMost(Duration.ofSeconds(20)).until(() -> service.get("/api/reports/" + id).statusCode() == 200);
-
-            JsonNode report = service.getJson("/api/reports/" + id);
+            service.awaitReady();
+            JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = report.get("id").asText();
             assertThat(report.get("diagnosed").asBoolean()).isFalse();
             assertThat(report.get("error").asText())
                     .startsWith("Kubernetes API answered 403 Forbidden: ")

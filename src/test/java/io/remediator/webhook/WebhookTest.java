@@ -6,7 +6,6 @@ import static io.remediator.testing.Payloads.OUTDATED;
 import static io.remediator.testing.Payloads.alert;
 import static io.remediator.testing.Payloads.group;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.remediator.testing.Payloads;
@@ -14,7 +13,6 @@ import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
 import io.remediator.testing.TestCluster;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterEach;
@@ -33,8 +31,7 @@ class WebhookTest {
         cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
         cluster.create(vmi("ns-1", "outdated-1").migratable().build());
         cluster.create(vmi("ns-2", "outdated-2").notMigratable("DisksNotLiveMigratable", "RWO disk").build());
-        service = RunningService.start(cluster.newClient());
-        await().atMost(Duration.ofSeconds(10)).until(() -> service.get("/readyz").statusCode() == 200);
+        service = RunningService.start(cluster.newClient()).awaitReady();
     }
 
     @AfterEach
@@ -42,17 +39,9 @@ class WebhookTest {
         service.close();
     }
 
-    private JsonNode reportFor(HttpResponse<String> accepted) {
-        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
-        String id = service.parse(accepted.body()).get("workItems").get(0).asText();
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> service.get("/api/reports/" + id).statusCode() == 200);
-        return service.getJson("/api/reports/" + id);
-    }
-
     @Test
     void firingAlertYieldsAReportListingTheOutdatedVmis() {
-        JsonNode report = reportFor(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+        JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
 
         assertThat(report.get("alertname").asText()).isEqualTo(OUTDATED);
         assertThat(report.get("status").asText()).isEqualTo("firing");
@@ -81,13 +70,13 @@ class WebhookTest {
     @Test
     void theSamplePayloadShippedInTheExamplesIsAccepted() throws java.io.IOException {
         String sample = java.nio.file.Files.readString(java.nio.file.Path.of("alertmanager-examples/sample-webhook.json"));
-        JsonNode report = reportFor(service.postWebhook(sample, RunningService.TOKEN));
+        JsonNode report = service.awaitReport(service.postWebhook(sample, RunningService.TOKEN));
         assertThat(report.get("outdatedVmis")).hasSize(2);
     }
 
     @Test
     void resolvedAlertIsRecordedButNotDiagnosed() {
-        JsonNode report = reportFor(service.postWebhook(
+        JsonNode report = service.awaitReport(service.postWebhook(
                 group("resolved", 0, alert("resolved", OUTDATED, null)), RunningService.TOKEN));
 
         assertThat(report.get("status").asText()).isEqualTo("resolved");
@@ -103,7 +92,7 @@ class WebhookTest {
                 alert("firing", "KubeVirtNoAvailableNodesToRunVMs", null)), RunningService.TOKEN);
 
         assertThat(service.parse(response.body()).get("ignoredAlerts").asInt()).isEqualTo(1);
-        JsonNode report = reportFor(response);
+        JsonNode report = service.awaitReport(response);
         assertThat(report.get("alertCount").asInt()).isEqualTo(2);
         assertThat(report.get("truncatedAlerts").asInt()).isEqualTo(3);
         assertThat(report.get("outdatedVmis")).hasSize(2);
@@ -126,7 +115,7 @@ class WebhookTest {
     void fieldsFromNewerAlertmanagersAreIgnored() {
         String body = Payloads.firing().replaceFirst("\\{", "{\"notification_reason\":\"repeat_interval\","
                 + "\"routeLabels\":{\"team\":\"virt\"},\"somethingFromTheFuture\":[1,2],");
-        JsonNode report = reportFor(service.postWebhook(body, RunningService.TOKEN));
+        JsonNode report = service.awaitReport(service.postWebhook(body, RunningService.TOKEN));
         assertThat(report.get("outdatedVmis")).hasSize(2);
     }
 
