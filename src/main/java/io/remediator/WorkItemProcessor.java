@@ -1,7 +1,7 @@
 package io.remediator;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.remediator.kubevirt.ApiReachability;
+import io.remediator.kubevirt.ApiErrors;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
@@ -73,10 +73,7 @@ public final class WorkItemProcessor implements AutoCloseable {
             log.info("{}: {} outdated VMI(s) (report {})", item.alertname(), diagnosis.outdatedVmis().size(), item.id());
             return report(item, diagnosis, null);
         } catch (KubernetesClientException e) {
-            String why = e.getStatus() != null && e.getStatus().getMessage() != null
-                    ? "Kubernetes API answered " + e.getCode() + " " + e.getStatus().getReason() + ": "
-                            + e.getStatus().getMessage()
-                    : "Kubernetes API call failed: " + ApiReachability.describe(e);
+            String why = (ApiErrors.answered(e) ? "" : "Kubernetes API call failed: ") + ApiErrors.describe(e);
             log.warn("diagnosis of {} failed: {}", item.id(), why);
             return report(item, null, why);
         } catch (RuntimeException e) {

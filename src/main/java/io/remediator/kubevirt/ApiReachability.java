@@ -52,7 +52,7 @@ public final class ApiReachability implements AutoCloseable {
             lastError = null;
         } catch (RuntimeException e) {
             now = false;
-            lastError = describe(e);
+            lastError = ApiErrors.describe(e);
         }
         if (!probedOnce || now != reachable) {
             if (now) {
@@ -64,17 +64,6 @@ public final class ApiReachability implements AutoCloseable {
         reachable = now;
         probedOnce = true;
         onChange.accept(now);
-    }
-
-    /** fabric8 wraps the useful part ("Connection refused", "PKIX path building failed") in causes. */
-    public static String describe(Throwable e) {
-        StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
-        for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c.getMessage() != null && !out.toString().contains(c.getMessage())) {
-                out.append(": ").append(c.getMessage());
-            }
-        }
-        return out.toString();
     }
 
     @Override
