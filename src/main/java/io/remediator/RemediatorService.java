@@ -8,11 +8,12 @@ import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
 import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.ApiReachability;
-import io.remediator.kubevirt.KubeVirtApi;
+import io.remediator.kubevirt.KubeVirtInformers;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.report.ReportPages;
 import io.remediator.report.ReportRoutes;
 import io.remediator.report.ReportStore;
+import io.remediator.runbook.NamespaceScope;
 import io.remediator.runbook.OutdatedVmiWorkloadsRunbook;
 import io.remediator.runbook.Runbook;
 import io.remediator.webhook.AlertIntake;
@@ -20,6 +21,8 @@ import io.remediator.webhook.BearerToken;
 import io.remediator.webhook.WebhookEndpoint;
 import io.remediator.webhook.WorkQueue;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.time.Clock;
 import java.util.Map;
 
@@ -28,6 +31,7 @@ public final class RemediatorService implements AutoCloseable {
     private final RemediatorConfig config;
     private final ApiReachability reachability;
     private final WorkItemProcessor processor;
+    private final KubeVirtInformers informers;
     private final Javalin http;
 
     public RemediatorService(RemediatorConfig config, KubernetesClient client, Clock clock) {
@@ -38,7 +42,13 @@ public final class RemediatorService implements AutoCloseable {
         RemediatorMetrics metrics = new RemediatorMetrics();
         this.reachability = new ApiReachability(client, metrics::kubernetesReachable);
 
-        Runbook outdated = new OutdatedVmiWorkloadsRunbook(new KubeVirtApi(client, config.diagnosis().pageSize()));
+        RemediatorConfig.Diagnosis diagnosis = config.diagnosis();
+        RemediatorConfig.Namespaces ns = diagnosis.namespaces();
+        this.informers = new KubeVirtInformers(client, diagnosis.pageSize(), ns.selector(),
+                Duration.ofSeconds(diagnosis.syncTimeoutSeconds()));
+        NamespaceScope scope = new NamespaceScope(Set.copyOf(ns.include()), Set.copyOf(ns.exclude()),
+                !ns.selector().isBlank());
+        Runbook outdated = new OutdatedVmiWorkloadsRunbook(informers, scope, diagnosis.failedMigrationsBeforeRestart());
         Map<String, Runbook> runbooks = Map.of(outdated.alertname(), outdated);
 
         WorkQueue queue = new WorkQueue(config.webhook().queueCapacity());
@@ -94,6 +104,7 @@ public final class RemediatorService implements AutoCloseable {
     public void close() {
         http.stop();
         processor.close();
+        informers.close();
         reachability.close();
     }
 }

@@ -87,9 +87,10 @@ public final class WorkItemProcessor implements AutoCloseable {
                 item.id(), item.alertname(), item.status(), item.receivedAt(), clock.instant(),
                 item.groupKey(), item.receiver(), item.externalURL(), item.alerts().size(), item.truncatedAlerts(),
                 d != null, error,
-                d == null ? null : d.kubeVirt(),
-                d == null ? null : d.workloadUpdateStrategy(),
+                d == null ? null : d.cluster(),
+                d == null ? null : d.recommendedActionCounts(),
                 d == null ? List.of() : d.findings(),
+                d == null ? 0 : d.outOfScopeVmis(),
                 d == null ? List.of() : d.outdatedVmis());
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +91,14 @@ public final class ConfigLoader {
                 } else if (!field.getValue().isNull()) {
                     problems.add(key + ": must be a mapping with keys " + childKeys((ObjectNode) known));
                 }
+            } else if (known.isArray()) {
+                if (field.getValue().isArray() && allScalars(field.getValue())) {
+                    target.set(field.getKey(), field.getValue());
+                } else if (field.getValue().isNull()) {
+                    target.set(field.getKey(), JsonNodeFactory.instance.arrayNode());
+                } else {
+                    problems.add(key + ": must be a list of values, e.g. [a, b]");
+                }
             } else if (field.getValue().isContainerNode()) {
                 problems.add(key + ": must be a single value, not a " + (field.getValue().isArray() ? "list" : "mapping"));
             } else {
@@ -115,8 +125,25 @@ public final class ConfigLoader {
             for (int i = 0; i < parts.length - 1; i++) {
                 parent = (ObjectNode) parent.get(parts[i]);
             }
-            parent.set(parts[parts.length - 1], JsonNodeFactory.instance.textNode(e.getValue()));
+            String leaf = parts[parts.length - 1];
+            if (parent.get(leaf).isArray()) {
+                // Lists come from the environment comma-separated: REMEDIATOR_X="a,b".
+                ArrayNode list = JsonNodeFactory.instance.arrayNode();
+                Arrays.stream(e.getValue().split(",")).map(String::trim).filter(v -> !v.isEmpty()).forEach(list::add);
+                parent.set(leaf, list);
+            } else {
+                parent.set(leaf, JsonNodeFactory.instance.textNode(e.getValue()));
+            }
         }
+    }
+
+    private static boolean allScalars(JsonNode list) {
+        for (JsonNode item : list) {
+            if (item.isContainerNode()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void collectLeaves(ObjectNode node, String prefix, Map<String, String> out) {

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Value checks that types alone cannot express; each problem starts with its key. */
 final class ConfigValidation {
@@ -45,10 +46,43 @@ final class ConfigValidation {
         if (pageSize < 1 || pageSize > 10_000) {
             problems.add("diagnosis.pageSize: must be between 1 and 10000, got " + pageSize);
         }
+        RemediatorConfig.Diagnosis diagnosis = config.diagnosis();
+        if (diagnosis.failedMigrationsBeforeRestart() < 1) {
+            problems.add("diagnosis.failedMigrationsBeforeRestart: must be at least 1, got "
+                    + diagnosis.failedMigrationsBeforeRestart());
+        }
+        if (diagnosis.syncTimeoutSeconds() < 1) {
+            problems.add("diagnosis.syncTimeoutSeconds: must be at least 1, got " + diagnosis.syncTimeoutSeconds());
+        }
+        RemediatorConfig.Namespaces namespaces = diagnosis.namespaces();
+        checkNamespaceNames("diagnosis.namespaces.include", namespaces.include(), problems);
+        checkNamespaceNames("diagnosis.namespaces.exclude", namespaces.exclude(), problems);
+        if (namespaces.include() != null && namespaces.exclude() != null) {
+            namespaces.include().stream().filter(namespaces.exclude()::contains).forEach(ns -> problems.add(
+                    "diagnosis.namespaces.exclude: " + ns + " is also in diagnosis.namespaces.include"));
+        }
+        String selectorProblem = LabelSelectorSyntax.problem(namespaces.selector());
+        if (selectorProblem != null) {
+            problems.add("diagnosis.namespaces.selector: " + selectorProblem);
+        }
         if (config.reports().maxReports() < 1) {
             problems.add("reports.maxReports: must be at least 1, got " + config.reports().maxReports());
         }
         return problems;
+    }
+
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    private static void checkNamespaceNames(String key, List<String> names, List<String> problems) {
+        if (names == null) {
+            problems.add(key + ": must be a list (empty for none)");
+            return;
+        }
+        for (String name : names) {
+            if (name == null || !DNS_LABEL.matcher(name).matches()) {
+                problems.add(key + ": \"" + name + "\" is not a namespace name (lower-case letters, digits and '-')");
+            }
+        }
     }
 
     private static boolean blank(String s) {

@@ -1,5 +1,7 @@
 package io.remediator.config;
 
+import java.util.List;
+
 /**
  * Everything the operator can set, in one tree. The field names are the config keys
  * (`server.port`) and, in upper snake case, the environment overrides (`REMEDIATOR_SERVER_PORT`);
@@ -17,8 +19,22 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      */
     public record Webhook(String bearerToken, String bearerTokenFile, long maxBodyBytes, int queueCapacity) {}
 
-    /** @param pageSize items per LIST page when reading VMIs from the API server */
-    public record Diagnosis(int pageSize) {}
+    /**
+     * @param pageSize                      items per LIST page when reading from the API server
+     * @param failedMigrationsBeforeRestart from this many failed migrations since it became outdated,
+     *                                      a migratable VMI is recommended a restart (or stop)
+     * @param syncTimeoutSeconds            how long the first read of the cluster may take
+     * @param namespaces                    which namespaces the diagnosis covers
+     */
+    public record Diagnosis(int pageSize, int failedMigrationsBeforeRestart, int syncTimeoutSeconds,
+                            Namespaces namespaces) {}
+
+    /**
+     * @param include  namespaces to diagnose; empty means all
+     * @param exclude  namespaces never to diagnose
+     * @param selector a label selector namespaces must match (e.g. `env in (prod,staging)`), or empty
+     */
+    public record Namespaces(List<String> include, List<String> exclude, String selector) {}
 
     /** @param maxReports reports kept in memory; the oldest are dropped first */
     public record Reports(int maxReports) {}
@@ -27,7 +43,7 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
         return new RemediatorConfig(
                 new Server("0.0.0.0", 8080),
                 new Webhook(null, null, 1024 * 1024, 1000),
-                new Diagnosis(500),
+                new Diagnosis(500, 3, 120, new Namespaces(List.of(), List.of(), "")),
                 new Reports(500));
     }
 }

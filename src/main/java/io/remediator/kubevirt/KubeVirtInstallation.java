@@ -1,20 +1,39 @@
 package io.remediator.kubevirt;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
- * A KubeVirt CR: how KubeVirt itself updates workloads and whether its own update is done.
+ * A KubeVirt CR: how KubeVirt itself updates workloads, how many migrations it allows, and whether
+ * its own update is done. Fields are as written in the CR; null means unset (KubeVirt's default).
  *
  * @param workloadUpdateStrategy null when the CR has no `spec.workloadUpdateStrategy`
+ * @param updateCompletedAt      when the control plane last finished updating (the Progressing
+ *                               condition turned False), or null if unknown or not finished
  */
 public record KubeVirtInstallation(
         String namespace,
         String name,
         WorkloadUpdateStrategy workloadUpdateStrategy,
+        MigrationLimits migrations,
         String phase,
         String observedKubeVirtVersion,
-        String targetKubeVirtVersion) {
+        String targetKubeVirtVersion,
+        String observedDeploymentID,
+        String targetDeploymentID,
+        Instant updateCompletedAt) {
 
-    /** As written in the CR; null fields are unset (KubeVirt then applies its defaults). */
     public record WorkloadUpdateStrategy(List<String> methods, Integer batchEvictSize, String batchEvictInterval) {}
+
+    /** `spec.configuration.migrations`. */
+    public record MigrationLimits(Integer parallelMigrationsPerCluster, Integer parallelOutboundMigrationsPerNode) {}
+
+    /**
+     * KubeVirt's workload updater acts only once the operator reports Deployed and the deployed
+     * control plane is the target one.
+     */
+    public boolean controlPlaneUpdateComplete() {
+        return "Deployed".equals(phase)
+                && (targetDeploymentID == null || targetDeploymentID.equals(observedDeploymentID));
+    }
 }

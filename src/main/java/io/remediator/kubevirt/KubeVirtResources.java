@@ -14,6 +14,10 @@ public final class KubeVirtResources {
     public static final ResourceDefinitionContext MIGRATION =
             context("VirtualMachineInstanceMigration", "virtualmachineinstancemigrations");
     public static final ResourceDefinitionContext KUBEVIRT = context("KubeVirt", "kubevirts");
+    public static final ResourceDefinitionContext POD = new ResourceDefinitionContext.Builder()
+            .withGroup("").withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
+    /** Label KubeVirt puts on every virt-launcher pod (value `virt-launcher`). */
+    public static final String LAUNCHER_LABEL = "kubevirt.io";
 
     private KubeVirtResources() {}
 

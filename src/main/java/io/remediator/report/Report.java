@@ -1,16 +1,19 @@
 package io.remediator.report;
 
-import io.remediator.kubevirt.KubeVirtInstallation;
+import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
-import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import io.remediator.runbook.RecommendedAction;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the service did with one alert group, as shown at `/api/reports/{id}` and `/reports/{id}`.
  *
  * @param diagnosed false for a resolved alert (nothing to diagnose) or when the diagnosis failed
  * @param error     why the diagnosis failed, as the API said it (e.g. a 403), or null
+ * @param cluster   the KubeVirt CR's settings, with KubeVirt's defaults where unset
+ * @param recommendedActionCounts VMIs per recommended action, every action listed
  */
 public record Report(
         String id,
@@ -25,7 +28,8 @@ public record Report(
         int truncatedAlerts,
         boolean diagnosed,
         String error,
-        OutdatedWorkloadsDiagnosis.KubeVirtRef kubeVirt,
-        KubeVirtInstallation.WorkloadUpdateStrategy workloadUpdateStrategy,
+        ClusterFindings cluster,
+        Map<RecommendedAction, Integer> recommendedActionCounts,
         List<String> findings,
+        int outOfScopeVmis,
         List<OutdatedVmi> outdatedVmis) {}

@@ -4,16 +4,23 @@ import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
 import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.RecommendedAction;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Renders reports as HTML for a person; Mustache escapes every value, so labels cannot inject markup. */
 public final class ReportPages {
+    /** Most disruptive first: those are the rows an operator must read. */
+    private static final List<RecommendedAction> SEVERITY = List.of(RecommendedAction.STOP, RecommendedAction.RESTART,
+            RecommendedAction.EVICT, RecommendedAction.LIVE_MIGRATE, RecommendedAction.WAIT, RecommendedAction.NONE);
+    /** Rows per page; the JSON API always has every VMI. */
+    static final int MAX_ROWS = 500;
     private static final DateTimeFormatter HUMAN_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -32,18 +39,34 @@ public final class ReportPages {
         return render(indexTemplate, Map.of("reports", rows, "empty", reports.isEmpty()));
     }
 
-    public String report(Report r) {
+    /** @param action show only VMIs with this recommended action, or null for all */
+    public String report(Report r, RecommendedAction action) {
         Map<String, Object> view = new HashMap<>();
         view.put("r", r);
         view.put("firing", "firing".equals(r.status()));
         view.put("receivedAt", HUMAN_TIME.format(r.receivedAt()));
         view.put("vmiCount", r.outdatedVmis().size());
         view.put("notMigratableCount", r.outdatedVmis().stream()
-                .filter(v -> Boolean.FALSE.equals(v.liveMigratable())).count());
-        view.put("vmis", r.outdatedVmis().stream().map(ReportPages::vmiRow).toList());
-        view.put("methods", r.workloadUpdateStrategy() == null || r.workloadUpdateStrategy().methods() == null
-                ? "none (automated workload updates are off)"
-                : String.join(", ", r.workloadUpdateStrategy().methods()));
+                .filter(v -> !Boolean.TRUE.equals(v.liveMigratable())).count());
+        List<OutdatedVmi> shown = r.outdatedVmis().stream()
+                .filter(v -> action == null || v.recommendedAction() == action)
+                .sorted(Comparator.comparing((OutdatedVmi v) -> SEVERITY.indexOf(v.recommendedAction()))
+                        .thenComparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
+                .toList();
+        view.put("vmis", shown.stream().limit(MAX_ROWS).map(ReportPages::vmiRow).toList());
+        view.put("cut", shown.size() > MAX_ROWS ? Map.of("shown", MAX_ROWS, "of", shown.size()) : null);
+        view.put("filter", action == null ? null : action.name());
+        if (r.recommendedActionCounts() != null) {
+            view.put("counts", SEVERITY.stream().map(a -> Map.of("action", a.name(),
+                    "count", r.recommendedActionCounts().getOrDefault(a, 0),
+                    "active", a == action)).toList());
+        }
+        if (r.cluster() != null) {
+            view.put("methods", r.cluster().workloadUpdatesEnabled()
+                    ? String.join(", ", r.cluster().workloadUpdateMethods())
+                    : "none (automated workload updates are off)");
+            view.put("defaulted", r.cluster().defaulted().isEmpty() ? null : String.join(", ", r.cluster().defaulted()));
+        }
         if (r.completedAt() != null) {
             view.put("tookMillis", Duration.between(r.receivedAt(), r.completedAt()).toMillis());
         }
@@ -55,6 +78,7 @@ public final class ReportPages {
         row.put("v", v);
         row.put("migratable", v.liveMigratable() == null ? "unknown" : v.liveMigratable() ? "yes" : "no");
         row.put("migratableClass", v.liveMigratable() == null ? "unknown" : v.liveMigratable() ? "yes" : "no");
+        row.put("outdatedSince", v.outdatedSince() == null ? null : HUMAN_TIME.format(v.outdatedSince()));
         return row;
     }
 

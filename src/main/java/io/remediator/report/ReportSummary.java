@@ -1,6 +1,8 @@
 package io.remediator.report;
 
+import io.remediator.runbook.RecommendedAction;
 import java.time.Instant;
+import java.util.Map;
 
 /** One line of `/api/reports`: enough to pick a report without loading every VMI of every report. */
 public record ReportSummary(
@@ -12,10 +14,11 @@ public record ReportSummary(
         boolean diagnosed,
         String error,
         int outdatedVmiCount,
+        Map<RecommendedAction, Integer> recommendedActionCounts,
         String url) {
 
     static ReportSummary of(Report r) {
         return new ReportSummary(r.id(), r.alertname(), r.status(), r.receivedAt(), r.completedAt(), r.diagnosed(),
-                r.error(), r.outdatedVmis().size(), "/reports/" + r.id());
+                r.error(), r.outdatedVmis().size(), r.recommendedActionCounts(), "/reports/" + r.id());
     }
 }

@@ -1,10 +1,22 @@
 package io.remediator.runbook;
 
+import java.time.Instant;
+import java.util.List;
+
 /**
- * One VMI still running in an outdated virt-launcher pod, as the runbook's diagnosis sees it.
+ * One VMI still running in an outdated virt-launcher pod, with everything the runbook asks about
+ * it and the branch it falls into.
  *
- * @param liveMigratable the VMI's LiveMigratable condition; null when KubeVirt has not set it
- * @param reason         the condition's reason (why it cannot migrate), or null
+ * @param liveMigratable    the VMI's LiveMigratable condition; null when KubeVirt has not set it
+ * @param reason            the condition's reason (why it cannot migrate), or null
+ * @param evictionStrategy  `spec.evictionStrategy`, null when unset (cluster default)
+ * @param vm                the owning VirtualMachine, or null when the VMI has none
+ * @param runStrategy       the VM's effective run strategy (`spec.running: true` reads as Always)
+ * @param vmRecreatesVmi    true when deleting the VMI makes its VM start a fresh one
+ * @param outdatedSince     when its launcher became outdated (the KubeVirt update completed), or
+ *                          null when that cannot be known
+ * @param explanation       the situation, in the operator's words
+ * @param mitigation        what to run, when the runbook gives a command; null otherwise
  */
 public record OutdatedVmi(
         String namespace,
@@ -13,4 +25,38 @@ public record OutdatedVmi(
         String phase,
         Boolean liveMigratable,
         String reason,
-        String message) {}
+        String message,
+        String evictionStrategy,
+        String vm,
+        String runStrategy,
+        boolean vmRecreatesVmi,
+        List<LauncherPodRef> launcherPods,
+        MigrationHistory migrations,
+        Instant outdatedSince,
+        Branch branch,
+        RecommendedAction recommendedAction,
+        String explanation,
+        String mitigation) {
+
+    public record LauncherPodRef(String name, String node, String phase) {}
+
+    /**
+     * The VMI's migrations since it became outdated (or since it was created, if that is unknown).
+     *
+     * @param inFlightPhase               phase of the unfinished migration, or null if none runs
+     * @param inFlightByWorkloadUpdater   whether KubeVirt's workload updater created that one
+     * @param createdByWorkloadUpdater    how many of them KubeVirt's workload updater created
+     */
+    public record MigrationHistory(
+            String inFlightPhase,
+            String inFlightName,
+            Boolean inFlightByWorkloadUpdater,
+            int failedCount,
+            Instant lastFailedAt,
+            String lastFailureReason,
+            int succeededCount,
+            int createdByWorkloadUpdater) {
+
+        public static final MigrationHistory NONE = new MigrationHistory(null, null, null, 0, null, null, 0, 0);
+    }
+}

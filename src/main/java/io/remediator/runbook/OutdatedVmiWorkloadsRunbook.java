@@ -1,15 +1,19 @@
 package io.remediator.runbook;
 
-import io.remediator.kubevirt.KubeVirtApi;
+import io.remediator.kubevirt.KubeVirtInformers;
 
-/** The runbook for `OutdatedVirtualMachineInstanceWorkloads`: the I/O half, then the pure half. */
+/** The runbook for `OutdatedVirtualMachineInstanceWorkloads`: read a snapshot, then the pure half. */
 public final class OutdatedVmiWorkloadsRunbook implements Runbook {
     public static final String ALERTNAME = "OutdatedVirtualMachineInstanceWorkloads";
 
-    private final KubeVirtApi api;
+    private final KubeVirtInformers cluster;
+    private final NamespaceScope scope;
+    private final int failedMigrationsBeforeRestart;
 
-    public OutdatedVmiWorkloadsRunbook(KubeVirtApi api) {
-        this.api = api;
+    public OutdatedVmiWorkloadsRunbook(KubeVirtInformers cluster, NamespaceScope scope, int failedMigrationsBeforeRestart) {
+        this.cluster = cluster;
+        this.scope = scope;
+        this.failedMigrationsBeforeRestart = failedMigrationsBeforeRestart;
     }
 
     @Override
@@ -19,6 +23,6 @@ public final class OutdatedVmiWorkloadsRunbook implements Runbook {
 
     @Override
     public OutdatedWorkloadsDiagnosis diagnose() {
-        return OutdatedWorkloadsFindings.diagnose(api.kubeVirts(), api.outdatedVmis());
+        return OutdatedWorkloadsFindings.diagnose(cluster.snapshot(), scope, failedMigrationsBeforeRestart);
     }
 }

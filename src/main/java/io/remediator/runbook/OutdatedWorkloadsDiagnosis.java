@@ -1,20 +1,18 @@
 package io.remediator.runbook;
 
-import io.remediator.kubevirt.KubeVirtInstallation;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the runbook's diagnosis found.
  *
- * @param kubeVirt               the KubeVirt CR the strategy was read from, or null if none exists
- * @param workloadUpdateStrategy that CR's strategy as written, or null when unset (no automated updates)
- * @param findings               cluster-level observations in the operator's words
+ * @param recommendedActionCounts how many VMIs get each recommended action (every action present)
+ * @param findings                cluster-level observations in the operator's words
+ * @param outOfScopeVmis          outdated VMIs in namespaces the configured scope leaves out
  */
 public record OutdatedWorkloadsDiagnosis(
-        KubeVirtRef kubeVirt,
-        KubeVirtInstallation.WorkloadUpdateStrategy workloadUpdateStrategy,
+        ClusterFindings cluster,
+        Map<RecommendedAction, Integer> recommendedActionCounts,
+        List<String> findings,
         List<OutdatedVmi> outdatedVmis,
-        List<String> findings) {
-
-    public record KubeVirtRef(String namespace, String name) {}
-}
+        int outOfScopeVmis) {}

@@ -47,12 +47,13 @@ class AlertmanagerToReportTest {
             JsonNode report = awaitReport(service, am, "firing");
             List<String> vmis = StreamSupport.stream(report.get("outdatedVmis").spliterator(), false)
                     .map(v -> v.get("namespace").asText() + "/" + v.get("name").asText() + " migratable="
-                            + v.get("liveMigratable").asBoolean())
+                            + v.get("liveMigratable").asBoolean() + " " + v.get("recommendedAction").asText())
                     .toList();
-            assertThat(vmis).containsExactly("prod/billing-db migratable=true", "prod/license-server migratable=false");
+            assertThat(vmis).containsExactly("prod/billing-db migratable=true WAIT",
+                    "prod/license-server migratable=false WAIT");
             assertThat(report.get("receiver").asText()).isEqualTo("kubevirt-remediator");
             assertThat(report.get("externalURL").asText()).startsWith("http");
-            assertThat(report.get("workloadUpdateStrategy").get("methods")).hasSize(2);
+            assertThat(report.get("cluster").get("workloadUpdateMethods")).hasSize(2);
 
             // Ending the alert makes Alertmanager send the resolved notification (send_resolved: true).
             am.postAlerts("""

@@ -1,15 +1,28 @@
 package io.remediator.runbook;
 
 import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.launcherPod;
+import static io.remediator.testing.KubeVirtObjects.migration;
+import static io.remediator.testing.KubeVirtObjects.vm;
+import static io.remediator.testing.KubeVirtObjects.vmRunning;
 import static io.remediator.testing.KubeVirtObjects.vmi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
-import io.remediator.kubevirt.KubeVirtApi;
-import io.remediator.kubevirt.KubeVirtInstallation;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.remediator.kubevirt.KubeVirtInformers;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.TestCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -18,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(RealCluster.class)
 class OutdatedVmiWorkloadsRunbookTest {
     private TestCluster cluster;
+    private final List<KubeVirtInformers> opened = new ArrayList<>();
 
     @BeforeEach
     void clean(TestCluster cluster) {
@@ -25,8 +39,23 @@ class OutdatedVmiWorkloadsRunbookTest {
         cluster.reset();
     }
 
-    private OutdatedWorkloadsDiagnosis diagnose(int pageSize) {
-        return new OutdatedVmiWorkloadsRunbook(new KubeVirtApi(cluster.client(), pageSize)).diagnose();
+    @AfterEach
+    void closeCaches() {
+        opened.forEach(KubeVirtInformers::close);
+    }
+
+    private OutdatedVmiWorkloadsRunbook runbook(int pageSize, NamespaceScope scope, String selector) {
+        KubeVirtInformers informers = new KubeVirtInformers(cluster.client(), pageSize, selector, Duration.ofSeconds(30));
+        opened.add(informers);
+        return new OutdatedVmiWorkloadsRunbook(informers, scope, 3);
+    }
+
+    private OutdatedWorkloadsDiagnosis diagnose() {
+        return runbook(500, NamespaceScope.ALL, null).diagnose();
+    }
+
+    private static OutdatedVmi find(OutdatedWorkloadsDiagnosis d, String name) {
+        return d.outdatedVmis().stream().filter(v -> v.name().equals(name)).findFirst().orElseThrow();
     }
 
     @Test
@@ -40,7 +69,7 @@ class OutdatedVmiWorkloadsRunbookTest {
         cluster.create(vmi("team-b", "fresh-1").outdated(false).migratable().build());
         cluster.create(vmi("team-c", "fresh-2").outdated(false).build());
 
-        OutdatedWorkloadsDiagnosis d = diagnose(500);
+        OutdatedWorkloadsDiagnosis d = diagnose();
 
         assertThat(d.outdatedVmis())
                 .extracting(OutdatedVmi::namespace, OutdatedVmi::name, OutdatedVmi::node, OutdatedVmi::liveMigratable,
@@ -49,48 +78,203 @@ class OutdatedVmiWorkloadsRunbookTest {
                         tuple("team-a", "db-1", "worker-1", true, null),
                         tuple("team-a", "gpu-1", "worker-2", false, "HostDeviceNotLiveMigratable"),
                         tuple("team-b", "web-1", "worker-3", false, "DisksNotLiveMigratable"));
-        assertThat(d.kubeVirt()).isEqualTo(new OutdatedWorkloadsDiagnosis.KubeVirtRef("kubevirt", "kubevirt"));
-        assertThat(d.workloadUpdateStrategy()).isEqualTo(
-                new KubeVirtInstallation.WorkloadUpdateStrategy(List.of("LiveMigrate", "Evict"), 5, "2m"));
+        assertThat(d.cluster().kubeVirt()).isEqualTo(new ClusterFindings.KubeVirtRef("kubevirt", "kubevirt"));
+        assertThat(d.cluster().workloadUpdateMethods()).containsExactly("LiveMigrate", "Evict");
+        assertThat(d.cluster().batchEvictSize()).isEqualTo(5);
+        assertThat(d.cluster().batchEvictInterval()).isEqualTo("2m");
         assertThat(d.findings()).anyMatch(f -> f.contains("enabled with LiveMigrate and Evict"))
                 .anyMatch(f -> f.startsWith("3 VMI(s)") && f.contains("2 of them cannot live-migrate"));
     }
 
     @Test
-    void kubeVirtWithoutWorkloadUpdateStrategyIsReportedAsUpdatesDisabled() {
+    void everyBranchOfTheRunbookWithRealObjects() {
+        Instant updated = Instant.now().minusSeconds(3 * 86400);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("Evict")).deployed("v1.6.0", updated).build());
+        // in flight: a migration KubeVirt is running
+        cluster.create(vmi("shop", "moving").migratable().ownedBy("moving").build());
+        cluster.create(migration("shop", "moving-mig", "moving").phase("Running").byWorkloadUpdater().build());
+        // migratable, LiveMigrate off, two failed + one succeeded migration: still to be migrated
+        cluster.create(vmi("shop", "flaky").migratable().build());
+        cluster.create(migration("shop", "flaky-1", "flaky").failed("target pod unschedulable", updated.plusSeconds(60)).build());
+        cluster.create(migration("shop", "flaky-2", "flaky").failed("migration timed out", updated.plusSeconds(120)).build());
+        cluster.create(migration("shop", "flaky-3", "flaky").phase("Succeeded").build());
+        // migratable, three failed: restart, its VM uses the deprecated spec.running
+        cluster.create(vmRunning("shop", "stuck", true));
+        cluster.create(vmi("shop", "stuck").migratable().ownedBy("stuck").build());
+        for (int i = 1; i <= 3; i++) {
+            cluster.create(migration("shop", "stuck-" + i, "stuck").failed("libvirt error", updated.plusSeconds(i)).build());
+        }
+        // not migratable, Evict on: KubeVirt evicts it; VM Always brings it back
+        cluster.create(vm("shop", "gpu", "Always"));
+        cluster.create(vmi("shop", "gpu").notMigratable("HostDeviceNotLiveMigratable", "GPU passthrough")
+                .ownedBy("gpu").evictionStrategy("None").build());
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.outdatedVmis())
+                .extracting(OutdatedVmi::name, OutdatedVmi::branch, OutdatedVmi::recommendedAction)
+                .containsExactly(
+                        tuple("flaky", Branch.MIGRATABLE_NOT_AUTOMATED, RecommendedAction.LIVE_MIGRATE),
+                        tuple("gpu", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT),
+                        tuple("moving", Branch.MIGRATION_IN_FLIGHT, RecommendedAction.WAIT),
+                        tuple("stuck", Branch.MIGRATIONS_KEEP_FAILING, RecommendedAction.RESTART));
+        OutdatedVmi flaky = find(d, "flaky");
+        assertThat(flaky.migrations().failedCount()).isEqualTo(2);
+        assertThat(flaky.migrations().succeededCount()).isEqualTo(1);
+        assertThat(flaky.migrations().inFlightPhase()).isNull();
+        assertThat(flaky.migrations().lastFailureReason()).isEqualTo("migration timed out");
+        assertThat(flaky.migrations().lastFailedAt()).isEqualTo(updated.plusSeconds(120).truncatedTo(ChronoUnit.SECONDS));
+        assertThat(flaky.vm()).isNull();
+        OutdatedVmi moving = find(d, "moving");
+        assertThat(moving.migrations().inFlightPhase()).isEqualTo("Running");
+        assertThat(moving.migrations().inFlightByWorkloadUpdater()).isTrue();
+        assertThat(moving.vm()).isEqualTo("moving");
+        assertThat(moving.runStrategy()).isNull();
+        OutdatedVmi stuck = find(d, "stuck");
+        assertThat(stuck.runStrategy()).isEqualTo("Always");
+        assertThat(stuck.migrations().failedCount()).isEqualTo(3);
+        OutdatedVmi gpu = find(d, "gpu");
+        assertThat(gpu.evictionStrategy()).isEqualTo("None");
+        assertThat(gpu.explanation()).contains("starts it again");
+        // Created after the recorded update completed: when it became outdated cannot be known.
+        assertThat(gpu.outdatedSince()).isNull();
+        assertThat(d.recommendedActionCounts()).containsEntry(RecommendedAction.WAIT, 2)
+                .containsEntry(RecommendedAction.LIVE_MIGRATE, 1).containsEntry(RecommendedAction.RESTART, 1);
+        assertThat(d.cluster().migrationsInFlight()).isEqualTo(1);
+    }
+
+    @Test
+    void withoutEvictAVmiIsRestartedWhenItsVmRecreatesItAndOtherwiseStopped() {
+        cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
+        cluster.create(vm("ops", "always", "Always"));
+        cluster.create(vmi("ops", "always").notMigratable("DisksNotLiveMigratable", "RWO disk").ownedBy("always").build());
+        cluster.create(vm("ops", "manual", "Manual"));
+        cluster.create(vmi("ops", "manual").notMigratable("DisksNotLiveMigratable", "RWO disk").ownedBy("manual").build());
+        cluster.create(vmRunning("ops", "legacy-off", false));
+        cluster.create(vmi("ops", "legacy-off").notMigratable("DisksNotLiveMigratable", "RWO disk").ownedBy("legacy-off").build());
+        cluster.create(vmi("ops", "bare").notMigratable("InterfaceNotLiveMigratable", "bridge interface").build());
+        cluster.create(vmi("ops", "ready-to-move").migratable().build());
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.outdatedVmis())
+                .extracting(OutdatedVmi::name, OutdatedVmi::vm, OutdatedVmi::runStrategy, OutdatedVmi::branch,
+                        OutdatedVmi::recommendedAction)
+                .containsExactly(
+                        tuple("always", "always", "Always", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.RESTART),
+                        tuple("bare", null, null, Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.STOP),
+                        tuple("legacy-off", "legacy-off", "Halted", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.STOP),
+                        tuple("manual", "manual", "Manual", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.STOP),
+                        tuple("ready-to-move", null, null, Branch.KUBEVIRT_WILL_MIGRATE, RecommendedAction.WAIT));
+        assertThat(find(d, "bare").explanation()).contains("no VirtualMachine").contains("real downtime");
+        assertThat(find(d, "legacy-off").mitigation()).contains("{\"spec\":{\"running\":false}}");
+    }
+
+    @Test
+    void aKubeVirtCrWithNothingSetGetsKubeVirtsDefaultsAndTheCommandToEnableUpdates() {
         cluster.create(kubeVirt("kubevirt", null, null, null));
         cluster.create(vmi("team-a", "vm-1").migratable().build());
 
-        OutdatedWorkloadsDiagnosis d = diagnose(500);
+        OutdatedWorkloadsDiagnosis d = diagnose();
 
-        assertThat(d.workloadUpdateStrategy()).isNull();
-        assertThat(d.kubeVirt()).isNotNull();
-        assertThat(d.findings()).anyMatch(f -> f.startsWith("Automated workload updates are not enabled"));
-        assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name).containsExactly("vm-1");
+        ClusterFindings c = d.cluster();
+        assertThat(c.workloadUpdatesEnabled()).isFalse();
+        assertThat(List.of(c.batchEvictSize(), c.parallelMigrationsPerCluster(), c.parallelOutboundMigrationsPerNode()))
+                .containsExactly(10, 5, 2);
+        assertThat(c.defaulted()).hasSize(4);
+        assertThat(c.controlPlaneUpdateComplete()).isFalse();
+        assertThat(c.enableWorkloadUpdatesCommand()).startsWith("kubectl patch kubevirt kubevirt -n kubevirt --type merge");
+        assertThat(d.findings()).anyMatch(f -> f.startsWith("Automated workload updates are not enabled")
+                && f.contains(c.enableWorkloadUpdatesCommand()));
+        assertThat(find(d, "vm-1").recommendedAction()).isEqualTo(RecommendedAction.LIVE_MIGRATE);
     }
 
     @Test
-    void noKubeVirtCrAndAVmiWithoutLiveMigratableCondition() {
-        cluster.create(vmi("team-a", "starting").build());
+    void theCrsMigrationLimitsAndAnUnfinishedControlPlaneUpdateAreReported() {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).migrations(20, 4)
+                .deploying("v1.5.0", "v1.6.0").build());
+        cluster.create(vmi("team-a", "vm-1").migratable().build());
 
-        OutdatedWorkloadsDiagnosis d = diagnose(500);
+        OutdatedWorkloadsDiagnosis d = diagnose();
 
-        assertThat(d.kubeVirt()).isNull();
-        assertThat(d.workloadUpdateStrategy()).isNull();
-        assertThat(d.findings()).anyMatch(f -> f.startsWith("No KubeVirt CR was found"));
-        assertThat(d.outdatedVmis()).singleElement()
-                .satisfies(v -> assertThat(v.liveMigratable()).isNull());
+        assertThat(d.cluster().parallelMigrationsPerCluster()).isEqualTo(20);
+        assertThat(d.cluster().parallelOutboundMigrationsPerNode()).isEqualTo(4);
+        assertThat(d.cluster().defaulted()).containsExactly("batchEvictSize", "batchEvictInterval");
+        assertThat(d.cluster().controlPlaneUpdateComplete()).isFalse();
+        assertThat(d.cluster().observedKubeVirtVersion()).isEqualTo("v1.5.0");
+        assertThat(d.cluster().targetKubeVirtVersion()).isEqualTo("v1.6.0");
+        assertThat(find(d, "vm-1").explanation()).contains("once the KubeVirt control-plane update completes");
+        assertThat(find(d, "vm-1").outdatedSince()).isNull();
     }
 
     @Test
-    void readsEveryPageWhenThereAreMoreVmisThanOnePage() {
+    void launcherPodsAreFoundThroughTheirCreatedByLabel() {
+        cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
+        GenericKubernetesResource vmi = cluster.create(vmi("team-a", "db").node("worker-7").migratable().build());
+        cluster.create(launcherPod(vmi, "virt-launcher-db-abcde", "worker-7"));
+
+        OutdatedVmi v = diagnose().outdatedVmis().get(0);
+
+        assertThat(v.launcherPods()).extracting(OutdatedVmi.LauncherPodRef::name, OutdatedVmi.LauncherPodRef::node)
+                .containsExactly(tuple("virt-launcher-db-abcde", "worker-7"));
+    }
+
+    @Test
+    void namespacesExcludedOrNotSelectedByConfigAreLeftOut() {
+        cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
+        cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("scope-prod")
+                .withLabels(Map.of("remediate", "yes")).endMetadata().build()).createOr(op -> op.update());
+        cluster.create(vmi("scope-prod", "a").migratable().build());
+        cluster.create(vmi("scope-dev", "b").migratable().build());
+        cluster.create(vmi("scope-lab", "c").migratable().build());
+
+        OutdatedWorkloadsDiagnosis excluded = runbook(500,
+                new NamespaceScope(Set.of(), Set.of("scope-dev"), false), null).diagnose();
+        OutdatedWorkloadsDiagnosis included = runbook(500,
+                new NamespaceScope(Set.of("scope-dev", "scope-lab"), Set.of("scope-lab"), false), null).diagnose();
+        OutdatedWorkloadsDiagnosis selected = runbook(500,
+                new NamespaceScope(Set.of(), Set.of(), true), "remediate=yes").diagnose();
+
+        assertThat(excluded.outdatedVmis()).extracting(OutdatedVmi::namespace)
+                .containsExactly("scope-lab", "scope-prod");
+        assertThat(excluded.outOfScopeVmis()).isEqualTo(1);
+        assertThat(included.outdatedVmis()).extracting(OutdatedVmi::name).containsExactly("b");
+        assertThat(selected.outdatedVmis()).extracting(OutdatedVmi::name).containsExactly("a");
+        assertThat(selected.outOfScopeVmis()).isEqualTo(2);
+    }
+
+    @Test
+    void readsEveryPageWhenThereAreMoreObjectsThanOnePage() {
+        cluster.create(kubeVirt("kubevirt", List.of(), null, null));
         for (int i = 0; i < 7; i++) {
-            cluster.create(vmi("paged-" + (i % 3), "vmi-" + i).migratable().build());
+            cluster.create(vm("paged-" + (i % 3), "vmi-" + i, "Always"));
+            cluster.create(vmi("paged-" + (i % 3), "vmi-" + i).notMigratable("DisksNotLiveMigratable", "RWO")
+                    .ownedBy("vmi-" + i).build());
+            cluster.create(migration("paged-" + (i % 3), "mig-" + i, "vmi-" + i).failed("x", Instant.now()).build());
         }
 
-        OutdatedWorkloadsDiagnosis d = diagnose(2);
+        OutdatedWorkloadsDiagnosis d = runbook(2, NamespaceScope.ALL, null).diagnose();
 
         assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name)
                 .containsExactlyInAnyOrder("vmi-0", "vmi-1", "vmi-2", "vmi-3", "vmi-4", "vmi-5", "vmi-6");
+        assertThat(d.outdatedVmis()).extracting(OutdatedVmi::recommendedAction).containsOnly(RecommendedAction.RESTART);
+        assertThat(d.outdatedVmis()).extracting(v -> v.migrations().failedCount()).containsOnly(1);
+    }
+
+    @Test
+    void aRepeatDiagnosisSeesChangesThroughTheWatch() {
+        cluster.create(kubeVirt("kubevirt", List.of(), null, null));
+        cluster.create(vmi("team-a", "first").migratable().build());
+        OutdatedVmiWorkloadsRunbook runbook = runbook(500, NamespaceScope.ALL, null);
+        assertThat(runbook.diagnose().outdatedVmis()).extracting(OutdatedVmi::name).containsExactly("first");
+
+        cluster.create(vmi("team-a", "second").migratable().build());
+        cluster.create(migration("team-a", "first-mig", "first").phase("Scheduling").build());
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            OutdatedWorkloadsDiagnosis d = runbook.diagnose();
+            assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name, OutdatedVmi::recommendedAction).containsExactly(
+                    tuple("first", RecommendedAction.WAIT), tuple("second", RecommendedAction.LIVE_MIGRATE));
+        });
     }
 }

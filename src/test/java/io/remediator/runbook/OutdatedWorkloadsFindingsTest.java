@@ -2,49 +2,275 @@ package io.remediator.runbook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.remediator.kubevirt.ClusterSnapshot;
 import io.remediator.kubevirt.KubeVirtInstallation;
+import io.remediator.kubevirt.LauncherPod;
+import io.remediator.kubevirt.VirtualMachine;
 import io.remediator.kubevirt.VirtualMachineInstance;
+import io.remediator.kubevirt.VirtualMachineInstanceMigration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The pure half of the runbook: records in, diagnosis out, no cluster. */
 class OutdatedWorkloadsFindingsTest {
+    private static final Instant CREATED = Instant.parse("2026-11-01T00:00:00Z");
+    private static final Instant UPDATED = Instant.parse("2026-11-20T10:00:00Z");
+
+    private final List<KubeVirtInstallation> kubeVirts = new ArrayList<>();
+    private final List<VirtualMachineInstance> vmis = new ArrayList<>();
+    private final List<VirtualMachine> vms = new ArrayList<>();
+    private final List<VirtualMachineInstanceMigration> migrations = new ArrayList<>();
+    private final List<LauncherPod> pods = new ArrayList<>();
+
     private static KubeVirtInstallation kv(String name, List<String> methods) {
         return new KubeVirtInstallation("kubevirt", name,
                 methods == null ? null : new KubeVirtInstallation.WorkloadUpdateStrategy(methods, null, null),
-                "Deployed", "v1.6.0", "v1.6.0");
+                new KubeVirtInstallation.MigrationLimits(null, null),
+                "Deployed", "v1.6.0", "v1.6.0", "d2", "d2", UPDATED);
     }
 
-    private static VirtualMachineInstance vmi(String ns, String name, String migratable, String reason) {
+    private static VirtualMachineInstance vmi(String ns, String name, String migratable, String vm) {
         List<VirtualMachineInstance.Condition> conditions = migratable == null ? List.of()
-                : List.of(new VirtualMachineInstance.Condition("LiveMigratable", migratable, reason, null));
-        return new VirtualMachineInstance(ns, name, "uid-" + name, "Running", "node-1", conditions);
+                : List.of(new VirtualMachineInstance.Condition("LiveMigratable", migratable,
+                        "False".equals(migratable) ? "DisksNotLiveMigratable" : null, null));
+        return new VirtualMachineInstance(ns, name, "uid-" + name, CREATED, false, "Running", "node-1", conditions,
+                null, vm);
+    }
+
+    private static VirtualMachineInstanceMigration migration(String name, String vmi, String phase, Instant created) {
+        return new VirtualMachineInstanceMigration("ns", name, vmi, phase, created,
+                "Failed".equals(phase) ? created.plusSeconds(30) : null,
+                "Failed".equals(phase) ? "target pod did not start" : null, false);
+    }
+
+    private OutdatedWorkloadsDiagnosis diagnose() {
+        return diagnose(NamespaceScope.ALL, null);
+    }
+
+    private OutdatedWorkloadsDiagnosis diagnose(NamespaceScope scope, Set<String> selected) {
+        return OutdatedWorkloadsFindings.diagnose(
+                new ClusterSnapshot(kubeVirts, vmis, vms, migrations, pods, selected), scope, 3);
+    }
+
+    private OutdatedVmi only() {
+        OutdatedWorkloadsDiagnosis d = diagnose();
+        assertThat(d.outdatedVmis()).hasSize(1);
+        return d.outdatedVmis().get(0);
     }
 
     @Test
-    void anEmptyMethodsListMeansUpdatesAreOff() {
-        OutdatedWorkloadsDiagnosis d = OutdatedWorkloadsFindings.diagnose(List.of(kv("kubevirt", List.of())), List.of());
-        assertThat(d.findings()).first().asString().startsWith("Automated workload updates are not enabled");
-        assertThat(d.findings()).last().asString().startsWith("0 VMI(s)");
+    void anInFlightMigrationWinsOverEverythingElse() {
+        kubeVirts.add(kv("kubevirt", List.of()));
+        vmis.add(vmi("ns", "a", "False", null));
+        migrations.add(migration("m1", "a", "Failed", UPDATED.plusSeconds(10)));
+        migrations.add(migration("m2", "a", null, UPDATED.plusSeconds(20)));
+
+        OutdatedVmi v = only();
+
+        assertThat(v.branch()).isEqualTo(Branch.MIGRATION_IN_FLIGHT);
+        assertThat(v.recommendedAction()).isEqualTo(RecommendedAction.WAIT);
+        assertThat(v.migrations().inFlightPhase()).isEqualTo("Pending");
+        assertThat(v.migrations().inFlightName()).isEqualTo("m2");
+        assertThat(v.migrations().failedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void threeFailuresSinceTheUpdateMeanRestartWhenTheVmRecreatesIt() {
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
+        vmis.add(vmi("ns", "a", "True", "vm-a"));
+        vms.add(new VirtualMachine("ns", "vm-a", "RerunOnFailure", null));
+        for (int i = 0; i < 3; i++) {
+            migrations.add(migration("f" + i, "a", "Failed", UPDATED.plusSeconds(100 * i)));
+        }
+
+        OutdatedVmi v = only();
+
+        assertThat(v.branch()).isEqualTo(Branch.MIGRATIONS_KEEP_FAILING);
+        assertThat(v.recommendedAction()).isEqualTo(RecommendedAction.RESTART);
+        assertThat(v.migrations().failedCount()).isEqualTo(3);
+        assertThat(v.migrations().lastFailedAt()).isEqualTo(UPDATED.plusSeconds(230));
+        assertThat(v.migrations().lastFailureReason()).isEqualTo("target pod did not start");
+        assertThat(v.outdatedSince()).isEqualTo(UPDATED);
+        assertThat(v.explanation()).contains("keep retrying forever");
+        assertThat(v.mitigation()).startsWith("virtctl restart -n ns vm-a");
+    }
+
+    @Test
+    void failuresFromBeforeTheUpdateDoNotCount() {
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
+        vmis.add(vmi("ns", "a", "True", null));
+        migrations.add(migration("old-1", "a", "Failed", UPDATED.minusSeconds(3600)));
+        migrations.add(migration("old-2", "a", "Failed", UPDATED.minusSeconds(1800)));
+        migrations.add(migration("new-1", "a", "Failed", UPDATED.plusSeconds(60)));
+
+        OutdatedVmi v = only();
+
+        assertThat(v.migrations().failedCount()).isEqualTo(1);
+        assertThat(v.branch()).isEqualTo(Branch.KUBEVIRT_WILL_MIGRATE);
+    }
+
+    @Test
+    void failingMigrationsOfAVmiWithoutVmMeanStopWithDowntimeSpelledOut() {
+        kubeVirts.add(kv("kubevirt", List.of()));
+        vmis.add(vmi("ns", "a", "True", null));
+        for (int i = 0; i < 4; i++) {
+            migrations.add(migration("f" + i, "a", "Failed", UPDATED.plusSeconds(i)));
+        }
+
+        OutdatedVmi v = only();
+
+        assertThat(v.recommendedAction()).isEqualTo(RecommendedAction.STOP);
+        assertThat(v.explanation()).contains("no VirtualMachine").contains("real downtime");
+        assertThat(v.mitigation()).isEqualTo("kubectl delete vmi -n ns a");
+    }
+
+    @Test
+    void migratableWithLiveMigrateEnabledWaitsForKubeVirt() {
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
+        vmis.add(vmi("ns", "a", "True", null));
+
+        assertThat(only()).extracting(OutdatedVmi::branch, OutdatedVmi::recommendedAction)
+                .containsExactly(Branch.KUBEVIRT_WILL_MIGRATE, RecommendedAction.WAIT);
+    }
+
+    @Test
+    void migratableWithoutLiveMigrateIsToBeMigratedWithTheRunbooksMigrationObject() {
+        kubeVirts.add(kv("kubevirt", List.of("Evict")));
+        vmis.add(vmi("ns", "a", "True", null));
+
+        OutdatedVmi v = only();
+
+        assertThat(v.branch()).isEqualTo(Branch.MIGRATABLE_NOT_AUTOMATED);
+        assertThat(v.recommendedAction()).isEqualTo(RecommendedAction.LIVE_MIGRATE);
+        assertThat(v.mitigation()).contains("kind: VirtualMachineInstanceMigration").contains("vmiName: a")
+                .endsWith("| kubectl create -f -");
+    }
+
+    @Test
+    void notMigratableWithEvictWaitsAndSaysWhetherItComesBack() {
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate", "Evict")));
+        vmis.add(vmi("ns", "back", "False", "vm-back"));
+        vmis.add(vmi("ns", "gone", "False", "vm-gone"));
+        vms.add(new VirtualMachine("ns", "vm-back", "Always", null));
+        vms.add(new VirtualMachine("ns", "vm-gone", "Manual", null));
+
+        List<OutdatedVmi> v = diagnose().outdatedVmis();
+
+        assertThat(v).extracting(OutdatedVmi::branch).containsOnly(Branch.KUBEVIRT_WILL_EVICT);
+        assertThat(v).extracting(OutdatedVmi::recommendedAction).containsOnly(RecommendedAction.WAIT);
+        assertThat(v.get(0).explanation()).contains("starts it again");
+        assertThat(v.get(1).explanation()).contains("does not start it again");
+    }
+
+    @Test
+    void notMigratableWithoutEvictIsRestartedOnlyWhenItsVmRecreatesIt() {
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
+        vmis.add(vmi("ns", "always", "False", "vm-always"));
+        vmis.add(vmi("ns", "legacy", "False", "vm-legacy"));
+        vmis.add(vmi("ns", "manual", "False", "vm-manual"));
+        vmis.add(vmi("ns", "orphan", null, null));
+        vms.add(new VirtualMachine("ns", "vm-always", "Always", null));
+        vms.add(new VirtualMachine("ns", "vm-legacy", null, true));
+        vms.add(new VirtualMachine("ns", "vm-manual", "Manual", null));
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name, OutdatedVmi::branch, OutdatedVmi::recommendedAction,
+                        OutdatedVmi::runStrategy)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("always", Branch.NOT_MIGRATABLE_NOT_AUTOMATED,
+                                RecommendedAction.RESTART, "Always"),
+                        org.assertj.core.groups.Tuple.tuple("legacy", Branch.NOT_MIGRATABLE_NOT_AUTOMATED,
+                                RecommendedAction.RESTART, "Always"),
+                        org.assertj.core.groups.Tuple.tuple("manual", Branch.NOT_MIGRATABLE_NOT_AUTOMATED,
+                                RecommendedAction.STOP, "Manual"),
+                        org.assertj.core.groups.Tuple.tuple("orphan", Branch.NOT_MIGRATABLE_NOT_AUTOMATED,
+                                RecommendedAction.STOP, null));
+        assertThat(d.outdatedVmis().get(3).explanation()).contains("has not reported whether it can live-migrate");
+        assertThat(d.outdatedVmis().get(2).mitigation()).contains("{\"spec\":{\"runStrategy\":\"Halted\"}}");
+        assertThat(d.recommendedActionCounts()).containsEntry(RecommendedAction.RESTART, 2)
+                .containsEntry(RecommendedAction.STOP, 2).containsEntry(RecommendedAction.NONE, 0)
+                .hasSize(RecommendedAction.values().length);
+        assertThat(d.findings()).anyMatch(f -> f.startsWith("2 VMI(s) can only be updated by stopping them"));
+    }
+
+    @Test
+    void aVmiOnItsWayOutNeedsNothing() {
+        kubeVirts.add(kv("kubevirt", List.of()));
+        vmis.add(new VirtualMachineInstance("ns", "done", "u", CREATED, false, "Succeeded", "n", List.of(), null, null));
+        vmis.add(new VirtualMachineInstance("ns", "leaving", "v", CREATED, true, "Running", "n", List.of(), null, null));
+
+        assertThat(diagnose().outdatedVmis()).extracting(OutdatedVmi::recommendedAction)
+                .containsOnly(RecommendedAction.NONE);
+    }
+
+    @Test
+    void clusterFindingsFillKubeVirtsDefaultsAndNameThem() {
+        kubeVirts.add(kv("kubevirt", null));
+
+        ClusterFindings c = diagnose().cluster();
+
+        assertThat(c.workloadUpdatesEnabled()).isFalse();
+        assertThat(c.batchEvictSize()).isEqualTo(10);
+        assertThat(c.batchEvictInterval()).isEqualTo("1m");
+        assertThat(c.parallelMigrationsPerCluster()).isEqualTo(5);
+        assertThat(c.parallelOutboundMigrationsPerNode()).isEqualTo(2);
+        assertThat(c.defaulted()).containsExactly("batchEvictSize", "batchEvictInterval",
+                "parallelMigrationsPerCluster", "parallelOutboundMigrationsPerNode");
+        assertThat(c.enableWorkloadUpdatesCommand()).isEqualTo("kubectl patch kubevirt kubevirt -n kubevirt --type merge"
+                + " -p '{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"LiveMigrate\"]}}}'");
+        assertThat(c.controlPlaneUpdateComplete()).isTrue();
     }
 
     @Test
     void severalKubeVirtCrsAreNamedAndTheFirstIsUsed() {
-        OutdatedWorkloadsDiagnosis d = OutdatedWorkloadsFindings.diagnose(
-                List.of(kv("first", List.of("Evict")), kv("second", null)), List.of());
-        assertThat(d.kubeVirt().name()).isEqualTo("first");
-        assertThat(d.workloadUpdateStrategy().methods()).containsExactly("Evict");
+        kubeVirts.add(kv("first", List.of("Evict")));
+        kubeVirts.add(kv("second", null));
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.cluster().kubeVirt().name()).isEqualTo("first");
+        assertThat(d.cluster().workloadUpdateMethods()).containsExactly("Evict");
         assertThat(d.findings()).anyMatch(f -> f.startsWith("2 KubeVirt CRs exist"));
     }
 
     @Test
-    void vmisAreSortedAndTheConditionIsReadLiterally() {
-        OutdatedWorkloadsDiagnosis d = OutdatedWorkloadsFindings.diagnose(List.of(kv("kubevirt", List.of("LiveMigrate"))),
-                List.of(vmi("b", "z", "False", "DisksNotLiveMigratable"), vmi("a", "y", "True", null),
-                        vmi("a", "x", null, null)));
-        assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name).containsExactly("x", "y", "z");
-        assertThat(d.outdatedVmis()).extracting(OutdatedVmi::liveMigratable).containsExactly(null, true, false);
-        assertThat(d.findings()).last().asString().isEqualTo(
-                "3 VMI(s) run in an outdated virt-launcher pod; 1 of them cannot live-migrate.");
+    void withoutAKubeVirtCrNothingIsAutomated() {
+        vmis.add(vmi("ns", "a", "True", null));
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.cluster().kubeVirt()).isNull();
+        assertThat(d.cluster().enableWorkloadUpdatesCommand()).isNull();
+        assertThat(d.outdatedVmis().get(0).recommendedAction()).isEqualTo(RecommendedAction.LIVE_MIGRATE);
+        assertThat(d.findings().get(0)).startsWith("No KubeVirt CR was found");
+    }
+
+    @Test
+    void scopeLeavesOutNamespacesAndCountsThem() {
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
+        vmis.add(vmi("prod", "a", "True", null));
+        vmis.add(vmi("dev", "b", "True", null));
+        vmis.add(vmi("labelled", "c", "True", null));
+
+        OutdatedWorkloadsDiagnosis d = diagnose(new NamespaceScope(Set.of(), Set.of("dev"), true), Set.of("prod", "dev"));
+
+        assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name).containsExactly("a");
+        assertThat(d.outOfScopeVmis()).isEqualTo(2);
+        assertThat(d.findings()).anyMatch(f -> f.startsWith("2 more outdated VMI(s) are in namespaces outside"));
+    }
+
+    @Test
+    void launcherPodsAreJoinedByTheVmisUid() {
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
+        vmis.add(vmi("ns", "a", "True", null));
+        pods.add(new LauncherPod("ns", "virt-launcher-a-xyz", "uid-a", "node-1", "Running"));
+        pods.add(new LauncherPod("ns", "virt-launcher-b-abc", "uid-b", "node-2", "Running"));
+
+        assertThat(only().launcherPods()).containsExactly(
+                new OutdatedVmi.LauncherPodRef("virt-launcher-a-xyz", "node-1", "Running"));
     }
 }

@@ -2,6 +2,11 @@ package io.remediator.testing;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +25,9 @@ public final class KubeVirtObjects {
         private final String name;
         private boolean outdated = true;
         private String node = "node-1";
+        private String phase = "Running";
+        private String vm;
+        private String evictionStrategy;
         private final List<Map<String, Object>> conditions = new ArrayList<>();
 
         private VmiBuilder(String namespace, String name) {
@@ -34,6 +42,22 @@ public final class KubeVirtObjects {
 
         public VmiBuilder node(String node) {
             this.node = node;
+            return this;
+        }
+
+        public VmiBuilder phase(String phase) {
+            this.phase = phase;
+            return this;
+        }
+
+        /** Owned (controller reference) by the VirtualMachine of that name, as KubeVirt sets it. */
+        public VmiBuilder ownedBy(String vm) {
+            this.vm = vm;
+            return this;
+        }
+
+        public VmiBuilder evictionStrategy(String evictionStrategy) {
+            this.evictionStrategy = evictionStrategy;
             return this;
         }
 
@@ -54,43 +78,236 @@ public final class KubeVirtObjects {
                 labels.put("kubevirt.io/outdatedLauncherImage", "");
             }
             Map<String, Object> status = new LinkedHashMap<>();
-            status.put("phase", "Running");
+            status.put("phase", phase);
             status.put("nodeName", node);
             List<Map<String, Object>> all = new ArrayList<>(conditions);
             all.add(Map.of("type", "Ready", "status", "True"));
             status.put("conditions", all);
             status.put("launcherContainerImageVersion", outdated ? "quay.io/kubevirt/virt-launcher:v1.5.0"
                     : "quay.io/kubevirt/virt-launcher:v1.6.0");
-            return new GenericKubernetesResourceBuilder()
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("domain", Map.of("devices", Map.of()));
+            if (evictionStrategy != null) {
+                spec.put("evictionStrategy", evictionStrategy);
+            }
+            GenericKubernetesResourceBuilder b = new GenericKubernetesResourceBuilder()
                     .withApiVersion("kubevirt.io/v1").withKind("VirtualMachineInstance")
                     .withNewMetadata().withNamespace(namespace).withName(name).withLabels(labels).endMetadata()
-                    .withAdditionalProperties(Map.of(
-                            "spec", Map.of("domain", Map.of("devices", Map.of())),
-                            "status", status))
-                    .build();
+                    .withAdditionalProperties(Map.of("spec", spec, "status", status));
+            GenericKubernetesResource vmi = b.build();
+            if (vm != null) {
+                vmi.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
+                        .withApiVersion("kubevirt.io/v1").withKind("VirtualMachine").withName(vm)
+                        .withUid("00000000-0000-0000-0000-" + String.format("%012d", Math.abs(vm.hashCode())))
+                        .withController(true).withBlockOwnerDeletion(true).build()));
+            }
+            return vmi;
         }
+    }
+
+    /** A VirtualMachine with `spec.runStrategy` (null leaves it out). */
+    public static GenericKubernetesResource vm(String namespace, String name, String runStrategy) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        if (runStrategy != null) {
+            spec.put("runStrategy", runStrategy);
+        }
+        spec.put("template", Map.of("spec", Map.of("domain", Map.of("devices", Map.of()))));
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion("kubevirt.io/v1").withKind("VirtualMachine")
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withAdditionalProperties(Map.of("spec", spec))
+                .build();
+    }
+
+    /** A VirtualMachine using the deprecated `spec.running` instead of a run strategy. */
+    public static GenericKubernetesResource vmRunning(String namespace, String name, boolean running) {
+        GenericKubernetesResource vm = vm(namespace, name, null);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spec = (Map<String, Object>) vm.getAdditionalProperties().get("spec");
+        spec.put("running", running);
+        return vm;
+    }
+
+    public static MigrationBuilder migration(String namespace, String name, String vmiName) {
+        return new MigrationBuilder(namespace, name, vmiName);
+    }
+
+    public static final class MigrationBuilder {
+        private final String namespace;
+        private final String name;
+        private final String vmiName;
+        private String phase;
+        private boolean byWorkloadUpdater;
+        private String failureReason;
+        private Instant failedAt;
+
+        private MigrationBuilder(String namespace, String name, String vmiName) {
+            this.namespace = namespace;
+            this.name = name;
+            this.vmiName = vmiName;
+        }
+
+        public MigrationBuilder phase(String phase) {
+            this.phase = phase;
+            return this;
+        }
+
+        public MigrationBuilder failed(String reason, Instant at) {
+            this.phase = "Failed";
+            this.failureReason = reason;
+            // metav1.Time has whole seconds, as KubeVirt writes it.
+            this.failedAt = at.truncatedTo(ChronoUnit.SECONDS);
+            return this;
+        }
+
+        /** Created by KubeVirt's workload updater (its annotation). */
+        public MigrationBuilder byWorkloadUpdater() {
+            this.byWorkloadUpdater = true;
+            return this;
+        }
+
+        public GenericKubernetesResource build() {
+            Map<String, Object> additional = new LinkedHashMap<>();
+            additional.put("spec", Map.of("vmiName", vmiName));
+            if (phase != null) {
+                Map<String, Object> status = new LinkedHashMap<>();
+                status.put("phase", phase);
+                if (failedAt != null) {
+                    status.put("phaseTransitionTimestamps", List.of(
+                            Map.of("phase", "Pending", "phaseTransitionTimestamp", failedAt.minusSeconds(60).toString()),
+                            Map.of("phase", "Failed", "phaseTransitionTimestamp", failedAt.toString())));
+                }
+                if (failureReason != null) {
+                    status.put("migrationState", Map.of("failed", true, "failureReason", failureReason));
+                }
+                additional.put("status", status);
+            }
+            GenericKubernetesResource m = new GenericKubernetesResourceBuilder()
+                    .withApiVersion("kubevirt.io/v1").withKind("VirtualMachineInstanceMigration")
+                    .withNewMetadata().withNamespace(namespace).withName(name)
+                    .addToLabels("kubevirt.io/vmi-name", vmiName).endMetadata()
+                    .withAdditionalProperties(additional)
+                    .build();
+            if (byWorkloadUpdater) {
+                m.getMetadata().setAnnotations(Map.of("kubevirt.io/workloadUpdateMigration", ""));
+            }
+            return m;
+        }
+    }
+
+    /** The virt-launcher pod of a VMI, labelled the way KubeVirt labels it. */
+    public static Pod launcherPod(GenericKubernetesResource vmi, String podName, String node) {
+        return new PodBuilder()
+                .withNewMetadata().withNamespace(vmi.getMetadata().getNamespace()).withName(podName)
+                .addToLabels("kubevirt.io", "virt-launcher")
+                .addToLabels("kubevirt.io/created-by", vmi.getMetadata().getUid())
+                .endMetadata()
+                .withNewSpec().withNodeName(node)
+                .addNewContainer().withName("compute").withImage("quay.io/kubevirt/virt-launcher:v1.5.0").endContainer()
+                .endSpec()
+                .build();
     }
 
     /** A KubeVirt CR; `methods` null leaves `workloadUpdateStrategy` out entirely. */
     public static GenericKubernetesResource kubeVirt(String namespace, List<String> methods, Integer batchEvictSize,
                                                      String batchEvictInterval) {
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("imagePullPolicy", "IfNotPresent");
-        if (methods != null) {
-            Map<String, Object> strategy = new LinkedHashMap<>();
-            strategy.put("workloadUpdateMethods", methods);
-            if (batchEvictSize != null) {
-                strategy.put("batchEvictSize", batchEvictSize);
-            }
-            if (batchEvictInterval != null) {
-                strategy.put("batchEvictInterval", batchEvictInterval);
-            }
-            spec.put("workloadUpdateStrategy", strategy);
+        return kubeVirt(namespace).methods(methods).batch(batchEvictSize, batchEvictInterval).build();
+    }
+
+    public static KubeVirtBuilder kubeVirt(String namespace) {
+        return new KubeVirtBuilder(namespace);
+    }
+
+    public static final class KubeVirtBuilder {
+        private final String namespace;
+        private List<String> methods;
+        private Integer batchEvictSize;
+        private String batchEvictInterval;
+        private Integer perCluster;
+        private Integer perNode;
+        private Map<String, Object> status;
+
+        private KubeVirtBuilder(String namespace) {
+            this.namespace = namespace;
         }
-        return new GenericKubernetesResourceBuilder()
-                .withApiVersion("kubevirt.io/v1").withKind("KubeVirt")
-                .withNewMetadata().withNamespace(namespace).withName("kubevirt").endMetadata()
-                .withAdditionalProperties(Map.of("spec", spec))
-                .build();
+
+        public KubeVirtBuilder methods(List<String> methods) {
+            this.methods = methods;
+            return this;
+        }
+
+        public KubeVirtBuilder batch(Integer size, String interval) {
+            this.batchEvictSize = size;
+            this.batchEvictInterval = interval;
+            return this;
+        }
+
+        public KubeVirtBuilder migrations(Integer parallelPerCluster, Integer parallelOutboundPerNode) {
+            this.perCluster = parallelPerCluster;
+            this.perNode = parallelOutboundPerNode;
+            return this;
+        }
+
+        /** The status virt-operator writes once it has deployed `version` (completed at `at`). */
+        public KubeVirtBuilder deployed(String version, Instant completedAt) {
+            Instant at = completedAt.truncatedTo(ChronoUnit.SECONDS);
+            status = new LinkedHashMap<>();
+            status.put("phase", "Deployed");
+            status.put("observedKubeVirtVersion", version);
+            status.put("targetKubeVirtVersion", version);
+            status.put("observedDeploymentID", "deploy-" + version);
+            status.put("targetDeploymentID", "deploy-" + version);
+            status.put("conditions", List.of(
+                    Map.of("type", "Available", "status", "True", "lastTransitionTime", at.toString()),
+                    Map.of("type", "Progressing", "status", "False", "lastTransitionTime", at.toString())));
+            return this;
+        }
+
+        /** The status while virt-operator is still rolling out `target`. */
+        public KubeVirtBuilder deploying(String observed, String target) {
+            status = new LinkedHashMap<>();
+            status.put("phase", "Deploying");
+            status.put("observedKubeVirtVersion", observed);
+            status.put("targetKubeVirtVersion", target);
+            status.put("observedDeploymentID", "deploy-" + observed);
+            status.put("targetDeploymentID", "deploy-" + target);
+            return this;
+        }
+
+        public GenericKubernetesResource build() {
+            Map<String, Object> spec = new LinkedHashMap<>();
+            spec.put("imagePullPolicy", "IfNotPresent");
+            if (methods != null) {
+                Map<String, Object> strategy = new LinkedHashMap<>();
+                strategy.put("workloadUpdateMethods", methods);
+                if (batchEvictSize != null) {
+                    strategy.put("batchEvictSize", batchEvictSize);
+                }
+                if (batchEvictInterval != null) {
+                    strategy.put("batchEvictInterval", batchEvictInterval);
+                }
+                spec.put("workloadUpdateStrategy", strategy);
+            }
+            if (perCluster != null || perNode != null) {
+                Map<String, Object> migrations = new LinkedHashMap<>();
+                if (perCluster != null) {
+                    migrations.put("parallelMigrationsPerCluster", perCluster);
+                }
+                if (perNode != null) {
+                    migrations.put("parallelOutboundMigrationsPerNode", perNode);
+                }
+                spec.put("configuration", Map.of("migrations", migrations));
+            }
+            Map<String, Object> additional = new LinkedHashMap<>();
+            additional.put("spec", spec);
+            if (status != null) {
+                additional.put("status", status);
+            }
+            return new GenericKubernetesResourceBuilder()
+                    .withApiVersion("kubevirt.io/v1").withKind("KubeVirt")
+                    .withNewMetadata().withNamespace(namespace).withName("kubevirt").endMetadata()
+                    .withAdditionalProperties(additional)
+                    .build();
+        }
     }
 }

@@ -98,6 +98,10 @@ public final class TestCluster implements AutoCloseable {
                     .map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet());
             namespaces.forEach(ns -> client.genericKubernetesResources(kind).inNamespace(ns).delete());
         }
+        // No kubelet runs here to confirm a graceful delete of a pod bound to a node.
+        client.pods().inAnyNamespace().withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher").list().getItems()
+                .forEach(p -> client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
+                        .withGracePeriod(0).delete());
     }
 
     public void namespace(String name) {
@@ -111,7 +115,22 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the object as KubeVirt would have left it: where the kind has a status subresource
+     * (the API server drops `status` on create), the status is written in a second step.
+     */
     public GenericKubernetesResource create(GenericKubernetesResource object) {
+        namespace(object.getMetadata().getNamespace());
+        GenericKubernetesResource created = client.resource(object).create();
+        Object status = object.getAdditionalProperties().get("status");
+        if (status != null && created.getAdditionalProperties().get("status") == null) {
+            created.getAdditionalProperties().put("status", status);
+            created = client.resource(created).updateStatus();
+        }
+        return created;
+    }
+
+    public <T extends HasMetadata> T create(T object) {
         namespace(object.getMetadata().getNamespace());
         return client.resource(object).create();
     }

@@ -46,15 +46,26 @@ class WebhookTest {
         assertThat(report.get("alertname").asText()).isEqualTo(OUTDATED);
         assertThat(report.get("status").asText()).isEqualTo("firing");
         assertThat(report.get("receivedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
-        assertThat(report.get("workloadUpdateStrategy").get("methods")).extracting(JsonNode::asText)
+        assertThat(report.get("cluster").get("workloadUpdateMethods")).extracting(JsonNode::asText)
                 .containsExactly("LiveMigrate");
-        assertThat(report.get("workloadUpdateStrategy").get("batchEvictSize").isNull()).isTrue();
+        assertThat(report.get("cluster").get("batchEvictSize").asInt()).isEqualTo(10);
+        assertThat(report.get("cluster").get("defaulted")).extracting(JsonNode::asText).contains("batchEvictSize");
         List<String> vmis = StreamSupport.stream(report.get("outdatedVmis").spliterator(), false)
                 .map(v -> v.get("namespace").asText() + "/" + v.get("name").asText() + " "
-                        + v.get("liveMigratable").asText() + " " + v.get("reason").asText() + " " + v.get("node").asText())
+                        + v.get("liveMigratable").asText() + " " + v.get("reason").asText() + " " + v.get("node").asText()
+                        + " vm=" + v.get("vm").asText() + " runStrategy=" + v.get("runStrategy").asText()
+                        + " evictionStrategy=" + v.get("evictionStrategy").asText()
+                        + " inFlight=" + v.get("migrations").get("inFlightPhase").asText()
+                        + " failed=" + v.get("migrations").get("failedCount").asInt()
+                        + " " + v.get("branch").asText() + " " + v.get("recommendedAction").asText())
                 .toList();
-        assertThat(vmis).containsExactly("ns-1/outdated-1 true null node-1",
-                "ns-2/outdated-2 false DisksNotLiveMigratable node-1");
+        assertThat(vmis).containsExactly(
+                "ns-1/outdated-1 true null node-1 vm=null runStrategy=null evictionStrategy=null inFlight=null failed=0"
+                        + " KUBEVIRT_WILL_MIGRATE WAIT",
+                "ns-2/outdated-2 false DisksNotLiveMigratable node-1 vm=null runStrategy=null evictionStrategy=null"
+                        + " inFlight=null failed=0 NOT_MIGRATABLE_NOT_AUTOMATED STOP");
+        assertThat(report.get("recommendedActionCounts").toString())
+                .isEqualTo("{\"NONE\":0,\"WAIT\":1,\"LIVE_MIGRATE\":0,\"EVICT\":0,\"RESTART\":0,\"STOP\":1}");
 
         JsonNode list = service.getJson("/api/reports");
         assertThat(list.get(0).get("id").asText()).isEqualTo(report.get("id").asText());

@@ -1,0 +1,145 @@
+package io.remediator.kubevirt;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watch-backed caches of the objects the runbook reads: outdated VMIs (by label), VMs,
+ * migrations, virt-launcher pods (by label), KubeVirt CRs and, when a namespace selector is
+ * configured, the namespaces it selects. The first diagnosis pays for one paginated LIST per
+ * kind (all in parallel); later ones read memory and cost no API call at all.
+ *
+ * <p>If the first LIST of any kind fails (a 403, the API down), every cache is stopped and the
+ * error is thrown, so the diagnosis reports it and the next one starts over.
+ */
+public final class KubeVirtInformers implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(KubeVirtInformers.class);
+
+    private final KubernetesClient client;
+    private final long pageSize;
+    private final String namespaceSelector;
+    private final Duration syncTimeout;
+    private List<SharedIndexInformer<?>> running = List.of();
+    private SharedIndexInformer<GenericKubernetesResource> vmis;
+    private SharedIndexInformer<GenericKubernetesResource> vms;
+    private SharedIndexInformer<GenericKubernetesResource> migrations;
+    private SharedIndexInformer<GenericKubernetesResource> pods;
+    private SharedIndexInformer<GenericKubernetesResource> kubeVirts;
+    private SharedIndexInformer<Namespace> namespaces;
+
+    /** @param namespaceSelector a label selector on namespaces, or null/blank for none */
+    public KubeVirtInformers(KubernetesClient client, int pageSize, String namespaceSelector, Duration syncTimeout) {
+        this.client = client;
+        this.pageSize = pageSize;
+        this.namespaceSelector = namespaceSelector == null || namespaceSelector.isBlank() ? null : namespaceSelector;
+        this.syncTimeout = syncTimeout;
+    }
+
+    public synchronized ClusterSnapshot snapshot() {
+        if (running.isEmpty() || running.stream().anyMatch(i -> !i.isRunning())) {
+            start();
+        }
+        return new ClusterSnapshot(
+                read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
+                        .sorted(Comparator.comparing(KubeVirtInstallation::namespace)
+                                .thenComparing(KubeVirtInstallation::name))
+                        .toList(),
+                read(vmis, KubeVirtRecords::vmi),
+                read(vms, KubeVirtRecords::vm),
+                read(migrations, KubeVirtRecords::migration),
+                read(pods, KubeVirtRecords::launcherPod),
+                namespaces == null ? null : namespaces.getStore().list().stream()
+                        .map(n -> n.getMetadata().getName()).collect(Collectors.toUnmodifiableSet()));
+    }
+
+    private static <T> List<T> read(SharedIndexInformer<GenericKubernetesResource> informer,
+                                    Function<GenericKubernetesResource, T> mapper) {
+        return informer.getStore().list().stream().map(mapper).toList();
+    }
+
+    private void start() {
+        stopAll();
+        long started = System.nanoTime();
+        List<SharedIndexInformer<?>> all = new ArrayList<>();
+        vmis = informer(all, client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace()
+                        .withLabel(KubeVirtResources.OUTDATED_LABEL),
+                new PrunedItemStore(List.of("spec.evictionStrategy", "status.phase", "status.nodeName",
+                        "status.conditions"), Set.of("*"), Set.of()));
+        vms = informer(all, client.genericKubernetesResources(KubeVirtResources.VM).inAnyNamespace(),
+                new PrunedItemStore(List.of("spec.runStrategy", "spec.running"), Set.of("*"), Set.of()));
+        migrations = informer(all, client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace(),
+                new PrunedItemStore(List.of("spec.vmiName", "status.phase", "status.phaseTransitionTimestamps",
+                        "status.migrationState.endTimestamp", "status.migrationState.failureReason",
+                        "status.migrationState.abortStatus", "status.conditions"),
+                        Set.of("*"), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION)));
+        pods = informer(all, client.genericKubernetesResources(KubeVirtResources.POD).inAnyNamespace()
+                        .withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
+                new PrunedItemStore(List.of("spec.nodeName", "status.phase"),
+                        Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of()));
+        kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
+        namespaces = namespaceSelector == null ? null
+                : informer(all, client.namespaces().withLabelSelector(namespaceSelector), null);
+        running = List.copyOf(all);
+        try {
+            CompletableFuture.allOf(running.stream().map(i -> i.start().toCompletableFuture())
+                    .toArray(CompletableFuture[]::new)).get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            stopAll();
+            throw e.getCause() instanceof KubernetesClientException k ? k
+                    : new KubernetesClientException("listing KubeVirt objects failed: " + e.getCause(), e.getCause());
+        } catch (TimeoutException e) {
+            stopAll();
+            throw new KubernetesClientException("listing KubeVirt objects did not finish within " + syncTimeout);
+        } catch (InterruptedException e) {
+            stopAll();
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while listing KubeVirt objects");
+        }
+        log.info("caches of KubeVirt objects synced in {} ms: {} outdated VMIs, {} VMs, {} migrations, {} launcher pods",
+                (System.nanoTime() - started) / 1_000_000, vmis.getStore().list().size(),
+                vms.getStore().list().size(), migrations.getStore().list().size(), pods.getStore().list().size());
+    }
+
+    private <T extends HasMetadata> SharedIndexInformer<T> informer(
+            List<SharedIndexInformer<?>> all, Informable<T> source, PrunedItemStore store) {
+        SharedIndexInformer<T> informer = source.withLimit(pageSize).runnableInformer(0);
+        if (store != null) {
+            @SuppressWarnings("unchecked")
+            SharedIndexInformer<GenericKubernetesResource> generic = (SharedIndexInformer<GenericKubernetesResource>) informer;
+            generic.itemStore(store);
+        }
+        // Before the first sync an error must surface (it becomes the report's error); after it,
+        // keep re-listing and re-watching as informers normally do.
+        informer.exceptionHandler((isStarted, t) -> isStarted);
+        all.add(informer);
+        return informer;
+    }
+
+    private void stopAll() {
+        running.forEach(SharedIndexInformer::stop);
+        running = List.of();
+    }
+
+    @Override
+    public synchronized void close() {
+        stopAll();
+    }
+}

@@ -1,0 +1,177 @@
+package io.remediator.kubevirt;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Reads the fields the runbooks need out of KubeVirt's objects as the API server returns them. */
+final class KubeVirtRecords {
+    static final String WORKLOAD_UPDATE_ANNOTATION = "kubevirt.io/workloadUpdateMigration";
+    static final String CREATED_BY_LABEL = "kubevirt.io/created-by";
+
+    private KubeVirtRecords() {}
+
+    static VirtualMachineInstance vmi(GenericKubernetesResource r) {
+        List<VirtualMachineInstance.Condition> conditions = new ArrayList<>();
+        for (Map<?, ?> c : maps(r.get("status", "conditions"))) {
+            conditions.add(new VirtualMachineInstance.Condition(
+                    str(c.get("type")), str(c.get("status")), str(c.get("reason")), str(c.get("message"))));
+        }
+        String vm = null;
+        for (OwnerReference o : r.getMetadata().getOwnerReferences()) {
+            if ("VirtualMachine".equals(o.getKind()) && o.getApiVersion() != null
+                    && o.getApiVersion().startsWith(KubeVirtResources.GROUP + "/")
+                    && (vm == null || Boolean.TRUE.equals(o.getController()))) {
+                vm = o.getName();
+            }
+        }
+        return new VirtualMachineInstance(
+                r.getMetadata().getNamespace(),
+                r.getMetadata().getName(),
+                r.getMetadata().getUid(),
+                time(r.getMetadata().getCreationTimestamp()),
+                r.getMetadata().getDeletionTimestamp() != null,
+                str(r.get("status", "phase")),
+                str(r.get("status", "nodeName")),
+                List.copyOf(conditions),
+                str(r.get("spec", "evictionStrategy")),
+                vm);
+    }
+
+    static VirtualMachine vm(GenericKubernetesResource r) {
+        Object running = r.get("spec", "running");
+        return new VirtualMachine(r.getMetadata().getNamespace(), r.getMetadata().getName(),
+                str(r.get("spec", "runStrategy")), running instanceof Boolean b ? b : null);
+    }
+
+    static VirtualMachineInstanceMigration migration(GenericKubernetesResource r) {
+        String phase = str(r.get("status", "phase"));
+        Instant failedAt = null;
+        String reason = null;
+        if ("Failed".equals(phase)) {
+            for (Map<?, ?> t : maps(r.get("status", "phaseTransitionTimestamps"))) {
+                if ("Failed".equals(t.get("phase"))) {
+                    failedAt = time(str(t.get("phaseTransitionTimestamp")));
+                }
+            }
+            if (failedAt == null) {
+                failedAt = time(str(r.get("status", "migrationState", "endTimestamp")));
+            }
+            if (failedAt == null) {
+                failedAt = time(r.getMetadata().getCreationTimestamp());
+            }
+            reason = failureReason(r);
+        }
+        Map<String, String> annotations = r.getMetadata().getAnnotations();
+        return new VirtualMachineInstanceMigration(
+                r.getMetadata().getNamespace(),
+                r.getMetadata().getName(),
+                str(r.get("spec", "vmiName")),
+                phase,
+                time(r.getMetadata().getCreationTimestamp()),
+                failedAt,
+                reason,
+                annotations != null && annotations.containsKey(WORKLOAD_UPDATE_ANNOTATION));
+    }
+
+    /**
+     * KubeVirt has put the reason in different places over the years: the migration state's
+     * failureReason, an abort status, or the message of a condition.
+     */
+    private static String failureReason(GenericKubernetesResource r) {
+        String reason = str(r.get("status", "migrationState", "failureReason"));
+        if (reason == null && r.get("status", "migrationState", "abortStatus") != null) {
+            reason = "aborted (" + r.get("status", "migrationState", "abortStatus") + ")";
+        }
+        if (reason == null) {
+            for (Map<?, ?> c : maps(r.get("status", "conditions"))) {
+                String text = c.get("message") != null ? str(c.get("message")) : str(c.get("reason"));
+                if (text != null && !text.isEmpty()) {
+                    reason = text;
+                }
+            }
+        }
+        return reason;
+    }
+
+    static LauncherPod launcherPod(GenericKubernetesResource r) {
+        Map<String, String> labels = r.getMetadata().getLabels();
+        return new LauncherPod(r.getMetadata().getNamespace(), r.getMetadata().getName(),
+                labels == null ? null : labels.get(CREATED_BY_LABEL),
+                str(r.get("spec", "nodeName")), str(r.get("status", "phase")));
+    }
+
+    static KubeVirtInstallation kubeVirt(GenericKubernetesResource r) {
+        KubeVirtInstallation.WorkloadUpdateStrategy strategy = null;
+        if (r.get("spec", "workloadUpdateStrategy") instanceof Map<?, ?> s) {
+            List<String> methods = null;
+            if (s.get("workloadUpdateMethods") instanceof List<?> m) {
+                methods = m.stream().map(String::valueOf).toList();
+            }
+            strategy = new KubeVirtInstallation.WorkloadUpdateStrategy(
+                    methods, integer(s.get("batchEvictSize")), str(s.get("batchEvictInterval")));
+        }
+        KubeVirtInstallation.MigrationLimits limits = new KubeVirtInstallation.MigrationLimits(
+                integer(r.get("spec", "configuration", "migrations", "parallelMigrationsPerCluster")),
+                integer(r.get("spec", "configuration", "migrations", "parallelOutboundMigrationsPerNode")));
+        Instant completedAt = null;
+        for (Map<?, ?> c : maps(r.get("status", "conditions"))) {
+            if ("Progressing".equals(c.get("type")) && "False".equals(c.get("status"))) {
+                completedAt = time(str(c.get("lastTransitionTime")));
+            }
+        }
+        KubeVirtInstallation kv = new KubeVirtInstallation(
+                r.getMetadata().getNamespace(),
+                r.getMetadata().getName(),
+                strategy,
+                limits,
+                str(r.get("status", "phase")),
+                str(r.get("status", "observedKubeVirtVersion")),
+                str(r.get("status", "targetKubeVirtVersion")),
+                str(r.get("status", "observedDeploymentID")),
+                str(r.get("status", "targetDeploymentID")),
+                completedAt);
+        return kv.controlPlaneUpdateComplete() ? kv : withoutCompletion(kv);
+    }
+
+    private static KubeVirtInstallation withoutCompletion(KubeVirtInstallation kv) {
+        return new KubeVirtInstallation(kv.namespace(), kv.name(), kv.workloadUpdateStrategy(), kv.migrations(),
+                kv.phase(), kv.observedKubeVirtVersion(), kv.targetKubeVirtVersion(), kv.observedDeploymentID(),
+                kv.targetDeploymentID(), null);
+    }
+
+    private static List<Map<?, ?>> maps(Object raw) {
+        List<Map<?, ?>> out = new ArrayList<>();
+        if (raw instanceof List<?> list) {
+            for (Object o : list) {
+                if (o instanceof Map<?, ?> m) {
+                    out.add(m);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static Integer integer(Object o) {
+        return o instanceof Number n ? n.intValue() : null;
+    }
+
+    static Instant time(String s) {
+        if (s == null || s.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(s);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : String.valueOf(o);
+    }
+}

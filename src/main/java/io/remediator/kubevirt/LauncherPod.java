@@ -1,0 +1,4 @@
+package io.remediator.kubevirt;
+
+/** A virt-launcher pod; `vmiUid` comes from its `kubevirt.io/created-by` label. */
+public record LauncherPod(String namespace, String name, String vmiUid, String nodeName, String phase) {}

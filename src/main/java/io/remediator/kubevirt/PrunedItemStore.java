@@ -1,0 +1,118 @@
+package io.remediator.kubevirt;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * An informer store that keeps only the fields a runbook reads. Real virt-launcher pods and VMIs
+ * are several KiB each; at tens of thousands of them the full objects would dominate the heap.
+ * fabric8's ReducedStateItemStore does the same job but re-serializes every item on each read,
+ * which would make every warm diagnosis pay for a full conversion of the cache.
+ */
+final class PrunedItemStore implements ItemStore<GenericKubernetesResource> {
+    private final Map<String, GenericKubernetesResource> items = new ConcurrentHashMap<>();
+    private final List<String[]> paths;
+    private final Set<String> labels;
+    private final Set<String> annotations;
+
+    /**
+     * @param paths       dotted paths outside `metadata` to keep, e.g. `status.phase`
+     * @param labels      label keys to keep ({@code *} keeps all)
+     * @param annotations annotation keys to keep
+     */
+    PrunedItemStore(List<String> paths, Set<String> labels, Set<String> annotations) {
+        this.paths = paths.stream().map(p -> p.split("\\.")).toList();
+        this.labels = labels;
+        this.annotations = annotations;
+    }
+
+    GenericKubernetesResource prune(GenericKubernetesResource r) {
+        ObjectMeta m = r.getMetadata();
+        GenericKubernetesResource kept = new GenericKubernetesResource();
+        kept.setApiVersion(r.getApiVersion());
+        kept.setKind(r.getKind());
+        kept.setMetadata(new ObjectMetaBuilder()
+                .withName(m.getName()).withNamespace(m.getNamespace()).withUid(m.getUid())
+                .withResourceVersion(m.getResourceVersion())
+                .withCreationTimestamp(m.getCreationTimestamp()).withDeletionTimestamp(m.getDeletionTimestamp())
+                .withOwnerReferences(m.getOwnerReferences())
+                .withLabels(only(m.getLabels(), labels))
+                .withAnnotations(only(m.getAnnotations(), annotations))
+                .build());
+        for (String[] path : paths) {
+            Object value = r.get((Object[]) path);
+            if (value != null) {
+                Map<String, Object> parent = kept.getAdditionalProperties();
+                for (int i = 0; i < path.length - 1; i++) {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> child = (Map<String, Object>) parent.computeIfAbsent(path[i], k -> new LinkedHashMap<>());
+                    parent = child;
+                }
+                parent.put(path[path.length - 1], value);
+            }
+        }
+        return kept;
+    }
+
+    private static Map<String, String> only(Map<String, String> all, Set<String> keys) {
+        if (all == null || all.isEmpty() || keys.isEmpty()) {
+            return null;
+        }
+        if (keys.contains("*")) {
+            return all;
+        }
+        Map<String, String> kept = all.entrySet().stream().filter(e -> keys.contains(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        return kept.isEmpty() ? null : kept;
+    }
+
+    @Override
+    public String getKey(GenericKubernetesResource obj) {
+        return Cache.metaNamespaceKeyFunc(obj);
+    }
+
+    @Override
+    public GenericKubernetesResource put(String key, GenericKubernetesResource obj) {
+        return items.put(key, prune(obj));
+    }
+
+    @Override
+    public GenericKubernetesResource remove(String key) {
+        return items.remove(key);
+    }
+
+    @Override
+    public Stream<String> keySet() {
+        return items.keySet().stream();
+    }
+
+    @Override
+    public Stream<GenericKubernetesResource> values() {
+        return items.values().stream();
+    }
+
+    @Override
+    public int size() {
+        return items.size();
+    }
+
+    @Override
+    public GenericKubernetesResource get(String key) {
+        return items.get(key);
+    }
+
+    @Override
+    public boolean isFullState() {
+        return false;
+    }
+}
