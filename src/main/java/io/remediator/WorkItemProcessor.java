@@ -10,6 +10,7 @@ import io.remediator.runbook.Runbook;
 import io.remediator.webhook.WorkItem;
 import io.remediator.webhook.WorkQueue;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,9 @@ public final class WorkItemProcessor implements AutoCloseable {
         }
         try {
             OutdatedWorkloadsDiagnosis diagnosis = metrics.timeDiagnosis(item.alertname(), runbook::diagnose);
-            metrics.outdatedVmisFound(diagnosis.outdatedVmis().size());
+            Map<String, Integer> byAction = new LinkedHashMap<>();
+            diagnosis.recommendedActionCounts().forEach((a, n) -> byAction.put(a.name(), n));
+            metrics.outdatedVmisFound(diagnosis.outdatedVmis().size(), byAction);
             log.info("{}: {} outdated VMI(s) (report {})", item.alertname(), diagnosis.outdatedVmis().size(), item.id());
             return report(item, diagnosis, null);
         } catch (KubernetesClientException e) {

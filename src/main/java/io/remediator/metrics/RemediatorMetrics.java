@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -19,6 +21,7 @@ public final class RemediatorMetrics {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicLong lastOutdatedVmis = new AtomicLong();
     private final AtomicLong kubernetesReachable = new AtomicLong();
+    private final Map<String, AtomicLong> lastByAction = new ConcurrentHashMap<>();
 
     public RemediatorMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -69,11 +72,20 @@ public final class RemediatorMetrics {
         }
     }
 
-    public void outdatedVmisFound(int count) {
+    /** @param byRecommendedAction VMIs per recommended action in this diagnosis */
+    public void outdatedVmisFound(int count, Map<String, Integer> byRecommendedAction) {
         lastOutdatedVmis.set(count);
         Counter.builder("remediator_outdated_vmis_found")
                 .description("Outdated VMIs found, summed over all diagnoses")
                 .register(registry).increment(count);
+        byRecommendedAction.forEach((action, n) -> lastByAction.computeIfAbsent(action, a -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("remediator_outdated_vmis_by_action", value, AtomicLong::get)
+                    .description("Outdated VMIs in the most recent diagnosis, by the runbook's recommended action")
+                    .tag("action", a)
+                    .register(registry);
+            return value;
+        }).set(n));
     }
 
     public void kubernetesReachable(boolean reachable) {

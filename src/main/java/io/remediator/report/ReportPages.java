@@ -65,7 +65,7 @@ public final class ReportPages {
             view.put("methods", r.cluster().workloadUpdatesEnabled()
                     ? String.join(", ", r.cluster().workloadUpdateMethods())
                     : "none (automated workload updates are off)");
-            view.put("defaulted", r.cluster().defaulted().isEmpty() ? null : String.join(", ", r.cluster().defaulted()));
+            view.put("defaultedText", r.cluster().defaulted().isEmpty() ? null : String.join(", ", r.cluster().defaulted()));
         }
         if (r.completedAt() != null) {
             view.put("tookMillis", Duration.between(r.receivedAt(), r.completedAt()).toMillis());

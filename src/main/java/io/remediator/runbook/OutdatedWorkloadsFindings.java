@@ -122,7 +122,8 @@ public final class OutdatedWorkloadsFindings {
         }
         if (c.workloadUpdatesEnabled()) {
             findings.add("Automated workload updates are enabled with " + String.join(" and ", c.workloadUpdateMethods())
-                    + " (batches of " + c.batchEvictSize() + " evictions every " + c.batchEvictInterval() + ").");
+                    + (c.evictEnabled() ? " (evictions in batches of " + c.batchEvictSize() + " every "
+                            + c.batchEvictInterval() + ")" : "") + ".");
         } else {
             findings.add("Automated workload updates are not enabled on KubeVirt CR " + cr
                     + ": KubeVirt will not update any of these VMIs by itself. To let it live-migrate the"
@@ -130,8 +131,8 @@ public final class OutdatedWorkloadsFindings {
                     + " (adding Evict would also restart the others, with downtime).");
         }
         findings.add("KubeVirt allows " + c.parallelMigrationsPerCluster() + " migrations at once in the cluster and "
-                + c.parallelOutboundMigrationsPerNode() + " out of each node" + defaultsNote(c) + "; "
-                + c.migrationsInFlight() + " are in flight now.");
+                + c.parallelOutboundMigrationsPerNode() + " out of each node" + defaultsNote(c) + "; in flight now: "
+                + c.migrationsInFlight() + ".");
         String versions = c.observedKubeVirtVersion() == null && c.targetKubeVirtVersion() == null ? ""
                 : " (deployed " + orUnknown(c.observedKubeVirtVersion()) + ", target " + orUnknown(c.targetKubeVirtVersion()) + ")";
         if (Boolean.TRUE.equals(c.controlPlaneUpdateComplete())) {

@@ -132,8 +132,7 @@ final class VmiClassifier {
 
     private static String notMigratableWhy(VirtualMachineInstance vmi) {
         return vmi.condition(LIVE_MIGRATABLE)
-                .map(c -> "It cannot live-migrate (" + (c.reason() == null ? "no reason given" : c.reason())
-                        + (c.message() == null ? "" : ": " + c.message()) + ").")
+                .map(c -> "It cannot live-migrate (" + (c.reason() == null ? "no reason given" : c.reason()) + ").")
                 .orElse("KubeVirt has not reported whether it can live-migrate, so it is treated as not"
                         + " migratable, as KubeVirt's own updater does.");
     }

@@ -118,4 +118,49 @@ class ConfigLoaderTest {
     void emptyFileMeansDefaults() throws IOException {
         assertThat(load(file(""), Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "a")).server().port()).isEqualTo(8080);
     }
+
+    @Test
+    void namespaceScopeIsReadFromListsInTheFileAndCommaSeparatedFromTheEnvironment() throws IOException {
+        RemediatorConfig fromFile = load(file("""
+                webhook: {bearerToken: t}
+                diagnosis:
+                  failedMigrationsBeforeRestart: 5
+                  namespaces:
+                    include: [prod, staging]
+                    exclude: [kube-system]
+                    selector: "env in (prod,staging), !legacy"
+                """), Map.of());
+        assertThat(fromFile.diagnosis().namespaces().include()).containsExactly("prod", "staging");
+        assertThat(fromFile.diagnosis().namespaces().exclude()).containsExactly("kube-system");
+        assertThat(fromFile.diagnosis().namespaces().selector()).isEqualTo("env in (prod,staging), !legacy");
+        assertThat(fromFile.diagnosis().failedMigrationsBeforeRestart()).isEqualTo(5);
+
+        RemediatorConfig fromEnv = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "t",
+                "REMEDIATOR_DIAGNOSIS_NAMESPACES_EXCLUDE", "dev, lab ,"));
+        assertThat(fromEnv.diagnosis().namespaces().exclude()).containsExactly("dev", "lab");
+        assertThat(fromEnv.diagnosis().namespaces().include()).isEmpty();
+    }
+
+    @Test
+    void aBadNamespaceScopeStopsStartUpNamingEachField() throws IOException {
+        assertThatThrownBy(() -> load(file("""
+                webhook: {bearerToken: t}
+                diagnosis:
+                  failedMigrationsBeforeRestart: 0
+                  namespaces:
+                    include: [prod, Bad_Name]
+                    exclude: [prod]
+                    selector: "env in prod"
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("diagnosis.failedMigrationsBeforeRestart: must be at least 1, got 0")
+                .hasMessageContaining("diagnosis.namespaces.include: \"Bad_Name\" is not a namespace name")
+                .hasMessageContaining("diagnosis.namespaces.exclude: prod is also in diagnosis.namespaces.include")
+                .hasMessageContaining("diagnosis.namespaces.selector: \"env in prod\" is not a label selector");
+        assertThatThrownBy(() -> load(file("""
+                webhook: {bearerToken: t}
+                diagnosis: {namespaces: {include: prod}}
+                """), Map.of()))
+                .hasMessageContaining("diagnosis.namespaces.include: must be a list of values");
+    }
 }

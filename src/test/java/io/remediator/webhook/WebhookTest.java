@@ -67,6 +67,16 @@ class WebhookTest {
         assertThat(report.get("recommendedActionCounts").toString())
                 .isEqualTo("{\"NONE\":0,\"WAIT\":1,\"LIVE_MIGRATE\":0,\"EVICT\":0,\"RESTART\":0,\"STOP\":1}");
 
+        assertThat(service.get("/metrics").body())
+                .contains("remediator_outdated_vmis_by_action{action=\"STOP\"} 1.0")
+                .contains("remediator_outdated_vmis_by_action{action=\"WAIT\"} 1.0")
+                .contains("remediator_outdated_vmis_by_action{action=\"LIVE_MIGRATE\"} 0.0");
+        String stopPage = service.get("/reports/" + report.get("id").asText() + "?action=STOP").body();
+        assertThat(stopPage).contains("ns-2/<strong>outdated-2</strong>").doesNotContain("outdated-1</strong>")
+                .contains("NOT_MIGRATABLE_NOT_AUTOMATED").contains("kubectl delete vmi -n ns-2 outdated-2");
+        assertThat(service.get("/reports/" + report.get("id").asText() + "?action=SOMETIMES").statusCode())
+                .isEqualTo(400);
+
         JsonNode list = service.getJson("/api/reports");
         assertThat(list.get(0).get("id").asText()).isEqualTo(report.get("id").asText());
         assertThat(list.get(0).get("outdatedVmiCount").asInt()).isEqualTo(2);
