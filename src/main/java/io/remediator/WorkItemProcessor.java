@@ -66,28 +66,31 @@ public final class WorkItemProcessor implements AutoCloseable {
         Runbook runbook = runbooks.get(item.alertname());
         if (!item.firing()) {
             log.info("{} resolved (group {}); nothing to diagnose", item.alertname(), item.groupKey());
-            return report(item, null, null);
+            return report(item, null, null, null);
         }
         try {
+            long started = System.nanoTime();
             OutdatedWorkloadsDiagnosis diagnosis = metrics.timeDiagnosis(item.alertname(), runbook::diagnose);
+            long millis = (System.nanoTime() - started) / 1_000_000;
             Map<String, Integer> byAction = new LinkedHashMap<>();
             diagnosis.recommendedActionCounts().forEach((a, n) -> byAction.put(a.name(), n));
             metrics.outdatedVmisFound(diagnosis.outdatedVmis().size(), byAction);
-            log.info("{}: {} outdated VMI(s) (report {})", item.alertname(), diagnosis.outdatedVmis().size(), item.id());
-            return report(item, diagnosis, null);
+            log.info("{}: {} outdated VMI(s), diagnosed in {} ms (report {})", item.alertname(),
+                    diagnosis.outdatedVmis().size(), millis, item.id());
+            return report(item, diagnosis, millis, null);
         } catch (KubernetesClientException e) {
             String why = (ApiErrors.answered(e) ? "" : "Kubernetes API call failed: ") + ApiErrors.describe(e);
             log.warn("diagnosis of {} failed: {}", item.id(), why);
-            return report(item, null, why);
+            return report(item, null, null, why);
         } catch (RuntimeException e) {
             log.error("diagnosis of {} failed", item.id(), e);
-            return report(item, null, "diagnosis failed: " + e);
+            return report(item, null, null, "diagnosis failed: " + e);
         }
     }
 
-    private Report report(WorkItem item, OutdatedWorkloadsDiagnosis d, String error) {
+    private Report report(WorkItem item, OutdatedWorkloadsDiagnosis d, Long diagnosisMillis, String error) {
         return new Report(
-                item.id(), item.alertname(), item.status(), item.receivedAt(), clock.instant(),
+                item.id(), item.alertname(), item.status(), item.receivedAt(), clock.instant(), diagnosisMillis,
                 item.groupKey(), item.receiver(), item.externalURL(), item.alerts().size(), item.truncatedAlerts(),
                 d != null, error,
                 d == null ? null : d.cluster(),

@@ -11,6 +11,7 @@ import java.util.Map;
  * What the service did with one alert group, as shown at `/api/reports/{id}` and `/reports/{id}`.
  *
  * @param diagnosed false for a resolved alert (nothing to diagnose) or when the diagnosis failed
+ * @param diagnosisMillis how long reading the cluster and classifying took, null if not diagnosed
  * @param error     why the diagnosis failed, as the API said it (e.g. a 403), or null
  * @param cluster   the KubeVirt CR's settings, with KubeVirt's defaults where unset
  * @param recommendedActionCounts VMIs per recommended action, every action listed
@@ -21,6 +22,7 @@ public record Report(
         String status,
         Instant receivedAt,
         Instant completedAt,
+        Long diagnosisMillis,
         String groupKey,
         String receiver,
         String externalURL,

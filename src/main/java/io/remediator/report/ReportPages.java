@@ -6,7 +6,6 @@ import com.github.mustachejava.MustacheFactory;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
 import java.io.StringWriter;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
@@ -67,9 +66,7 @@ public final class ReportPages {
                     : "none (automated workload updates are off)");
             view.put("defaultedText", r.cluster().defaulted().isEmpty() ? null : String.join(", ", r.cluster().defaulted()));
         }
-        if (r.completedAt() != null) {
-            view.put("tookMillis", Duration.between(r.receivedAt(), r.completedAt()).toMillis());
-        }
+        view.put("tookMillis", r.diagnosisMillis());
         return render(reportTemplate, view);
     }
 

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.remediator.config.ConfigLoader;
@@ -14,7 +11,6 @@ import io.remediator.config.RemediatorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -23,27 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The chart, rendered and linted by Helm itself (helm-java embeds the real Helm library). */
 class HelmChartTest {
-    private static final Path CHART = Path.of("charts/kubevirt-remediator");
-    private final ObjectMapper yaml = new YAMLMapper();
-
-    private List<JsonNode> render(Map<String, Object> values) throws IOException {
-        var template = new Helm(CHART).template().withName("remediator").withNamespace("kubevirt-remediator");
-        values.forEach(template::set);
-        String manifests = template.call();
-        List<JsonNode> docs = new ArrayList<>();
-        try (var parser = new YAMLFactory().createParser(manifests)) {
-            yaml.readValues(parser, JsonNode.class).forEachRemaining(d -> {
-                if (d != null && !d.isNull() && !d.isEmpty()) {
-                    docs.add(d);
-                }
-            });
-        }
-        return docs;
+    private static List<JsonNode> render(Map<String, Object> values) {
+        return RenderedChart.render(values);
     }
 
     private static JsonNode kind(List<JsonNode> docs, String kind) {
-        return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + kind + " rendered"));
+        return RenderedChart.kind(docs, kind);
     }
 
     @Test
@@ -88,9 +69,9 @@ class HelmChartTest {
     void lintsCleanOnceATokenIsGiven(@TempDir Path dir) throws IOException {
         // helm lint only reads values.yaml, whose default deliberately has no token; lint a copy with one.
         Path copy = dir.resolve("kubevirt-remediator");
-        try (Stream<Path> files = Files.walk(CHART)) {
+        try (Stream<Path> files = Files.walk(RenderedChart.CHART)) {
             for (Path f : files.toList()) {
-                Path target = copy.resolve(CHART.relativize(f).toString());
+                Path target = copy.resolve(RenderedChart.CHART.relativize(f).toString());
                 if (Files.isDirectory(f)) {
                     Files.createDirectories(target);
                 } else {

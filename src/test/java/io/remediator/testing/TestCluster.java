@@ -3,8 +3,11 @@ package io.remediator.testing;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -133,6 +136,27 @@ public final class TestCluster implements AutoCloseable {
     public <T extends HasMetadata> T create(T object) {
         namespace(object.getMetadata().getNamespace());
         return client.resource(object).create();
+    }
+
+    /**
+     * A client that authenticates as the service account (created if missing) with a bound token,
+     * as the service does in a pod; it has exactly the RBAC the test grants that account.
+     */
+    public KubernetesClient serviceAccountClient(String namespace, String name) {
+        namespace(namespace);
+        client.serviceAccounts().inNamespace(namespace).resource(new ServiceAccountBuilder()
+                .withNewMetadata().withName(name).endMetadata().build()).createOr(existing -> existing.update());
+        String token = client.serviceAccounts().inNamespace(namespace).withName(name)
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+                .getStatus().getToken();
+        Config admin = Config.fromKubeconfig(kubeconfigYaml);
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder()
+                .withMasterUrl(admin.getMasterUrl())
+                .withCaCertData(admin.getCaCertData())
+                .withCaCertFile(admin.getCaCertFile())
+                .withOauthToken(token)
+                .withRequestRetryBackoffLimit(0)
+                .build()).build();
     }
 
     @Override

@@ -4,11 +4,6 @@ import static io.remediator.testing.KubeVirtObjects.vmi;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
-import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
-import io.fabric8.kubernetes.client.Config;
-import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.remediator.testing.Payloads;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
@@ -23,20 +18,7 @@ class ForbiddenDiagnosisTest {
     void aForbiddenListIsReportedWithTheApisAnswer(TestCluster cluster) throws Exception {
         cluster.reset();
         cluster.create(vmi("ns-1", "outdated-1").migratable().build());
-        cluster.namespace("remediator");
-        cluster.client().serviceAccounts().inNamespace("remediator").resource(new ServiceAccountBuilder()
-                .withNewMetadata().withName("no-rbac").endMetadata().build()).createOr(existing -> existing.update());
-        String token = cluster.client().serviceAccounts().inNamespace("remediator").withName("no-rbac")
-                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(3600L).endSpec().build())
-                .getStatus().getToken();
-        Config admin = Config.fromKubeconfig(cluster.kubeconfigYaml());
-        var limited = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl(admin.getMasterUrl())
-                .withCaCertData(admin.getCaCertData())
-                .withCaCertFile(admin.getCaCertFile())
-                .withOauthToken(token)
-                .withRequestRetryBackoffLimit(0)
-                .build()).build();
+        var limited = cluster.serviceAccountClient("remediator", "no-rbac");
 
         try (RunningService service = RunningService.start(limited)) {
             service.awaitReady();
