@@ -9,6 +9,10 @@ import io.javalin.json.JavalinJackson;
 import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.ApiReachability;
 import io.remediator.kubevirt.KubeVirtInformers;
+import io.remediator.remediation.ActionExecutor;
+import io.remediator.remediation.ActionLedger;
+import io.remediator.remediation.Remediation;
+import io.remediator.remediation.RemediationPolicy;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.report.ReportPages;
 import io.remediator.report.ReportRoutes;
@@ -44,22 +48,30 @@ public final class RemediatorService implements AutoCloseable {
 
         RemediatorConfig.Diagnosis diagnosis = config.diagnosis();
         RemediatorConfig.Namespaces ns = diagnosis.namespaces();
+        RemediationPolicy policy = RemediationPolicy.from(config.policy());
         this.informers = new KubeVirtInformers(client, diagnosis.pageSize(), ns.selector(),
+                config.policy().namespaces().selector(), policy.optOutKey(),
                 Duration.ofSeconds(diagnosis.syncTimeoutSeconds()));
         NamespaceScope scope = new NamespaceScope(Set.copyOf(ns.include()), Set.copyOf(ns.exclude()),
                 !ns.selector().isBlank());
-        Runbook outdated = new OutdatedVmiWorkloadsRunbook(informers, scope, diagnosis.failedMigrationsBeforeRestart());
+        Runbook outdated = new OutdatedVmiWorkloadsRunbook(informers, scope, diagnosis.failedMigrationsBeforeRestart(),
+                policy.optOutKey());
         Map<String, Runbook> runbooks = Map.of(outdated.alertname(), outdated);
 
         WorkQueue queue = new WorkQueue(config.webhook().queueCapacity());
         metrics.queueSize(queue::size);
-        ReportStore reports = new ReportStore(config.reports().maxReports());
-        this.processor = new WorkItemProcessor(queue, runbooks, reports, metrics, clock);
+        ReportStore reports = new ReportStore(config.reports().maxReports(), config.reports().maxVmisInMemory());
+        Remediation remediation = new Remediation(policy,
+                new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
+        this.processor = new WorkItemProcessor(queue, runbooks, reports, remediation, informers::policyNamespaces,
+                metrics, clock);
 
         AlertIntake intake = new AlertIntake(runbooks.keySet(), queue, reachability::reachable, metrics, clock);
         WebhookEndpoint webhook = new WebhookEndpoint(token(config.webhook()), config.webhook().maxBodyBytes(),
                 json, intake, metrics);
-        ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages());
+        String adminToken = config.api().adminToken();
+        ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(),
+                adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken), processor::approve);
 
         this.http = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));

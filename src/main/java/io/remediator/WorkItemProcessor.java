@@ -3,23 +3,41 @@ package io.remediator;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.remediation.Remediation;
+import io.remediator.remediation.RemediationReport;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.Runbook;
+import io.remediator.webhook.AlertmanagerPayload;
 import io.remediator.webhook.WorkItem;
 import io.remediator.webhook.WorkQueue;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one worker: takes accepted work, runs its runbook and stores the report. A failing
- * diagnosis becomes a report that says why, never a silent drop.
+ * The one worker: takes accepted work, runs its runbook, lets the policy act on the diagnosis and
+ * stores the report. While a firing alert has deferred work or actions to follow up, further
+ * passes run on a schedule and update the same report; a resolved alert ends them. A failing
+ * diagnosis becomes a report that says why, never a silent drop. Every pass runs under one lock,
+ * so two passes never act at once.
  */
 public final class WorkItemProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkItemProcessor.class);
@@ -27,16 +45,29 @@ public final class WorkItemProcessor implements AutoCloseable {
     private final WorkQueue queue;
     private final Map<String, Runbook> runbooks;
     private final ReportStore reports;
+    private final Remediation remediation;
+    private final Supplier<Set<String>> policyNamespaces;
     private final RemediatorMetrics metrics;
     private final Clock clock;
     private final Thread worker;
+    private final ScheduledExecutorService followUps = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "remediation-follow-up");
+        t.setDaemon(true);
+        return t;
+    });
+    /** The newest firing report of each alert group: only it gets further passes or approvals. */
+    private final Map<String, String> activeReportByGroup = new ConcurrentHashMap<>();
+    private final Map<String, WorkItem> itemsByReport = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> approvals = new ConcurrentHashMap<>();
     private volatile boolean running = true;
 
-    public WorkItemProcessor(WorkQueue queue, Map<String, Runbook> runbooks, ReportStore reports,
-                             RemediatorMetrics metrics, Clock clock) {
+    public WorkItemProcessor(WorkQueue queue, Map<String, Runbook> runbooks, ReportStore reports, Remediation remediation,
+                             Supplier<Set<String>> policyNamespaces, RemediatorMetrics metrics, Clock clock) {
         this.queue = queue;
         this.runbooks = Map.copyOf(runbooks);
         this.reports = reports;
+        this.remediation = remediation;
+        this.policyNamespaces = policyNamespaces;
         this.metrics = metrics;
         this.clock = clock;
         this.worker = new Thread(this::loop, "work-item-processor");
@@ -51,7 +82,7 @@ public final class WorkItemProcessor implements AutoCloseable {
             try {
                 WorkItem item = queue.take(200, TimeUnit.MILLISECONDS);
                 if (item != null) {
-                    reports.save(process(item));
+                    handle(item);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -62,33 +93,107 @@ public final class WorkItemProcessor implements AutoCloseable {
         }
     }
 
-    Report process(WorkItem item) {
-        Runbook runbook = runbooks.get(item.alertname());
+    private synchronized void handle(WorkItem item) {
         if (!item.firing()) {
-            log.info("{} resolved (group {}); nothing to diagnose", item.alertname(), item.groupKey());
-            return report(item, null, null, null);
+            // A resolved notification never acts; it ends follow-up passes of the group's report.
+            activeReportByGroup.remove(item.groupKey());
+            log.info("{} resolved (group {}); nothing to diagnose, no action", item.alertname(), item.groupKey());
+            reports.save(report(item, null, null, null, null));
+            return;
         }
+        activeReportByGroup.put(item.groupKey(), item.id());
+        itemsByReport.put(item.id(), item);
+        runPass(item, 1);
+    }
+
+    /** Diagnose, then let the policy act; schedules the next pass when there is more to do. */
+    private void runPass(WorkItem item, int pass) {
+        Runbook runbook = runbooks.get(item.alertname());
+        OutdatedWorkloadsDiagnosis diagnosis;
+        long millis;
         try {
             long started = System.nanoTime();
-            OutdatedWorkloadsDiagnosis diagnosis = metrics.timeDiagnosis(item.alertname(), runbook::diagnose);
-            long millis = (System.nanoTime() - started) / 1_000_000;
+            diagnosis = metrics.timeDiagnosis(item.alertname(), runbook::diagnose);
+            millis = (System.nanoTime() - started) / 1_000_000;
             Map<String, Integer> byAction = new LinkedHashMap<>();
             diagnosis.recommendedActionCounts().forEach((a, n) -> byAction.put(a.name(), n));
             metrics.outdatedVmisFound(diagnosis.outdatedVmis().size(), byAction);
-            log.info("{}: {} outdated VMI(s), diagnosed in {} ms (report {})", item.alertname(),
-                    diagnosis.outdatedVmis().size(), millis, item.id());
-            return report(item, diagnosis, millis, null);
+            log.info("{}: {} outdated VMI(s), diagnosed in {} ms (report {}, pass {})", item.alertname(),
+                    diagnosis.outdatedVmis().size(), millis, item.id(), pass);
         } catch (KubernetesClientException e) {
             String why = (ApiErrors.answered(e) ? "" : "Kubernetes API call failed: ") + ApiErrors.describe(e);
             log.warn("diagnosis of {} failed: {}", item.id(), why);
-            return report(item, null, null, why);
+            reports.save(report(item, null, null, null, why));
+            return;
         } catch (RuntimeException e) {
             log.error("diagnosis of {} failed", item.id(), e);
-            return report(item, null, null, "diagnosis failed: " + e);
+            reports.save(report(item, null, null, null, "diagnosis failed: " + e));
+            return;
+        }
+        RemediationReport acted;
+        try {
+            acted = remediation.pass(item.id(), pass, diagnosis, policyNamespaces.get(),
+                    approvals.getOrDefault(item.id(), Set.of()), episode(item));
+        } catch (RuntimeException e) {
+            log.error("remediation pass {} of {} failed", pass, item.id(), e);
+            reports.save(report(item, diagnosis, millis, null, "remediation failed: " + e));
+            return;
+        }
+        reports.save(report(item, diagnosis, millis, acted, null));
+        if (acted.nextPassAt() != null && running) {
+            long delay = Math.max(0, Duration.between(clock.instant(), acted.nextPassAt()).toMillis());
+            followUps.schedule(() -> followUp(item.id(), pass + 1), delay, TimeUnit.MILLISECONDS);
         }
     }
 
-    private Report report(WorkItem item, OutdatedWorkloadsDiagnosis d, Long diagnosisMillis, String error) {
+    private synchronized void followUp(String reportId, int pass) {
+        WorkItem item = itemsByReport.get(reportId);
+        if (item == null || !reportId.equals(activeReportByGroup.get(item.groupKey()))) {
+            log.info("report {}: no further passes (its alert resolved or a newer report replaced it)", reportId);
+            itemsByReport.remove(reportId);
+            return;
+        }
+        try {
+            runPass(item, pass);
+        } catch (RuntimeException e) {
+            log.error("follow-up pass {} of {} failed", pass, reportId, e);
+        }
+    }
+
+    /**
+     * An operator approves every action of the report that awaits approval; they run in a pass
+     * started at once. Empty when the report is unknown, replaced, or has nothing awaiting.
+     */
+    public synchronized Optional<Set<String>> approve(String reportId) {
+        Optional<Report> report = reports.find(reportId);
+        WorkItem item = itemsByReport.get(reportId);
+        if (report.isEmpty() || report.get().remediation() == null || item == null
+                || !reportId.equals(activeReportByGroup.get(item.groupKey()))) {
+            return Optional.empty();
+        }
+        Set<String> keys = report.get().remediation().actions().stream()
+                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL)
+                .map(PlannedAction::key).collect(Collectors.toUnmodifiableSet());
+        if (keys.isEmpty()) {
+            return Optional.empty();
+        }
+        approvals.merge(reportId, keys, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream())
+                .collect(Collectors.toUnmodifiableSet()));
+        int pass = report.get().remediation().pass() + 1;
+        followUps.execute(() -> followUp(reportId, pass));
+        log.info("report {}: {} action(s) approved", reportId, keys.size());
+        return Optional.of(keys);
+    }
+
+    /** One firing episode of the group: a repeat of the same alert shares it, a new firing does not. */
+    static String episode(WorkItem item) {
+        Instant first = item.alerts().stream().map(AlertmanagerPayload.Alert::startsAt)
+                .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).orElse(item.receivedAt());
+        return item.groupKey() + "@" + first.getEpochSecond();
+    }
+
+    private Report report(WorkItem item, OutdatedWorkloadsDiagnosis d, Long diagnosisMillis, RemediationReport acted,
+                          String error) {
         return new Report(
                 item.id(), item.alertname(), item.status(), item.receivedAt(), clock.instant(), diagnosisMillis,
                 item.groupKey(), item.receiver(), item.externalURL(), item.alerts().size(), item.truncatedAlerts(),
@@ -97,12 +202,14 @@ public final class WorkItemProcessor implements AutoCloseable {
                 d == null ? null : d.recommendedActionCounts(),
                 d == null ? List.of() : d.findings(),
                 d == null ? 0 : d.outOfScopeVmis(),
-                d == null ? List.of() : d.outdatedVmis());
+                d == null ? List.of() : d.outdatedVmis(),
+                acted);
     }
 
     @Override
     public void close() {
         running = false;
+        followUps.shutdownNow();
         try {
             worker.join(5_000);
         } catch (InterruptedException e) {

@@ -36,6 +36,8 @@ public final class KubeVirtInformers implements AutoCloseable {
     private final KubernetesClient client;
     private final long pageSize;
     private final String namespaceSelector;
+    private final String policyNamespaceSelector;
+    private final Set<String> keptAnnotations;
     private final Duration syncTimeout;
     private List<SharedIndexInformer<?>> running = List.of();
     private SharedIndexInformer<GenericKubernetesResource> vmis;
@@ -44,13 +46,41 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> pods;
     private SharedIndexInformer<GenericKubernetesResource> kubeVirts;
     private SharedIndexInformer<Namespace> namespaces;
+    private SharedIndexInformer<Namespace> policyNamespaces;
 
-    /** @param namespaceSelector a label selector on namespaces, or null/blank for none */
-    public KubeVirtInformers(KubernetesClient client, int pageSize, String namespaceSelector, Duration syncTimeout) {
+    /**
+     * @param namespaceSelector       the diagnosis's label selector on namespaces, or null/blank
+     * @param policyNamespaceSelector the remediation policy's one, or null/blank
+     * @param optOutKey               label or annotation key that opts a VM or VMI out, or null
+     */
+    public KubeVirtInformers(KubernetesClient client, int pageSize, String namespaceSelector,
+                             String policyNamespaceSelector, String optOutKey, Duration syncTimeout) {
         this.client = client;
         this.pageSize = pageSize;
-        this.namespaceSelector = namespaceSelector == null || namespaceSelector.isBlank() ? null : namespaceSelector;
+        this.namespaceSelector = blankToNull(namespaceSelector);
+        this.policyNamespaceSelector = blankToNull(policyNamespaceSelector);
+        this.keptAnnotations = optOutKey == null ? Set.of() : Set.of(optOutKey);
         this.syncTimeout = syncTimeout;
+    }
+
+    public KubeVirtInformers(KubernetesClient client, int pageSize, String namespaceSelector, Duration syncTimeout) {
+        this(client, pageSize, namespaceSelector, null, null, syncTimeout);
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    /** Namespaces matching the policy's selector, or null when it has none. Starts the caches if needed. */
+    public synchronized Set<String> policyNamespaces() {
+        if (policyNamespaceSelector == null) {
+            return null;
+        }
+        if (running.isEmpty() || running.stream().anyMatch(i -> !i.isRunning())) {
+            start();
+        }
+        return policyNamespaces.getStore().list().stream().map(n -> n.getMetadata().getName())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     public synchronized ClusterSnapshot snapshot() {
@@ -82,9 +112,9 @@ public final class KubeVirtInformers implements AutoCloseable {
         vmis = informer(all, client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace()
                         .withLabel(KubeVirtResources.OUTDATED_LABEL),
                 new PrunedItemStore(List.of("spec.evictionStrategy", "status.phase", "status.nodeName",
-                        "status.conditions"), Set.of("*"), Set.of()));
+                        "status.conditions"), Set.of("*"), keptAnnotations));
         vms = informer(all, client.genericKubernetesResources(KubeVirtResources.VM).inAnyNamespace(),
-                new PrunedItemStore(List.of("spec.runStrategy", "spec.running"), Set.of("*"), Set.of()));
+                new PrunedItemStore(List.of("spec.runStrategy", "spec.running"), Set.of("*"), keptAnnotations));
         migrations = informer(all, client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace(),
                 new PrunedItemStore(List.of("spec.vmiName", "status.phase", "status.phaseTransitionTimestamps",
                         "status.migrationState.endTimestamp", "status.migrationState.failureReason",
@@ -97,6 +127,8 @@ public final class KubeVirtInformers implements AutoCloseable {
         kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
         namespaces = namespaceSelector == null ? null
                 : informer(all, client.namespaces().withLabelSelector(namespaceSelector), null);
+        policyNamespaces = policyNamespaceSelector == null ? null
+                : informer(all, client.namespaces().withLabelSelector(policyNamespaceSelector), null);
         running = List.copyOf(all);
         try {
             CompletableFuture.allOf(running.stream().map(i -> i.start().toCompletableFuture())

@@ -39,13 +39,16 @@ final class KubeVirtRecords {
                 str(r.get("status", "nodeName")),
                 List.copyOf(conditions),
                 str(r.get("spec", "evictionStrategy")),
-                vm);
+                vm,
+                orEmpty(r.getMetadata().getLabels()),
+                orEmpty(r.getMetadata().getAnnotations()));
     }
 
     static VirtualMachine vm(GenericKubernetesResource r) {
         Object running = r.get("spec", "running");
         return new VirtualMachine(r.getMetadata().getNamespace(), r.getMetadata().getName(),
-                str(r.get("spec", "runStrategy")), running instanceof Boolean b ? b : null);
+                str(r.get("spec", "runStrategy")), running instanceof Boolean b ? b : null,
+                orEmpty(r.getMetadata().getLabels()), orEmpty(r.getMetadata().getAnnotations()));
     }
 
     static VirtualMachineInstanceMigration migration(GenericKubernetesResource r) {
@@ -75,7 +78,9 @@ final class KubeVirtRecords {
                 time(r.getMetadata().getCreationTimestamp()),
                 failedAt,
                 reason,
-                annotations != null && annotations.containsKey(WORKLOAD_UPDATE_ANNOTATION));
+                annotations != null && annotations.containsKey(WORKLOAD_UPDATE_ANNOTATION),
+                r.getMetadata().getLabels() != null && KubeVirtResources.MANAGED_BY_VALUE.equals(
+                        r.getMetadata().getLabels().get(KubeVirtResources.MANAGED_BY_LABEL)));
     }
 
     /**
@@ -154,6 +159,10 @@ final class KubeVirtRecords {
             }
         }
         return out;
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> m) {
+        return m == null ? Map.of() : m;
     }
 
     private static Integer integer(Object o) {

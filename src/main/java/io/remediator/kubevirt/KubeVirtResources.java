@@ -16,6 +16,9 @@ public final class KubeVirtResources {
     public static final ResourceDefinitionContext KUBEVIRT = context("KubeVirt", "kubevirts");
     public static final ResourceDefinitionContext POD = new ResourceDefinitionContext.Builder()
             .withGroup("").withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
+    /** Set on every object this service creates. */
+    public static final String MANAGED_BY_LABEL = "app.kubernetes.io/managed-by";
+    public static final String MANAGED_BY_VALUE = "kubevirt-remediator";
     /** Label KubeVirt puts on every virt-launcher pod (value `virt-launcher`). */
     public static final String LAUNCHER_LABEL = "kubevirt.io";
 

@@ -1,12 +1,15 @@
 package io.remediator.kubevirt;
 
+import java.util.Map;
+
 /**
  * The parts of a VirtualMachine that decide what happens to its VMI.
  *
  * @param runStrategy `spec.runStrategy` as written, or null
  * @param running     the deprecated `spec.running`, or null
  */
-public record VirtualMachine(String namespace, String name, String runStrategy, Boolean running) {
+public record VirtualMachine(String namespace, String name, String runStrategy, Boolean running,
+                             Map<String, String> labels, Map<String, String> annotations) {
 
     /** The run strategy KubeVirt applies: `spec.running: true` acts as Always, false as Halted. */
     public String effectiveRunStrategy() {

@@ -2,6 +2,7 @@ package io.remediator.kubevirt;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Optional;
  * @param deleting         the VMI has a deletionTimestamp
  * @param evictionStrategy `spec.evictionStrategy`, null when unset (the cluster default applies)
  * @param vm               the VirtualMachine named in its controller owner reference, or null
+ * @param labels           all its labels; annotations only those the service reads
  */
 public record VirtualMachineInstance(
         String namespace,
@@ -21,7 +23,9 @@ public record VirtualMachineInstance(
         String nodeName,
         List<Condition> conditions,
         String evictionStrategy,
-        String vm) {
+        String vm,
+        Map<String, String> labels,
+        Map<String, String> annotations) {
 
     public record Condition(String type, String status, String reason, String message) {}
 

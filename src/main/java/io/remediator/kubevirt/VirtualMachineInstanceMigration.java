@@ -11,6 +11,7 @@ import java.util.Set;
  *                                 end), null if it has not failed
  * @param failureReason            KubeVirt's words for the failure, when it gave any
  * @param createdByWorkloadUpdater KubeVirt's own workload updater created it
+ * @param createdByRemediator      this service created it (label {@link KubeVirtResources#MANAGED_BY_LABEL})
  */
 public record VirtualMachineInstanceMigration(
         String namespace,
@@ -20,7 +21,8 @@ public record VirtualMachineInstanceMigration(
         Instant createdAt,
         Instant failedAt,
         String failureReason,
-        boolean createdByWorkloadUpdater) {
+        boolean createdByWorkloadUpdater,
+        boolean createdByRemediator) {
 
     private static final Set<String> FINISHED = Set.of("Succeeded", "Failed");
 

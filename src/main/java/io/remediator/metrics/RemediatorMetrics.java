@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.remediator.remediation.PlannedAction;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -86,6 +87,23 @@ public final class RemediatorMetrics {
                     .register(registry);
             return value;
         }).set(n));
+    }
+
+    /** Every action a remediation pass considered, by what was decided and what came of it. */
+    public void actionPlanned(PlannedAction a) {
+        Counter.builder("remediator_actions_total")
+                .description("Actions considered by remediation passes, by action, decision and result")
+                .tag("action", a.action().name())
+                .tag("decision", a.decision().name())
+                .tag("result", a.result() == null ? "none" : a.result().outcome())
+                .register(registry).increment();
+        if (!a.decision().executes()) {
+            Counter.builder("remediator_actions_skipped_total")
+                    .description("Actions not executed, by action and reason (policy, window, limit, opt-out, ...)")
+                    .tag("action", a.action().name())
+                    .tag("reason", a.decision().name())
+                    .register(registry).increment();
+        }
     }
 
     public void kubernetesReachable(boolean reachable) {

@@ -1,5 +1,6 @@
 package io.remediator.report;
 
+import io.remediator.remediation.RemediationReport;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
@@ -15,6 +16,7 @@ import java.util.Map;
  * @param error     why the diagnosis failed, as the API said it (e.g. a 403), or null
  * @param cluster   the KubeVirt CR's settings, with KubeVirt's defaults where unset
  * @param recommendedActionCounts VMIs per recommended action, every action listed
+ * @param remediation what the policy made of the diagnosis; null when nothing was diagnosed
  */
 public record Report(
         String id,
@@ -34,4 +36,5 @@ public record Report(
         Map<RecommendedAction, Integer> recommendedActionCounts,
         List<String> findings,
         int outOfScopeVmis,
-        List<OutdatedVmi> outdatedVmis) {}
+        List<OutdatedVmi> outdatedVmis,
+        RemediationReport remediation) {}

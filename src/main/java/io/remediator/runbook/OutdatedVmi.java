@@ -13,6 +13,7 @@ import java.util.List;
  * @param vm                the owning VirtualMachine, or null when the VMI has none
  * @param runStrategy       the VM's effective run strategy (`spec.running: true` reads as Always)
  * @param vmRecreatesVmi    true when deleting the VMI makes its VM start a fresh one
+ * @param optedOut          the VMI or its VM carries the opt-out label or annotation (`policy.optOutKey`)
  * @param outdatedSince     when its launcher became outdated (the KubeVirt update completed), or
  *                          null when that cannot be known
  * @param explanation       the situation, in the operator's words
@@ -30,6 +31,7 @@ public record OutdatedVmi(
         String vm,
         String runStrategy,
         boolean vmRecreatesVmi,
+        boolean optedOut,
         List<LauncherPodRef> launcherPods,
         MigrationHistory migrations,
         Instant outdatedSince,
@@ -46,6 +48,7 @@ public record OutdatedVmi(
      * @param inFlightPhase               phase of the unfinished migration, or null if none runs
      * @param inFlightByWorkloadUpdater   whether KubeVirt's workload updater created that one
      * @param createdByWorkloadUpdater    how many of them KubeVirt's workload updater created
+     * @param failedByRemediator          how many that this service created have failed
      */
     public record MigrationHistory(
             String inFlightPhase,
@@ -55,8 +58,9 @@ public record OutdatedVmi(
             Instant lastFailedAt,
             String lastFailureReason,
             int succeededCount,
-            int createdByWorkloadUpdater) {
+            int createdByWorkloadUpdater,
+            int failedByRemediator) {
 
-        public static final MigrationHistory NONE = new MigrationHistory(null, null, null, 0, null, null, 0, 0);
+        public static final MigrationHistory NONE = new MigrationHistory(null, null, null, 0, null, null, 0, 0, 0);
     }
 }

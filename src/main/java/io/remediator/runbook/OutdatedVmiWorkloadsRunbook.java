@@ -9,11 +9,18 @@ public final class OutdatedVmiWorkloadsRunbook implements Runbook {
     private final KubeVirtInformers cluster;
     private final NamespaceScope scope;
     private final int failedMigrationsBeforeRestart;
+    private final String optOutKey;
 
-    public OutdatedVmiWorkloadsRunbook(KubeVirtInformers cluster, NamespaceScope scope, int failedMigrationsBeforeRestart) {
+    public OutdatedVmiWorkloadsRunbook(KubeVirtInformers cluster, NamespaceScope scope, int failedMigrationsBeforeRestart,
+                                       String optOutKey) {
         this.cluster = cluster;
         this.scope = scope;
         this.failedMigrationsBeforeRestart = failedMigrationsBeforeRestart;
+        this.optOutKey = optOutKey;
+    }
+
+    public OutdatedVmiWorkloadsRunbook(KubeVirtInformers cluster, NamespaceScope scope, int failedMigrationsBeforeRestart) {
+        this(cluster, scope, failedMigrationsBeforeRestart, null);
     }
 
     @Override
@@ -23,6 +30,6 @@ public final class OutdatedVmiWorkloadsRunbook implements Runbook {
 
     @Override
     public OutdatedWorkloadsDiagnosis diagnose() {
-        return OutdatedWorkloadsFindings.diagnose(cluster.snapshot(), scope, failedMigrationsBeforeRestart);
+        return OutdatedWorkloadsFindings.diagnose(cluster.snapshot(), scope, failedMigrationsBeforeRestart, optOutKey);
     }
 }

@@ -34,6 +34,12 @@ public final class OutdatedWorkloadsFindings {
      */
     public static OutdatedWorkloadsDiagnosis diagnose(ClusterSnapshot snapshot, NamespaceScope scope,
                                                       int failedMigrationsBeforeRestart) {
+        return diagnose(snapshot, scope, failedMigrationsBeforeRestart, null);
+    }
+
+    /** @param optOutKey label or annotation key that marks a VM or VMI as not to be touched, or null */
+    public static OutdatedWorkloadsDiagnosis diagnose(ClusterSnapshot snapshot, NamespaceScope scope,
+                                                      int failedMigrationsBeforeRestart, String optOutKey) {
         long inFlight = snapshot.migrations().stream().filter(VirtualMachineInstanceMigration::inFlight).count();
         List<String> findings = new ArrayList<>();
         KubeVirtInstallation kv = snapshot.kubeVirts().isEmpty() ? null : snapshot.kubeVirts().get(0);
@@ -49,7 +55,7 @@ public final class OutdatedWorkloadsFindings {
                 .filter(m -> m.vmiName() != null)
                 .collect(Collectors.groupingBy(m -> key(m.namespace(), m.vmiName())));
 
-        VmiClassifier classifier = new VmiClassifier(cluster, failedMigrationsBeforeRestart);
+        VmiClassifier classifier = new VmiClassifier(cluster, failedMigrationsBeforeRestart, optOutKey);
         List<OutdatedVmi> outdated = new ArrayList<>();
         int outOfScope = 0;
         for (VirtualMachineInstance vmi : snapshot.outdatedVmis()) {

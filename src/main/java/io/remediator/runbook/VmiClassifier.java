@@ -18,10 +18,16 @@ final class VmiClassifier {
 
     private final ClusterFindings cluster;
     private final int failedMigrationsBeforeRestart;
+    private final String optOutKey;
 
-    VmiClassifier(ClusterFindings cluster, int failedMigrationsBeforeRestart) {
+    VmiClassifier(ClusterFindings cluster, int failedMigrationsBeforeRestart, String optOutKey) {
         this.cluster = cluster;
         this.failedMigrationsBeforeRestart = failedMigrationsBeforeRestart;
+        this.optOutKey = optOutKey;
+    }
+
+    private boolean optedOut(java.util.Map<String, String> labels, java.util.Map<String, String> annotations) {
+        return optOutKey != null && ("true".equals(labels.get(optOutKey)) || "true".equals(annotations.get(optOutKey)));
     }
 
     OutdatedVmi classify(VirtualMachineInstance vmi, VirtualMachine vm, List<LauncherPod> pods,
@@ -40,6 +46,7 @@ final class VmiClassifier {
                 vmi.vm(),
                 vm == null ? null : vm.effectiveRunStrategy(),
                 recreated,
+                optedOut(vmi.labels(), vmi.annotations()) || (vm != null && optedOut(vm.labels(), vm.annotations())),
                 pods.stream().sorted(Comparator.comparing(LauncherPod::name))
                         .map(p -> new OutdatedVmi.LauncherPodRef(p.name(), p.nodeName(), p.phase())).toList(),
                 history, outdatedSince, d.branch, d.action, d.explanation, d.mitigation);
@@ -162,6 +169,7 @@ final class VmiClassifier {
         int failed = 0;
         int succeeded = 0;
         int byUpdater = 0;
+        int failedByUs = 0;
         for (VirtualMachineInstanceMigration m : all) {
             if (m.inFlight()) {
                 // An unfinished migration blocks new ones whatever its age.
@@ -177,6 +185,9 @@ final class VmiClassifier {
             }
             if (m.failed()) {
                 failed++;
+                if (m.createdByRemediator()) {
+                    failedByUs++;
+                }
                 if (lastFailed == null || compareFailure(m, lastFailed) > 0) {
                     lastFailed = m;
                 }
@@ -193,7 +204,8 @@ final class VmiClassifier {
                 lastFailed == null ? null : lastFailed.failedAt(),
                 lastFailed == null ? null : lastFailed.failureReason(),
                 succeeded,
-                byUpdater);
+                byUpdater,
+                failedByUs);
     }
 
     private static boolean newer(VirtualMachineInstanceMigration a, VirtualMachineInstanceMigration b) {

@@ -49,7 +49,7 @@ class ChartRbacTest {
         RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(),
                 new RemediatorConfig.Diagnosis(500, 3, 30,
                         new RemediatorConfig.Namespaces(List.of(), List.of(), "remediate=yes")),
-                d.reports());
+                d.reports(), d.policy(), d.api());
         try (RunningService service = RunningService.start(
                 cluster.serviceAccountClient(RenderedChart.NAMESPACE, account), config)) {
             service.awaitReady();

@@ -11,6 +11,7 @@ import io.remediator.config.RemediatorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -39,8 +40,20 @@ class HelmChartTest {
         assertThat(kind(docs, "Secret").at("/stringData/token").asText()).isEqualTo("s3cret");
 
         JsonNode rules = kind(docs, "ClusterRole").get("rules");
-        rules.forEach(rule -> assertThat(rule.get("verbs")).extracting(JsonNode::asText)
-                .containsOnly("get", "list", "watch"));
+        List<String> writes = new ArrayList<>();
+        rules.forEach(rule -> rule.get("verbs").forEach(v -> {
+            if (!List.of("get", "list", "watch").contains(v.asText())) {
+                rule.get("resources").forEach(r -> writes.add(v.asText() + " " + r.asText()));
+            }
+        }));
+        // By default the only writes are migrations (non-disruptive) and the audit Events.
+        assertThat(writes).containsExactlyInAnyOrder("create virtualmachineinstancemigrations", "create events");
+
+        List<String> allWrites = new ArrayList<>();
+        kind(render(Map.of("webhook.token", "s3cret", "rbac.actions.restart", "true", "rbac.actions.stop", "true",
+                "rbac.actions.enableWorkloadUpdates", "true")), "ClusterRole").get("rules").forEach(rule ->
+                rule.get("verbs").forEach(v -> rule.get("resources").forEach(r -> allWrites.add(v.asText() + " " + r.asText()))));
+        assertThat(allWrites).contains("delete virtualmachineinstances", "patch virtualmachines", "patch kubevirts");
     }
 
     @Test

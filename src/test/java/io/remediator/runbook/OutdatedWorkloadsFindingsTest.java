@@ -11,6 +11,7 @@ import io.remediator.kubevirt.VirtualMachineInstanceMigration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -37,13 +38,13 @@ class OutdatedWorkloadsFindingsTest {
                 : List.of(new VirtualMachineInstance.Condition("LiveMigratable", migratable,
                         "False".equals(migratable) ? "DisksNotLiveMigratable" : null, null));
         return new VirtualMachineInstance(ns, name, "uid-" + name, CREATED, false, "Running", "node-1", conditions,
-                null, vm);
+                null, vm, Map.of(), Map.of());
     }
 
     private static VirtualMachineInstanceMigration migration(String name, String vmi, String phase, Instant created) {
         return new VirtualMachineInstanceMigration("ns", name, vmi, phase, created,
                 "Failed".equals(phase) ? created.plusSeconds(30) : null,
-                "Failed".equals(phase) ? "target pod did not start" : null, false);
+                "Failed".equals(phase) ? "target pod did not start" : null, false, false);
     }
 
     private OutdatedWorkloadsDiagnosis diagnose() {
@@ -81,7 +82,7 @@ class OutdatedWorkloadsFindingsTest {
     void threeFailuresSinceTheUpdateMeanRestartWhenTheVmRecreatesIt() {
         kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
         vmis.add(vmi("ns", "a", "True", "vm-a"));
-        vms.add(new VirtualMachine("ns", "vm-a", "RerunOnFailure", null));
+        vms.add(new VirtualMachine("ns", "vm-a", "RerunOnFailure", null, Map.of(), Map.of()));
         for (int i = 0; i < 3; i++) {
             migrations.add(migration("f" + i, "a", "Failed", UPDATED.plusSeconds(100 * i)));
         }
@@ -154,8 +155,8 @@ class OutdatedWorkloadsFindingsTest {
         kubeVirts.add(kv("kubevirt", List.of("LiveMigrate", "Evict")));
         vmis.add(vmi("ns", "back", "False", "vm-back"));
         vmis.add(vmi("ns", "gone", "False", "vm-gone"));
-        vms.add(new VirtualMachine("ns", "vm-back", "Always", null));
-        vms.add(new VirtualMachine("ns", "vm-gone", "Manual", null));
+        vms.add(new VirtualMachine("ns", "vm-back", "Always", null, Map.of(), Map.of()));
+        vms.add(new VirtualMachine("ns", "vm-gone", "Manual", null, Map.of(), Map.of()));
 
         List<OutdatedVmi> v = diagnose().outdatedVmis();
 
@@ -172,9 +173,9 @@ class OutdatedWorkloadsFindingsTest {
         vmis.add(vmi("ns", "legacy", "False", "vm-legacy"));
         vmis.add(vmi("ns", "manual", "False", "vm-manual"));
         vmis.add(vmi("ns", "orphan", null, null));
-        vms.add(new VirtualMachine("ns", "vm-always", "Always", null));
-        vms.add(new VirtualMachine("ns", "vm-legacy", null, true));
-        vms.add(new VirtualMachine("ns", "vm-manual", "Manual", null));
+        vms.add(new VirtualMachine("ns", "vm-always", "Always", null, Map.of(), Map.of()));
+        vms.add(new VirtualMachine("ns", "vm-legacy", null, true, Map.of(), Map.of()));
+        vms.add(new VirtualMachine("ns", "vm-manual", "Manual", null, Map.of(), Map.of()));
 
         OutdatedWorkloadsDiagnosis d = diagnose();
 
@@ -200,8 +201,8 @@ class OutdatedWorkloadsFindingsTest {
     @Test
     void aVmiOnItsWayOutNeedsNothing() {
         kubeVirts.add(kv("kubevirt", List.of()));
-        vmis.add(new VirtualMachineInstance("ns", "done", "u", CREATED, false, "Succeeded", "n", List.of(), null, null));
-        vmis.add(new VirtualMachineInstance("ns", "leaving", "v", CREATED, true, "Running", "n", List.of(), null, null));
+        vmis.add(new VirtualMachineInstance("ns", "done", "u", CREATED, false, "Succeeded", "n", List.of(), null, null, Map.of(), Map.of()));
+        vmis.add(new VirtualMachineInstance("ns", "leaving", "v", CREATED, true, "Running", "n", List.of(), null, null, Map.of(), Map.of()));
 
         assertThat(diagnose().outdatedVmis()).extracting(OutdatedVmi::recommendedAction)
                 .containsOnly(RecommendedAction.NONE);

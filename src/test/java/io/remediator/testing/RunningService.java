@@ -19,6 +19,7 @@ import java.time.Duration;
 /** The service started in-process on a free port, plus an HTTP client that speaks to it. */
 public final class RunningService implements AutoCloseable {
     public static final String TOKEN = "test-token-0123456789";
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
     private final RemediatorService service;
     private final KubernetesClient client;
@@ -42,7 +43,14 @@ public final class RunningService implements AutoCloseable {
         RemediatorConfig d = RemediatorConfig.defaults();
         return new RemediatorConfig(new RemediatorConfig.Server("127.0.0.1", 0),
                 new RemediatorConfig.Webhook(TOKEN, null, d.webhook().maxBodyBytes(), d.webhook().queueCapacity()),
-                d.diagnosis(), d.reports());
+                d.diagnosis(), d.reports(), d.policy(), d.api());
+    }
+
+    /** The default test config with this remediation policy, and an admin token for approvals. */
+    public static RemediatorConfig withPolicy(RemediatorConfig.Policy policy) {
+        RemediatorConfig d = defaultConfig();
+        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), policy,
+                new RemediatorConfig.Api(ADMIN_TOKEN));
     }
 
     /** Waits until `/readyz` answers 200, i.e. the service sees its Kubernetes API. */
@@ -64,7 +72,11 @@ public final class RunningService implements AutoCloseable {
     }
 
     public HttpResponse<String> postWebhook(String body, String token) {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl() + "/alertmanager/webhook"))
+        return post("/alertmanager/webhook", body, token);
+    }
+
+    public HttpResponse<String> post(String path, String body, String token) {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(baseUrl() + path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));

@@ -1,0 +1,39 @@
+package io.remediator.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Durations written the way Kubernetes and KubeVirt write them: `1m`, `90s`, `1h30m`, `1m0s`. */
+public final class GoDuration {
+    private static final Pattern PART = Pattern.compile("(\\d+)(h|m|s|ms)");
+
+    private GoDuration() {}
+
+    /** @throws IllegalArgumentException when it is not such a duration */
+    public static Duration parse(String text) {
+        if (text == null || text.isBlank()) {
+            throw new IllegalArgumentException("empty duration");
+        }
+        Matcher m = PART.matcher(text.trim());
+        Duration total = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            if (m.start() != end) {
+                break;
+            }
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMillis(n);
+            });
+            end = m.end();
+        }
+        if (end != text.trim().length()) {
+            throw new IllegalArgumentException("\"" + text + "\" is not a duration like 1m, 90s or 1h30m");
+        }
+        return total;
+    }
+}

@@ -1,0 +1,40 @@
+package io.remediator.remediation;
+
+import io.remediator.runbook.RecommendedAction;
+
+/** What the service can do, named as in `policy.actions.<configKey>`. */
+public enum Action {
+    LIVE_MIGRATE("liveMigrate", false),
+    EVICT("evict", true),
+    RESTART("restart", true),
+    STOP("stop", true),
+    ENABLE_WORKLOAD_UPDATES("enableWorkloadUpdates", false);
+
+    private final String configKey;
+    private final boolean disruptive;
+
+    Action(String configKey, boolean disruptive) {
+        this.configKey = configKey;
+        this.disruptive = disruptive;
+    }
+
+    public String configKey() {
+        return configKey;
+    }
+
+    /** Disruptive actions interrupt the workload: they obey time windows and batches. */
+    public boolean disruptive() {
+        return disruptive;
+    }
+
+    /** The action carrying out a runbook recommendation, or null when there is nothing to do. */
+    public static Action carrying(RecommendedAction recommended) {
+        return switch (recommended) {
+            case LIVE_MIGRATE -> LIVE_MIGRATE;
+            case EVICT -> EVICT;
+            case RESTART -> RESTART;
+            case STOP -> STOP;
+            case NONE, WAIT -> null;
+        };
+    }
+}

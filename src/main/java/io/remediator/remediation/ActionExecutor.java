@@ -1,0 +1,150 @@
+package io.remediator.remediation;
+
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.remediator.kubevirt.ApiErrors;
+import io.remediator.kubevirt.KubeVirtResources;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every write the service makes goes through here, first with `dryRun=All` (the API server runs
+ * admission, RBAC and validation but stores nothing), then for real when the plan says so.
+ */
+public final class ActionExecutor {
+    private static final Logger log = LoggerFactory.getLogger(ActionExecutor.class);
+
+    private final KubernetesClient client;
+    private final List<String> enableMethods;
+    private final Clock clock;
+
+    public ActionExecutor(KubernetesClient client, List<String> enableMethods, Clock clock) {
+        this.client = client;
+        this.enableMethods = List.copyOf(enableMethods);
+        this.clock = clock;
+    }
+
+    public PlannedAction.DryRun dryRun(PlannedAction p) {
+        try {
+            String already = perform(p, true);
+            return new PlannedAction.DryRun(true, null, already == null ? "accepted" : already);
+        } catch (KubernetesClientException e) {
+            return new PlannedAction.DryRun(false, e.getCode() == 0 ? null : e.getCode(), ApiErrors.describe(e));
+        }
+    }
+
+    public PlannedAction.Result execute(PlannedAction p, String reportId) {
+        try {
+            String already = perform(p, false);
+            if (already != null) {
+                return new PlannedAction.Result("already-done", already);
+            }
+            recordEvent(p, reportId);
+            return new PlannedAction.Result("done", null);
+        } catch (KubernetesClientException e) {
+            return new PlannedAction.Result("failed", ApiErrors.describe(e));
+        }
+    }
+
+    /** @return null when the write was accepted, or why it was already done (409 on our own name) */
+    private String perform(PlannedAction p, boolean dryRun) {
+        String name = p.object() == null ? null : p.object().substring(p.object().indexOf('/') + 1);
+        switch (p.action()) {
+            case LIVE_MIGRATE -> {
+                GenericKubernetesResource m = new GenericKubernetesResourceBuilder()
+                        .withApiVersion(KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION)
+                        .withKind("VirtualMachineInstanceMigration")
+                        .withNewMetadata().withNamespace(p.namespace()).withName(name)
+                        .addToLabels(KubeVirtResources.MANAGED_BY_LABEL, KubeVirtResources.MANAGED_BY_VALUE)
+                        .addToLabels("kubevirt.io/vmi-name", p.vmi())
+                        .endMetadata()
+                        .withAdditionalProperties(Map.of("spec", Map.of("vmiName", p.vmi())))
+                        .build();
+                try {
+                    client.genericKubernetesResources(KubeVirtResources.MIGRATION).inNamespace(p.namespace())
+                            .resource(m).dryRun(dryRun).create();
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() == 409) {
+                        return "migration " + name + " already exists: created by an earlier pass for this alert";
+                    }
+                    throw e;
+                }
+            }
+            case RESTART -> delete(KubeVirtResources.VMI, p.namespace(), p.vmi(), dryRun);
+            case STOP -> {
+                if (p.vm() == null) {
+                    delete(KubeVirtResources.VMI, p.namespace(), p.vmi(), dryRun);
+                } else {
+                    // runStrategy Halted; `running: null` drops the deprecated field, which must not coexist with it.
+                    client.genericKubernetesResources(KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm())
+                            .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE),
+                                    "{\"spec\":{\"runStrategy\":\"Halted\",\"running\":null}}");
+                }
+            }
+            case ENABLE_WORKLOAD_UPDATES -> {
+                String methods = String.join("\",\"", enableMethods);
+                String kv = p.key().substring(p.key().indexOf('/') + 1);
+                client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace(p.namespace()).withName(kv)
+                        .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE),
+                                "{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"" + methods + "\"]}}}");
+            }
+            case EVICT -> throw new KubernetesClientException("eviction is not carried out by this version");
+        }
+        return null;
+    }
+
+    private void delete(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String ns, String name,
+                        boolean dryRun) {
+        List<StatusDetails> deleted = client.genericKubernetesResources(kind).inNamespace(ns).withName(name)
+                .dryRun(dryRun).delete();
+        if (deleted.isEmpty()) {
+            throw new KubernetesClientException(kind.getKind() + " " + ns + "/" + name + " no longer exists", 404, null);
+        }
+    }
+
+    /** The audit trail in the cluster: `kubectl describe vmi` shows who did what, under which rule. */
+    private void recordEvent(PlannedAction p, String reportId) {
+        if (p.vmi() == null && p.action() != Action.ENABLE_WORKLOAD_UPDATES) {
+            return;
+        }
+        boolean onKubeVirt = p.action() == Action.ENABLE_WORKLOAD_UPDATES;
+        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        try {
+            client.v1().events().inNamespace(p.namespace()).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName("kubevirt-remediator-").withNamespace(p.namespace()).endMetadata()
+                    .withNewInvolvedObject()
+                    .withApiVersion(KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION)
+                    .withKind(onKubeVirt ? "KubeVirt" : "VirtualMachineInstance")
+                    .withNamespace(p.namespace())
+                    .withName(onKubeVirt ? p.key().substring(p.key().indexOf('/') + 1) : p.vmi())
+                    .endInvolvedObject()
+                    .withReason("Remediator" + camel(p.action()))
+                    .withMessage(p.action() + " on " + p.object() + " by kubevirt-remediator (" + p.rule() + "), report "
+                            + reportId)
+                    .withType("Normal")
+                    .withNewSource().withComponent("kubevirt-remediator").endSource()
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            log.warn("could not record the event for {}: {}", p.key(), ApiErrors.describe(e));
+        }
+    }
+
+    private static String camel(Action a) {
+        StringBuilder out = new StringBuilder();
+        for (String part : a.name().split("_")) {
+            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return out.toString();
+    }
+}

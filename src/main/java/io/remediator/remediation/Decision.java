@@ -1,0 +1,32 @@
+package io.remediator.remediation;
+
+/** Why a planned action runs or does not. Shown per action in the report and counted in metrics. */
+public enum Decision {
+    /** Allowed by the policy (`auto`), inside every limit: executed after its dry run. */
+    RUN,
+    /** Allowed by an approval (`approve`), inside every limit: executed after its dry run. */
+    APPROVED,
+    AWAITING_APPROVAL,
+    REPORT_ONLY,
+    NEVER,
+    OUT_OF_SCOPE,
+    OPTED_OUT,
+    OUTSIDE_WINDOW,
+    MIGRATION_LIMIT,
+    BATCH_LIMIT,
+    CIRCUIT_BREAKER,
+    /** KubeVirt's workload updater is being enabled for this method in the same pass; it does the work. */
+    HANDED_TO_KUBEVIRT,
+    /** Its migrations failed more often than `policy.maxRetries` allows: left to the operator. */
+    GAVE_UP,
+    DRY_RUN_REFUSED;
+
+    public boolean executes() {
+        return this == RUN || this == APPROVED;
+    }
+
+    /** Waiting for time or capacity: a later pass takes it up without a new alert. */
+    public boolean deferred() {
+        return this == OUTSIDE_WINDOW || this == MIGRATION_LIMIT || this == BATCH_LIMIT || this == CIRCUIT_BREAKER;
+    }
+}

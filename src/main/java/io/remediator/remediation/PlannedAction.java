@@ -1,0 +1,50 @@
+package io.remediator.remediation;
+
+import java.time.Instant;
+
+/**
+ * One action the policy considered, with everything an operator needs to trust it: what, on
+ * which object, why it runs or not, what the API server said to the dry run, and what happened.
+ *
+ * @param key      stable per action and target across passes, e.g. `LIVE_MIGRATE prod/db`
+ * @param object   the object written, e.g. `VirtualMachineInstanceMigration prod/kvr-db-1a2b3c4d`
+ * @param attempt  1 for the first try; retries of a failed migration count up
+ * @param rule     the policy setting that decided it
+ */
+public record PlannedAction(
+        String key,
+        Action action,
+        String namespace,
+        String vmi,
+        String vm,
+        String object,
+        int attempt,
+        Decision decision,
+        String why,
+        String rule,
+        DryRun dryRun,
+        Result result,
+        Instant plannedAt,
+        Instant executedAt) {
+
+    /** @param code the API's HTTP status when it refused (403, 404, 409, 422, 429…), else null */
+    public record DryRun(boolean accepted, Integer code, String message) {}
+
+    /** @param outcome `done`, `already-done` (a 409 on create: a retry of our own request) or `failed` */
+    public record Result(String outcome, String message) {}
+
+    PlannedAction decided(Decision d, String reason) {
+        return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, d, reason, rule, dryRun, result,
+                plannedAt, executedAt);
+    }
+
+    PlannedAction withDryRun(DryRun d) {
+        return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, decision, why, rule, d, result,
+                plannedAt, executedAt);
+    }
+
+    PlannedAction withResult(Result r, Instant at) {
+        return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, decision, why, rule, dryRun, r,
+                plannedAt, at);
+    }
+}

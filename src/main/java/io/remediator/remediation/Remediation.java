@@ -1,0 +1,103 @@
+package io.remediator.remediation;
+
+import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One pass: plan (pure), prove every planned write with a dry run, then execute what the plan allows. */
+public final class Remediation {
+    /** In report mode at 10,000 VMIs, proving every action each pass would cost minutes of API calls. */
+    static final int MAX_DRY_RUNS_PER_PASS = 100;
+    private static final Logger log = LoggerFactory.getLogger(Remediation.class);
+
+    private final RemediationPolicy policy;
+    private final RemediationPlanner planner;
+    private final ActionExecutor executor;
+    private final ActionLedger ledger;
+    private final RemediatorMetrics metrics;
+    private final Clock clock;
+
+    public Remediation(RemediationPolicy policy, ActionExecutor executor, ActionLedger ledger, RemediatorMetrics metrics,
+                       Clock clock) {
+        this.policy = policy;
+        this.planner = new RemediationPlanner(policy);
+        this.executor = executor;
+        this.ledger = ledger;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public RemediationReport pass(String reportId, int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
+                                  Set<String> approved, String episode) {
+        Instant now = clock.instant();
+        List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.lastHour(now), approved, episode, now);
+        List<PlannedAction> done = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        int dryRuns = 0;
+        int skippedDryRuns = 0;
+        for (PlannedAction p : planned) {
+            if (!worthProving(p.decision())) {
+                done.add(p);
+                continue;
+            }
+            if (dryRuns >= MAX_DRY_RUNS_PER_PASS) {
+                skippedDryRuns++;
+                done.add(p.decision().executes() ? p.decided(Decision.BATCH_LIMIT, "more than "
+                        + MAX_DRY_RUNS_PER_PASS + " actions in one pass; the next pass takes it up") : p);
+                continue;
+            }
+            dryRuns++;
+            PlannedAction proven = p.withDryRun(executor.dryRun(p));
+            if (proven.decision().executes()) {
+                if (!proven.dryRun().accepted()) {
+                    proven = proven.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: "
+                            + proven.dryRun().message());
+                } else {
+                    proven = proven.withResult(executor.execute(proven, reportId), clock.instant());
+                    if (!"failed".equals(proven.result().outcome())) {
+                        ledger.record(proven.action(), now);
+                    }
+                    log.info("{} {}: {} ({})", proven.action(), proven.object(), proven.result().outcome(), proven.rule());
+                }
+            }
+            done.add(proven);
+        }
+        if (skippedDryRuns > 0) {
+            notes.add(skippedDryRuns + " planned action(s) were not dry-run in this pass (at most "
+                    + MAX_DRY_RUNS_PER_PASS + " per pass).");
+        }
+        Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
+        done.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
+        done.forEach(metrics::actionPlanned);
+        RemediationReport report = new RemediationReport(policy.mode().configValue(), pass, now, decisions,
+                List.copyOf(done), null, List.copyOf(notes));
+        return report.needsFollowUp()
+                ? new RemediationReport(report.mode(), pass, now, decisions, report.actions(), now.plus(interval(d)), report.notes())
+                : report;
+    }
+
+    /** Between passes: the batch interval (the policy's, else the KubeVirt CR's). */
+    public Duration interval(OutdatedWorkloadsDiagnosis d) {
+        if (policy.batchInterval() != null) {
+            return policy.batchInterval();
+        }
+        try {
+            return io.remediator.config.GoDuration.parse(d.cluster().batchEvictInterval());
+        } catch (IllegalArgumentException e) {
+            return Duration.ofMinutes(1);
+        }
+    }
+
+    private static boolean worthProving(Decision d) {
+        return d.executes() || d == Decision.REPORT_ONLY || d == Decision.AWAITING_APPROVAL;
+    }
+}

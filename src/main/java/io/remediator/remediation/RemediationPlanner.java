@@ -1,0 +1,157 @@
+package io.remediator.remediation;
+
+import io.remediator.runbook.ClusterFindings;
+import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Decides, without touching anything, what the policy allows for each outdated VMI: records in,
+ * planned actions out. The executor then only carries out what this returns.
+ */
+public final class RemediationPlanner {
+    private final RemediationPolicy policy;
+
+    public RemediationPlanner(RemediationPolicy policy) {
+        this.policy = policy;
+    }
+
+    /**
+     * @param policyNamespaces namespaces matching `policy.namespaces.selector`, null when none is set
+     * @param executedLastHour actions of each kind this service executed in the last hour
+     * @param approved         keys of actions an operator approved
+     * @param episode          identifies the alert's firing episode; part of deterministic names
+     */
+    public List<PlannedAction> plan(OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
+                                    Map<Action, Integer> executedLastHour, Set<String> approved, String episode,
+                                    Instant now) {
+        ClusterFindings cluster = d.cluster();
+        Map<Action, Integer> used = new EnumMap<>(Action.class);
+        used.putAll(executedLastHour);
+        int cap = policy.maxMigrationsInFlight() > 0
+                ? Math.min(policy.maxMigrationsInFlight(), cluster.parallelMigrationsPerCluster())
+                : cluster.parallelMigrationsPerCluster();
+        int[] migrationSlots = {Math.max(0, cap - cluster.migrationsInFlight())};
+        int[] disruptiveSlots = {policy.batchSize() > 0 ? policy.batchSize() : cluster.batchEvictSize()};
+        List<PlannedAction> out = new ArrayList<>();
+
+        boolean kubeVirtTakesLiveMigrate = false;
+        if (cluster.kubeVirt() != null && !cluster.workloadUpdatesEnabled()) {
+            String ns = cluster.kubeVirt().namespace();
+            PlannedAction enable = new PlannedAction("ENABLE_WORKLOAD_UPDATES " + ns + "/" + cluster.kubeVirt().name(),
+                    Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, "KubeVirt " + ns + "/" + cluster.kubeVirt().name(),
+                    1, null, null, policy.rule(Action.ENABLE_WORKLOAD_UPDATES), null, null, now, null);
+            enable = decide(enable, true, false, approved, used, migrationSlots, disruptiveSlots, now);
+            kubeVirtTakesLiveMigrate = enable.decision().executes()
+                    && policy.enableWorkloadUpdatesMethods().contains("LiveMigrate");
+            out.add(enable);
+        }
+        for (OutdatedVmi v : d.outdatedVmis()) {
+            Action action = Action.carrying(v.recommendedAction());
+            if (action == null) {
+                continue;
+            }
+            int attempt = action == Action.LIVE_MIGRATE ? v.migrations().failedByRemediator() + 1 : 1;
+            PlannedAction p = new PlannedAction(action + " " + v.namespace() + "/" + v.name(), action, v.namespace(),
+                    v.name(), v.vm(), object(action, v, episode, attempt), attempt, null, null, policy.rule(action),
+                    null, null, now, null);
+            if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
+                p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
+            } else if (v.optedOut()) {
+                p = p.decided(Decision.OPTED_OUT, "the VM or VMI carries " + policy.optOutKey() + "=true");
+            } else if (action == Action.LIVE_MIGRATE && kubeVirtTakesLiveMigrate) {
+                p = p.decided(Decision.HANDED_TO_KUBEVIRT,
+                        "this pass enables LiveMigrate in KubeVirt's workload updater, which will migrate it");
+            } else if (action == Action.LIVE_MIGRATE && attempt > policy.maxRetries() + 1) {
+                p = p.decided(Decision.GAVE_UP, v.migrations().failedByRemediator() + " migrations this service created"
+                        + " failed (policy.maxRetries=" + policy.maxRetries() + "); left to the operator: "
+                        + "restart it if its VM recreates it, else plan a stop");
+            } else {
+                p = decide(p, policy.scope().covers(v.namespace(), policyNamespaces), v.optedOut(), approved, used,
+                        migrationSlots, disruptiveSlots, now);
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    private PlannedAction decide(PlannedAction p, boolean inScope, boolean optedOut, Set<String> approved,
+                                 Map<Action, Integer> used, int[] migrationSlots, int[] disruptiveSlots, Instant now) {
+        Action a = p.action();
+        Setting setting = policy.effective(a);
+        if (setting == Setting.NEVER) {
+            return p.decided(Decision.NEVER, p.rule());
+        }
+        if (setting == Setting.REPORT) {
+            return p.decided(Decision.REPORT_ONLY, p.rule() + ": planned and dry-run, not executed");
+        }
+        boolean isApproved = approved.contains(p.key());
+        if (setting == Setting.APPROVE && !isApproved) {
+            return p.decided(Decision.AWAITING_APPROVAL, p.rule() + ": runs once approved");
+        }
+        if (a.disruptive() && !policy.windowOpen(now)) {
+            return p.decided(Decision.OUTSIDE_WINDOW, "disruptive actions run only in policy.windows " + policy.windows()
+                    + " (" + policy.timeZone() + ")");
+        }
+        if (used.getOrDefault(a, 0) >= policy.maxActionsPerHour()) {
+            return p.decided(Decision.CIRCUIT_BREAKER, "policy.limits.maxActionsPerHour=" + policy.maxActionsPerHour()
+                    + " " + a + " actions already ran in the last hour");
+        }
+        if (a == Action.LIVE_MIGRATE) {
+            if (migrationSlots[0] == 0) {
+                return p.decided(Decision.MIGRATION_LIMIT, "as many migrations are in flight as allowed"
+                        + " (policy.limits.maxMigrationsInFlight, at most KubeVirt's parallelMigrationsPerCluster)");
+            }
+            migrationSlots[0]--;
+        }
+        if (a.disruptive()) {
+            if (disruptiveSlots[0] == 0) {
+                return p.decided(Decision.BATCH_LIMIT, "this batch is full (policy.limits.batchSize); the next batch"
+                        + " follows after policy.limits.batchInterval");
+            }
+            disruptiveSlots[0]--;
+        }
+        used.merge(a, 1, Integer::sum);
+        return isApproved ? p.decided(Decision.APPROVED, p.rule() + ", approved")
+                : p.decided(Decision.RUN, p.rule());
+    }
+
+    private static String object(Action action, OutdatedVmi v, String episode, int attempt) {
+        return switch (action) {
+            case LIVE_MIGRATE -> "VirtualMachineInstanceMigration " + v.namespace() + "/"
+                    + migrationName(v.namespace(), v.name(), episode, attempt);
+            case EVICT -> "Pod " + v.namespace() + "/" + (v.launcherPods().isEmpty() ? "?" : v.launcherPods().get(0).name());
+            case RESTART -> "VirtualMachineInstance " + v.namespace() + "/" + v.name();
+            case STOP -> v.vm() == null ? "VirtualMachineInstance " + v.namespace() + "/" + v.name()
+                    : "VirtualMachine " + v.namespace() + "/" + v.vm();
+            case ENABLE_WORKLOAD_UPDATES -> throw new IllegalArgumentException(action.name());
+        };
+    }
+
+    /**
+     * The same VMI, alert episode and attempt always give the same name, so a repeated pass or a
+     * retried request gets 409 instead of a second migration.
+     */
+    static String migrationName(String namespace, String vmi, String episode, int attempt) {
+        String prefix = "kvr-" + (vmi.length() > 40 ? vmi.substring(0, 40) : vmi);
+        if (prefix.endsWith("-") || prefix.endsWith(".")) {
+            prefix = prefix.substring(0, prefix.length() - 1);
+        }
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest((namespace + "/" + vmi + "/" + episode + "/" + attempt).getBytes(StandardCharsets.UTF_8));
+            return prefix + "-" + HexFormat.of().formatHex(hash, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

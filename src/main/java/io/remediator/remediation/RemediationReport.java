@@ -1,0 +1,33 @@
+package io.remediator.remediation;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the policy made of one diagnosis: every action considered, with its decision, dry run and
+ * result. Follow-up passes replace it with a newer one (`pass` counts them).
+ *
+ * @param mode       `policy.mode` at the time
+ * @param nextPassAt when the next pass runs (deferred work or actions to follow up), or null
+ * @param notes      what the operator should know about this pass as a whole
+ */
+public record RemediationReport(
+        String mode,
+        int pass,
+        Instant at,
+        Map<Decision, Integer> decisions,
+        List<PlannedAction> actions,
+        Instant nextPassAt,
+        List<String> notes) {
+
+    public boolean awaitingApproval() {
+        return actions.stream().anyMatch(a -> a.decision() == Decision.AWAITING_APPROVAL);
+    }
+
+    /** Deferred work, or something executed whose outcome the next diagnosis will show. */
+    public boolean needsFollowUp() {
+        return actions.stream().anyMatch(a -> a.decision().deferred()
+                || (a.result() != null && !"failed".equals(a.result().outcome())));
+    }
+}
