@@ -96,7 +96,11 @@ public final class WorkItemProcessor implements AutoCloseable {
     private synchronized void handle(WorkItem item) {
         if (!item.firing()) {
             // A resolved notification never acts; it ends follow-up passes of the group's report.
-            activeReportByGroup.remove(item.groupKey());
+            String active = activeReportByGroup.remove(item.groupKey());
+            if (active != null) {
+                itemsByReport.remove(active);
+                reports.find(active).filter(r -> r.remediation() != null).ifPresent(r -> reports.save(closed(r, item)));
+            }
             log.info("{} resolved (group {}); nothing to diagnose, no action", item.alertname(), item.groupKey());
             reports.save(report(item, null, null, null, null));
             return;
@@ -183,6 +187,16 @@ public final class WorkItemProcessor implements AutoCloseable {
         followUps.execute(() -> followUp(reportId, pass));
         log.info("report {}: {} action(s) approved", reportId, keys.size());
         return Optional.of(keys);
+    }
+
+    private static Report closed(Report r, WorkItem resolved) {
+        RemediationReport m = r.remediation();
+        List<String> notes = new java.util.ArrayList<>(m.notes());
+        notes.add("Closed: the alert resolved (report " + resolved.id() + "); no further passes.");
+        return new Report(r.id(), r.alertname(), r.status(), r.receivedAt(), r.completedAt(), r.diagnosisMillis(),
+                r.groupKey(), r.receiver(), r.externalURL(), r.alertCount(), r.truncatedAlerts(), r.diagnosed(),
+                r.error(), r.cluster(), r.recommendedActionCounts(), r.findings(), r.outOfScopeVmis(), r.outdatedVmis(),
+                new RemediationReport(m.mode(), m.pass(), m.at(), m.decisions(), m.actions(), null, List.copyOf(notes)));
     }
 
     /** One firing episode of the group: a repeat of the same alert shares it, a new firing does not. */

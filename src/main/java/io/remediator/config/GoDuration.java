@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** Durations written the way Kubernetes and KubeVirt write them: `1m`, `90s`, `1h30m`, `1m0s`. */
 public final class GoDuration {
-    private static final Pattern PART = Pattern.compile("(\\d+)(h|m|s|ms)");
+    private static final Pattern PART = Pattern.compile("(\\d+)(ms|h|m|s)");
 
     private GoDuration() {}
 

@@ -23,6 +23,8 @@ public final class RemediatorMetrics {
     private final AtomicLong lastOutdatedVmis = new AtomicLong();
     private final AtomicLong kubernetesReachable = new AtomicLong();
     private final Map<String, AtomicLong> lastByAction = new ConcurrentHashMap<>();
+    private final AtomicLong migrationsInFlight = new AtomicLong();
+    private final AtomicLong deferredActions = new AtomicLong();
 
     public RemediatorMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -32,6 +34,12 @@ public final class RemediatorMetrics {
         new UptimeMetrics().bindTo(registry);
         Gauge.builder("remediator_outdated_vmis", lastOutdatedVmis, AtomicLong::get)
                 .description("Outdated VMIs found by the most recent diagnosis")
+                .register(registry);
+        Gauge.builder("remediator_migrations_in_flight", migrationsInFlight, AtomicLong::get)
+                .description("Unfinished VirtualMachineInstanceMigrations (anyone's) at the last pass")
+                .register(registry);
+        Gauge.builder("remediator_deferred_actions", deferredActions, AtomicLong::get)
+                .description("Actions waiting for a window, a batch or migration capacity after the last pass")
                 .register(registry);
         Gauge.builder("remediator_kubernetes_reachable", kubernetesReachable, AtomicLong::get)
                 .description("1 when the last probe of the Kubernetes API succeeded")
@@ -104,6 +112,11 @@ public final class RemediatorMetrics {
                     .tag("reason", a.decision().name())
                     .register(registry).increment();
         }
+    }
+
+    public void remediationPass(int migrationsNowInFlight, long deferred) {
+        migrationsInFlight.set(migrationsNowInFlight);
+        deferredActions.set(deferred);
     }
 
     public void kubernetesReachable(boolean reachable) {

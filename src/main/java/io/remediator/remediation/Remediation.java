@@ -78,6 +78,10 @@ public final class Remediation {
         Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
         done.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
         done.forEach(metrics::actionPlanned);
+        metrics.remediationPass(d.cluster().migrationsInFlight() + (int) done.stream()
+                        .filter(a -> a.action() == Action.LIVE_MIGRATE && a.result() != null
+                                && "done".equals(a.result().outcome())).count(),
+                done.stream().filter(a -> a.decision().deferred()).count());
         RemediationReport report = new RemediationReport(policy.mode().configValue(), pass, now, decisions,
                 List.copyOf(done), null, List.copyOf(notes));
         return report.needsFollowUp()

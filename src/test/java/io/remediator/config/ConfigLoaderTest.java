@@ -163,4 +163,37 @@ class ConfigLoaderTest {
                 """), Map.of()))
                 .hasMessageContaining("diagnosis.namespaces.include: must be a list of values");
     }
+
+    @Test
+    void aBadPolicyStopsStartUpNamingEachField() throws IOException {
+        assertThatThrownBy(() -> load(file("""
+                webhook: {bearerToken: t}
+                policy:
+                  mode: yolo
+                  actions: {restart: sometimes, liveMigrate: approve}
+                  enableWorkloadUpdatesMethods: [LiveMigrate, Reboot]
+                  optOutKey: "not a key"
+                  windows: ["Mon-Fri 22:00-06:00", "Sun-Mox 01:00-02:00"]
+                  timeZone: Mars/Olympus
+                  limits: {maxActionsPerHour: 0, batchInterval: soon}
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("policy.mode: must be report, approve or auto, got \"yolo\"")
+                .hasMessageContaining("policy.actions.restart: must be auto, approve, report or never")
+                .hasMessageContaining("api.adminToken: required when policy.mode or a policy.actions entry is approve")
+                .hasMessageContaining("policy.enableWorkloadUpdatesMethods: must list LiveMigrate and/or Evict")
+                .hasMessageContaining("policy.optOutKey: \"not a key\"")
+                .hasMessageContaining("policy.windows: \"Mox\" is not a day")
+                .hasMessageContaining("policy.timeZone: \"Mars/Olympus\" is not a time zone")
+                .hasMessageContaining("policy.limits.maxActionsPerHour: must be at least 1")
+                .hasMessageContaining("policy.limits.batchInterval: \"soon\" is not a duration");
+    }
+
+    @Test
+    void theDefaultPolicyIsReportModeWithNothingDisruptive() {
+        RemediatorConfig c = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "t"));
+        assertThat(c.policy().mode()).isEqualTo("report");
+        assertThat(c.policy().actions()).isEqualTo(new RemediatorConfig.Actions(null, null, null, null, null));
+        assertThat(c.api().adminToken()).isNull();
+    }
 }

@@ -135,6 +135,12 @@ class RemediationTest {
                     .anyMatch(e -> e.getInvolvedObject().getName().equals("web-1")
                             && e.getReason().equals("RemediatorLiveMigrate") && e.getMessage().contains(report.get("id").asText()));
             assertThat(report.get("remediation").get("nextPassAt").isNull()).isFalse();
+            String page = service.get("/reports/" + report.get("id").asText()).body();
+            assertThat(page).contains("Remediation").contains("auto mode").contains("MIGRATION_LIMIT")
+                    .contains("VirtualMachineInstanceMigration web/kvr-web-1-");
+            assertThat(service.get("/metrics").body())
+                    .contains("remediator_actions_total{action=\"LIVE_MIGRATE\",decision=\"RUN\",result=\"done\"} 2.0")
+                    .contains("remediator_migrations_in_flight 3.0");
 
             JsonNode repeat = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
             Map<String, JsonNode> again = actions(repeat);
@@ -183,6 +189,15 @@ class RemediationTest {
             assertThat(restart.get("why").asText()).contains(window);
             assertThat(restart.get("dryRun").isNull()).isTrue();
             assertThat(report.get("remediation").get("nextPassAt").isNull()).isFalse();
+            assertThat(service.get("/metrics").body()).contains("remediator_deferred_actions 1.0")
+                    .contains("remediator_actions_skipped_total{action=\"RESTART\",reason=\"OUTSIDE_WINDOW\"} 1.0");
+
+            // The alert resolves: the report is closed and no pass follows.
+            service.awaitReport(service.postWebhook(
+                    Payloads.group("resolved", 0, Payloads.alert("resolved", Payloads.OUTDATED, null)), RunningService.TOKEN));
+            JsonNode closed = service.getJson("/api/reports/" + report.get("id").asText()).get("remediation");
+            assertThat(closed.get("nextPassAt").isNull()).isTrue();
+            assertThat(closed.get("notes").toString()).contains("Closed: the alert resolved");
         }
         assertThat(cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("ops")
                 .withName("web").get()).isNotNull();
