@@ -1,9 +1,14 @@
 package io.remediator.remediation;
 
+import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
+import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -27,6 +32,7 @@ public final class ActionExecutor {
     private final KubernetesClient client;
     private final List<String> enableMethods;
     private final Clock clock;
+    private volatile String policyVersion;
 
     public ActionExecutor(KubernetesClient client, List<String> enableMethods, Clock clock) {
         this.client = client;
@@ -98,9 +104,60 @@ public final class ActionExecutor {
                         .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE),
                                 "{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"" + methods + "\"]}}}");
             }
-            case EVICT -> throw new KubernetesClientException("eviction is not carried out by this version");
+            case EVICT -> {
+                String refusal = evict(p.namespace(), name, dryRun);
+                if (refusal != null) {
+                    throw new KubernetesClientException(refusal, 429, null);
+                }
+            }
         }
         return null;
+    }
+
+    /**
+     * Evicts through the Eviction API in the version the server serves (policy/v1 from Kubernetes
+     * 1.22, policy/v1beta1 before), so PodDisruptionBudgets and KubeVirt's eviction webhook have
+     * their say. Returns why a 429 came back, or null when the eviction was accepted.
+     */
+    private String evict(String namespace, String pod, boolean dryRun) {
+        String version = policyVersion();
+        Eviction eviction = new EvictionBuilder().withApiVersion("policy/" + version)
+                .withNewMetadata().withNamespace(namespace).withName(pod).endMetadata()
+                .withDeleteOptions(new DeleteOptionsBuilder().withDryRun(dryRun ? List.of("All") : List.of()).build())
+                .build();
+        if (client.pods().inNamespace(namespace).withName(pod).evict(eviction)) {
+            return null;
+        }
+        return "eviction refused (429) " + whoRefused(namespace, pod, version);
+    }
+
+    private String whoRefused(String namespace, String podName, String version) {
+        Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
+        Map<String, String> labels = pod == null || pod.getMetadata().getLabels() == null ? Map.of()
+                : pod.getMetadata().getLabels();
+        for (GenericKubernetesResource pdb : client.genericKubernetesResources("policy/" + version,
+                "PodDisruptionBudget").inNamespace(namespace).list().getItems()) {
+            Object matchLabels = pdb.get("spec", "selector", "matchLabels");
+            if (matchLabels instanceof Map<?, ?> m && !m.isEmpty()
+                    && m.entrySet().stream().allMatch(e -> String.valueOf(e.getValue()).equals(labels.get(String.valueOf(e.getKey()))))) {
+                Object allowed = pdb.get("status", "disruptionsAllowed");
+                return "by PodDisruptionBudget " + pdb.getMetadata().getName() + " (disruptionsAllowed: "
+                        + (allowed == null ? "not yet computed" : allowed) + ")";
+            }
+        }
+        return "by KubeVirt's eviction webhook: for a VMI that can migrate it starts an evacuation instead of"
+                + " deleting the pod";
+    }
+
+    private String policyVersion() {
+        String v = policyVersion;
+        if (v == null) {
+            APIGroup group = client.getApiGroup("policy");
+            boolean hasV1 = group != null && group.getVersions().stream().anyMatch(x -> "v1".equals(x.getVersion()));
+            v = hasV1 ? "v1" : "v1beta1";
+            policyVersion = v;
+        }
+        return v;
     }
 
     private void delete(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String ns, String name,

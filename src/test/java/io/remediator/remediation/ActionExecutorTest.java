@@ -1,0 +1,94 @@
+package io.remediator.remediation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.TestCluster;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Eviction through the executor on a real API server: the server's own answer decides. */
+@ExtendWith(RealCluster.class)
+class ActionExecutorTest {
+    private TestCluster cluster;
+    private ActionExecutor executor;
+    private KubernetesClient client;
+
+    @BeforeEach
+    void setUp(TestCluster cluster) {
+        this.cluster = cluster;
+        cluster.namespace("evict");
+        cluster.client().pods().inNamespace("evict").delete();
+        client = cluster.newClient();
+        executor = new ActionExecutor(client, List.of("LiveMigrate"), Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeClient() {
+        client.close();
+    }
+
+    /**
+     * A running launcher pod, as a kubelet would report it (the eviction API lets Pending pods go
+     * regardless of budgets). Not bound to a node, so an accepted eviction deletes it at once.
+     */
+    private Pod pod(String name, String app) {
+        Pod pod = cluster.create(new PodBuilder().withNewMetadata().withNamespace("evict").withName(name)
+                .addToLabels("kubevirt.io", "virt-launcher").addToLabels("app", app).endMetadata()
+                .withNewSpec().addNewContainer().withName("compute").withImage("virt-launcher").endContainer().endSpec()
+                .build());
+        pod.setStatus(new PodStatusBuilder().withPhase("Running").addNewCondition().withType("Ready").withStatus("True")
+                .endCondition().build());
+        return cluster.client().resource(pod).updateStatus();
+    }
+
+    private static PlannedAction evict(String pod) {
+        return new PlannedAction("EVICT evict/" + pod, Action.EVICT, "evict", pod, null, "Pod evict/" + pod, 1,
+                Decision.RUN, "", "policy.actions.evict=auto", null, null, Instant.now(), null);
+    }
+
+    @Test
+    void aPodDisruptionBudgetThatBlocksEvictionIsNamedAndNothingIsDeleted() {
+        pod("guarded", "db");
+        boolean v1 = cluster.client().getApiGroup("policy").getVersions().stream()
+                .anyMatch(v -> "v1".equals(v.getVersion()));
+        cluster.client().resource("""
+                apiVersion: policy/%s
+                kind: PodDisruptionBudget
+                metadata: {name: db-pdb, namespace: evict}
+                spec:
+                  minAvailable: 1
+                  selector: {matchLabels: {app: db}}
+                """.formatted(v1 ? "v1" : "v1beta1")).createOr(op -> op.update());
+
+        PlannedAction.DryRun dryRun = executor.dryRun(evict("guarded"));
+        PlannedAction.Result result = executor.execute(evict("guarded"), "report-1");
+
+        assertThat(dryRun.accepted()).isFalse();
+        assertThat(dryRun.code()).isEqualTo(429);
+        assertThat(dryRun.message()).contains("eviction refused (429) by PodDisruptionBudget db-pdb");
+        assertThat(result.outcome()).isEqualTo("failed");
+        assertThat(result.message()).contains("PodDisruptionBudget db-pdb");
+        assertThat(cluster.client().pods().inNamespace("evict").withName("guarded").get()).isNotNull();
+    }
+
+    @Test
+    void anUnguardedPodIsEvictedOnlyWhenNotADryRun() {
+        pod("free", "web");
+
+        assertThat(executor.dryRun(evict("free")).accepted()).isTrue();
+        assertThat(cluster.client().pods().inNamespace("evict").withName("free").get()).isNotNull();
+
+        assertThat(executor.execute(evict("free"), "report-1").outcome()).isEqualTo("done");
+        assertThat(cluster.client().pods().inNamespace("evict").withName("free").get()).isNull();
+    }
+}
