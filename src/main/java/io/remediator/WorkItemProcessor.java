@@ -136,8 +136,9 @@ public final class WorkItemProcessor implements AutoCloseable {
         }
         RemediationReport acted;
         try {
+            RemediationReport previous = reports.find(item.id()).map(Report::remediation).orElse(null);
             acted = remediation.pass(item.id(), pass, diagnosis, policyNamespaces.get(),
-                    approvals.getOrDefault(item.id(), Set.of()), episode(item));
+                    approvals.getOrDefault(item.id(), Set.of()), episode(item), previous);
         } catch (RuntimeException e) {
             log.error("remediation pass {} of {} failed", pass, item.id(), e);
             reports.save(report(item, diagnosis, millis, null, "remediation failed: " + e));

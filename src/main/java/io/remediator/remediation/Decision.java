@@ -17,6 +17,8 @@ public enum Decision {
     CIRCUIT_BREAKER,
     /** KubeVirt's workload updater is being enabled for this method in the same pass; it does the work. */
     HANDED_TO_KUBEVIRT,
+    /** A retry of a failed migration waits: the interval doubles with every failure. */
+    RETRY_BACKOFF,
     /** Its migrations failed more often than `policy.maxRetries` allows: left to the operator. */
     GAVE_UP,
     DRY_RUN_REFUSED;
@@ -27,6 +29,7 @@ public enum Decision {
 
     /** Waiting for time or capacity: a later pass takes it up without a new alert. */
     public boolean deferred() {
-        return this == OUTSIDE_WINDOW || this == MIGRATION_LIMIT || this == BATCH_LIMIT || this == CIRCUIT_BREAKER;
+        return this == OUTSIDE_WINDOW || this == MIGRATION_LIMIT || this == BATCH_LIMIT || this == CIRCUIT_BREAKER
+                || this == RETRY_BACKOFF;
     }
 }

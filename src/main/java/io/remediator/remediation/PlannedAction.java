@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param object   the object written, e.g. `VirtualMachineInstanceMigration prod/kvr-db-1a2b3c4d`
  * @param attempt  1 for the first try; retries of a failed migration count up
  * @param rule     the policy setting that decided it
+ * @param followUp for an action executed in an earlier pass, what became of it since
  */
 public record PlannedAction(
         String key,
@@ -25,7 +26,8 @@ public record PlannedAction(
         DryRun dryRun,
         Result result,
         Instant plannedAt,
-        Instant executedAt) {
+        Instant executedAt,
+        String followUp) {
 
     /** @param code the API's HTTP status when it refused (403, 404, 409, 422, 429…), else null */
     public record DryRun(boolean accepted, Integer code, String message) {}
@@ -35,16 +37,25 @@ public record PlannedAction(
 
     PlannedAction decided(Decision d, String reason) {
         return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, d, reason, rule, dryRun, result,
-                plannedAt, executedAt);
+                plannedAt, executedAt, followUp);
     }
 
     PlannedAction withDryRun(DryRun d) {
         return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, decision, why, rule, d, result,
-                plannedAt, executedAt);
+                plannedAt, executedAt, followUp);
     }
 
     PlannedAction withResult(Result r, Instant at) {
         return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, decision, why, rule, dryRun, r,
-                plannedAt, at);
+                plannedAt, at, followUp);
+    }
+
+    PlannedAction withFollowUp(String f) {
+        return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, decision, why, rule, dryRun, result,
+                plannedAt, executedAt, f);
+    }
+
+    boolean executed() {
+        return result != null && !"failed".equals(result.outcome());
     }
 }

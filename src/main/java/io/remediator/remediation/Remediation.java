@@ -36,8 +36,12 @@ public final class Remediation {
         this.clock = clock;
     }
 
+    /**
+     * @param previous the report of the previous pass, or null: what it executed is carried on,
+     *                 with what became of it
+     */
     public RemediationReport pass(String reportId, int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
-                                  Set<String> approved, String episode) {
+                                  Set<String> approved, String episode, RemediationReport previous) {
         Instant now = clock.instant();
         List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.lastHour(now), approved, episode, now);
         List<PlannedAction> done = new ArrayList<>();
@@ -71,13 +75,21 @@ public final class Remediation {
             }
             done.add(proven);
         }
+        Set<String> executedNow = new java.util.HashSet<>();
+        done.stream().filter(PlannedAction::executed).forEach(a -> executedNow.add(a.object()));
+        if (previous != null) {
+            previous.actions().stream().filter(PlannedAction::executed)
+                    .filter(a -> !executedNow.contains(a.object()))
+                    .forEach(a -> done.add(a.withFollowUp(followUp(a, d))));
+        }
         if (skippedDryRuns > 0) {
             notes.add(skippedDryRuns + " planned action(s) were not dry-run in this pass (at most "
                     + MAX_DRY_RUNS_PER_PASS + " per pass).");
         }
         Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
-        done.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
-        done.forEach(metrics::actionPlanned);
+        List<PlannedAction> thisPass = done.stream().filter(a -> a.followUp() == null).toList();
+        thisPass.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
+        thisPass.forEach(metrics::actionPlanned);
         metrics.remediationPass(d.cluster().migrationsInFlight() + (int) done.stream()
                         .filter(a -> a.action() == Action.LIVE_MIGRATE && a.result() != null
                                 && "done".equals(a.result().outcome())).count(),
@@ -89,16 +101,35 @@ public final class Remediation {
                 : report;
     }
 
-    /** Between passes: the batch interval (the policy's, else the KubeVirt CR's). */
+    static final String IN_PROGRESS = "in progress";
+
+    /** What a later diagnosis says about an action executed earlier. */
+    static String followUp(PlannedAction a, OutdatedWorkloadsDiagnosis d) {
+        if (a.action() == Action.ENABLE_WORKLOAD_UPDATES) {
+            return d.cluster().workloadUpdatesEnabled()
+                    ? "done: KubeVirt's workload updater runs with " + String.join(" and ", d.cluster().workloadUpdateMethods())
+                    : "not in effect: the KubeVirt CR has no workload update methods";
+        }
+        var vmi = d.outdatedVmis().stream()
+                .filter(v -> v.namespace().equals(a.namespace()) && v.name().equals(a.vmi())).findFirst();
+        if (vmi.isEmpty()) {
+            return "done: " + a.namespace() + "/" + a.vmi() + " no longer runs an outdated launcher";
+        }
+        var m = vmi.get().migrations();
+        if (a.action() == Action.LIVE_MIGRATE) {
+            String name = a.object().substring(a.object().indexOf('/') + 1);
+            if (name.equals(m.inFlightName())) {
+                return IN_PROGRESS + ": migration " + m.inFlightPhase();
+            }
+            if (m.failedByRemediator() >= a.attempt()) {
+                return "failed" + (m.lastFailureReason() == null ? "" : ": " + m.lastFailureReason());
+            }
+        }
+        return IN_PROGRESS + ": the VMI still runs an outdated launcher";
+    }
+
     public Duration interval(OutdatedWorkloadsDiagnosis d) {
-        if (policy.batchInterval() != null) {
-            return policy.batchInterval();
-        }
-        try {
-            return io.remediator.config.GoDuration.parse(d.cluster().batchEvictInterval());
-        } catch (IllegalArgumentException e) {
-            return Duration.ofMinutes(1);
-        }
+        return policy.passInterval(d.cluster().batchEvictInterval());
     }
 
     private static boolean worthProving(Decision d) {

@@ -49,8 +49,8 @@ public final class RemediationPlanner {
             String ns = cluster.kubeVirt().namespace();
             PlannedAction enable = new PlannedAction("ENABLE_WORKLOAD_UPDATES " + ns + "/" + cluster.kubeVirt().name(),
                     Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, "KubeVirt " + ns + "/" + cluster.kubeVirt().name(),
-                    1, null, null, policy.rule(Action.ENABLE_WORKLOAD_UPDATES), null, null, now, null);
-            enable = decide(enable, true, false, approved, used, migrationSlots, disruptiveSlots, now);
+                    1, null, null, policy.rule(Action.ENABLE_WORKLOAD_UPDATES), null, null, now, null, null);
+            enable = decide(enable, approved, used, migrationSlots, disruptiveSlots, now);
             kubeVirtTakesLiveMigrate = enable.decision().executes()
                     && policy.enableWorkloadUpdatesMethods().contains("LiveMigrate");
             out.add(enable);
@@ -63,7 +63,7 @@ public final class RemediationPlanner {
             int attempt = action == Action.LIVE_MIGRATE ? v.migrations().failedByRemediator() + 1 : 1;
             PlannedAction p = new PlannedAction(action + " " + v.namespace() + "/" + v.name(), action, v.namespace(),
                     v.name(), v.vm(), object(action, v, episode, attempt), attempt, null, null, policy.rule(action),
-                    null, null, now, null);
+                    null, null, now, null, null);
             if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
             } else if (v.optedOut()) {
@@ -75,17 +75,25 @@ public final class RemediationPlanner {
                 p = p.decided(Decision.GAVE_UP, v.migrations().failedByRemediator() + " migrations this service created"
                         + " failed (policy.maxRetries=" + policy.maxRetries() + "); left to the operator: "
                         + "restart it if its VM recreates it, else plan a stop");
+            } else if (attempt > 1 && v.migrations().lastFailedAt() != null
+                    && now.isBefore(retryDue(v.migrations().lastFailedAt(), attempt, cluster))) {
+                p = p.decided(Decision.RETRY_BACKOFF, "attempt " + attempt + " waits until "
+                        + retryDue(v.migrations().lastFailedAt(), attempt, cluster) + " (the wait doubles per failure)");
             } else {
-                p = decide(p, policy.scope().covers(v.namespace(), policyNamespaces), v.optedOut(), approved, used,
-                        migrationSlots, disruptiveSlots, now);
+                p = decide(p, approved, used, migrationSlots, disruptiveSlots, now);
             }
             out.add(p);
         }
         return out;
     }
 
-    private PlannedAction decide(PlannedAction p, boolean inScope, boolean optedOut, Set<String> approved,
-                                 Map<Action, Integer> used, int[] migrationSlots, int[] disruptiveSlots, Instant now) {
+    /** Attempt 2 waits one pass interval after the last failure, attempt 3 two, attempt 4 four... */
+    private Instant retryDue(Instant lastFailure, int attempt, ClusterFindings cluster) {
+        return lastFailure.plus(policy.passInterval(cluster.batchEvictInterval()).multipliedBy(1L << Math.min(attempt - 2, 10)));
+    }
+
+    private PlannedAction decide(PlannedAction p, Set<String> approved, Map<Action, Integer> used,
+                                 int[] migrationSlots, int[] disruptiveSlots, Instant now) {
         Action a = p.action();
         Setting setting = policy.effective(a);
         if (setting == Setting.NEVER) {

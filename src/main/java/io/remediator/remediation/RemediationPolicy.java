@@ -81,6 +81,18 @@ public record RemediationPolicy(
                 : "policy.mode=" + mode.configValue();
     }
 
+    /** Between passes: the policy's batch interval, else the KubeVirt CR's batchEvictInterval. */
+    public Duration passInterval(String kubeVirtBatchEvictInterval) {
+        if (batchInterval != null) {
+            return batchInterval;
+        }
+        try {
+            return GoDuration.parse(kubeVirtBatchEvictInterval);
+        } catch (IllegalArgumentException e) {
+            return Duration.ofMinutes(1);
+        }
+    }
+
     public boolean windowOpen(Instant now) {
         return windows.isEmpty() || windows.stream().anyMatch(w -> w.contains(now.atZone(timeZone)));
     }

@@ -25,9 +25,9 @@ public record RemediationReport(
         return actions.stream().anyMatch(a -> a.decision() == Decision.AWAITING_APPROVAL);
     }
 
-    /** Deferred work, or something executed whose outcome the next diagnosis will show. */
+    /** Deferred work, or something executed whose outcome a later diagnosis will show. */
     public boolean needsFollowUp() {
         return actions.stream().anyMatch(a -> a.decision().deferred()
-                || (a.result() != null && !"failed".equals(a.result().outcome())));
+                || (a.executed() && (a.followUp() == null || a.followUp().startsWith(Remediation.IN_PROGRESS))));
     }
 }

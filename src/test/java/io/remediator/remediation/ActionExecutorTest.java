@@ -53,7 +53,7 @@ class ActionExecutorTest {
 
     private static PlannedAction evict(String pod) {
         return new PlannedAction("EVICT evict/" + pod, Action.EVICT, "evict", pod, null, "Pod evict/" + pod, 1,
-                Decision.RUN, "", "policy.actions.evict=auto", null, null, Instant.now(), null);
+                Decision.RUN, "", "policy.actions.evict=auto", null, null, Instant.now(), null, null);
     }
 
     @Test

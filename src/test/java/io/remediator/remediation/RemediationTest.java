@@ -46,10 +46,25 @@ class RemediationTest {
         return RunningService.start(cluster.newClient(), RunningService.withPolicy(policy.build())).awaitReady();
     }
 
+    /** This pass's actions by key (actions carried from earlier passes, with a followUp, left out). */
     private static Map<String, JsonNode> actions(JsonNode report) {
         Map<String, JsonNode> byKey = new TreeMap<>();
-        report.get("remediation").get("actions").forEach(a -> byKey.put(a.get("key").asText(), a));
+        report.get("remediation").get("actions").forEach(a -> {
+            if (a.get("followUp").isNull()) {
+                byKey.put(a.get("key").asText(), a);
+            }
+        });
         return byKey;
+    }
+
+    private static List<String> followUps(JsonNode report) {
+        List<String> out = new ArrayList<>();
+        report.get("remediation").get("actions").forEach(a -> {
+            if (!a.get("followUp").isNull()) {
+                out.add(a.get("object").asText().replaceAll("-[0-9a-f]{8}$", "") + ": " + a.get("followUp").asText());
+            }
+        });
+        return out;
     }
 
     private List<GenericKubernetesResource> migrations() {
@@ -252,9 +267,14 @@ class RemediationTest {
                 cluster.client().resource(m).updateStatus();
             }
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-                JsonNode a = actions(service.getJson("/api/reports/" + id)).get("LIVE_MIGRATE team/flaky");
+                JsonNode report = service.getJson("/api/reports/" + id);
+                JsonNode a = actions(report).get("LIVE_MIGRATE team/flaky");
                 assertThat(a.get("decision").asText()).isEqualTo("GAVE_UP");
                 assertThat(a.get("why").asText()).contains("policy.maxRetries=1");
+                assertThat(followUps(report)).containsExactly(
+                        "VirtualMachineInstanceMigration team/kvr-flaky: failed: target pod did not start",
+                        "VirtualMachineInstanceMigration team/kvr-flaky: failed: target pod did not start");
+                assertThat(report.get("remediation").get("nextPassAt").isNull()).isTrue();
             });
             assertThat(ourMigrations()).hasSize(2);
             assertThat(service.getJson("/api/reports/" + id).get("remediation").get("pass").asInt()).isGreaterThanOrEqualTo(3);
@@ -266,7 +286,7 @@ class RemediationTest {
         cluster.create(kubeVirt("kubevirt", List.of("Evict"), null, null));
         cluster.create(vmi("team", "db").migratable().build());
 
-        try (RunningService service = start(Policies.mode("approve"))) {
+        try (RunningService service = start(Policies.mode("approve").batch(0, "1s"))) {
             JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
             String id = report.get("id").asText();
             assertThat(actions(report).get("LIVE_MIGRATE team/db").get("decision").asText()).isEqualTo("AWAITING_APPROVAL");
@@ -283,6 +303,22 @@ class RemediationTest {
                     .isEqualTo("APPROVED"));
             assertThat(service.post("/api/reports/" + id + "/approve", "", RunningService.ADMIN_TOKEN).statusCode())
                     .isEqualTo(409);
+
+            // Play KubeVirt: the migration succeeds and the VMI loses its outdated label.
+            GenericKubernetesResource m = ourMigrations().get(0);
+            m.getAdditionalProperties().put("status", Map.of("phase", "Succeeded"));
+            cluster.client().resource(m).updateStatus();
+            cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("team").withName("db")
+                    .edit(v -> {
+                        v.getMetadata().getLabels().remove(KubeVirtResources.OUTDATED_LABEL);
+                        return v;
+                    });
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                JsonNode later = service.getJson("/api/reports/" + id);
+                assertThat(followUps(later)).containsExactly(
+                        "VirtualMachineInstanceMigration team/kvr-db: done: team/db no longer runs an outdated launcher");
+                assertThat(later.get("remediation").get("nextPassAt").isNull()).isTrue();
+            });
         }
     }
 
@@ -298,5 +334,30 @@ class RemediationTest {
             assertThat(StreamSupport.stream(list.spliterator(), false)).hasSize(1);
         }
         assertThat(versions()).isEqualTo(before);
+    }
+
+    @Test
+    void enablingKubeVirtsWorkloadUpdatesHandsTheMigrationsToKubeVirtAndStopHaltsTheVm() {
+        cluster.create(kubeVirt("kubevirt", null, null, null));
+        cluster.create(vmi("team", "db").migratable().build());
+        cluster.create(vm("team", "batch", "Manual"));
+        cluster.create(vmi("team", "batch").notMigratable("DisksNotLiveMigratable", "RWO").ownedBy("batch").build());
+
+        try (RunningService service = start(Policies.mode("auto").enableWorkloadUpdates("auto").stop("auto"))) {
+            JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+
+            Map<String, JsonNode> actions = actions(report);
+            assertThat(actions.get("ENABLE_WORKLOAD_UPDATES kubevirt/kubevirt").get("result").get("outcome").asText())
+                    .isEqualTo("done");
+            assertThat(actions.get("LIVE_MIGRATE team/db").get("decision").asText()).isEqualTo("HANDED_TO_KUBEVIRT");
+            assertThat(actions.get("STOP team/batch").get("decision").asText()).isEqualTo("RUN");
+        }
+        GenericKubernetesResource kv = cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT)
+                .inNamespace("kubevirt").withName("kubevirt").get();
+        assertThat((Object) kv.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods")).isEqualTo(List.of("LiveMigrate"));
+        GenericKubernetesResource vm = cluster.client().genericKubernetesResources(KubeVirtResources.VM)
+                .inNamespace("team").withName("batch").get();
+        assertThat((Object) vm.get("spec", "runStrategy")).isEqualTo("Halted");
+        assertThat(migrations()).isEmpty();
     }
 }
