@@ -43,7 +43,7 @@ public final class ActionExecutor {
     public PlannedAction.DryRun dryRun(PlannedAction p) {
         try {
             String already = perform(p, true);
-            return new PlannedAction.DryRun(true, null, already == null ? "accepted" : already);
+            return new PlannedAction.DryRun(true, null, already);
         } catch (KubernetesClientException e) {
             return new PlannedAction.DryRun(false, e.getCode() == 0 ? null : e.getCode(), ApiErrors.describe(e));
         }

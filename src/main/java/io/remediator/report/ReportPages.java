@@ -3,6 +3,7 @@ package io.remediator.report;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
+import io.remediator.remediation.PlannedAction;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
 import java.io.StringWriter;
@@ -67,6 +68,18 @@ public final class ReportPages {
             view.put("defaultedText", r.cluster().defaulted().isEmpty() ? null : String.join(", ", r.cluster().defaulted()));
         }
         view.put("tookMillis", r.diagnosisMillis());
+        if (r.remediation() != null) {
+            // Executed and refused first: those are what an operator must see; the JSON has them all.
+            List<PlannedAction> actions = r.remediation().actions().stream()
+                    .sorted(Comparator.comparing((PlannedAction a) -> a.result() == null ? 1 : 0)
+                            .thenComparing(a -> a.decision().ordinal()))
+                    .toList();
+            view.put("rem", r.remediation());
+            view.put("passAt", HUMAN_TIME.format(r.remediation().at()));
+            view.put("nextPass", r.remediation().nextPassAt() == null ? null : HUMAN_TIME.format(r.remediation().nextPassAt()));
+            view.put("shownActions", actions.stream().limit(MAX_ROWS).toList());
+            view.put("actionsCut", actions.size() > MAX_ROWS ? Map.of("shown", MAX_ROWS, "of", actions.size()) : null);
+        }
         return render(reportTemplate, view);
     }
 

@@ -1,5 +1,6 @@
 package io.remediator.report;
 
+import io.remediator.remediation.Decision;
 import io.remediator.runbook.RecommendedAction;
 import java.time.Instant;
 import java.util.Map;
@@ -15,10 +16,12 @@ public record ReportSummary(
         String error,
         int outdatedVmiCount,
         Map<RecommendedAction, Integer> recommendedActionCounts,
+        Map<Decision, Integer> remediationDecisions,
         String url) {
 
     static ReportSummary of(Report r) {
         return new ReportSummary(r.id(), r.alertname(), r.status(), r.receivedAt(), r.completedAt(), r.diagnosed(),
-                r.error(), r.outdatedVmis().size(), r.recommendedActionCounts(), "/reports/" + r.id());
+                r.error(), r.outdatedVmis().size(), r.recommendedActionCounts(),
+                r.remediation() == null ? null : r.remediation().decisions(), "/reports/" + r.id());
     }
 }
