@@ -91,4 +91,21 @@ class ActionExecutorTest {
         assertThat(executor.execute(evict("free"), "report-1").outcome()).isEqualTo("done");
         assertThat(cluster.client().pods().inNamespace("evict").withName("free").get()).isNull();
     }
+
+    @Test
+    void creatingTheSameMigrationTwiceIsRecordedAsAlreadyDoneNotASecondMigration() {
+        cluster.create(io.remediator.testing.KubeVirtObjects.vmi("evict", "db").migratable().build());
+        PlannedAction migrate = new PlannedAction("LIVE_MIGRATE evict/db", Action.LIVE_MIGRATE, "evict", "db", null,
+                "VirtualMachineInstanceMigration evict/kvr-db-0a1b2c3d", 1, Decision.RUN, "", "policy.mode=auto",
+                null, null, Instant.now(), null, null);
+
+        assertThat(executor.dryRun(migrate).accepted()).isTrue();
+        assertThat(executor.execute(migrate, "r").outcome()).isEqualTo("done");
+        PlannedAction.Result again = executor.execute(migrate, "r");
+
+        assertThat(again.outcome()).isEqualTo("already-done");
+        assertThat(again.message()).contains("kvr-db-0a1b2c3d already exists");
+        assertThat(cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
+                .inNamespace("evict").list().getItems()).hasSize(1);
+    }
 }

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.KubeVirtResources;
 import io.remediator.testing.Payloads;
 import io.remediator.testing.Policies;
@@ -174,6 +175,11 @@ class RemediationTest {
         cluster.create(keep);
         cluster.create(vmi("ops", "keep").notMigratable("DisksNotLiveMigratable", "RWO").ownedBy("keep").build());
         cluster.create(vmi("ops", "orphan").notMigratable("DisksNotLiveMigratable", "RWO").build());
+        cluster.create(vm("ops", "annotated", "Always"));
+        GenericKubernetesResource annotated = vmi("ops", "annotated").notMigratable("DisksNotLiveMigratable", "RWO")
+                .ownedBy("annotated").build();
+        annotated.getMetadata().setAnnotations(Map.of("kubevirt-remediator/skip", "true"));
+        cluster.create(annotated);
 
         try (RunningService service = start(Policies.mode("auto").restart("auto"))) {
             JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
@@ -182,10 +188,11 @@ class RemediationTest {
             assertThat(actions.get("RESTART ops/web").get("decision").asText()).isEqualTo("RUN");
             assertThat(actions.get("RESTART ops/web").get("rule").asText()).isEqualTo("policy.actions.restart=auto");
             assertThat(actions.get("RESTART ops/keep").get("decision").asText()).isEqualTo("OPTED_OUT");
+            assertThat(actions.get("RESTART ops/annotated").get("decision").asText()).isEqualTo("OPTED_OUT");
             assertThat(actions.get("STOP ops/orphan").get("decision").asText()).isEqualTo("REPORT_ONLY");
         }
         var vmis = cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("ops").list().getItems();
-        assertThat(vmis).extracting(v -> v.getMetadata().getName()).containsExactlyInAnyOrder("keep", "orphan");
+        assertThat(vmis).extracting(v -> v.getMetadata().getName()).containsExactlyInAnyOrder("keep", "orphan", "annotated");
     }
 
     @Test
@@ -359,5 +366,30 @@ class RemediationTest {
                 .inNamespace("team").withName("batch").get();
         assertThat((Object) vm.get("spec", "runStrategy")).isEqualTo("Halted");
         assertThat(migrations()).isEmpty();
+    }
+
+    @Test
+    void thePolicysNamespaceSelectorLimitsWhereItActsNotWhatIsDiagnosed() {
+        cluster.create(kubeVirt("kubevirt", List.of("Evict"), null, null));
+        cluster.client().namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("auto-ok").withLabels(Map.of("remediation", "allowed")).endMetadata().build())
+                .createOr(op -> op.update());
+        cluster.create(vmi("auto-ok", "a").migratable().build());
+        cluster.create(vmi("hands-off", "b").migratable().build());
+        RemediatorConfig.Policy base = Policies.mode("auto").build();
+        RemediatorConfig.Policy selected = new RemediatorConfig.Policy(base.mode(), base.actions(),
+                base.enableWorkloadUpdatesMethods(), new RemediatorConfig.Namespaces(List.of(), List.of(),
+                "remediation=allowed"), base.optOutKey(), base.windows(), base.timeZone(), base.limits(), base.maxRetries());
+
+        try (RunningService service = RunningService.start(cluster.newClient(), RunningService.withPolicy(selected))
+                .awaitReady()) {
+            JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+
+            assertThat(report.get("outdatedVmis")).hasSize(2);
+            Map<String, JsonNode> actions = actions(report);
+            assertThat(actions.get("LIVE_MIGRATE auto-ok/a").get("decision").asText()).isEqualTo("RUN");
+            assertThat(actions.get("LIVE_MIGRATE hands-off/b").get("decision").asText()).isEqualTo("OUT_OF_SCOPE");
+        }
+        assertThat(ourMigrations()).extracting(m -> m.getMetadata().getNamespace()).containsExactly("auto-ok");
     }
 }
