@@ -17,10 +17,12 @@ import io.remediator.webhook.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -182,7 +185,7 @@ public final class WorkItemProcessor implements AutoCloseable {
         if (keys.isEmpty()) {
             return Optional.empty();
         }
-        approvals.merge(reportId, keys, (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream())
+        approvals.merge(reportId, keys, (a, b) -> Stream.concat(a.stream(), b.stream())
                 .collect(Collectors.toUnmodifiableSet()));
         int pass = report.get().remediation().pass() + 1;
         followUps.execute(() -> followUp(reportId, pass));
@@ -192,7 +195,7 @@ public final class WorkItemProcessor implements AutoCloseable {
 
     private static Report closed(Report r, WorkItem resolved) {
         RemediationReport m = r.remediation();
-        List<String> notes = new java.util.ArrayList<>(m.notes());
+        List<String> notes = new ArrayList<>(m.notes());
         notes.add("Closed: the alert resolved (report " + resolved.id() + "); no further passes.");
         return new Report(r.id(), r.alertname(), r.status(), r.receivedAt(), r.completedAt(), r.diagnosisMillis(),
                 r.groupKey(), r.receiver(), r.externalURL(), r.alertCount(), r.truncatedAlerts(), r.diagnosed(),
@@ -203,7 +206,7 @@ public final class WorkItemProcessor implements AutoCloseable {
     /** One firing episode of the group: a repeat of the same alert shares it, a new firing does not. */
     static String episode(WorkItem item) {
         Instant first = item.alerts().stream().map(AlertmanagerPayload.Alert::startsAt)
-                .filter(java.util.Objects::nonNull).min(Comparator.naturalOrder()).orElse(item.receivedAt());
+                .filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(item.receivedAt());
         return item.groupKey() + "@" + first.getEpochSecond();
     }
 

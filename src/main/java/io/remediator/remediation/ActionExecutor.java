@@ -13,11 +13,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.kubevirt.KubeVirtResources;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -160,7 +163,7 @@ public final class ActionExecutor {
         return v;
     }
 
-    private void delete(io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind, String ns, String name,
+    private void delete(ResourceDefinitionContext kind, String ns, String name,
                         boolean dryRun) {
         List<StatusDetails> deleted = client.genericKubernetesResources(kind).inNamespace(ns).withName(name)
                 .dryRun(dryRun).delete();
@@ -175,7 +178,7 @@ public final class ActionExecutor {
             return;
         }
         boolean onKubeVirt = p.action() == Action.ENABLE_WORKLOAD_UPDATES;
-        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         try {
             client.v1().events().inNamespace(p.namespace()).resource(new EventBuilder()
                     .withNewMetadata().withGenerateName("kubevirt-remediator-").withNamespace(p.namespace()).endMetadata()
@@ -200,7 +203,7 @@ public final class ActionExecutor {
     private static String camel(Action a) {
         StringBuilder out = new StringBuilder();
         for (String part : a.name().split("_")) {
-            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
         }
         return out.toString();
     }

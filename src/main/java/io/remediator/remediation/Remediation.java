@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,7 +76,7 @@ public final class Remediation {
             }
             done.add(proven);
         }
-        Set<String> executedNow = new java.util.HashSet<>();
+        Set<String> executedNow = new HashSet<>();
         done.stream().filter(PlannedAction::executed).forEach(a -> executedNow.add(a.object()));
         if (previous != null) {
             previous.actions().stream().filter(PlannedAction::executed)

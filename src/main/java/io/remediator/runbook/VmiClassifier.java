@@ -7,6 +7,7 @@ import io.remediator.kubevirt.VirtualMachineInstanceMigration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Puts one outdated VMI into its runbook branch, as the runbook's mitigation section reads: a
@@ -26,7 +27,7 @@ final class VmiClassifier {
         this.optOutKey = optOutKey;
     }
 
-    private boolean optedOut(java.util.Map<String, String> labels, java.util.Map<String, String> annotations) {
+    private boolean optedOut(Map<String, String> labels, Map<String, String> annotations) {
         return optOutKey != null && ("true".equals(labels.get(optOutKey)) || "true".equals(annotations.get(optOutKey)));
     }
 
