@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class WorkItemProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkItemProcessor.class);
+    private static final Duration FAILED_PASS_RETRY = Duration.ofMinutes(1);
 
     private final WorkQueue queue;
     private final Map<String, Runbook> runbooks;
@@ -101,14 +102,18 @@ public final class WorkItemProcessor implements AutoCloseable {
             // A resolved notification never acts; it ends follow-up passes of the group's report.
             String active = activeReportByGroup.remove(item.groupKey());
             if (active != null) {
-                itemsByReport.remove(active);
+                forget(active);
                 reports.find(active).filter(r -> r.remediation() != null).ifPresent(r -> reports.save(closed(r, item)));
             }
             log.info("{} resolved (group {}); nothing to diagnose, no action", item.alertname(), item.groupKey());
             reports.save(report(item, null, null, null, null));
             return;
         }
-        activeReportByGroup.put(item.groupKey(), item.id());
+        String replaced = activeReportByGroup.put(item.groupKey(), item.id());
+        if (replaced != null) {
+            // A repeat of the alert supersedes the group's earlier report: it gets no more passes.
+            forget(replaced);
+        }
         itemsByReport.put(item.id(), item);
         runPass(item, 1);
     }
@@ -130,11 +135,11 @@ public final class WorkItemProcessor implements AutoCloseable {
         } catch (KubernetesClientException e) {
             String why = (ApiErrors.answered(e) ? "" : "Kubernetes API call failed: ") + ApiErrors.describe(e);
             log.warn("diagnosis of {} failed: {}", item.id(), why);
-            reports.save(report(item, null, null, null, why));
+            diagnosisFailed(item, pass, why);
             return;
         } catch (RuntimeException e) {
             log.error("diagnosis of {} failed", item.id(), e);
-            reports.save(report(item, null, null, null, "diagnosis failed: " + e));
+            diagnosisFailed(item, pass, "diagnosis failed: " + e);
             return;
         }
         RemediationReport acted;
@@ -154,11 +159,32 @@ public final class WorkItemProcessor implements AutoCloseable {
         }
     }
 
+    /**
+     * The first pass's failure is the report's error. A later pass's failure keeps what earlier
+     * passes did, says what failed, and tries again: deferred work must not be dropped silently.
+     */
+    private void diagnosisFailed(WorkItem item, int pass, String why) {
+        Optional<Report> earlier = reports.find(item.id()).filter(r -> r.remediation() != null);
+        if (pass == 1 || earlier.isEmpty()) {
+            reports.save(report(item, null, null, null, why));
+            return;
+        }
+        RemediationReport m = earlier.get().remediation();
+        Instant retryAt = clock.instant().plus(FAILED_PASS_RETRY);
+        List<String> notes = new ArrayList<>(m.notes());
+        notes.add("Pass " + pass + " failed: " + why + "; retrying at " + retryAt + ".");
+        reports.save(withRemediation(earlier.get(), new RemediationReport(m.mode(), m.pass(), m.at(), m.decisions(),
+                m.actions(), retryAt, List.copyOf(notes))));
+        if (running) {
+            followUps.schedule(() -> followUp(item.id(), pass + 1), FAILED_PASS_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
     private synchronized void followUp(String reportId, int pass) {
         WorkItem item = itemsByReport.get(reportId);
         if (item == null || !reportId.equals(activeReportByGroup.get(item.groupKey()))) {
             log.info("report {}: no further passes (its alert resolved or a newer report replaced it)", reportId);
-            itemsByReport.remove(reportId);
+            forget(reportId);
             return;
         }
         try {
@@ -193,14 +219,23 @@ public final class WorkItemProcessor implements AutoCloseable {
         return Optional.of(keys);
     }
 
+    private void forget(String reportId) {
+        itemsByReport.remove(reportId);
+        approvals.remove(reportId);
+    }
+
     private static Report closed(Report r, WorkItem resolved) {
         RemediationReport m = r.remediation();
         List<String> notes = new ArrayList<>(m.notes());
         notes.add("Closed: the alert resolved (report " + resolved.id() + "); no further passes.");
+        return withRemediation(r, new RemediationReport(m.mode(), m.pass(), m.at(), m.decisions(), m.actions(), null,
+                List.copyOf(notes)));
+    }
+
+    private static Report withRemediation(Report r, RemediationReport m) {
         return new Report(r.id(), r.alertname(), r.status(), r.receivedAt(), r.completedAt(), r.diagnosisMillis(),
                 r.groupKey(), r.receiver(), r.externalURL(), r.alertCount(), r.truncatedAlerts(), r.diagnosed(),
-                r.error(), r.cluster(), r.recommendedActionCounts(), r.findings(), r.outOfScopeVmis(), r.outdatedVmis(),
-                new RemediationReport(m.mode(), m.pass(), m.at(), m.decisions(), m.actions(), null, List.copyOf(notes)));
+                r.error(), r.cluster(), r.recommendedActionCounts(), r.findings(), r.outOfScopeVmis(), r.outdatedVmis(), m);
     }
 
     /** One firing episode of the group: a repeat of the same alert shares it, a new firing does not. */
