@@ -8,8 +8,8 @@ import java.util.List;
  * its own update is done. Fields are as written in the CR; null means unset (KubeVirt's default).
  *
  * @param workloadUpdateStrategy null when the CR has no `spec.workloadUpdateStrategy`
- * @param updateCompletedAt      when the control plane last finished updating (the Progressing
- *                               condition turned False), or null if unknown or not finished
+ * @param updateCompletedAt      when the Progressing condition last turned False, or null; it says
+ *                               when an update finished only if {@link #controlPlaneUpdateComplete()}
  */
 public record KubeVirtInstallation(
         String namespace,

@@ -129,7 +129,7 @@ final class KubeVirtRecords {
                 completedAt = time(str(c.get("lastTransitionTime")));
             }
         }
-        KubeVirtInstallation kv = new KubeVirtInstallation(
+        return new KubeVirtInstallation(
                 r.getMetadata().getNamespace(),
                 r.getMetadata().getName(),
                 strategy,
@@ -140,13 +140,6 @@ final class KubeVirtRecords {
                 str(r.get("status", "observedDeploymentID")),
                 str(r.get("status", "targetDeploymentID")),
                 completedAt);
-        return kv.controlPlaneUpdateComplete() ? kv : withoutCompletion(kv);
-    }
-
-    private static KubeVirtInstallation withoutCompletion(KubeVirtInstallation kv) {
-        return new KubeVirtInstallation(kv.namespace(), kv.name(), kv.workloadUpdateStrategy(), kv.migrations(),
-                kv.phase(), kv.observedKubeVirtVersion(), kv.targetKubeVirtVersion(), kv.observedDeploymentID(),
-                kv.targetDeploymentID(), null);
     }
 
     private static List<Map<?, ?>> maps(Object raw) {

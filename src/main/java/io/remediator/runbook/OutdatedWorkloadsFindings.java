@@ -104,7 +104,7 @@ public final class OutdatedWorkloadsFindings {
                 kv == null ? null : kv.observedKubeVirtVersion(),
                 kv == null ? null : kv.targetKubeVirtVersion(),
                 kv == null ? null : kv.controlPlaneUpdateComplete(),
-                kv == null ? null : kv.updateCompletedAt(),
+                kv == null || !kv.controlPlaneUpdateComplete() ? null : kv.updateCompletedAt(),
                 migrationsInFlight, enable);
     }
 
