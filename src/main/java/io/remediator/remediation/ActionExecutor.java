@@ -67,7 +67,7 @@ public final class ActionExecutor {
 
     /** @return null when the write was accepted, or why it was already done (409 on our own name) */
     private String perform(PlannedAction p, boolean dryRun) {
-        String name = p.object() == null ? null : p.object().substring(p.object().indexOf('/') + 1);
+        String name = p.objectName();
         switch (p.action()) {
             case LIVE_MIGRATE -> {
                 GenericKubernetesResource m = new GenericKubernetesResourceBuilder()
@@ -102,8 +102,7 @@ public final class ActionExecutor {
             }
             case ENABLE_WORKLOAD_UPDATES -> {
                 String methods = String.join("\",\"", enableMethods);
-                String kv = p.key().substring(p.key().indexOf('/') + 1);
-                client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace(p.namespace()).withName(kv)
+                client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace(p.namespace()).withName(name)
                         .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE),
                                 "{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"" + methods + "\"]}}}");
             }
@@ -186,7 +185,7 @@ public final class ActionExecutor {
                     .withApiVersion(KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION)
                     .withKind(onKubeVirt ? "KubeVirt" : "VirtualMachineInstance")
                     .withNamespace(p.namespace())
-                    .withName(onKubeVirt ? p.key().substring(p.key().indexOf('/') + 1) : p.vmi())
+                    .withName(onKubeVirt ? p.objectName() : p.vmi())
                     .endInvolvedObject()
                     .withReason("Remediator" + camel(p.action()))
                     .withMessage(p.action() + " on " + p.object() + " by kubevirt-remediator (" + p.rule() + "), report "

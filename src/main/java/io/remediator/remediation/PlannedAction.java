@@ -35,6 +35,11 @@ public record PlannedAction(
     /** @param outcome `done`, `already-done` (a 409 on create: a retry of our own request) or `failed` */
     public record Result(String outcome, String message) {}
 
+    /** The name part of {@link #object()}: `kvr-db-1a2b3c4d` for `VirtualMachineInstanceMigration prod/kvr-db-1a2b3c4d`. */
+    public String objectName() {
+        return object.substring(object.indexOf('/') + 1);
+    }
+
     PlannedAction decided(Decision d, String reason) {
         return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, d, reason, rule, dryRun, result,
                 plannedAt, executedAt, followUp);

@@ -118,8 +118,7 @@ public final class Remediation {
         }
         var m = vmi.get().migrations();
         if (a.action() == Action.LIVE_MIGRATE) {
-            String name = a.object().substring(a.object().indexOf('/') + 1);
-            if (name.equals(m.inFlightName())) {
+            if (a.objectName().equals(m.inFlightName())) {
                 return IN_PROGRESS + ": migration " + m.inFlightPhase();
             }
             if (m.failedByRemediator() >= a.attempt()) {
