@@ -17,7 +17,6 @@ import io.remediator.webhook.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -103,7 +102,9 @@ public final class WorkItemProcessor implements AutoCloseable {
             String active = activeReportByGroup.remove(item.groupKey());
             if (active != null) {
                 forget(active);
-                reports.find(active).filter(r -> r.remediation() != null).ifPresent(r -> reports.save(closed(r, item)));
+                reports.find(active).filter(r -> r.remediation() != null).ifPresent(r -> reports.save(r.withRemediation(
+                        r.remediation().withNextPass(null, "Closed: the alert resolved (report " + item.id()
+                                + "); no further passes."))));
             }
             log.info("{} resolved (group {}); nothing to diagnose, no action", item.alertname(), item.groupKey());
             reports.save(report(item, null, null, null, null));
@@ -153,10 +154,20 @@ public final class WorkItemProcessor implements AutoCloseable {
             return;
         }
         reports.save(report(item, diagnosis, millis, acted, null));
-        if (acted.nextPassAt() != null && running) {
-            long delay = Math.max(0, Duration.between(clock.instant(), acted.nextPassAt()).toMillis());
-            followUps.schedule(() -> followUp(item.id(), pass + 1), delay, TimeUnit.MILLISECONDS);
+        scheduleFollowUp(item.id(), pass + 1, acted.nextPassAt());
+    }
+
+    private void scheduleFollowUp(String reportId, int pass, Instant at) {
+        if (at != null && running) {
+            long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+            followUps.schedule(() -> followUp(reportId, pass), delay, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Only the newest firing report of its group, not resolved, gets passes and approvals. */
+    private boolean isActive(String reportId) {
+        WorkItem item = itemsByReport.get(reportId);
+        return item != null && reportId.equals(activeReportByGroup.get(item.groupKey()));
     }
 
     /**
@@ -169,26 +180,20 @@ public final class WorkItemProcessor implements AutoCloseable {
             reports.save(report(item, null, null, null, why));
             return;
         }
-        RemediationReport m = earlier.get().remediation();
         Instant retryAt = clock.instant().plus(FAILED_PASS_RETRY);
-        List<String> notes = new ArrayList<>(m.notes());
-        notes.add("Pass " + pass + " failed: " + why + "; retrying at " + retryAt + ".");
-        reports.save(withRemediation(earlier.get(), new RemediationReport(m.mode(), m.pass(), m.at(), m.decisions(),
-                m.actions(), retryAt, List.copyOf(notes))));
-        if (running) {
-            followUps.schedule(() -> followUp(item.id(), pass + 1), FAILED_PASS_RETRY.toMillis(), TimeUnit.MILLISECONDS);
-        }
+        reports.save(earlier.get().withRemediation(earlier.get().remediation().withNextPass(retryAt,
+                "Pass " + pass + " failed: " + why + "; retrying at " + retryAt + ".")));
+        scheduleFollowUp(item.id(), pass + 1, retryAt);
     }
 
     private synchronized void followUp(String reportId, int pass) {
-        WorkItem item = itemsByReport.get(reportId);
-        if (item == null || !reportId.equals(activeReportByGroup.get(item.groupKey()))) {
+        if (!isActive(reportId)) {
             log.info("report {}: no further passes (its alert resolved or a newer report replaced it)", reportId);
             forget(reportId);
             return;
         }
         try {
-            runPass(item, pass);
+            runPass(itemsByReport.get(reportId), pass);
         } catch (RuntimeException e) {
             log.error("follow-up pass {} of {} failed", pass, reportId, e);
         }
@@ -200,9 +205,7 @@ public final class WorkItemProcessor implements AutoCloseable {
      */
     public synchronized Optional<Set<String>> approve(String reportId) {
         Optional<Report> report = reports.find(reportId);
-        WorkItem item = itemsByReport.get(reportId);
-        if (report.isEmpty() || report.get().remediation() == null || item == null
-                || !reportId.equals(activeReportByGroup.get(item.groupKey()))) {
+        if (report.isEmpty() || report.get().remediation() == null || !isActive(reportId)) {
             return Optional.empty();
         }
         Set<String> keys = report.get().remediation().actions().stream()
@@ -222,20 +225,6 @@ public final class WorkItemProcessor implements AutoCloseable {
     private void forget(String reportId) {
         itemsByReport.remove(reportId);
         approvals.remove(reportId);
-    }
-
-    private static Report closed(Report r, WorkItem resolved) {
-        RemediationReport m = r.remediation();
-        List<String> notes = new ArrayList<>(m.notes());
-        notes.add("Closed: the alert resolved (report " + resolved.id() + "); no further passes.");
-        return withRemediation(r, new RemediationReport(m.mode(), m.pass(), m.at(), m.decisions(), m.actions(), null,
-                List.copyOf(notes)));
-    }
-
-    private static Report withRemediation(Report r, RemediationReport m) {
-        return new Report(r.id(), r.alertname(), r.status(), r.receivedAt(), r.completedAt(), r.diagnosisMillis(),
-                r.groupKey(), r.receiver(), r.externalURL(), r.alertCount(), r.truncatedAlerts(), r.diagnosed(),
-                r.error(), r.cluster(), r.recommendedActionCounts(), r.findings(), r.outOfScopeVmis(), r.outdatedVmis(), m);
     }
 
     /** One firing episode of the group: a repeat of the same alert shares it, a new firing does not. */

@@ -97,9 +97,7 @@ public final class Remediation {
                 done.stream().filter(a -> a.decision().deferred()).count());
         RemediationReport report = new RemediationReport(policy.mode().configValue(), pass, now, decisions,
                 List.copyOf(done), null, List.copyOf(notes));
-        return report.needsFollowUp()
-                ? new RemediationReport(report.mode(), pass, now, decisions, report.actions(), now.plus(interval(d)), report.notes())
-                : report;
+        return report.needsFollowUp() ? report.withNextPass(now.plus(interval(d)), null) : report;
     }
 
     static final String IN_PROGRESS = "in progress";
@@ -128,7 +126,7 @@ public final class Remediation {
         return IN_PROGRESS + ": the VMI still runs an outdated launcher";
     }
 
-    public Duration interval(OutdatedWorkloadsDiagnosis d) {
+    private Duration interval(OutdatedWorkloadsDiagnosis d) {
         return policy.passInterval(d.cluster().batchEvictInterval());
     }
 

@@ -1,6 +1,7 @@
 package io.remediator.remediation;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +22,13 @@ public record RemediationReport(
         Instant nextPassAt,
         List<String> notes) {
 
-    public boolean awaitingApproval() {
-        return actions.stream().anyMatch(a -> a.decision() == Decision.AWAITING_APPROVAL);
+    /** The same pass with another next-pass time (null: none) and, when given, one more note. */
+    public RemediationReport withNextPass(Instant next, String note) {
+        List<String> allNotes = new ArrayList<>(notes);
+        if (note != null) {
+            allNotes.add(note);
+        }
+        return new RemediationReport(mode, pass, at, decisions, actions, next, List.copyOf(allNotes));
     }
 
     /** Deferred work, or something executed whose outcome a later diagnosis will show. */

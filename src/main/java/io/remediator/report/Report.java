@@ -37,4 +37,11 @@ public record Report(
         List<String> findings,
         int outOfScopeVmis,
         List<OutdatedVmi> outdatedVmis,
-        RemediationReport remediation) {}
+        RemediationReport remediation) {
+
+    public Report withRemediation(RemediationReport m) {
+        return new Report(id, alertname, status, receivedAt, completedAt, diagnosisMillis, groupKey, receiver,
+                externalURL, alertCount, truncatedAlerts, diagnosed, error, cluster, recommendedActionCounts, findings,
+                outOfScopeVmis, outdatedVmis, m);
+    }
+}
