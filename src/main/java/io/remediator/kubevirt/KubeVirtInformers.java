@@ -76,17 +76,12 @@ public final class KubeVirtInformers implements AutoCloseable {
         if (policyNamespaceSelector == null) {
             return null;
         }
-        if (running.isEmpty() || running.stream().anyMatch(i -> !i.isRunning())) {
-            start();
-        }
-        return policyNamespaces.getStore().list().stream().map(n -> n.getMetadata().getName())
-                .collect(Collectors.toUnmodifiableSet());
+        startIfNeeded();
+        return names(policyNamespaces);
     }
 
     public synchronized ClusterSnapshot snapshot() {
-        if (running.isEmpty() || running.stream().anyMatch(i -> !i.isRunning())) {
-            start();
-        }
+        startIfNeeded();
         return new ClusterSnapshot(
                 read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
                         .sorted(Comparator.comparing(KubeVirtInstallation::namespace)
@@ -96,8 +91,18 @@ public final class KubeVirtInformers implements AutoCloseable {
                 read(vms, KubeVirtRecords::vm),
                 read(migrations, KubeVirtRecords::migration),
                 read(pods, KubeVirtRecords::launcherPod),
-                namespaces == null ? null : namespaces.getStore().list().stream()
-                        .map(n -> n.getMetadata().getName()).collect(Collectors.toUnmodifiableSet()));
+                namespaces == null ? null : names(namespaces));
+    }
+
+    private void startIfNeeded() {
+        if (running.isEmpty() || running.stream().anyMatch(i -> !i.isRunning())) {
+            start();
+        }
+    }
+
+    private static Set<String> names(SharedIndexInformer<Namespace> informer) {
+        return informer.getStore().list().stream().map(n -> n.getMetadata().getName())
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     private static <T> List<T> read(SharedIndexInformer<GenericKubernetesResource> informer,
