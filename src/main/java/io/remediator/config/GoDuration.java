@@ -36,4 +36,25 @@ public final class GoDuration {
         }
         return total;
     }
+
+    /** The way the config writes it: `1m`, `1h30m`, `90ms`. */
+    public static String format(Duration d) {
+        if (d.isZero()) {
+            return "0s";
+        }
+        StringBuilder out = new StringBuilder();
+        if (d.toHours() > 0) {
+            out.append(d.toHours()).append('h');
+        }
+        if (d.toMinutesPart() > 0) {
+            out.append(d.toMinutesPart()).append('m');
+        }
+        if (d.toSecondsPart() > 0) {
+            out.append(d.toSecondsPart()).append('s');
+        }
+        if (d.toMillisPart() > 0) {
+            out.append(d.toMillisPart()).append("ms");
+        }
+        return out.toString();
+    }
 }

@@ -8,8 +8,10 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /**
- * What this service executed in the last hour, per action: the circuit breaker's memory. Held in
- * memory until durable intake lands, so a restart forgets it.
+ * What this service executed recently, per action: the memory of the circuit breaker and of the
+ * batch limit. Both limits are cluster-wide, so every pass of every report (a follow-up, an
+ * approval, a repeated alert) draws on this one ledger. Held in memory until durable intake lands,
+ * so a restart forgets it.
  */
 public final class ActionLedger {
     private final Map<Action, Deque<Instant>> executed = new EnumMap<>(Action.class);
@@ -18,15 +20,34 @@ public final class ActionLedger {
         executed.computeIfAbsent(action, a -> new ArrayDeque<>()).addLast(at);
     }
 
-    public synchronized Map<Action, Integer> lastHour(Instant now) {
-        Instant cutoff = now.minus(Duration.ofHours(1));
-        Map<Action, Integer> counts = new EnumMap<>(Action.class);
-        executed.forEach((action, times) -> {
-            while (!times.isEmpty() && times.peekFirst().isBefore(cutoff)) {
+    /**
+     * @param batchInterval the length of one batch: disruptive actions executed less than this long
+     *                      ago fill the current batch
+     */
+    public synchronized RecentActions recent(Instant now, Duration batchInterval) {
+        Instant hourAgo = now.minus(Duration.ofHours(1));
+        Instant batchStart = now.minus(batchInterval);
+        Instant keepFrom = hourAgo.isBefore(batchStart) ? hourAgo : batchStart;
+        Map<Action, Integer> lastHour = new EnumMap<>(Action.class);
+        int inBatch = 0;
+        for (Map.Entry<Action, Deque<Instant>> e : executed.entrySet()) {
+            Deque<Instant> times = e.getValue();
+            while (!times.isEmpty() && !times.peekFirst().isAfter(keepFrom)) {
                 times.removeFirst();
             }
-            counts.put(action, times.size());
-        });
-        return counts;
+            lastHour.put(e.getKey(), (int) times.stream().filter(t -> t.isAfter(hourAgo)).count());
+            if (e.getKey().disruptive()) {
+                inBatch += (int) times.stream().filter(t -> t.isAfter(batchStart)).count();
+            }
+        }
+        return new RecentActions(lastHour, inBatch);
+    }
+
+    /**
+     * @param lastHour            actions of each kind executed in the last hour
+     * @param disruptiveThisBatch disruptive actions executed within the last batch interval
+     */
+    public record RecentActions(Map<Action, Integer> lastHour, int disruptiveThisBatch) {
+        public static final RecentActions NONE = new RecentActions(Map.of(), 0);
     }
 }

@@ -44,7 +44,7 @@ public final class Remediation {
     public RemediationReport pass(String reportId, int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
                                   Set<String> approved, String episode, RemediationReport previous) {
         Instant now = clock.instant();
-        List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.lastHour(now), approved, episode, now);
+        List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now);
         List<PlannedAction> done = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int dryRuns = 0;

@@ -1,5 +1,6 @@
 package io.remediator.remediation;
 
+import io.remediator.config.GoDuration;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
@@ -27,21 +28,16 @@ public final class RemediationPlanner {
 
     /**
      * @param policyNamespaces namespaces matching `policy.namespaces.selector`, null when none is set
-     * @param executedLastHour actions of each kind this service executed in the last hour
+     * @param recent           what this service executed lately: the circuit breaker's and the
+     *                         batch limit's share already used
      * @param approved         keys of actions an operator approved
      * @param episode          identifies the alert's firing episode; part of deterministic names
      */
     public List<PlannedAction> plan(OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
-                                    Map<Action, Integer> executedLastHour, Set<String> approved, String episode,
+                                    ActionLedger.RecentActions recent, Set<String> approved, String episode,
                                     Instant now) {
         ClusterFindings cluster = d.cluster();
-        Map<Action, Integer> used = new EnumMap<>(Action.class);
-        used.putAll(executedLastHour);
-        int cap = policy.maxMigrationsInFlight() > 0
-                ? Math.min(policy.maxMigrationsInFlight(), cluster.parallelMigrationsPerCluster())
-                : cluster.parallelMigrationsPerCluster();
-        int[] migrationSlots = {Math.max(0, cap - cluster.migrationsInFlight())};
-        int[] disruptiveSlots = {policy.batchSize() > 0 ? policy.batchSize() : cluster.batchEvictSize()};
+        Budget budget = new Budget(policy, cluster, recent);
         List<PlannedAction> out = new ArrayList<>();
 
         boolean kubeVirtTakesLiveMigrate = false;
@@ -50,7 +46,7 @@ public final class RemediationPlanner {
             PlannedAction enable = new PlannedAction("ENABLE_WORKLOAD_UPDATES " + ns + "/" + cluster.kubeVirt().name(),
                     Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, "KubeVirt " + ns + "/" + cluster.kubeVirt().name(),
                     1, null, null, policy.rule(Action.ENABLE_WORKLOAD_UPDATES), null, null, now, null, null);
-            enable = decide(enable, approved, used, migrationSlots, disruptiveSlots, now);
+            enable = decide(enable, approved, budget, now);
             kubeVirtTakesLiveMigrate = enable.decision().executes()
                     && policy.enableWorkloadUpdatesMethods().contains("LiveMigrate");
             out.add(enable);
@@ -74,13 +70,15 @@ public final class RemediationPlanner {
             } else if (action == Action.LIVE_MIGRATE && attempt > policy.maxRetries() + 1) {
                 p = p.decided(Decision.GAVE_UP, v.migrations().failedByRemediator() + " migrations this service created"
                         + " failed (policy.maxRetries=" + policy.maxRetries() + "); left to the operator: "
-                        + "restart it if its VM recreates it, else plan a stop");
+                        + (v.vmRecreatesVmi() ? "restart it (virtctl restart -n " + v.namespace() + " " + v.vm()
+                                + "): its VM starts it again in an up-to-date launcher"
+                                : "stop it when its workload allows; nothing starts it again by itself"));
             } else if (attempt > 1 && v.migrations().lastFailedAt() != null
                     && now.isBefore(retryDue(v.migrations().lastFailedAt(), attempt, cluster))) {
                 p = p.decided(Decision.RETRY_BACKOFF, "attempt " + attempt + " waits until "
                         + retryDue(v.migrations().lastFailedAt(), attempt, cluster) + " (the wait doubles per failure)");
             } else {
-                p = decide(p, approved, used, migrationSlots, disruptiveSlots, now);
+                p = decide(p, approved, budget, now);
             }
             out.add(p);
         }
@@ -92,8 +90,7 @@ public final class RemediationPlanner {
         return lastFailure.plus(policy.passInterval(cluster.batchEvictInterval()).multipliedBy(1L << Math.min(attempt - 2, 10)));
     }
 
-    private PlannedAction decide(PlannedAction p, Set<String> approved, Map<Action, Integer> used,
-                                 int[] migrationSlots, int[] disruptiveSlots, Instant now) {
+    private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now) {
         Action a = p.action();
         Setting setting = policy.effective(a);
         if (setting == Setting.NEVER) {
@@ -110,27 +107,51 @@ public final class RemediationPlanner {
             return p.decided(Decision.OUTSIDE_WINDOW, "disruptive actions run only in policy.windows " + policy.windows()
                     + " (" + policy.timeZone() + ")");
         }
-        if (used.getOrDefault(a, 0) >= policy.maxActionsPerHour()) {
+        if (budget.used.getOrDefault(a, 0) >= policy.maxActionsPerHour()) {
             return p.decided(Decision.CIRCUIT_BREAKER, "policy.limits.maxActionsPerHour=" + policy.maxActionsPerHour()
                     + " " + a + " actions already ran in the last hour");
         }
         if (a == Action.LIVE_MIGRATE) {
-            if (migrationSlots[0] == 0) {
+            if (budget.migrationSlots == 0) {
                 return p.decided(Decision.MIGRATION_LIMIT, "as many migrations are in flight as allowed"
                         + " (policy.limits.maxMigrationsInFlight, at most KubeVirt's parallelMigrationsPerCluster)");
             }
-            migrationSlots[0]--;
+            budget.migrationSlots--;
         }
         if (a.disruptive()) {
-            if (disruptiveSlots[0] == 0) {
-                return p.decided(Decision.BATCH_LIMIT, "this batch is full (policy.limits.batchSize); the next batch"
-                        + " follows after policy.limits.batchInterval");
+            if (budget.disruptiveSlots == 0) {
+                return p.decided(Decision.BATCH_LIMIT, "this batch is full (" + budget.batch
+                        + "); the next batch follows without a new alert");
             }
-            disruptiveSlots[0]--;
+            budget.disruptiveSlots--;
         }
-        used.merge(a, 1, Integer::sum);
+        budget.used.merge(a, 1, Integer::sum);
         return isApproved ? p.decided(Decision.APPROVED, p.rule() + ", approved")
                 : p.decided(Decision.RUN, p.rule());
+    }
+
+    /** What one plan may still use: counts down as the plan hands out actions. */
+    private static final class Budget {
+        final Map<Action, Integer> used = new EnumMap<>(Action.class);
+        int migrationSlots;
+        int disruptiveSlots;
+        final String batch;
+
+        Budget(RemediationPolicy policy, ClusterFindings cluster, ActionLedger.RecentActions recent) {
+            used.putAll(recent.lastHour());
+            int cap = policy.maxMigrationsInFlight() > 0
+                    ? Math.min(policy.maxMigrationsInFlight(), cluster.parallelMigrationsPerCluster())
+                    : cluster.parallelMigrationsPerCluster();
+            migrationSlots = Math.max(0, cap - cluster.migrationsInFlight());
+            // A batch is a sliding batchInterval, shared by every pass: an approval or a repeated
+            // alert right after a batch must not start a second one early.
+            int batchSize = policy.batchSize() > 0 ? policy.batchSize() : cluster.batchEvictSize();
+            disruptiveSlots = Math.max(0, batchSize - recent.disruptiveThisBatch());
+            batch = batchSize + " disruptive action(s) per " + GoDuration.format(policy.passInterval(cluster.batchEvictInterval())) + ": "
+                    + (policy.batchSize() > 0 ? "policy.limits.batchSize" : "KubeVirt's batchEvictSize") + ", "
+                    + (policy.batchInterval() != null ? "policy.limits.batchInterval" : "KubeVirt's batchEvictInterval")
+                    + (recent.disruptiveThisBatch() > 0 ? "; " + recent.disruptiveThisBatch() + " ran in this batch already" : "");
+        }
     }
 
     private static String object(Action action, OutdatedVmi v, String episode, int attempt) {

@@ -9,6 +9,7 @@ import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.RecommendedAction;
 import io.remediator.testing.Policies;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +36,14 @@ class RemediationPlannerTest {
 
     private static List<PlannedAction> plan(Policies policy, ClusterFindings c, List<OutdatedVmi> vmis,
                                             Map<Action, Integer> lastHour, Set<String> approved) {
+        return plan(policy, c, vmis, new ActionLedger.RecentActions(lastHour, 0), approved, NOW);
+    }
+
+    private static List<PlannedAction> plan(Policies policy, ClusterFindings c, List<OutdatedVmi> vmis,
+                                            ActionLedger.RecentActions recent, Set<String> approved, Instant now) {
         RemediatorConfig.Policy p = policy.build();
         return new RemediationPlanner(RemediationPolicy.from(p)).plan(
-                new OutdatedWorkloadsDiagnosis(c, Map.of(), List.of(), vmis, 0), null, lastHour, approved, "g@1", NOW);
+                new OutdatedWorkloadsDiagnosis(c, Map.of(), List.of(), vmis, 0), null, recent, approved, "g@1", now);
     }
 
     private static Map<String, Decision> decisions(List<PlannedAction> plan) {
@@ -85,12 +91,43 @@ class RemediationPlannerTest {
     }
 
     @Test
+    void aBatchIsSharedByEveryPassUntilItsIntervalHasPassed() {
+        List<OutdatedVmi> vmis = List.of(vmi("a", RecommendedAction.RESTART, false, 0),
+                vmi("b", RecommendedAction.RESTART, false, 0));
+        Policies policy = Policies.mode("auto").restart("auto").batch(2, "5m");
+        ActionLedger ledger = new ActionLedger();
+        ledger.record(Action.RESTART, NOW.minusSeconds(30));
+        ledger.record(Action.STOP, NOW.minusSeconds(30));
+        ledger.record(Action.LIVE_MIGRATE, NOW.minusSeconds(30)); // not disruptive: not in the batch
+
+        // An approval or a repeated alert 30 s after a full batch: nothing disruptive runs yet.
+        List<PlannedAction> early = plan(policy, cluster(true, 5, 0, 10), vmis,
+                ledger.recent(NOW, Duration.ofMinutes(5)), Set.of(), NOW);
+        assertThat(early).extracting(PlannedAction::decision).containsOnly(Decision.BATCH_LIMIT);
+        assertThat(early.get(0).why()).isEqualTo("this batch is full (2 disruptive action(s) per 5m:"
+                + " policy.limits.batchSize, policy.limits.batchInterval; 2 ran in this batch already);"
+                + " the next batch follows without a new alert");
+
+        Instant next = NOW.minusSeconds(30).plus(Duration.ofMinutes(5));
+        assertThat(plan(policy, cluster(true, 5, 0, 10), vmis, ledger.recent(next, Duration.ofMinutes(5)), Set.of(),
+                next)).extracting(PlannedAction::decision).containsOnly(Decision.RUN);
+        assertThat(ledger.recent(next, Duration.ofMinutes(5)).lastHour())
+                .containsEntry(Action.RESTART, 1).containsEntry(Action.LIVE_MIGRATE, 1);
+        assertThat(ledger.recent(NOW.plus(Duration.ofHours(1)), Duration.ofMinutes(5)).lastHour())
+                .containsEntry(Action.RESTART, 0);
+    }
+
+    @Test
     void optOutScopeRetriesApprovalAndTheUpdaterTakingOver() {
         List<OutdatedVmi> vmis = List.of(vmi("skip", RecommendedAction.LIVE_MIGRATE, true, 0),
                 vmi("tired", RecommendedAction.LIVE_MIGRATE, false, 3),
                 vmi("fresh", RecommendedAction.LIVE_MIGRATE, false, 0));
         Map<String, Decision> approve = decisions(plan(Policies.mode("approve").maxRetries(2), cluster(true, 5, 0, 10),
                 vmis, Map.of(), Set.of("LIVE_MIGRATE ns/fresh")));
+        assertThat(plan(Policies.mode("approve").maxRetries(2), cluster(true, 5, 0, 10), vmis, Map.of(), Set.of()))
+                .filteredOn(a -> a.decision() == Decision.GAVE_UP).extracting(PlannedAction::why)
+                .containsExactly("3 migrations this service created failed (policy.maxRetries=2); left to the operator:"
+                        + " restart it (virtctl restart -n ns vm-tired): its VM starts it again in an up-to-date launcher");
         assertThat(approve).containsEntry("LIVE_MIGRATE ns/skip", Decision.OPTED_OUT)
                 .containsEntry("LIVE_MIGRATE ns/tired", Decision.GAVE_UP)
                 .containsEntry("LIVE_MIGRATE ns/fresh", Decision.APPROVED);
