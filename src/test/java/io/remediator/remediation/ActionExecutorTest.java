@@ -1,6 +1,7 @@
 package io.remediator.remediation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -8,13 +9,17 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.TestCluster;
+import io.remediator.testing.KubeVirtEvictionWebhook;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Eviction through the executor on a real API server: the server's own answer decides. */
 @ExtendWith(RealCluster.class)
@@ -42,7 +47,11 @@ class ActionExecutorTest {
      * regardless of budgets). Not bound to a node, so an accepted eviction deletes it at once.
      */
     private Pod pod(String name, String app) {
-        Pod pod = cluster.create(new PodBuilder().withNewMetadata().withNamespace("evict").withName(name)
+        return pod("evict", name, app);
+    }
+
+    private Pod pod(String namespace, String name, String app) {
+        Pod pod = cluster.create(new PodBuilder().withNewMetadata().withNamespace(namespace).withName(name)
                 .addToLabels("kubevirt.io", "virt-launcher").addToLabels("app", app).endMetadata()
                 .withNewSpec().addNewContainer().withName("compute").withImage("virt-launcher").endContainer().endSpec()
                 .build());
@@ -52,8 +61,13 @@ class ActionExecutorTest {
     }
 
     private static PlannedAction evict(String pod) {
-        return new PlannedAction("EVICT evict/" + pod, Action.EVICT, "evict", pod, null, "Pod evict/" + pod, 1,
-                Decision.RUN, "", "policy.actions.evict=auto", null, null, Instant.now(), null, null);
+        return evict("evict", pod);
+    }
+
+    private static PlannedAction evict(String namespace, String pod) {
+        return new PlannedAction("EVICT " + namespace + "/" + pod, Action.EVICT, namespace, pod, null,
+                "Pod " + namespace + "/" + pod, 1, Decision.RUN, "", "policy.actions.evict=auto", null, null,
+                Instant.now(), null, null);
     }
 
     @Test
@@ -79,6 +93,29 @@ class ActionExecutorTest {
         assertThat(result.outcome()).isEqualTo("failed");
         assertThat(result.message()).contains("PodDisruptionBudget db-pdb");
         assertThat(cluster.client().pods().inNamespace("evict").withName("guarded").get()).isNotNull();
+    }
+
+    @Test
+    void kubeVirtsEvictionWebhookAnsweringWithAnEvacuationIsNamedAsSuch(@TempDir Path tmp) {
+        try (KubeVirtEvictionWebhook webhook = KubeVirtEvictionWebhook.register(cluster, "evict-kubevirt", tmp)) {
+            pod("evict-kubevirt", "launcher", "vm");
+            // The API server picks up a new webhook configuration from its own watch, not at once.
+            await().atMost(Duration.ofSeconds(20)).until(() -> !webhook.calls().isEmpty()
+                    || executor.dryRun(evict("evict-kubevirt", "launcher")).code() != null);
+
+            PlannedAction.DryRun dryRun = executor.dryRun(evict("evict-kubevirt", "launcher"));
+            PlannedAction.Result result = executor.execute(evict("evict-kubevirt", "launcher"), "report-1");
+
+            assertThat(dryRun.code()).isEqualTo(429);
+            assertThat(dryRun.message()).startsWith("eviction refused (429) by KubeVirt's eviction webhook, which"
+                    + " live-migrates the VMI away instead of deleting its pod: admission webhook"
+                    + " \"virt-launcher-eviction-interceptor.kubevirt.io\" denied the request: Eviction triggered"
+                    + " evacuation of VMI \"evict-kubevirt/launcher\"");
+            assertThat(result.outcome()).isEqualTo("failed");
+            assertThat(result.message()).contains("by KubeVirt's eviction webhook");
+            assertThat(webhook.calls()).contains(true, false);
+            assertThat(cluster.client().pods().inNamespace("evict-kubevirt").withName("launcher").get()).isNotNull();
+        }
     }
 
     @Test
