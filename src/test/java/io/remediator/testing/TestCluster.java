@@ -50,8 +50,10 @@ public final class TestCluster implements AutoCloseable {
         return client;
     }
 
-    /** A new client, for code under test that should own (and close) its own connection. */
-    /** A client set up as the service's Main sets up its own: 3 retries, not fabric8's 10. */
+    /**
+     * A new client, for code under test that should own (and close) its own connection, set up as
+     * the service's Main sets up its own: 3 retries, not fabric8's 10.
+     */
     public KubernetesClient newClient() {
         return new KubernetesClientBuilder().withConfig(new ConfigBuilder(Config.fromKubeconfig(kubeconfigYaml))
                 .withConnectionTimeout(5_000).withRequestTimeout(30_000).withRequestRetryBackoffLimit(3).build()).build();
