@@ -65,6 +65,7 @@ public final class RemediatorService implements AutoCloseable {
                 new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
         this.processor = new WorkItemProcessor(queue, runbooks, reports, remediation, informers::policyNamespaces,
                 metrics, clock);
+        informers.onActedOnChange(processor::actedOnObjectsChanged);
 
         AlertIntake intake = new AlertIntake(runbooks.keySet(), queue, reachability::reachable, metrics, clock);
         WebhookEndpoint webhook = new WebhookEndpoint(token(config.webhook()), config.webhook().maxBodyBytes(),

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -37,13 +38,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The one worker: takes accepted work, runs its runbook, lets the policy act on the diagnosis and
  * stores the report. While a firing alert has deferred work or actions to follow up, further
- * passes run on a schedule and update the same report; a resolved alert ends them. A failing
+ * passes run on a schedule and update the same report, and between passes the watch's news of the
+ * acted-on objects updates what became of executed actions; a resolved alert ends them. A failing
  * diagnosis becomes a report that says why, never a silent drop. Every pass runs under one lock,
  * so two passes never act at once.
  */
 public final class WorkItemProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkItemProcessor.class);
     private static final Duration FAILED_PASS_RETRY = Duration.ofMinutes(1);
+    private static final Duration OUTCOME_REFRESH_DELAY = Duration.ofSeconds(2);
 
     private final WorkQueue queue;
     private final Map<String, Runbook> runbooks;
@@ -62,6 +65,7 @@ public final class WorkItemProcessor implements AutoCloseable {
     private final Map<String, String> activeReportByGroup = new ConcurrentHashMap<>();
     private final Map<String, WorkItem> itemsByReport = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> approvals = new ConcurrentHashMap<>();
+    private final AtomicBoolean refreshPending = new AtomicBoolean();
     private volatile boolean running = true;
 
     public WorkItemProcessor(WorkQueue queue, Map<String, Runbook> runbooks, ReportStore reports, Remediation remediation,
@@ -121,18 +125,11 @@ public final class WorkItemProcessor implements AutoCloseable {
 
     /** Diagnose, then let the policy act; schedules the next pass when there is more to do. */
     private void runPass(WorkItem item, int pass) {
-        Runbook runbook = runbooks.get(item.alertname());
-        OutdatedWorkloadsDiagnosis diagnosis;
-        long millis;
+        Diagnosed d;
         try {
-            long started = System.nanoTime();
-            diagnosis = metrics.timeDiagnosis(item.alertname(), runbook::diagnose);
-            millis = (System.nanoTime() - started) / 1_000_000;
-            Map<String, Integer> byAction = new LinkedHashMap<>();
-            diagnosis.recommendedActionCounts().forEach((a, n) -> byAction.put(a.name(), n));
-            metrics.outdatedVmisFound(diagnosis.outdatedVmis().size(), byAction);
+            d = diagnose(item);
             log.info("{}: {} outdated VMI(s), diagnosed in {} ms (report {}, pass {})", item.alertname(),
-                    diagnosis.outdatedVmis().size(), millis, item.id(), pass);
+                    d.diagnosis().outdatedVmis().size(), d.millis(), item.id(), pass);
         } catch (KubernetesClientException e) {
             String why = (ApiErrors.answered(e) ? "" : "Kubernetes API call failed: ") + ApiErrors.describe(e);
             log.warn("diagnosis of {} failed: {}", item.id(), why);
@@ -146,15 +143,60 @@ public final class WorkItemProcessor implements AutoCloseable {
         RemediationReport acted;
         try {
             RemediationReport previous = reports.find(item.id()).map(Report::remediation).orElse(null);
-            acted = remediation.pass(item.id(), pass, diagnosis, policyNamespaces.get(),
+            acted = remediation.pass(item.id(), pass, d.diagnosis(), policyNamespaces.get(),
                     approvals.getOrDefault(item.id(), Set.of()), episode(item), previous);
         } catch (RuntimeException e) {
             log.error("remediation pass {} of {} failed", pass, item.id(), e);
-            reports.save(report(item, diagnosis, millis, null, "remediation failed: " + e));
+            reports.save(report(item, d.diagnosis(), d.millis(), null, "remediation failed: " + e));
             return;
         }
-        reports.save(report(item, diagnosis, millis, acted, null));
+        reports.save(report(item, d.diagnosis(), d.millis(), acted, null));
         scheduleFollowUp(item.id(), pass + 1, acted.nextPassAt());
+    }
+
+    private record Diagnosed(OutdatedWorkloadsDiagnosis diagnosis, long millis) {}
+
+    private Diagnosed diagnose(WorkItem item) {
+        long started = System.nanoTime();
+        OutdatedWorkloadsDiagnosis diagnosis = metrics.timeDiagnosis(item.alertname(), runbooks.get(item.alertname())::diagnose);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        Map<String, Integer> byAction = new LinkedHashMap<>();
+        diagnosis.recommendedActionCounts().forEach((a, n) -> byAction.put(a.name(), n));
+        metrics.outdatedVmisFound(diagnosis.outdatedVmis().size(), byAction);
+        return new Diagnosed(diagnosis, millis);
+    }
+
+    /**
+     * A migration this service created, or an outdated VMI, changed: soon (coalescing a burst of
+     * watch events into one) the active reports show what became of their executed actions,
+     * without waiting for the next pass.
+     */
+    public void actedOnObjectsChanged() {
+        if (running && refreshPending.compareAndSet(false, true)) {
+            followUps.schedule(this::refreshOutcomes, OUTCOME_REFRESH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private synchronized void refreshOutcomes() {
+        refreshPending.set(false);
+        for (String id : List.copyOf(activeReportByGroup.values())) {
+            WorkItem item = itemsByReport.get(id);
+            Optional<Report> report = reports.find(id).filter(r -> r.remediation() != null
+                    && r.remediation().awaitsOutcome());
+            if (item == null || report.isEmpty()) {
+                continue;
+            }
+            try {
+                Diagnosed d = diagnose(item);
+                RemediationReport now = remediation.followUp(report.get().remediation(), d.diagnosis());
+                if (!now.equals(report.get().remediation())) {
+                    reports.save(report(item, d.diagnosis(), d.millis(), now, null));
+                }
+            } catch (RuntimeException e) {
+                // The next pass diagnoses again and says so if it fails; nothing is lost here.
+                log.warn("report {}: could not refresh the outcome of its actions: {}", id, e.toString());
+            }
+        }
     }
 
     private void scheduleFollowUp(String reportId, int pass, Instant at) {

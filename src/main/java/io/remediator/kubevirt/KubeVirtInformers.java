@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +49,7 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> kubeVirts;
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Namespace> policyNamespaces;
+    private volatile Runnable actedOnChanged = () -> { };
 
     /**
      * @param namespaceSelector       the diagnosis's label selector on namespaces, or null/blank
@@ -69,6 +72,14 @@ public final class KubeVirtInformers implements AutoCloseable {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s;
+    }
+
+    /**
+     * Called (on the watch's thread: keep it short) when a migration this service created changes,
+     * or a VMI stops being outdated (or goes away): what a follow-up of its actions looks at.
+     */
+    public void onActedOnChange(Runnable listener) {
+        this.actedOnChanged = listener;
     }
 
     /** Namespaces matching the policy's selector, or null when it has none. Starts the caches if needed. */
@@ -125,6 +136,8 @@ public final class KubeVirtInformers implements AutoCloseable {
                         "status.migrationState.endTimestamp", "status.migrationState.failureReason",
                         "status.migrationState.abortStatus", "status.conditions"),
                         Set.of("*"), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION)));
+        migrations.addEventHandler(new ActedOnChange(true, KubeVirtInformers::createdByUs));
+        vmis.addEventHandler(new ActedOnChange(false, vmi -> true));
         pods = informer(all, client.genericKubernetesResources(KubeVirtResources.POD).inAnyNamespace()
                         .withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
                 new PrunedItemStore(List.of("spec.nodeName", "status.phase"),
@@ -168,6 +181,41 @@ public final class KubeVirtInformers implements AutoCloseable {
         informer.exceptionHandler((isStarted, t) -> isStarted);
         all.add(informer);
         return informer;
+    }
+
+    private static boolean createdByUs(GenericKubernetesResource r) {
+        return r.getMetadata().getLabels() != null && KubeVirtResources.MANAGED_BY_VALUE.equals(
+                r.getMetadata().getLabels().get(KubeVirtResources.MANAGED_BY_LABEL));
+    }
+
+    /** Passes on a change of a matching object: any change, or (for outdated VMIs) only its leaving. */
+    private final class ActedOnChange implements ResourceEventHandler<GenericKubernetesResource> {
+        private final boolean anyChange;
+        private final Predicate<GenericKubernetesResource> matches;
+
+        ActedOnChange(boolean anyChange, Predicate<GenericKubernetesResource> matches) {
+            this.anyChange = anyChange;
+            this.matches = matches;
+        }
+
+        @Override
+        public void onAdd(GenericKubernetesResource r) {
+            if (anyChange && matches.test(r)) {
+                actedOnChanged.run();
+            }
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            onAdd(after);
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource r, boolean finalStateUnknown) {
+            if (matches.test(r)) {
+                actedOnChanged.run();
+            }
+        }
     }
 
     private void stopAll() {

@@ -100,6 +100,15 @@ public final class Remediation {
         return report.needsFollowUp() ? report.withNextPass(now.plus(interval(d)), null) : report;
     }
 
+    /**
+     * The same pass, with what became of each executed action according to a newer diagnosis:
+     * nothing is planned, proven or written. Runs as the watch sees the acted-on objects change.
+     */
+    public RemediationReport followUp(RemediationReport report, OutdatedWorkloadsDiagnosis d) {
+        return report.withActions(report.actions().stream()
+                .map(a -> a.executed() ? a.withFollowUp(followUp(a, d)) : a).toList());
+    }
+
     static final String IN_PROGRESS = "in progress";
 
     /** What a later diagnosis says about an action executed earlier. */

@@ -33,7 +33,16 @@ public record RemediationReport(
 
     /** Deferred work, or something executed whose outcome a later diagnosis will show. */
     public boolean needsFollowUp() {
-        return actions.stream().anyMatch(a -> a.decision().deferred()
-                || (a.executed() && (a.followUp() == null || a.followUp().startsWith(Remediation.IN_PROGRESS))));
+        return awaitsOutcome() || actions.stream().anyMatch(a -> a.decision().deferred());
+    }
+
+    /** Something executed whose outcome is not known yet. */
+    public boolean awaitsOutcome() {
+        return actions.stream().anyMatch(a -> a.executed()
+                && (a.followUp() == null || a.followUp().startsWith(Remediation.IN_PROGRESS)));
+    }
+
+    RemediationReport withActions(List<PlannedAction> newActions) {
+        return new RemediationReport(mode, pass, at, decisions, List.copyOf(newActions), nextPassAt, notes);
     }
 }

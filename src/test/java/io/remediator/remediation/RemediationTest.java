@@ -47,11 +47,12 @@ class RemediationTest {
         return RunningService.start(cluster.newClient(), RunningService.withPolicy(policy.build())).awaitReady();
     }
 
-    /** This pass's actions by key (actions carried from earlier passes, with a followUp, left out). */
+    /** This pass's actions by key (actions carried from earlier passes left out). */
     private static Map<String, JsonNode> actions(JsonNode report) {
         Map<String, JsonNode> byKey = new TreeMap<>();
+        String pass = report.get("remediation").get("at").asText();
         report.get("remediation").get("actions").forEach(a -> {
-            if (a.get("followUp").isNull()) {
+            if (a.get("plannedAt").asText().equals(pass)) {
                 byKey.put(a.get("key").asText(), a);
             }
         });
@@ -326,6 +327,43 @@ class RemediationTest {
                         "VirtualMachineInstanceMigration team/kvr-db: done: team/db no longer runs an outdated launcher");
                 assertThat(later.get("remediation").get("nextPassAt").isNull()).isTrue();
             });
+        }
+    }
+
+    @Test
+    void theReportFollowsAMigrationAsTheWatchSeesItNotOnlyAtTheNextPass() {
+        cluster.create(kubeVirt("kubevirt", List.of("Evict"), null, null));
+        cluster.create(vmi("team", "app").migratable().build());
+
+        try (RunningService service = start(Policies.mode("auto").batch(0, "1h"))) {
+            JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = report.get("id").asText();
+            assertThat(actions(report).get("LIVE_MIGRATE team/app").get("result").get("outcome").asText()).isEqualTo("done");
+            String nextPass = report.get("remediation").get("nextPassAt").asText();
+
+            // Play KubeVirt: the migration runs, then succeeds and the VMI loses its outdated label.
+            GenericKubernetesResource m = ourMigrations().get(0);
+            m.getAdditionalProperties().put("status", Map.of("phase", "Running"));
+            m = cluster.client().resource(m).updateStatus();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(followUps(service.getJson(
+                    "/api/reports/" + id))).containsExactly(
+                    "VirtualMachineInstanceMigration team/kvr-app: in progress: migration Running"));
+
+            m.getAdditionalProperties().put("status", Map.of("phase", "Succeeded"));
+            cluster.client().resource(m).updateStatus();
+            cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("team").withName("app")
+                    .edit(v -> {
+                        v.getMetadata().getLabels().remove(KubeVirtResources.OUTDATED_LABEL);
+                        return v;
+                    });
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(followUps(service.getJson(
+                    "/api/reports/" + id))).containsExactly(
+                    "VirtualMachineInstanceMigration team/kvr-app: done: team/app no longer runs an outdated launcher"));
+
+            JsonNode later = service.getJson("/api/reports/" + id);
+            assertThat(later.get("remediation").get("pass").asInt()).isEqualTo(1);
+            assertThat(later.get("remediation").get("nextPassAt").asText()).isEqualTo(nextPass);
+            assertThat(later.get("outdatedVmis")).isEmpty();
         }
     }
 
