@@ -11,6 +11,11 @@ import java.util.Map;
 public record VirtualMachine(String namespace, String name, String runStrategy, Boolean running,
                              Map<String, String> labels, Map<String, String> annotations) {
 
+    /** Reads one as the API server returns it. */
+    public static VirtualMachine from(io.fabric8.kubernetes.api.model.GenericKubernetesResource r) {
+        return KubeVirtRecords.vm(r);
+    }
+
     /** The run strategy KubeVirt applies: `spec.running: true` acts as Always, false as Halted. */
     public String effectiveRunStrategy() {
         if (runStrategy != null) {

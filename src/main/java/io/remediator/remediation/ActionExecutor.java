@@ -1,27 +1,28 @@
 package io.remediator.remediation;
 
 import io.fabric8.kubernetes.api.model.APIGroup;
+import io.fabric8.kubernetes.api.model.DeleteOptions;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.policy.v1.Eviction;
 import io.fabric8.kubernetes.api.model.policy.v1.EvictionBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.kubevirt.KubeVirtResources;
+import io.remediator.kubevirt.VirtualMachine;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,10 +92,28 @@ public final class ActionExecutor {
                     throw e;
                 }
             }
-            case RESTART -> delete(KubeVirtResources.VMI, p.namespace(), p.vmi(), dryRun);
+            case RESTART -> {
+                GenericKubernetesResource vmi = stillOutdated(p);
+                if (vmi == null) {
+                    return leftAlone(p);
+                }
+                VirtualMachine vm = p.vm() == null ? null : Optional.ofNullable(client.genericKubernetesResources(
+                        KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm()).get())
+                        .map(VirtualMachine::from).orElse(null);
+                if (vm == null || !vm.recreatesVmi()) {
+                    throw new KubernetesClientException("not restarted: " + (vm == null ? "it has no VirtualMachine now"
+                            : "its VM's run strategy is now " + vm.effectiveRunStrategy())
+                            + ", so deleting the VMI would stop it, not restart it");
+                }
+                delete(vmi, dryRun);
+            }
             case STOP -> {
+                GenericKubernetesResource vmi = stillOutdated(p);
+                if (vmi == null) {
+                    return leftAlone(p);
+                }
                 if (p.vm() == null) {
-                    delete(KubeVirtResources.VMI, p.namespace(), p.vmi(), dryRun);
+                    delete(vmi, dryRun);
                 } else {
                     // runStrategy Halted; `running: null` drops the deprecated field, which must not coexist with it.
                     client.genericKubernetesResources(KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm())
@@ -178,13 +197,34 @@ public final class ActionExecutor {
         return v;
     }
 
-    private void delete(ResourceDefinitionContext kind, String ns, String name,
-                        boolean dryRun) {
-        List<StatusDetails> deleted = client.genericKubernetesResources(kind).inNamespace(ns).withName(name)
-                .dryRun(dryRun).delete();
-        if (deleted.isEmpty()) {
-            throw new KubernetesClientException(kind.getKind() + " " + ns + "/" + name + " no longer exists", 404, null);
-        }
+    /**
+     * The VMI as it is now, or null when it no longer runs an outdated launcher. The plan came
+     * from a cache: a VMI recreated since (same name, up to date) must not be restarted or stopped.
+     */
+    private GenericKubernetesResource stillOutdated(PlannedAction p) {
+        GenericKubernetesResource vmi = client.genericKubernetesResources(KubeVirtResources.VMI)
+                .inNamespace(p.namespace()).withName(p.vmi()).get();
+        boolean outdated = vmi != null && vmi.getMetadata().getDeletionTimestamp() == null
+                && vmi.getMetadata().getLabels() != null
+                && vmi.getMetadata().getLabels().containsKey(KubeVirtResources.OUTDATED_LABEL);
+        return outdated ? vmi : null;
+    }
+
+    private static String leftAlone(PlannedAction p) {
+        return "left alone: " + p.namespace() + "/" + p.vmi() + " no longer runs an outdated launcher"
+                + " (updated, recreated or deleted since the diagnosis)";
+    }
+
+    /**
+     * Deletes exactly the VMI that was checked: a VMI recreated under the same name since has
+     * another UID, and the API server refuses with 409 instead of deleting it.
+     */
+    void delete(GenericKubernetesResource vmi, boolean dryRun) {
+        DeleteOptions options = new DeleteOptionsBuilder().withNewPreconditions().withUid(vmi.getMetadata().getUid())
+                .endPreconditions().withDryRun(dryRun ? List.of("All") : List.of()).build();
+        client.raw("/apis/" + KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION + "/namespaces/"
+                + vmi.getMetadata().getNamespace() + "/virtualmachineinstances/" + vmi.getMetadata().getName()
+                + (dryRun ? "?dryRun=All" : ""), "DELETE", options);
     }
 
     /** The audit trail in the cluster: `kubectl describe vmi` shows who did what, under which rule. */

@@ -6,34 +6,49 @@ import static io.remediator.testing.KubeVirtObjects.migration;
 import static io.remediator.testing.KubeVirtObjects.vm;
 import static io.remediator.testing.KubeVirtObjects.vmi;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.remediator.config.RemediatorConfig;
+import io.remediator.remediation.Action;
+import io.remediator.remediation.ActionExecutor;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PlannedAction;
 import io.remediator.testing.Payloads;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
 import io.remediator.testing.TestCluster;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** The RBAC the chart ships, applied to a real API server: the service can read all it needs. */
+/** The RBAC the chart ships, applied to a real API server: the service can read all it needs, and write what rbac.actions allows. */
 @ExtendWith(RealCluster.class)
 class ChartRbacTest {
 
-    @Test
-    void theChartsClusterRoleIsEnoughForAFullDiagnosisWithANamespaceSelector(TestCluster cluster) {
-        cluster.reset();
-        List<JsonNode> docs = RenderedChart.render(Map.of("webhook.token", "s3cret"));
+    /** Applies the chart's ServiceAccount and RBAC; returns the account's name. */
+    private static String applyRbac(TestCluster cluster, Map<String, Object> values) {
+        List<JsonNode> docs = RenderedChart.render(values);
         cluster.namespace(RenderedChart.NAMESPACE);
         for (String kind : List.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding")) {
             cluster.client().resource(RenderedChart.kind(docs, kind).toString()).inNamespace(RenderedChart.NAMESPACE)
                     .createOr(op -> op.update());
         }
-        String account = RenderedChart.kind(docs, "ServiceAccount").at("/metadata/name").asText();
+        return RenderedChart.kind(docs, "ServiceAccount").at("/metadata/name").asText();
+    }
+
+    @Test
+    void theChartsClusterRoleIsEnoughForAFullDiagnosisWithANamespaceSelector(TestCluster cluster) {
+        cluster.reset();
+        String account = applyRbac(cluster, Map.of("webhook.token", "s3cret"));
 
         cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
         cluster.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("rbac-prod")
@@ -62,6 +77,51 @@ class ChartRbacTest {
             assertThat(v.get("launcherPods").get(0).get("name").asText()).isEqualTo("virt-launcher-db-x1");
             assertThat(v.get("migrations").get("inFlightPhase").asText()).isEqualTo("Scheduling");
             assertThat(report.get("outOfScopeVmis").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void withEveryRbacActionEnabledEveryActionsDryRunIsAccepted(TestCluster cluster) {
+        cluster.reset();
+        String account = applyRbac(cluster, Map.of("webhook.token", "s3cret", "rbac.actions.evict", true,
+                "rbac.actions.restart", true, "rbac.actions.stop", true, "rbac.actions.enableWorkloadUpdates", true));
+        cluster.create(kubeVirt("kubevirt", null, null, null));
+        cluster.create(vmi("rbac-all", "movable").migratable().build());
+        cluster.create(vm("rbac-all", "web", "Always"));
+        cluster.create(vmi("rbac-all", "web").ownedBy("web").notMigratable("DisksNotLiveMigratable", "RWO").build());
+        cluster.create(vm("rbac-all", "batch", "Manual"));
+        cluster.create(vmi("rbac-all", "batch").ownedBy("batch").notMigratable("DisksNotLiveMigratable", "RWO").build());
+        GenericKubernetesResource orphan = cluster.create(vmi("rbac-all", "orphan")
+                .notMigratable("DisksNotLiveMigratable", "RWO").build());
+        cluster.create(launcherPod(orphan, "virt-launcher-orphan-x1", "node-1"));
+
+        try (KubernetesClient client = cluster.serviceAccountClient(RenderedChart.NAMESPACE, account);
+             RunningService service = RunningService.start(cluster.serviceAccountClient(RenderedChart.NAMESPACE,
+                     account), RunningService.defaultConfig())) {
+            service.awaitReady();
+            JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+
+            Map<String, String> dryRuns = new TreeMap<>();
+            report.get("remediation").get("actions").forEach(a -> dryRuns.put(a.get("key").asText(),
+                    a.get("dryRun").get("accepted").asBoolean() ? "accepted" : a.get("dryRun").get("message").asText()));
+            assertThat(dryRuns).containsExactly(
+                    Map.entry("ENABLE_WORKLOAD_UPDATES kubevirt/kubevirt", "accepted"),
+                    Map.entry("LIVE_MIGRATE rbac-all/movable", "accepted"),
+                    Map.entry("RESTART rbac-all/web", "accepted"),
+                    Map.entry("STOP rbac-all/batch", "accepted"),
+                    Map.entry("STOP rbac-all/orphan", "accepted"));
+
+            // No runbook branch recommends EVICT; prove its RBAC through the executor directly.
+            PlannedAction evict = new PlannedAction("EVICT rbac-all/orphan", Action.EVICT, "rbac-all", "orphan", null,
+                    "Pod rbac-all/virt-launcher-orphan-x1", 1, Decision.RUN, "", "policy.actions.evict=auto", null,
+                    null, Instant.now(), null, null);
+            ActionExecutor executor = new ActionExecutor(client, List.of("LiveMigrate"), Clock.systemUTC());
+            assertThat(executor.dryRun(evict)).isEqualTo(new PlannedAction.DryRun(true, null, null));
+
+            // The chart's defaults take the disruptive writes away again: the same dry run is refused.
+            applyRbac(cluster, Map.of("webhook.token", "s3cret"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(403).equals(executor.dryRun(evict).code()));
+            assertThat(executor.dryRun(evict).message()).contains("cannot create resource \"pods/eviction\"");
         }
     }
 }

@@ -1,20 +1,26 @@
 package io.remediator.remediation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.remediator.kubevirt.KubeVirtResources;
 import io.remediator.testing.KubeVirtEvictionWebhook;
+import io.remediator.testing.KubeVirtObjects;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +37,7 @@ class ActionExecutorTest {
     @BeforeEach
     void setUp(TestCluster cluster) {
         this.cluster = cluster;
+        cluster.reset();
         cluster.namespace("evict");
         cluster.client().pods().inNamespace("evict").delete();
         client = cluster.newClient();
@@ -127,6 +134,76 @@ class ActionExecutorTest {
 
         assertThat(executor.execute(evict("free"), "report-1").outcome()).isEqualTo("done");
         assertThat(cluster.client().pods().inNamespace("evict").withName("free").get()).isNull();
+    }
+
+    private static PlannedAction restart(String vmi, String vm) {
+        return new PlannedAction("RESTART evict/" + vmi, Action.RESTART, "evict", vmi, vm,
+                "VirtualMachineInstance evict/" + vmi, 1, Decision.RUN, "", "policy.actions.restart=auto", null, null,
+                Instant.now(), null, null);
+    }
+
+    private GenericKubernetesResource vmiNow(String name) {
+        return cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("evict").withName(name).get();
+    }
+
+    @Test
+    void aRestartDeletesTheOutdatedVmiOnlyForRealAndOnlyWhileItsVmWillRecreateIt() {
+        cluster.create(KubeVirtObjects.vm("evict", "web", "Always"));
+        cluster.create(KubeVirtObjects.vmi("evict", "web").ownedBy("web").notMigratable("DisksNotLiveMigratable", "RWO")
+                .build());
+
+        assertThat(executor.dryRun(restart("web", "web")).accepted()).isTrue();
+        assertThat(vmiNow("web")).isNotNull();
+
+        cluster.client().genericKubernetesResources(KubeVirtResources.VM).inNamespace("evict").withName("web")
+                .edit(vm -> {
+                    vm.setAdditionalProperty("spec", Map.of("runStrategy", "Halted"));
+                    return vm;
+                });
+        PlannedAction.DryRun refused = executor.dryRun(restart("web", "web"));
+        assertThat(refused.accepted()).isFalse();
+        assertThat(refused.message()).isEqualTo("not restarted: its VM's run strategy is now Halted, so deleting the"
+                + " VMI would stop it, not restart it");
+        assertThat(executor.execute(restart("web", "web"), "r").outcome()).isEqualTo("failed");
+        assertThat(vmiNow("web")).isNotNull();
+
+        cluster.client().genericKubernetesResources(KubeVirtResources.VM).inNamespace("evict").withName("web")
+                .edit(vm -> {
+                    vm.setAdditionalProperty("spec", Map.of("runStrategy", "Always"));
+                    return vm;
+                });
+        assertThat(executor.execute(restart("web", "web"), "r").outcome()).isEqualTo("done");
+        assertThat(vmiNow("web")).isNull();
+    }
+
+    @Test
+    void aVmiRecreatedUpToDateSinceTheDiagnosisIsLeftAlone() {
+        // The plan was made for an outdated VMI; its VM has since recreated it in an up-to-date launcher.
+        cluster.create(KubeVirtObjects.vm("evict", "api", "Always"));
+        String uid = cluster.create(KubeVirtObjects.vmi("evict", "api").ownedBy("api").outdated(false)
+                .notMigratable("DisksNotLiveMigratable", "RWO").build()).getMetadata().getUid();
+
+        PlannedAction.DryRun dryRun = executor.dryRun(restart("api", "api"));
+        PlannedAction.Result result = executor.execute(restart("api", "api"), "r");
+
+        assertThat(dryRun.accepted()).isTrue();
+        assertThat(dryRun.message()).startsWith("left alone: evict/api no longer runs an outdated launcher");
+        assertThat(result.outcome()).isEqualTo("already-done");
+        assertThat(vmiNow("api").getMetadata().getUid()).isEqualTo(uid);
+        assertThat(cluster.client().v1().events().inNamespace("evict").list().getItems())
+                .noneMatch(e -> "api".equals(e.getInvolvedObject().getName()));
+    }
+
+    @Test
+    void theDeleteHitsOnlyTheVmiThatWasCheckedNotOneRecreatedUnderItsName() {
+        GenericKubernetesResource checked = cluster.create(KubeVirtObjects.vmi("evict", "race").build());
+        cluster.client().resource(checked).withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> vmiNow("race") == null);
+        String recreated = cluster.create(KubeVirtObjects.vmi("evict", "race").build()).getMetadata().getUid();
+
+        assertThatThrownBy(() -> executor.delete(checked, false)).isInstanceOf(KubernetesClientException.class)
+                .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
+        assertThat(vmiNow("race").getMetadata().getUid()).isEqualTo(recreated);
     }
 
     @Test
