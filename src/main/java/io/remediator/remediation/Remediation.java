@@ -68,7 +68,9 @@ public final class Remediation {
                             + proven.dryRun().message());
                 } else {
                     proven = proven.withResult(executor.execute(proven, reportId), clock.instant());
-                    if (!"failed".equals(proven.result().outcome())) {
+                    // Only a write that happened now counts against the limits: `already-done` was
+                    // counted when it happened, or never happened (the VMI was left alone).
+                    if ("done".equals(proven.result().outcome())) {
                         ledger.record(proven.action(), now);
                     }
                     log.info("{} {}: {} ({})", proven.action(), proven.object(), proven.result().outcome(), proven.rule());
