@@ -77,10 +77,18 @@ public final class ReportPages {
             view.put("rem", r.remediation());
             view.put("passAt", HUMAN_TIME.format(r.remediation().at()));
             view.put("nextPass", r.remediation().nextPassAt() == null ? null : HUMAN_TIME.format(r.remediation().nextPassAt()));
-            view.put("shownActions", actions.stream().limit(MAX_ROWS).toList());
+            view.put("shownActions", actions.stream().limit(MAX_ROWS).map(ReportPages::actionRow).toList());
             view.put("actionsCut", actions.size() > MAX_ROWS ? Map.of("shown", MAX_ROWS, "of", actions.size()) : null);
         }
         return render(reportTemplate, view);
+    }
+
+    private static Map<String, Object> actionRow(PlannedAction a) {
+        Map<String, Object> row = new HashMap<>();
+        row.put("a", a);
+        row.put("plannedAt", HUMAN_TIME.format(a.plannedAt()));
+        row.put("executedAt", a.executedAt() == null ? null : HUMAN_TIME.format(a.executedAt()));
+        return row;
     }
 
     private static Map<String, Object> vmiRow(OutdatedVmi v) {

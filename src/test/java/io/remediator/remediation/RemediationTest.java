@@ -154,7 +154,9 @@ class RemediationTest {
             assertThat(report.get("remediation").get("nextPassAt").isNull()).isFalse();
             String page = service.get("/reports/" + report.get("id").asText()).body();
             assertThat(page).contains("Remediation").contains("auto mode").contains("MIGRATION_LIMIT")
-                    .contains("VirtualMachineInstanceMigration web/kvr-web-1-");
+                    .contains("VirtualMachineInstanceMigration web/kvr-web-1-")
+                    .containsPattern("done<br><small>at \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC</small>")
+                    .containsPattern("<small>planned \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC</small>");
             assertThat(service.get("/metrics").body())
                     .contains("remediator_actions_total{action=\"LIVE_MIGRATE\",decision=\"RUN\",result=\"done\"} 2.0")
                     .contains("remediator_migrations_in_flight 3.0");
