@@ -17,6 +17,8 @@ public enum Decision {
     CIRCUIT_BREAKER,
     /** KubeVirt's workload updater is being enabled for this method in the same pass; it does the work. */
     HANDED_TO_KUBEVIRT,
+    /** Someone else's migration of the VMI is in flight: a second one is never created. */
+    IN_FLIGHT,
     /** A retry of a failed migration waits: the interval doubles with every failure. */
     RETRY_BACKOFF,
     /** Its migrations failed more often than `policy.maxRetries` allows: left to the operator. */
@@ -30,6 +32,6 @@ public enum Decision {
     /** Waiting for time or capacity: a later pass takes it up without a new alert. */
     public boolean deferred() {
         return this == OUTSIDE_WINDOW || this == MIGRATION_LIMIT || this == BATCH_LIMIT || this == CIRCUIT_BREAKER
-                || this == RETRY_BACKOFF;
+                || this == RETRY_BACKOFF || this == IN_FLIGHT;
     }
 }

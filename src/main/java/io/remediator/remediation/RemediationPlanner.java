@@ -52,6 +52,15 @@ public final class RemediationPlanner {
             out.add(enable);
         }
         for (OutdatedVmi v : d.outdatedVmis()) {
+            if (someoneElsesMigrationInFlight(v, cluster)) {
+                out.add(new PlannedAction(Action.LIVE_MIGRATE + " " + v.namespace() + "/" + v.name(), Action.LIVE_MIGRATE,
+                        v.namespace(), v.name(), v.vm(), "VirtualMachineInstanceMigration " + v.namespace() + "/"
+                        + v.migrations().inFlightName(), 1, Decision.IN_FLIGHT, "migration "
+                        + v.migrations().inFlightName() + " is in flight (" + v.migrations().inFlightPhase()
+                        + "); a second one is never created", policy.rule(Action.LIVE_MIGRATE), null, null, now,
+                        null, null));
+                continue;
+            }
             Action action = Action.carrying(v.recommendedAction());
             if (action == null) {
                 continue;
@@ -83,6 +92,17 @@ public final class RemediationPlanner {
             out.add(p);
         }
         return out;
+    }
+
+    /**
+     * A migration this service did not create is moving the VMI. (This service's own shows as the
+     * follow-up of its action; the workload updater's, while its LiveMigrate is on, is KubeVirt's
+     * business: the service would not have acted either way.)
+     */
+    private static boolean someoneElsesMigrationInFlight(OutdatedVmi v, ClusterFindings cluster) {
+        var m = v.migrations();
+        return m.inFlightName() != null && !Boolean.TRUE.equals(m.inFlightByRemediator())
+                && !(Boolean.TRUE.equals(m.inFlightByWorkloadUpdater()) && cluster.liveMigrateEnabled());
     }
 
     /** Attempt 2 waits one pass interval after the last failure, attempt 3 two, attempt 4 four... */

@@ -47,6 +47,7 @@ public record OutdatedVmi(
      *
      * @param inFlightPhase               phase of the unfinished migration, or null if none runs
      * @param inFlightByWorkloadUpdater   whether KubeVirt's workload updater created that one
+     * @param inFlightByRemediator        whether this service created that one
      * @param createdByWorkloadUpdater    how many of them KubeVirt's workload updater created
      * @param failedByRemediator          how many that this service created have failed
      */
@@ -54,6 +55,7 @@ public record OutdatedVmi(
             String inFlightPhase,
             String inFlightName,
             Boolean inFlightByWorkloadUpdater,
+            Boolean inFlightByRemediator,
             int failedCount,
             Instant lastFailedAt,
             String lastFailureReason,
@@ -61,6 +63,6 @@ public record OutdatedVmi(
             int createdByWorkloadUpdater,
             int failedByRemediator) {
 
-        public static final MigrationHistory NONE = new MigrationHistory(null, null, null, 0, null, null, 0, 0, 0);
+        public static final MigrationHistory NONE = new MigrationHistory(null, null, null, null, 0, null, null, 0, 0, 0);
     }
 }

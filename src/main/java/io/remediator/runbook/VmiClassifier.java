@@ -201,6 +201,7 @@ final class VmiClassifier {
                 inFlight == null ? null : inFlight.phase() == null ? "Pending" : inFlight.phase(),
                 inFlight == null ? null : inFlight.name(),
                 inFlight == null ? null : inFlight.createdByWorkloadUpdater(),
+                inFlight == null ? null : inFlight.createdByRemediator(),
                 failed,
                 lastFailed == null ? null : lastFailed.failedAt(),
                 lastFailed == null ? null : lastFailed.failureReason(),

@@ -30,7 +30,7 @@ class RemediationPlannerTest {
     private static OutdatedVmi vmi(String name, RecommendedAction action, boolean optedOut, int failedByUs) {
         return new OutdatedVmi("ns", name, "n1", "Running", action == RecommendedAction.LIVE_MIGRATE, null, null, null,
                 "vm-" + name, "Always", true, optedOut, List.of(),
-                new OutdatedVmi.MigrationHistory(null, null, null, failedByUs, null, null, 0, 0, failedByUs),
+                new OutdatedVmi.MigrationHistory(null, null, null, null, failedByUs, null, null, 0, 0, failedByUs),
                 null, Branch.NOT_MIGRATABLE_NOT_AUTOMATED, action, "", null);
     }
 
@@ -140,6 +140,26 @@ class RemediationPlannerTest {
         assertThat(decisions(plan(Policies.mode("auto").excludeNamespaces("ns"), cluster(true, 5, 0, 10),
                 List.of(vmi("x", RecommendedAction.LIVE_MIGRATE, false, 0)), Map.of(), Set.of())))
                 .containsEntry("LIVE_MIGRATE ns/x", Decision.OUT_OF_SCOPE);
+    }
+
+    private static OutdatedVmi inFlight(String name, Boolean byUpdater, Boolean byUs) {
+        return new OutdatedVmi("ns", name, "n1", "Running", true, null, null, null, null, null, false, false, List.of(),
+                new OutdatedVmi.MigrationHistory("Running", "m-" + name, byUpdater, byUs, 0, null, null, 0, 0, 0),
+                null, Branch.MIGRATION_IN_FLIGHT, RecommendedAction.WAIT, "", null);
+    }
+
+    @Test
+    void onlySomeoneElsesMigrationInFlightIsListedAndItKeepsPassesGoing() {
+        List<OutdatedVmi> vmis = List.of(inFlight("manual", false, false), inFlight("ours", false, true),
+                inFlight("updaters", true, false));
+        // LiveMigrate on in KubeVirt: the updater's migration is KubeVirt's business.
+        List<PlannedAction> on = plan(Policies.mode("auto"), cluster(true, 5, 3, 10), vmis, Map.of(), Set.of());
+        assertThat(decisions(on)).containsExactly(Map.entry("LIVE_MIGRATE ns/manual", Decision.IN_FLIGHT));
+        assertThat(on.get(0).object()).isEqualTo("VirtualMachineInstanceMigration ns/m-manual");
+        assertThat(Decision.IN_FLIGHT.deferred()).isTrue();
+        // LiveMigrate off (someone turned it off mid-update): the updater's leftover is someone else's too.
+        assertThat(decisions(plan(Policies.mode("auto"), cluster(false, 5, 3, 10), vmis, Map.of(), Set.of())))
+                .containsOnlyKeys("LIVE_MIGRATE ns/manual", "LIVE_MIGRATE ns/updaters", "ENABLE_WORKLOAD_UPDATES kubevirt/kubevirt");
     }
 
     @Test

@@ -146,6 +146,9 @@ class RemediationTest {
             assertThat(run).containsExactly("web-1", "web-2");
             assertThat(actions.get("LIVE_MIGRATE web/web-3").get("decision").asText()).isEqualTo("MIGRATION_LIMIT");
             assertThat(actions.get("LIVE_MIGRATE web/web-4").get("decision").asText()).isEqualTo("MIGRATION_LIMIT");
+            assertThat(actions.get("LIVE_MIGRATE web/busy").get("decision").asText()).isEqualTo("IN_FLIGHT");
+            assertThat(actions.get("LIVE_MIGRATE web/busy").get("why").asText())
+                    .isEqualTo("migration someone-elses is in flight (Running); a second one is never created");
             assertThat(ourMigrations()).extracting(m -> String.valueOf((Object) m.get("spec", "vmiName")))
                     .containsExactlyInAnyOrder("web-1", "web-2");
             assertThat(cluster.client().v1().events().inNamespace("web").list().getItems())
@@ -159,7 +162,8 @@ class RemediationTest {
                     .containsPattern("<small>planned \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2} UTC</small>");
             assertThat(service.get("/metrics").body())
                     .contains("remediator_actions_total{action=\"LIVE_MIGRATE\",decision=\"RUN\",result=\"done\"} 2.0")
-                    .contains("remediator_migrations_in_flight 3.0");
+                    .contains("remediator_migrations_in_flight 3.0")
+                    .contains("remediator_actions_skipped_total{action=\"LIVE_MIGRATE\",reason=\"IN_FLIGHT\"} 1.0");
 
             JsonNode repeat = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
             Map<String, JsonNode> again = actions(repeat);
