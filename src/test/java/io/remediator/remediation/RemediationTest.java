@@ -90,6 +90,17 @@ class RemediationTest {
         return out;
     }
 
+    /** Plays KubeVirt: the migration succeeds and its VMI loses the outdated label. */
+    private void migrationSucceeded(GenericKubernetesResource migration) {
+        migration.getAdditionalProperties().put("status", Map.of("phase", "Succeeded"));
+        cluster.client().resource(migration).updateStatus();
+        cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace(migration.getMetadata()
+                .getNamespace()).withName(String.valueOf((Object) migration.get("spec", "vmiName"))).edit(v -> {
+                    v.getMetadata().getLabels().remove(KubeVirtResources.OUTDATED_LABEL);
+                    return v;
+                });
+    }
+
     private void seedOneOfEachAction() {
         cluster.create(kubeVirt("kubevirt", null, null, null));
         cluster.create(vmi("shop", "movable").migratable().build());
@@ -318,15 +329,7 @@ class RemediationTest {
             assertThat(service.post("/api/reports/" + id + "/approve", "", RunningService.ADMIN_TOKEN).statusCode())
                     .isEqualTo(409);
 
-            // Play KubeVirt: the migration succeeds and the VMI loses its outdated label.
-            GenericKubernetesResource m = ourMigrations().get(0);
-            m.getAdditionalProperties().put("status", Map.of("phase", "Succeeded"));
-            cluster.client().resource(m).updateStatus();
-            cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("team").withName("db")
-                    .edit(v -> {
-                        v.getMetadata().getLabels().remove(KubeVirtResources.OUTDATED_LABEL);
-                        return v;
-                    });
+            migrationSucceeded(ourMigrations().get(0));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 JsonNode later = service.getJson("/api/reports/" + id);
                 assertThat(followUps(later)).containsExactly(
@@ -355,13 +358,7 @@ class RemediationTest {
                     "/api/reports/" + id))).containsExactly(
                     "VirtualMachineInstanceMigration team/kvr-app: in progress: migration Running"));
 
-            m.getAdditionalProperties().put("status", Map.of("phase", "Succeeded"));
-            cluster.client().resource(m).updateStatus();
-            cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("team").withName("app")
-                    .edit(v -> {
-                        v.getMetadata().getLabels().remove(KubeVirtResources.OUTDATED_LABEL);
-                        return v;
-                    });
+            migrationSucceeded(m);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(followUps(service.getJson(
                     "/api/reports/" + id))).containsExactly(
                     "VirtualMachineInstanceMigration team/kvr-app: done: team/app no longer runs an outdated launcher"));
