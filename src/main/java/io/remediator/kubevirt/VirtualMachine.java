@@ -1,5 +1,6 @@
 package io.remediator.kubevirt;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.Map;
 
 /**
@@ -12,7 +13,7 @@ public record VirtualMachine(String namespace, String name, String runStrategy, 
                              Map<String, String> labels, Map<String, String> annotations) {
 
     /** Reads one as the API server returns it. */
-    public static VirtualMachine from(io.fabric8.kubernetes.api.model.GenericKubernetesResource r) {
+    public static VirtualMachine from(GenericKubernetesResource r) {
         return KubeVirtRecords.vm(r);
     }
 

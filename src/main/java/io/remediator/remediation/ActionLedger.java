@@ -47,7 +47,5 @@ public final class ActionLedger {
      * @param lastHour            actions of each kind executed in the last hour
      * @param disruptiveThisBatch disruptive actions executed within the last batch interval
      */
-    public record RecentActions(Map<Action, Integer> lastHour, int disruptiveThisBatch) {
-        public static final RecentActions NONE = new RecentActions(Map.of(), 0);
-    }
+    public record RecentActions(Map<Action, Integer> lastHour, int disruptiveThisBatch) {}
 }
