@@ -136,7 +136,7 @@ public final class KubeVirtInformers implements AutoCloseable {
                         "status.migrationState.endTimestamp", "status.migrationState.failureReason",
                         "status.migrationState.abortStatus", "status.conditions"),
                         Set.of("*"), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION)));
-        migrations.addEventHandler(new ActedOnChange(true, KubeVirtInformers::createdByUs));
+        migrations.addEventHandler(new ActedOnChange(true, KubeVirtRecords::createdByRemediator));
         vmis.addEventHandler(new ActedOnChange(false, vmi -> true));
         pods = informer(all, client.genericKubernetesResources(KubeVirtResources.POD).inAnyNamespace()
                         .withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
@@ -181,11 +181,6 @@ public final class KubeVirtInformers implements AutoCloseable {
         informer.exceptionHandler((isStarted, t) -> isStarted);
         all.add(informer);
         return informer;
-    }
-
-    private static boolean createdByUs(GenericKubernetesResource r) {
-        return r.getMetadata().getLabels() != null && KubeVirtResources.MANAGED_BY_VALUE.equals(
-                r.getMetadata().getLabels().get(KubeVirtResources.MANAGED_BY_LABEL));
     }
 
     /** Passes on a change of a matching object: any change, or (for outdated VMIs) only its leaving. */

@@ -79,8 +79,13 @@ final class KubeVirtRecords {
                 failedAt,
                 reason,
                 annotations != null && annotations.containsKey(WORKLOAD_UPDATE_ANNOTATION),
-                r.getMetadata().getLabels() != null && KubeVirtResources.MANAGED_BY_VALUE.equals(
-                        r.getMetadata().getLabels().get(KubeVirtResources.MANAGED_BY_LABEL)));
+                createdByRemediator(r));
+    }
+
+    /** Whether this service created the object: it carries {@link KubeVirtResources#MANAGED_BY_LABEL}. */
+    static boolean createdByRemediator(GenericKubernetesResource r) {
+        return r.getMetadata().getLabels() != null && KubeVirtResources.MANAGED_BY_VALUE.equals(
+                r.getMetadata().getLabels().get(KubeVirtResources.MANAGED_BY_LABEL));
     }
 
     /**
