@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,6 +180,8 @@ public final class WorkItemProcessor implements AutoCloseable {
 
     private synchronized void refreshOutcomes() {
         refreshPending.set(false);
+        // Diagnosis is cluster-wide: reports of several groups of one alert share one.
+        Map<String, Diagnosed> byAlert = new HashMap<>();
         for (String id : List.copyOf(activeReportByGroup.values())) {
             WorkItem item = itemsByReport.get(id);
             Optional<Report> report = reports.find(id).filter(r -> r.remediation() != null
@@ -187,7 +190,7 @@ public final class WorkItemProcessor implements AutoCloseable {
                 continue;
             }
             try {
-                Diagnosed d = diagnose(item);
+                Diagnosed d = byAlert.computeIfAbsent(item.alertname(), a -> diagnose(item));
                 RemediationReport now = remediation.followUp(report.get().remediation(), d.diagnosis());
                 if (!now.equals(report.get().remediation())) {
                     reports.save(report(item, d.diagnosis(), d.millis(), now, null));
