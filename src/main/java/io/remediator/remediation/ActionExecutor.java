@@ -223,7 +223,7 @@ public final class ActionExecutor {
         DeleteOptions options = new DeleteOptionsBuilder().withNewPreconditions().withUid(vmi.getMetadata().getUid())
                 .endPreconditions().withDryRun(dryRun ? List.of("All") : List.of()).build();
         client.raw("/apis/" + KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION + "/namespaces/"
-                + vmi.getMetadata().getNamespace() + "/virtualmachineinstances/" + vmi.getMetadata().getName()
+                + vmi.getMetadata().getNamespace() + "/" + KubeVirtResources.VMI.getPlural() + "/" + vmi.getMetadata().getName()
                 + (dryRun ? "?dryRun=All" : ""), "DELETE", options);
     }
 
