@@ -23,7 +23,13 @@ import io.remediator.runbook.Runbook;
 import io.remediator.webhook.AlertIntake;
 import io.remediator.webhook.BearerToken;
 import io.remediator.webhook.WebhookEndpoint;
-import io.remediator.webhook.WorkQueue;
+import io.remediator.config.GoDuration;
+import io.remediator.leader.Leadership;
+import io.remediator.report.ReportRetention;
+import io.remediator.report.StoredReport;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.UUID;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -36,6 +42,7 @@ public final class RemediatorService implements AutoCloseable {
     private final ApiReachability reachability;
     private final WorkItemProcessor processor;
     private final KubeVirtInformers informers;
+    private final Leadership leadership;
     private final Javalin http;
 
     public RemediatorService(RemediatorConfig config, KubernetesClient client, Clock clock) {
@@ -58,16 +65,29 @@ public final class RemediatorService implements AutoCloseable {
                 policy.optOutKey());
         Map<String, Runbook> runbooks = Map.of(outdated.alertname(), outdated);
 
-        WorkQueue queue = new WorkQueue(config.webhook().queueCapacity());
-        metrics.queueSize(queue::size);
-        ReportStore reports = new ReportStore(config.reports().maxReports(), config.reports().maxVmisInMemory());
+        RemediatorConfig.Reports rc = config.reports();
+        String namespace = !rc.namespace().isBlank() ? rc.namespace()
+                : client.getNamespace() != null && !client.getNamespace().isBlank() ? client.getNamespace() : "default";
+        ReportStore reports = new ReportStore(client, namespace, json, rc.maxObjectBytes());
+        String identity = identity(config.leaderElection());
         Remediation remediation = new Remediation(policy,
                 new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
-        this.processor = new WorkItemProcessor(queue, runbooks, reports, remediation, informers::policyNamespaces,
-                metrics, clock);
+        this.processor = new WorkItemProcessor(client, reports, runbooks, remediation, informers::policyNamespaces,
+                new ReportRetention(reports, rc.maxReports(), GoDuration.parse(rc.maxAge()), clock), metrics, clock,
+                identity);
         informers.onActedOnChange(processor::actedOnObjectsChanged);
+        RemediatorConfig.LeaderElection le = config.leaderElection();
+        this.leadership = new Leadership(client, namespace, le.leaseName(), identity, new Leadership.Timing(
+                GoDuration.parse(le.leaseDuration()), GoDuration.parse(le.renewDeadline()), GoDuration.parse(le.retryPeriod())),
+                processor::startActing, processor::stopActing);
+        metrics.leader(identity, leadership::leading);
 
-        AlertIntake intake = new AlertIntake(runbooks.keySet(), queue, reachability::reachable, metrics, clock);
+        AlertIntake intake = new AlertIntake(runbooks.keySet(), item -> {
+            StoredReport stored = reports.recordDelivery(item);
+            boolean created = stored.item().deliveries() == 1;
+            metrics.deliveryStored(item.alertname(), created);
+            return new AlertIntake.Stored(stored.item(), created);
+        }, reachability::reachable, metrics, clock);
         WebhookEndpoint webhook = new WebhookEndpoint(token(config.webhook()), config.webhook().maxBodyBytes(),
                 json, intake, metrics);
         String adminToken = config.api().adminToken();
@@ -84,8 +104,12 @@ public final class RemediatorService implements AutoCloseable {
             c.routes.get("/", ctx -> ctx.redirect("/reports"));
             c.routes.get("/healthz", ctx -> ctx.result("ok"));
             c.routes.get("/readyz", ctx -> {
+                // Every replica is ready to take webhooks and serve reports; the body says who acts.
                 if (reachability.reachable()) {
-                    ctx.result("ok");
+                    String leader = leadership.leader();
+                    ctx.result("ok; " + (leadership.leading() ? "this replica (" + identity + ") leads"
+                            : "leader: " + (leader == null ? "none elected yet" : leader) + "; this replica ("
+                            + identity + ") follows"));
                 } else {
                     ctx.status(503).result("Kubernetes API not reachable: " + reachability.lastError());
                 }
@@ -101,11 +125,32 @@ public final class RemediatorService implements AutoCloseable {
                 : BearerToken.of(webhook.bearerToken());
     }
 
+    private static String identity(RemediatorConfig.LeaderElection le) {
+        if (!le.identity().isBlank()) {
+            return le.identity();
+        }
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                host = "kubevirt-remediator";
+            }
+        }
+        // Two processes on one host (or a restarted pod) must not take each other for the same holder.
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
     public RemediatorService start() {
         reachability.start(5_000);
-        processor.start();
         http.start();
+        leadership.start();
         return this;
+    }
+
+    /** True while this replica holds the leader Lease. */
+    public boolean leading() {
+        return leadership.leading();
     }
 
     /** The port actually bound (differs from the config when it asked for 0). */
@@ -115,6 +160,7 @@ public final class RemediatorService implements AutoCloseable {
 
     @Override
     public void close() {
+        leadership.close();
         http.stop();
         processor.close();
         informers.close();

@@ -1,19 +1,25 @@
 package io.remediator;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.remediator.kubevirt.ApiErrors;
+import io.remediator.leader.LeadershipLostException;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.remediation.Remediation;
 import io.remediator.remediation.RemediationReport;
-import io.remediator.report.Report;
+import io.remediator.report.ReportPhase;
+import io.remediator.report.ReportRetention;
+import io.remediator.report.ReportStatus;
 import io.remediator.report.ReportStore;
+import io.remediator.report.StoredReport;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.Runbook;
-import io.remediator.webhook.AlertmanagerPayload;
 import io.remediator.webhook.WorkItem;
-import io.remediator.webhook.WorkQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,131 +34,260 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one worker: takes accepted work, runs its runbook, lets the policy act on the diagnosis and
- * stores the report. While a firing alert has deferred work or actions to follow up, further
- * passes run on a schedule and update the same report, and between passes the watch's news of the
- * acted-on objects updates what became of executed actions; a resolved alert ends them. A failing
- * diagnosis becomes a report that says why, never a silent drop. Every pass runs under one lock,
- * so two passes never act at once.
+ * The leader's work. It watches the stored RemediationReports and decides from each what it needs:
+ * a first pass (just received), a fresh pass (a repeat delivery or an approval arrived, or a pass
+ * was cut off by a crash), a scheduled next pass, or closing (resolved, or superseded by a newer
+ * episode of its group). Everything runs on one thread, so two passes never act at once, and the
+ * stored report is the only state: a new leader (after a restart or a failover) picks the work up
+ * where the stored reports say it stands.
  */
 public final class WorkItemProcessor implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(WorkItemProcessor.class);
     private static final Duration FAILED_PASS_RETRY = Duration.ofMinutes(1);
+    private static final Duration API_RETRY = Duration.ofSeconds(5);
     private static final Duration OUTCOME_REFRESH_DELAY = Duration.ofSeconds(2);
+    private static final Duration RETENTION_SWEEP = Duration.ofMinutes(10);
 
-    private final WorkQueue queue;
+    private final KubernetesClient client;
+    private final ReportStore store;
     private final Map<String, Runbook> runbooks;
-    private final ReportStore reports;
     private final Remediation remediation;
     private final Supplier<Set<String>> policyNamespaces;
+    private final ReportRetention retention;
     private final RemediatorMetrics metrics;
     private final Clock clock;
-    private final Thread worker;
-    private final ScheduledExecutorService followUps = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "remediation-follow-up");
+    private final String identity;
+    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "report-worker");
         t.setDaemon(true);
         return t;
     });
-    /** The newest firing report of each alert group: only it gets further passes or approvals. */
-    private final Map<String, String> activeReportByGroup = new ConcurrentHashMap<>();
-    private final Map<String, WorkItem> itemsByReport = new ConcurrentHashMap<>();
-    private final Map<String, Set<String>> approvals = new ConcurrentHashMap<>();
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private final Map<String, ScheduledFuture<?>> nextPasses = new ConcurrentHashMap<>();
     private final AtomicBoolean refreshPending = new AtomicBoolean();
-    private volatile boolean running = true;
+    /** Bumped on every change of leadership: work queued in an earlier term does not run. */
+    private volatile long term;
+    private volatile boolean acting;
+    private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+    private volatile ScheduledFuture<?> sweeps;
 
-    public WorkItemProcessor(WorkQueue queue, Map<String, Runbook> runbooks, ReportStore reports, Remediation remediation,
-                             Supplier<Set<String>> policyNamespaces, RemediatorMetrics metrics, Clock clock) {
-        this.queue = queue;
+    public WorkItemProcessor(KubernetesClient client, ReportStore store, Map<String, Runbook> runbooks,
+                             Remediation remediation, Supplier<Set<String>> policyNamespaces, ReportRetention retention,
+                             RemediatorMetrics metrics, Clock clock, String identity) {
+        this.client = client;
+        this.store = store;
         this.runbooks = Map.copyOf(runbooks);
-        this.reports = reports;
         this.remediation = remediation;
         this.policyNamespaces = policyNamespaces;
+        this.retention = retention;
         this.metrics = metrics;
         this.clock = clock;
-        this.worker = new Thread(this::loop, "work-item-processor");
+        this.identity = identity;
     }
 
-    public void start() {
-        worker.start();
+    /** This replica became the leader: take over every stored report's unfinished work. */
+    public synchronized void startActing() {
+        long t = ++term;
+        acting = true;
+        worker.execute(() -> takeOver(t));
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                WorkItem item = queue.take(200, TimeUnit.MILLISECONDS);
-                if (item != null) {
-                    handle(item);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                log.error("unexpected failure in the work loop", e);
-            }
+    /** This replica stopped leading: no further write, no queued work, no timers. */
+    public synchronized void stopActing() {
+        acting = false;
+        term++;
+        nextPasses.values().forEach(f -> f.cancel(false));
+        nextPasses.clear();
+        queued.clear();
+        Optional.ofNullable(sweeps).ifPresent(f -> f.cancel(false));
+        SharedIndexInformer<GenericKubernetesResource> i = informer;
+        informer = null;
+        if (i != null) {
+            i.close();
         }
     }
 
-    private synchronized void handle(WorkItem item) {
-        if (!item.firing()) {
-            // A resolved notification never acts; it ends follow-up passes of the group's report.
-            String active = activeReportByGroup.remove(item.groupKey());
-            if (active != null) {
-                forget(active);
-                reports.find(active).filter(r -> r.remediation() != null).ifPresent(r -> reports.save(r.withRemediation(
-                        r.remediation().withNextPass(null, "Closed: the alert resolved (report " + item.id()
-                                + "); no further passes."))));
-            }
-            log.info("{} resolved (group {}); nothing to diagnose, no action", item.alertname(), item.groupKey());
-            reports.save(report(item, null, null, null, null));
+    private boolean current(long t) {
+        return acting && t == term;
+    }
+
+    private void takeOver(long t) {
+        if (!current(t)) {
             return;
         }
-        String replaced = activeReportByGroup.put(item.groupKey(), item.id());
-        if (replaced != null) {
-            // A repeat of the alert supersedes the group's earlier report: it gets no more passes.
-            forget(replaced);
+        try {
+            // The limits count what earlier leaders executed: read before the first pass may act.
+            remediation.rememberExecuted(store.all().stream().map(StoredReport::status).filter(Objects::nonNull)
+                    .map(s -> s.phase() == ReportPhase.Acting && s.remediation() != null
+                            ? s.remediation().interrupted() : s.remediation())
+                    .filter(Objects::nonNull).toList());
+            SharedIndexInformer<GenericKubernetesResource> i = client.genericKubernetesResources(ReportStore.KIND)
+                    .inNamespace(store.namespace()).inform(new ResourceEventHandler<>() {
+                        @Override
+                        public void onAdd(GenericKubernetesResource r) {
+                            enqueue(t, r.getMetadata().getName());
+                        }
+
+                        @Override
+                        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+                            enqueue(t, after.getMetadata().getName());
+                        }
+
+                        @Override
+                        public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
+                            Optional.ofNullable(nextPasses.remove(r.getMetadata().getName())).ifPresent(f -> f.cancel(false));
+                        }
+                    });
+            synchronized (this) {
+                if (!current(t)) {
+                    i.close();
+                    return;
+                }
+                informer = i;
+            }
+            sweeps = worker.scheduleWithFixedDelay(() -> {
+                if (current(t)) {
+                    retention.sweep(acting());
+                }
+            }, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
+            log.info("{} took over the stored reports in namespace {}", identity, store.namespace());
+        } catch (KubernetesClientException e) {
+            log.warn("could not read the stored reports ({}); trying again in {}s", ApiErrors.describe(e),
+                    API_RETRY.toSeconds());
+            worker.schedule(() -> takeOver(t), API_RETRY.toMillis(), TimeUnit.MILLISECONDS);
         }
-        itemsByReport.put(item.id(), item);
-        runPass(item, 1);
     }
 
-    /** Diagnose, then let the policy act; schedules the next pass when there is more to do. */
-    private void runPass(WorkItem item, int pass) {
+    /** True while this term lasts: checked before every write. */
+    private BooleanSupplier acting() {
+        long t = term;
+        return () -> current(t);
+    }
+
+    private void enqueue(long t, String name) {
+        if (current(t) && queued.add(name)) {
+            worker.execute(() -> {
+                queued.remove(name);
+                if (current(t)) {
+                    process(name);
+                }
+            });
+        }
+    }
+
+    /** Reads the report fresh and does what it needs now, if anything. */
+    private void process(String name) {
+        try {
+            Optional<StoredReport> found = store.get(name);
+            if (found.isEmpty() || found.get().phase() == ReportPhase.Closed) {
+                return;
+            }
+            StoredReport r = found.get();
+            WorkItem item = r.item();
+            ReportStatus s = r.status();
+            if (!item.firing()) {
+                close(r, "Closed: the alert resolved (delivery " + item.deliveries() + " at " + item.lastDeliveryAt()
+                        + "); no further passes.");
+                return;
+            }
+            Optional<WorkItem> newer = newerEpisode(item);
+            if (newer.isPresent()) {
+                close(r, "Closed: a newer firing episode of this alert group (report " + newer.get().id()
+                        + ") replaced it; no further passes.");
+                return;
+            }
+            boolean due = s == null
+                    || s.phase() == ReportPhase.Acting
+                    || item.deliveries() > s.handledDeliveries()
+                    || item.approvedActions().size() > s.handledApprovals()
+                    || (s.nextPassAt() != null && !s.nextPassAt().isAfter(clock.instant()));
+            if (due) {
+                runPass(r);
+            } else {
+                scheduleNextPass(name, s.nextPassAt());
+            }
+        } catch (LeadershipLostException e) {
+            log.info("report {}: {}", name, e.getMessage());
+        } catch (KubernetesClientException e) {
+            log.warn("report {}: {}; trying again in {}s", name, ApiErrors.describe(e), API_RETRY.toSeconds());
+            scheduleNextPass(name, clock.instant().plus(API_RETRY));
+        } catch (RuntimeException e) {
+            log.error("report {}: unexpected failure", name, e);
+        }
+    }
+
+    private Optional<WorkItem> newerEpisode(WorkItem item) {
+        SharedIndexInformer<GenericKubernetesResource> i = informer;
+        if (i == null) {
+            return Optional.empty();
+        }
+        return i.getStore().list().stream().map(o -> store.read(o).item())
+                .filter(o -> o.sameGroup(item) && !o.episode().equals(item.episode()) && o.firing()
+                        && o.receivedAt().isAfter(item.receivedAt()))
+                .max(Comparator.comparing(WorkItem::receivedAt));
+    }
+
+    private void close(StoredReport r, String note) {
+        ReportStatus s = r.status();
+        RemediationReport rem = s == null || s.remediation() == null ? null : s.remediation().withNextPass(null, note);
+        ReportStatus closed = s == null
+                ? emptyStatus(r.item(), 0, null).withRemediation(null, ReportPhase.Closed)
+                : s.withRemediation(rem, ReportPhase.Closed);
+        store.writeStatus(r, closed, acting());
+        Optional.ofNullable(nextPasses.remove(r.name())).ifPresent(f -> f.cancel(false));
+        log.info("report {}: {}", r.name(), note);
+    }
+
+    /** Diagnose, let the policy act, store the outcome; schedules the next pass when there is more to do. */
+    private void runPass(StoredReport r) {
+        WorkItem item = r.item();
+        ReportStatus s = r.status();
+        int pass = s == null ? 1 : s.pass() + 1;
         Diagnosed d;
         try {
             d = diagnose(item);
             log.info("{}: {} outdated VMI(s), diagnosed in {} ms (report {}, pass {})", item.alertname(),
                     d.diagnosis().outdatedVmis().size(), d.millis(), item.id(), pass);
         } catch (KubernetesClientException e) {
-            String why = (ApiErrors.answered(e) ? "" : "Kubernetes API call failed: ") + ApiErrors.describe(e);
-            log.warn("diagnosis of {} failed: {}", item.id(), why);
-            diagnosisFailed(item, pass, why);
+            diagnosisFailed(r, pass, (ApiErrors.answered(e) ? "" : "Kubernetes API call failed: ") + ApiErrors.describe(e));
             return;
         } catch (RuntimeException e) {
             log.error("diagnosis of {} failed", item.id(), e);
-            diagnosisFailed(item, pass, "diagnosis failed: " + e);
+            diagnosisFailed(r, pass, "diagnosis failed: " + e);
             return;
         }
+        RemediationReport previous = s == null ? null : s.remediation();
+        if (previous != null && s.phase() == ReportPhase.Acting) {
+            log.warn("report {}: pass {} was cut off while executing; pass {} finds out what happened", item.id(),
+                    s.pass(), pass);
+            previous = previous.interrupted();
+        }
+        StoredReport[] latest = {r};
         RemediationReport acted;
         try {
-            RemediationReport previous = reports.find(item.id()).map(Report::remediation).orElse(null);
             acted = remediation.pass(item.id(), pass, d.diagnosis(), policyNamespaces.get(),
-                    approvals.getOrDefault(item.id(), Set.of()), episode(item), previous);
+                    Set.copyOf(item.approvedActions()), item.episode(), previous,
+                    plan -> latest[0] = store.writeStatus(latest[0], status(item, pass, d, plan, null), acting()),
+                    acting());
+        } catch (LeadershipLostException | KubernetesClientException e) {
+            throw e;
         } catch (RuntimeException e) {
             log.error("remediation pass {} of {} failed", pass, item.id(), e);
-            reports.save(report(item, d.diagnosis(), d.millis(), null, "remediation failed: " + e));
+            store.writeStatus(latest[0], status(item, pass, d, null, "remediation failed: " + e), acting());
             return;
         }
-        reports.save(report(item, d.diagnosis(), d.millis(), acted, null));
-        scheduleFollowUp(item.id(), pass + 1, acted.nextPassAt());
+        store.writeStatus(latest[0], status(item, pass, d, acted, null), acting());
+        scheduleNextPass(item.id(), acted.nextPassAt());
     }
 
     private record Diagnosed(OutdatedWorkloadsDiagnosis diagnosis, long millis) {}
@@ -168,144 +303,123 @@ public final class WorkItemProcessor implements AutoCloseable {
     }
 
     /**
-     * A migration this service created, or an outdated VMI, changed: soon (coalescing a burst of
-     * watch events into one) the active reports show what became of their executed actions,
-     * without waiting for the next pass.
+     * The first pass's failure is the report's error (a repeat delivery tries again). A later
+     * pass's failure keeps what earlier passes did, says what failed, and tries again: deferred
+     * work must not be dropped silently.
      */
-    public void actedOnObjectsChanged() {
-        if (running && refreshPending.compareAndSet(false, true)) {
-            followUps.schedule(this::refreshOutcomes, OUTCOME_REFRESH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
-        }
-    }
-
-    private synchronized void refreshOutcomes() {
-        refreshPending.set(false);
-        // Diagnosis is cluster-wide: reports of several groups of one alert share one.
-        Map<String, Diagnosed> byAlert = new HashMap<>();
-        for (String id : List.copyOf(activeReportByGroup.values())) {
-            WorkItem item = itemsByReport.get(id);
-            Optional<Report> report = reports.find(id).filter(r -> r.remediation() != null
-                    && r.remediation().awaitsOutcome());
-            if (item == null || report.isEmpty()) {
-                continue;
-            }
-            try {
-                Diagnosed d = byAlert.computeIfAbsent(item.alertname(), a -> diagnose(item));
-                RemediationReport now = remediation.followUp(report.get().remediation(), d.diagnosis());
-                if (!now.equals(report.get().remediation())) {
-                    reports.save(report(item, d.diagnosis(), d.millis(), now, null));
-                }
-            } catch (RuntimeException e) {
-                // The next pass diagnoses again and says so if it fails; nothing is lost here.
-                log.warn("report {}: could not refresh the outcome of its actions: {}", id, e.toString());
-            }
-        }
-    }
-
-    private void scheduleFollowUp(String reportId, int pass, Instant at) {
-        if (at != null && running) {
-            long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
-            followUps.schedule(() -> followUp(reportId, pass), delay, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** Only the newest firing report of its group, not resolved, gets passes and approvals. */
-    private boolean isActive(String reportId) {
-        WorkItem item = itemsByReport.get(reportId);
-        return item != null && reportId.equals(activeReportByGroup.get(item.groupKey()));
-    }
-
-    /**
-     * The first pass's failure is the report's error. A later pass's failure keeps what earlier
-     * passes did, says what failed, and tries again: deferred work must not be dropped silently.
-     */
-    private void diagnosisFailed(WorkItem item, int pass, String why) {
-        Optional<Report> earlier = reports.find(item.id()).filter(r -> r.remediation() != null);
-        if (pass == 1 || earlier.isEmpty()) {
-            reports.save(report(item, null, null, null, why));
+    private void diagnosisFailed(StoredReport r, int pass, String why) {
+        log.warn("diagnosis of {} failed: {}", r.name(), why);
+        ReportStatus s = r.status();
+        if (s == null || s.remediation() == null) {
+            store.writeStatus(r, emptyStatus(r.item(), pass, why).withPhase(ReportPhase.Failed), acting());
             return;
         }
         Instant retryAt = clock.instant().plus(FAILED_PASS_RETRY);
-        reports.save(earlier.get().withRemediation(earlier.get().remediation().withNextPass(retryAt,
-                "Pass " + pass + " failed: " + why + "; retrying at " + retryAt + ".")));
-        scheduleFollowUp(item.id(), pass + 1, retryAt);
+        store.writeStatus(r, s.withRemediation(s.remediation().withNextPass(retryAt,
+                "Pass " + pass + " failed: " + why + "; retrying at " + retryAt + "."), ReportPhase.Waiting), acting());
+        scheduleNextPass(r.name(), retryAt);
     }
 
-    private synchronized void followUp(String reportId, int pass) {
-        if (!isActive(reportId)) {
-            log.info("report {}: no further passes (its alert resolved or a newer report replaced it)", reportId);
-            forget(reportId);
+    private void scheduleNextPass(String name, Instant at) {
+        if (at == null || !acting) {
             return;
         }
-        try {
-            runPass(itemsByReport.get(reportId), pass);
-        } catch (RuntimeException e) {
-            log.error("follow-up pass {} of {} failed", pass, reportId, e);
+        long t = term;
+        long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+        ScheduledFuture<?> f = worker.schedule(() -> {
+            nextPasses.remove(name);
+            enqueue(t, name);
+        }, delay, TimeUnit.MILLISECONDS);
+        Optional.ofNullable(nextPasses.put(name, f)).ifPresent(old -> old.cancel(false));
+    }
+
+    /**
+     * A migration this service created, or an outdated VMI, changed: soon (coalescing a burst of
+     * watch events into one) the open reports show what became of their executed actions, without
+     * waiting for the next pass.
+     */
+    public void actedOnObjectsChanged() {
+        if (acting && refreshPending.compareAndSet(false, true)) {
+            long t = term;
+            worker.schedule(() -> refreshOutcomes(t), OUTCOME_REFRESH_DELAY.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void refreshOutcomes(long t) {
+        refreshPending.set(false);
+        SharedIndexInformer<GenericKubernetesResource> i = informer;
+        if (!current(t) || i == null) {
+            return;
+        }
+        // Diagnosis is cluster-wide: reports of several groups of one alert share one.
+        Map<String, Diagnosed> byAlert = new HashMap<>();
+        for (GenericKubernetesResource o : i.getStore().list()) {
+            StoredReport r = store.read(o);
+            ReportStatus s = r.status();
+            if (s == null || s.remediation() == null || s.phase() == ReportPhase.Closed || s.phase() == ReportPhase.Acting
+                    || !s.remediation().awaitsOutcome()) {
+                continue;
+            }
+            try {
+                Diagnosed d = byAlert.computeIfAbsent(r.item().alertname(), a -> diagnose(r.item()));
+                RemediationReport now = remediation.followUp(s.remediation(), d.diagnosis());
+                if (!now.equals(s.remediation())) {
+                    store.writeStatus(r, status(r.item(), s.pass(), d, now, null), acting());
+                }
+            } catch (RuntimeException e) {
+                // The next pass diagnoses again and says so if it fails; nothing is lost here.
+                log.warn("report {}: could not refresh the outcome of its actions: {}", r.name(), e.toString());
+            }
         }
     }
 
     /**
-     * An operator approves every action of the report that awaits approval; they run in a pass
-     * started at once. Empty when the report is unknown, replaced, or has nothing awaiting.
+     * An operator approves every action of the report that awaits approval. Any replica takes it:
+     * it is stored with the report, and the leader runs a pass for it at once.
+     * Empty when the report is closed, resolved, or has nothing awaiting.
      */
-    public synchronized Optional<Set<String>> approve(String reportId) {
-        Optional<Report> report = reports.find(reportId);
-        if (report.isEmpty() || report.get().remediation() == null || !isActive(reportId)) {
+    public Optional<Set<String>> approve(String reportId) {
+        Optional<StoredReport> found = store.get(reportId);
+        if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null
+                || found.get().phase() == ReportPhase.Closed || !found.get().item().firing()) {
             return Optional.empty();
         }
-        Set<String> keys = report.get().remediation().actions().stream()
+        Set<String> keys = found.get().status().remediation().actions().stream()
                 .filter(a -> a.decision() == Decision.AWAITING_APPROVAL)
                 .map(PlannedAction::key).collect(Collectors.toUnmodifiableSet());
         if (keys.isEmpty()) {
             return Optional.empty();
         }
-        approvals.merge(reportId, keys, (a, b) -> Stream.concat(a.stream(), b.stream())
-                .collect(Collectors.toUnmodifiableSet()));
-        int pass = report.get().remediation().pass() + 1;
-        followUps.execute(() -> followUp(reportId, pass));
+        store.approve(reportId, keys);
         log.info("report {}: {} action(s) approved", reportId, keys.size());
         return Optional.of(keys);
     }
 
-    private void forget(String reportId) {
-        itemsByReport.remove(reportId);
-        approvals.remove(reportId);
+    private ReportStatus status(WorkItem item, int pass, Diagnosed d, RemediationReport acted, String error) {
+        OutdatedWorkloadsDiagnosis dx = d.diagnosis();
+        ReportPhase phase = error != null ? ReportPhase.Failed
+                : acted == null ? ReportPhase.Done
+                : acted.actions().stream().anyMatch(a -> a.result() == null && a.decision().executes()) ? ReportPhase.Acting
+                : acted.nextPassAt() != null ? ReportPhase.Waiting : ReportPhase.Done;
+        return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), identity,
+                clock.instant(), d.millis(), true, error, dx.cluster(), dx.recommendedActionCounts(), dx.findings(),
+                dx.outOfScopeVmis(), dx.outdatedVmis().size(), dx.outdatedVmis(), 0, acted, 0,
+                acted == null ? null : acted.nextPassAt());
     }
 
-    /** One firing episode of the group: a repeat of the same alert shares it, a new firing does not. */
-    static String episode(WorkItem item) {
-        Instant first = item.alerts().stream().map(AlertmanagerPayload.Alert::startsAt)
-                .filter(Objects::nonNull).min(Comparator.naturalOrder()).orElse(item.receivedAt());
-        return item.groupKey() + "@" + first.getEpochSecond();
-    }
-
-    private Report report(WorkItem item, OutdatedWorkloadsDiagnosis d, Long diagnosisMillis, RemediationReport acted,
-                          String error) {
-        return new Report(
-                item.id(), item.alertname(), item.status(), item.receivedAt(), clock.instant(), diagnosisMillis,
-                item.groupKey(), item.receiver(), item.externalURL(), item.alerts().size(), item.truncatedAlerts(),
-                d != null, error,
-                d == null ? null : d.cluster(),
-                d == null ? null : d.recommendedActionCounts(),
-                d == null ? List.of() : d.findings(),
-                d == null ? 0 : d.outOfScopeVmis(),
-                d == null ? List.of() : d.outdatedVmis(),
-                acted);
+    private ReportStatus emptyStatus(WorkItem item, int pass, String error) {
+        return new ReportStatus(ReportPhase.Done, pass, item.deliveries(), item.approvedActions().size(), identity,
+                clock.instant(), null, false, error, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null);
     }
 
     @Override
     public void close() {
-        running = false;
-        followUps.shutdownNow();
+        stopActing();
+        worker.shutdownNow();
         try {
-            worker.join(5_000);
+            worker.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        if (queue.size() > 0) {
-            // Intake is in memory until durable intake lands; say so rather than lose work silently.
-            log.warn("stopping with {} accepted alert group(s) not yet diagnosed; Alertmanager re-sends firing"
-                    + " alerts at its repeat_interval", queue.size());
         }
     }
 }

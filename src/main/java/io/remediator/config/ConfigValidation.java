@@ -2,6 +2,7 @@ package io.remediator.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,9 +44,6 @@ final class ConfigValidation {
         if (webhook.maxBodyBytes() < 1024) {
             problems.add("webhook.maxBodyBytes: must be at least 1024, got " + webhook.maxBodyBytes());
         }
-        if (webhook.queueCapacity() < 1) {
-            problems.add("webhook.queueCapacity: must be at least 1, got " + webhook.queueCapacity());
-        }
         int pageSize = config.diagnosis().pageSize();
         if (pageSize < 1 || pageSize > 10_000) {
             problems.add("diagnosis.pageSize: must be between 1 and 10000, got " + pageSize);
@@ -70,13 +68,58 @@ final class ConfigValidation {
             problems.add("diagnosis.namespaces.selector: " + selectorProblem);
         }
         checkPolicy(config.policy(), config.api(), problems);
-        if (config.reports().maxVmisInMemory() < 1) {
-            problems.add("reports.maxVmisInMemory: must be at least 1, got " + config.reports().maxVmisInMemory());
-        }
-        if (config.reports().maxReports() < 1) {
-            problems.add("reports.maxReports: must be at least 1, got " + config.reports().maxReports());
-        }
+        checkReports(config.reports(), problems);
+        checkLeaderElection(config.leaderElection(), problems);
         return problems;
+    }
+
+    /** The API server's default request limit is 1.5 MiB; the rest of the object needs some room. */
+    private static final int MAX_OBJECT_BYTES = 1_400_000;
+
+    private static void checkReports(RemediatorConfig.Reports reports, List<String> problems) {
+        if (!blank(reports.namespace()) && !DNS_LABEL.matcher(reports.namespace()).matches()) {
+            problems.add("reports.namespace: not a valid namespace name: \"" + reports.namespace() + "\"");
+        }
+        if (reports.maxReports() < 1) {
+            problems.add("reports.maxReports: must be at least 1, got " + reports.maxReports());
+        }
+        positiveDuration("reports.maxAge", reports.maxAge(), problems);
+        if (reports.maxObjectBytes() < 64 * 1024 || reports.maxObjectBytes() > MAX_OBJECT_BYTES) {
+            problems.add("reports.maxObjectBytes: must be between 65536 and " + MAX_OBJECT_BYTES + ", got "
+                    + reports.maxObjectBytes());
+        }
+    }
+
+    private static void checkLeaderElection(RemediatorConfig.LeaderElection le, List<String> problems) {
+        if (blank(le.leaseName()) || !DNS_LABEL.matcher(le.leaseName()).matches()) {
+            problems.add("leaderElection.leaseName: not a valid object name: \"" + le.leaseName() + "\"");
+        }
+        Duration lease = positiveDuration("leaderElection.leaseDuration", le.leaseDuration(), problems);
+        Duration renew = positiveDuration("leaderElection.renewDeadline", le.renewDeadline(), problems);
+        Duration retry = positiveDuration("leaderElection.retryPeriod", le.retryPeriod(), problems);
+        // The same rules as client-go's: otherwise two replicas could both believe they lead.
+        if (lease != null && renew != null && !renew.minus(lease).isNegative()) {
+            problems.add("leaderElection.renewDeadline: must be shorter than leaderElection.leaseDuration ("
+                    + le.renewDeadline() + " >= " + le.leaseDuration() + ")");
+        }
+        if (renew != null && retry != null && !retry.minus(renew).isNegative()) {
+            problems.add("leaderElection.retryPeriod: must be shorter than leaderElection.renewDeadline ("
+                    + le.retryPeriod() + " >= " + le.renewDeadline() + ")");
+        }
+    }
+
+    private static Duration positiveDuration(String key, String value, List<String> problems) {
+        try {
+            Duration d = GoDuration.parse(value);
+            if (d.isZero() || d.isNegative()) {
+                problems.add(key + ": must be longer than 0, got \"" + value + "\"");
+                return null;
+            }
+            return d;
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private static final Set<String> MODES = Set.of("report", "approve", "auto");

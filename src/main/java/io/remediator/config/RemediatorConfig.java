@@ -8,7 +8,7 @@ import java.util.List;
  * scripts and docs depend on them, so renaming one is a breaking change.
  */
 public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
-                               Api api) {
+                               Api api, LeaderElection leaderElection) {
 
     public record Server(String host, int port) {}
 
@@ -16,9 +16,8 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param bearerToken     the token Alertmanager sends (`authorization.credentials`)
      * @param bearerTokenFile a file holding the token instead; re-read when it changes (Secret rotation)
      * @param maxBodyBytes    larger webhook bodies are refused with 413
-     * @param queueCapacity   alert groups waiting for diagnosis; when full the webhook answers 503
      */
-    public record Webhook(String bearerToken, String bearerTokenFile, long maxBodyBytes, int queueCapacity) {}
+    public record Webhook(String bearerToken, String bearerTokenFile, long maxBodyBytes) {}
 
     /**
      * @param pageSize                      items per LIST page when reading from the API server
@@ -38,11 +37,29 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
     public record Namespaces(List<String> include, List<String> exclude, String selector) {}
 
     /**
-     * @param maxReports      reports kept in memory; the oldest are dropped first
-     * @param maxVmisInMemory outdated VMIs summed over the kept reports; beyond it the oldest
-     *                        reports are dropped too (the newest is always kept)
+     * Reports are RemediationReport objects in the Kubernetes API: the durable record of each alert
+     * episode, shared by every replica.
+     *
+     * @param namespace      where they (and the leader Lease) live; empty = the client's namespace
+     *                       (the pod's own in a cluster), else `default`
+     * @param maxReports     finished reports kept; beyond it the oldest are deleted
+     * @param maxAge         finished reports older than this (since their last delivery) are deleted
+     * @param maxObjectBytes a stored report larger than this keeps its summary and a bounded VMI and
+     *                       action list (the API server refuses objects above about 1.5 MiB)
      */
-    public record Reports(int maxReports, long maxVmisInMemory) {}
+    public record Reports(String namespace, int maxReports, String maxAge, int maxObjectBytes) {}
+
+    /**
+     * Replicas elect one leader with a `coordination.k8s.io` Lease: only it diagnoses and acts.
+     *
+     * @param leaseName     the Lease's name, in `reports.namespace`
+     * @param identity      this replica's name in the Lease; empty = host name plus a random suffix
+     * @param leaseDuration how long a dead leader's lease blocks the others, e.g. `15s`
+     * @param renewDeadline the leader stops acting when it could not renew for this long
+     * @param retryPeriod   how often candidates try, and the leader renews
+     */
+    public record LeaderElection(String leaseName, String identity, String leaseDuration, String renewDeadline,
+                                 String retryPeriod) {}
 
     /**
      * What the service may do about what it diagnosed (docs/remediation.md).
@@ -76,12 +93,13 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
     public static RemediatorConfig defaults() {
         return new RemediatorConfig(
                 new Server("0.0.0.0", 8080),
-                new Webhook(null, null, 1024 * 1024, 1000),
+                new Webhook(null, null, 1024 * 1024),
                 new Diagnosis(500, 3, 120, new Namespaces(List.of(), List.of(), "")),
-                new Reports(500, 50_000),
+                new Reports("", 100, "720h", 1_000_000),
                 new Policy("report", new Actions(null, null, null, null, null), List.of("LiveMigrate"),
                         new Namespaces(List.of(), List.of(), ""), "kubevirt-remediator/skip", List.of(), "UTC",
                         new Limits(20, 0, 0, ""), 2),
-                new Api(null));
+                new Api(null),
+                new LeaderElection("kubevirt-remediator", "", "15s", "10s", "2s"));
     }
 }

@@ -123,8 +123,21 @@ public final class RemediatorMetrics {
         kubernetesReachable.set(reachable ? 1 : 0);
     }
 
-    public void queueSize(Supplier<Number> size) {
-        Gauge.builder("remediator_work_queue_size", size).description("Work items waiting for diagnosis").register(registry);
+    /** @param identity this replica's name in the leader Lease */
+    public void leader(String identity, Supplier<Boolean> leading) {
+        Gauge.builder("remediator_leader", () -> leading.get() ? 1 : 0)
+                .description("1 on the replica that holds the leader Lease (the only one that diagnoses and acts)")
+                .tag("identity", identity)
+                .register(registry);
+    }
+
+    /** One stored delivery of an alert episode: the first creates its report, the rest are repeats. */
+    public void deliveryStored(String alertname, boolean newReport) {
+        Counter.builder("remediator_deliveries_stored")
+                .description("Alert deliveries stored as RemediationReports; repeat = a retry or repeat of a known episode")
+                .tag("alertname", alertname)
+                .tag("episode", newReport ? "new" : "repeat")
+                .register(registry).increment();
     }
 
     public String scrape() {

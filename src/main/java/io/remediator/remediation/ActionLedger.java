@@ -5,16 +5,25 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What this service executed recently, per action: the memory of the circuit breaker and of the
  * batch limit. Both limits are cluster-wide, so every pass of every report (a follow-up, an
- * approval, a repeated alert) draws on this one ledger. Held in memory until durable intake lands,
- * so a restart forgets it.
+ * approval, a repeated alert) draws on this one ledger. A new leader rebuilds it from
+ * the stored reports, so a restart or a failover does not reset the limits.
  */
 public final class ActionLedger {
     private final Map<Action, Deque<Instant>> executed = new EnumMap<>(Action.class);
+
+    public record Entry(Action action, Instant at) {}
+
+    /** Forgets everything and remembers these instead: what a new leader reads from the stored reports. */
+    public synchronized void replace(List<Entry> entries) {
+        executed.clear();
+        entries.stream().sorted(java.util.Comparator.comparing(Entry::at)).forEach(e -> record(e.action(), e.at()));
+    }
 
     public synchronized void record(Action action, Instant at) {
         executed.computeIfAbsent(action, a -> new ArrayDeque<>()).addLast(at);

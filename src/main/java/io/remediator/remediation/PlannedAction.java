@@ -32,7 +32,8 @@ public record PlannedAction(
     /** @param code the API's HTTP status when it refused (403, 404, 409, 422, 429…), else null */
     public record DryRun(boolean accepted, Integer code, String message) {}
 
-    /** @param outcome `done`, `already-done` (a 409 on create: a retry of our own request) or `failed` */
+    /** @param outcome `done`, `already-done` (a 409 on create: a retry of our own request), `failed`, or
+     *                `interrupted` (the process stopped during the write; the next pass finds out) */
     public record Result(String outcome, String message) {}
 
     /** The name part of {@link #object()}: `kvr-db-1a2b3c4d` for `VirtualMachineInstanceMigration prod/kvr-db-1a2b3c4d`. */
@@ -63,4 +64,11 @@ public record PlannedAction(
     boolean executed() {
         return result != null && !"failed".equals(result.outcome());
     }
+
+    /** The plan said to write it, and the process stopped before it knew whether the write happened. */
+    boolean interruptedOrPending() {
+        return result == null ? decision.executes() : INTERRUPTED.equals(result.outcome());
+    }
+
+    static final String INTERRUPTED = "interrupted";
 }

@@ -1,5 +1,6 @@
 package io.remediator.remediation;
 
+import io.remediator.leader.LeadershipLostException;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import java.time.Clock;
@@ -11,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,68 +41,98 @@ public final class Remediation {
     }
 
     /**
-     * @param previous the report of the previous pass, or null: what it executed is carried on,
-     *                 with what became of it
+     * @param previous     the report of the previous pass, or null: what it executed is carried on,
+     *                     with what became of it
+     * @param beforeWrites gets the proven plan before the first write, so that it is stored: a
+     *                     process killed while executing leaves a record of what it was about to do
+     * @param mayWrite     checked before every write: a replica that stopped leading writes nothing more
+     * @throws LeadershipLostException when mayWrite turned false; nothing after that was written
      */
     public RemediationReport pass(String reportId, int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
-                                  Set<String> approved, String episode, RemediationReport previous) {
+                                  Set<String> approved, String episode, RemediationReport previous,
+                                  Consumer<RemediationReport> beforeWrites, BooleanSupplier mayWrite) {
         Instant now = clock.instant();
         List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now);
-        List<PlannedAction> done = new ArrayList<>();
+        List<PlannedAction> proven = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int dryRuns = 0;
         int skippedDryRuns = 0;
         for (PlannedAction p : planned) {
             if (!worthProving(p.decision())) {
-                done.add(p);
+                proven.add(p);
                 continue;
             }
             if (dryRuns >= MAX_DRY_RUNS_PER_PASS) {
                 skippedDryRuns++;
-                done.add(p.decision().executes() ? p.decided(Decision.BATCH_LIMIT, "more than "
+                proven.add(p.decision().executes() ? p.decided(Decision.BATCH_LIMIT, "more than "
                         + MAX_DRY_RUNS_PER_PASS + " actions in one pass; the next pass takes it up") : p);
                 continue;
             }
             dryRuns++;
-            PlannedAction proven = p.withDryRun(executor.dryRun(p));
-            if (proven.decision().executes()) {
-                if (!proven.dryRun().accepted()) {
-                    proven = proven.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: "
-                            + proven.dryRun().message());
-                } else {
-                    proven = proven.withResult(executor.execute(proven, reportId), clock.instant());
-                    // Only a write that happened now counts against the limits: `already-done` was
-                    // counted when it happened, or never happened (the VMI was left alone).
-                    if ("done".equals(proven.result().outcome())) {
-                        ledger.record(proven.action(), now);
-                    }
-                    log.info("{} {}: {} ({})", proven.action(), proven.object(), proven.result().outcome(), proven.rule());
-                }
+            PlannedAction p2 = p.withDryRun(executor.dryRun(p));
+            if (p2.decision().executes() && !p2.dryRun().accepted()) {
+                p2 = p2.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: " + p2.dryRun().message());
             }
-            done.add(proven);
-        }
-        Set<String> executedNow = new HashSet<>();
-        done.stream().filter(PlannedAction::executed).forEach(a -> executedNow.add(a.object()));
-        if (previous != null) {
-            previous.actions().stream().filter(PlannedAction::executed)
-                    .filter(a -> !executedNow.contains(a.object()))
-                    .forEach(a -> done.add(a.withFollowUp(followUp(a, d))));
+            proven.add(p2);
         }
         if (skippedDryRuns > 0) {
             notes.add(skippedDryRuns + " planned action(s) were not dry-run in this pass (at most "
                     + MAX_DRY_RUNS_PER_PASS + " per pass).");
         }
-        Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
-        List<PlannedAction> thisPass = done.stream().filter(a -> a.followUp() == null).toList();
-        thisPass.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
-        thisPass.forEach(metrics::actionPlanned);
+        if (proven.stream().anyMatch(p -> p.decision().executes())) {
+            beforeWrites.accept(assemble(pass, now, proven, previous, d, notes));
+        }
+        List<PlannedAction> done = new ArrayList<>();
+        for (PlannedAction p : proven) {
+            if (!p.decision().executes()) {
+                done.add(p);
+                continue;
+            }
+            if (!mayWrite.getAsBoolean()) {
+                throw new LeadershipLostException();
+            }
+            PlannedAction executed = p.withResult(executor.execute(p, reportId), clock.instant());
+            // Only a write that happened now counts against the limits: `already-done` was
+            // counted when it happened, or never happened (the VMI was left alone).
+            if ("done".equals(executed.result().outcome())) {
+                ledger.record(executed.action(), now);
+            }
+            log.info("{} {}: {} ({})", executed.action(), executed.object(), executed.result().outcome(), executed.rule());
+            done.add(executed);
+        }
+        RemediationReport report = assemble(pass, now, done, previous, d, notes);
+        report.actions().stream().filter(a -> a.followUp() == null).forEach(metrics::actionPlanned);
         metrics.remediationPass(d.cluster().migrationsInFlight() + (int) done.stream()
                         .filter(a -> a.action() == Action.LIVE_MIGRATE && a.result() != null
                                 && "done".equals(a.result().outcome())).count(),
                 done.stream().filter(a -> a.decision().deferred()).count());
+        return report;
+    }
+
+    /** This pass's actions, then what earlier passes executed and this one did not, with what became of it. */
+    private RemediationReport assemble(int pass, Instant now, List<PlannedAction> thisPass, RemediationReport previous,
+                                       OutdatedWorkloadsDiagnosis d, List<String> notes) {
+        List<PlannedAction> all = new ArrayList<>(thisPass);
+        Set<String> executedNow = new HashSet<>();
+        thisPass.stream().filter(a -> a.executed() || a.decision().executes()).forEach(a -> executedNow.add(a.object()));
+        if (previous != null) {
+            previous.actions().stream().filter(PlannedAction::executed)
+                    .filter(a -> !executedNow.contains(a.object()))
+                    .forEach(a -> all.add(a.withFollowUp(followUp(a, d))));
+        }
+        Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
+        thisPass.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
         RemediationReport report = new RemediationReport(policy.mode().configValue(), pass, now, decisions,
-                List.copyOf(done), null, List.copyOf(notes));
+                List.copyOf(all), null, List.copyOf(notes));
         return report.needsFollowUp() ? report.withNextPass(now.plus(interval(d)), null) : report;
+    }
+
+    /** Every write the stored reports say was made (or was about to be), so the limits survive a restart. */
+    public void rememberExecuted(List<RemediationReport> stored) {
+        ledger.replace(stored.stream().flatMap(r -> r.actions().stream())
+                .filter(a -> a.executedAt() != null ? "done".equals(a.result().outcome()) : a.interruptedOrPending())
+                .map(a -> new ActionLedger.Entry(a.action(), a.executedAt() != null ? a.executedAt() : a.plannedAt()))
+                .toList());
     }
 
     /**

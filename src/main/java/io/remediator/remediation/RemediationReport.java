@@ -42,7 +42,19 @@ public record RemediationReport(
                 && (a.followUp() == null || a.followUp().startsWith(Remediation.IN_PROGRESS)));
     }
 
-    RemediationReport withActions(List<PlannedAction> newActions) {
+    /**
+     * This pass as a new leader finds it after the process that ran it stopped while executing:
+     * what it was about to write is marked interrupted, so that it is followed up like an executed
+     * action, and the next pass re-plans it (deterministic names make a repeat a no-op).
+     */
+    public RemediationReport interrupted() {
+        return withActions(actions.stream().map(a -> a.result() == null && a.decision().executes()
+                ? a.withResult(new PlannedAction.Result(PlannedAction.INTERRUPTED, "the service stopped during this"
+                        + " pass; the next pass checks whether the write happened"), null)
+                : a).toList());
+    }
+
+    public RemediationReport withActions(List<PlannedAction> newActions) {
         return new RemediationReport(mode, pass, at, decisions, List.copyOf(newActions), nextPassAt, notes);
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 /** Renders reports as HTML for a person; Mustache escapes every value, so labels cannot inject markup. */
 public final class ReportPages {
     /** Most disruptive first: those are the rows an operator must read. */
-    private static final List<RecommendedAction> SEVERITY = List.of(RecommendedAction.STOP, RecommendedAction.RESTART,
+    static final List<RecommendedAction> SEVERITY = List.of(RecommendedAction.STOP, RecommendedAction.RESTART,
             RecommendedAction.EVICT, RecommendedAction.LIVE_MIGRATE, RecommendedAction.WAIT, RecommendedAction.NONE);
     /** Rows per page; the JSON API always has every VMI. */
     static final int MAX_ROWS = 500;
@@ -33,9 +33,9 @@ public final class ReportPages {
         this.indexTemplate = factory.compile("reports.mustache");
     }
 
-    public String index(List<Report> reports) {
+    public String index(List<ReportSummary> reports) {
         List<Map<String, Object>> rows = reports.stream().map(r -> Map.<String, Object>of(
-                "s", ReportSummary.of(r), "receivedAt", HUMAN_TIME.format(r.receivedAt()))).toList();
+                "s", r, "receivedAt", HUMAN_TIME.format(r.receivedAt()))).toList();
         return render(indexTemplate, Map.of("reports", rows, "empty", reports.isEmpty()));
     }
 
@@ -45,7 +45,9 @@ public final class ReportPages {
         view.put("r", r);
         view.put("firing", "firing".equals(r.status()));
         view.put("receivedAt", HUMAN_TIME.format(r.receivedAt()));
-        view.put("vmiCount", r.outdatedVmis().size());
+        view.put("vmiCount", r.outdatedVmiCount());
+        view.put("oneDelivery", r.deliveries() <= 1);
+        view.put("lastDeliveryAt", HUMAN_TIME.format(r.lastDeliveryAt()));
         view.put("notMigratableCount", r.outdatedVmis().stream()
                 .filter(v -> !Boolean.TRUE.equals(v.liveMigratable())).count());
         List<OutdatedVmi> shown = r.outdatedVmis().stream()

@@ -1,9 +1,11 @@
 package io.remediator.report;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
+import io.remediator.kubevirt.ApiErrors;
 import io.remediator.runbook.RecommendedAction;
 import io.remediator.webhook.BearerToken;
 import java.util.Arrays;
@@ -32,11 +34,14 @@ public final class ReportRoutes {
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/api/reports", ctx -> ctx.json(store.newestFirst().stream().map(ReportSummary::of).toList()));
+        routes.get("/api/reports", ctx -> ctx.json(store.summaries()));
         routes.get("/api/reports/{id}", ctx -> ctx.json(find(ctx)));
-        routes.get("/reports", ctx -> ctx.html(pages.index(store.newestFirst())));
+        routes.get("/reports", ctx -> ctx.html(pages.index(store.summaries())));
         routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx))));
         routes.post("/api/reports/{id}/approve", this::approve);
+        // Reports live in the Kubernetes API: when it fails, say so instead of showing nothing.
+        routes.exception(KubernetesClientException.class, (e, ctx) -> ctx.status(503).header("Retry-After", "10")
+                .json(Map.of("error", "reports are stored in the Kubernetes API, which failed: " + ApiErrors.describe(e))));
     }
 
     private void approve(Context ctx) {
@@ -51,8 +56,8 @@ public final class ReportRoutes {
         find(ctx);
         Optional<Set<String>> approved = approve.apply(ctx.pathParam("id"));
         if (approved.isEmpty()) {
-            ctx.status(409).json(Map.of("error", "nothing in this report awaits approval (or a newer report of its"
-                    + " alert group, or its resolution, replaced it)"));
+            ctx.status(409).json(Map.of("error", "nothing in this report awaits approval (or its alert resolved,"
+                    + " or a newer episode of its alert group replaced it)"));
             return;
         }
         ctx.status(202).json(Map.of("approved", approved.get().stream().sorted().toList()));

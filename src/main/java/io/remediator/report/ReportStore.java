@@ -1,47 +1,230 @@
 package io.remediator.report;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.remediator.leader.LeadershipLostException;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.remediation.RemediationReport;
+import io.remediator.runbook.OutdatedVmi;
+import io.remediator.webhook.WorkItem;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 
 /**
- * Reports kept in memory, bounded by `reports.maxReports` and by `reports.maxVmisInMemory`: at
- * 10,000 outdated VMIs one report holds about 10 MiB, so the count alone would not bound memory.
- * The oldest go first; the newest report is always kept. Reports do not survive a restart yet.
+ * Reports are RemediationReport objects in the Kubernetes API, so every replica serves the same
+ * ones and a restarted process finds them all. The webhook writes `spec` (the work item), the
+ * leader writes `status`; both with the object's resourceVersion, retrying on conflict, so neither
+ * overwrites the other.
  */
 public final class ReportStore {
-    private final int capacity;
-    private final long maxVmis;
-    private final LinkedHashMap<String, Report> byId = new LinkedHashMap<>();
-    private long vmis;
+    public static final ResourceDefinitionContext KIND = new ResourceDefinitionContext.Builder()
+            .withGroup("kubevirt-remediator.io").withVersion("v1alpha1").withKind("RemediationReport")
+            .withPlural("remediationreports").withNamespaced(true).build();
+    private static final int MAX_CONFLICT_RETRIES = 50;
+    private static final long LIST_PAGE = 50;
 
-    public ReportStore(int capacity, long maxVmis) {
-        this.capacity = capacity;
-        this.maxVmis = maxVmis;
-    }
+    private final KubernetesClient client;
+    private final String namespace;
+    private final ObjectMapper json;
+    private final int maxObjectBytes;
+    /** Deliveries of one episode on this replica wait for each other instead of conflicting. */
+    private final Object[] locks = new Object[64];
 
-    public synchronized void save(Report report) {
-        Report replaced = byId.remove(report.id());
-        if (replaced != null) {
-            vmis -= replaced.outdatedVmis().size();
+    public ReportStore(KubernetesClient client, String namespace, ObjectMapper json, int maxObjectBytes) {
+        this.client = client;
+        this.namespace = namespace;
+        // A newer version may have written fields this one does not know: keep reading its reports.
+        this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        this.maxObjectBytes = maxObjectBytes;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new Object();
         }
-        byId.put(report.id(), report);
-        vmis += report.outdatedVmis().size();
-        while (byId.size() > 1 && (byId.size() > capacity || vmis > maxVmis)) {
-            String oldest = byId.keySet().iterator().next();
-            vmis -= byId.remove(oldest).outdatedVmis().size();
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /**
+     * Records one delivery durably: creates the episode's report, or counts one more delivery on
+     * the existing one. Returns only once the API server stored it.
+     *
+     * @throws KubernetesClientException when the API server did not store it
+     */
+    public StoredReport recordDelivery(WorkItem delivery) {
+        synchronized (locks[Math.floorMod(delivery.id().hashCode(), locks.length)]) {
+            for (int attempt = 0; ; attempt++) {
+                Optional<StoredReport> existing = get(delivery.id());
+                try {
+                    if (existing.isEmpty()) {
+                        return read(reports().resource(object(delivery, null)).create());
+                    }
+                    return writeSpec(existing.get(), existing.get().item().withDelivery(delivery));
+                } catch (KubernetesClientException e) {
+                    if (!retryable(e) || attempt >= MAX_CONFLICT_RETRIES) {
+                        throw e;
+                    }
+                }
+            }
         }
     }
 
-    public synchronized Optional<Report> find(String id) {
-        return Optional.ofNullable(byId.get(id));
+    /** Adds approved action keys to the report's work item (any replica may take an approval). */
+    public StoredReport approve(String name, Set<String> keys) {
+        return updateSpec(name, w -> w.withApproved(keys));
     }
 
-    /** Newest first by the time the alert group was received. */
-    public synchronized List<Report> newestFirst() {
-        List<Report> all = new ArrayList<>(byId.values());
-        all.sort((a, b) -> b.receivedAt().compareTo(a.receivedAt()));
+    private StoredReport updateSpec(String name, UnaryOperator<WorkItem> change) {
+        for (int attempt = 0; ; attempt++) {
+            StoredReport current = get(name).orElseThrow(() -> new KubernetesClientException("report " + name + " is gone", 404, null));
+            try {
+                return writeSpec(current, change.apply(current.item()));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private StoredReport writeSpec(StoredReport current, WorkItem item) {
+        return read(reports().resource(object(item, current.resourceVersion())).update());
+    }
+
+    /**
+     * Writes the status, bounded to the size limit. A conflict (the webhook counted a delivery in
+     * the meantime) is retried on the newer object: the status is the leader's alone.
+     *
+     * @param mayWrite checked before every attempt: a replica that lost leadership writes nothing
+     */
+    public StoredReport writeStatus(StoredReport current, ReportStatus status, BooleanSupplier mayWrite) {
+        ReportStatus bounded = bounded(status);
+        StoredReport base = current;
+        for (int attempt = 0; ; attempt++) {
+            if (!mayWrite.getAsBoolean()) {
+                throw new LeadershipLostException();
+            }
+            GenericKubernetesResource object = object(base.item(), base.resourceVersion());
+            object.getAdditionalProperties().put("status", json.convertValue(bounded, MAP));
+            try {
+                return read(reports().resource(object).updateStatus());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
+                    throw e;
+                }
+                base = get(current.name()).orElseThrow(() -> e);
+            }
+        }
+    }
+
+    public Optional<StoredReport> get(String name) {
+        return Optional.ofNullable(reports().withName(name).get()).map(this::read);
+    }
+
+    public Optional<Report> find(String name) {
+        return get(name).map(StoredReport::report);
+    }
+
+    /** Every stored report, read page by page. */
+    public List<StoredReport> all() {
+        List<StoredReport> all = new ArrayList<>();
+        String next = null;
+        do {
+            GenericKubernetesResourceList page = reports().list(new ListOptionsBuilder().withLimit(LIST_PAGE)
+                    .withContinue(next).build());
+            page.getItems().forEach(o -> all.add(read(o)));
+            next = page.getMetadata().getContinue();
+        } while (next != null && !next.isEmpty());
         return all;
     }
+
+    /** Newest first by the first delivery; only the summaries are kept while reading. */
+    public List<ReportSummary> summaries() {
+        List<ReportSummary> summaries = new ArrayList<>(all().stream().map(r -> ReportSummary.of(r.report())).toList());
+        summaries.sort(Comparator.comparing(ReportSummary::receivedAt).reversed());
+        return summaries;
+    }
+
+    public void delete(StoredReport report) {
+        reports().withName(report.name()).delete();
+    }
+
+    public StoredReport read(GenericKubernetesResource object) {
+        Map<String, Object> props = object.getAdditionalProperties();
+        WorkItem item = json.convertValue(props.get("spec"), WorkItem.class);
+        Object status = props.get("status");
+        return new StoredReport(object.getMetadata().getResourceVersion(), item,
+                status == null ? null : json.convertValue(status, ReportStatus.class));
+    }
+
+    private GenericKubernetesResource object(WorkItem item, String resourceVersion) {
+        return new GenericKubernetesResourceBuilder()
+                .withApiVersion(KIND.getGroup() + "/" + KIND.getVersion()).withKind(KIND.getKind())
+                .withNewMetadata().withName(item.id()).withNamespace(namespace).withResourceVersion(resourceVersion)
+                .addToLabels("app.kubernetes.io/managed-by", "kubevirt-remediator")
+                .endMetadata()
+                .addToAdditionalProperties("spec", json.convertValue(item, MAP))
+                .build();
+    }
+
+    /**
+     * A status too large for one object keeps its summary, the most disruptive VMIs and the
+     * executed actions first, and says how many it left out: storing must never fail for size.
+     */
+    ReportStatus bounded(ReportStatus status) {
+        List<OutdatedVmi> vmis = status.outdatedVmis().stream()
+                .sorted(Comparator.comparing((OutdatedVmi v) -> ReportPages.SEVERITY.indexOf(v.recommendedAction())))
+                .toList();
+        RemediationReport r = status.remediation();
+        List<PlannedAction> actions = r == null ? List.of() : r.actions().stream()
+                .sorted(Comparator.comparing((PlannedAction a) -> a.result() == null ? 1 : 0)).toList();
+        int keepVmis = vmis.size();
+        int keepActions = actions.size();
+        ReportStatus candidate = status;
+        while (size(candidate) > maxObjectBytes && (keepVmis > 0 || keepActions > 0)) {
+            if (keepVmis > 0) {
+                keepVmis /= 2;
+            } else {
+                keepActions /= 2;
+            }
+            candidate = status.bounded(vmis.subList(0, keepVmis), vmis.size() - keepVmis,
+                    r == null ? null : r.withActions(actions.subList(0, keepActions)), actions.size() - keepActions);
+        }
+        return candidate;
+    }
+
+    private int size(ReportStatus status) {
+        try {
+            return json.writeValueAsBytes(status).length;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a report status must serialize", e);
+        }
+    }
+
+    private static boolean retryable(KubernetesClientException e) {
+        return e.getCode() == 409; // AlreadyExists from a concurrent create, or Conflict on update
+    }
+
+    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> reports() {
+        return client.genericKubernetesResources(KIND).inNamespace(namespace);
+    }
+
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 }

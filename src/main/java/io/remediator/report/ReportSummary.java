@@ -10,7 +10,10 @@ public record ReportSummary(
         String id,
         String alertname,
         String status,
+        ReportPhase phase,
         Instant receivedAt,
+        Instant lastDeliveryAt,
+        int deliveries,
         Instant completedAt,
         boolean diagnosed,
         String error,
@@ -20,8 +23,9 @@ public record ReportSummary(
         String url) {
 
     static ReportSummary of(Report r) {
-        return new ReportSummary(r.id(), r.alertname(), r.status(), r.receivedAt(), r.completedAt(), r.diagnosed(),
-                r.error(), r.outdatedVmis().size(), r.recommendedActionCounts(),
-                r.remediation() == null ? null : r.remediation().decisions(), "/reports/" + r.id());
+        return new ReportSummary(r.id(), r.alertname(), r.status(), r.phase(), r.receivedAt(), r.lastDeliveryAt(),
+                r.deliveries(), r.completedAt(), r.diagnosed(), r.error(), r.outdatedVmiCount(),
+                r.recommendedActionCounts(), r.remediation() == null ? null : r.remediation().decisions(),
+                "/reports/" + r.id());
     }
 }

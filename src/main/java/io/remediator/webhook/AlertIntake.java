@@ -1,44 +1,54 @@
 package io.remediator.webhook;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.remediator.kubevirt.ApiErrors;
 import io.remediator.metrics.RemediatorMetrics;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Turns one accepted delivery into work items: one per alertname that has a runbook. Alerts
- * without a runbook are counted and left alone; they are still a successful delivery.
+ * Turns one delivery into durable work items, one per alertname that has a runbook, and answers
+ * only once the Kubernetes API stored them: an acknowledged alert survives a crash right after.
+ * Alerts without a runbook are counted and left alone; they are still a successful delivery.
  */
 public final class AlertIntake {
+    private static final Logger log = LoggerFactory.getLogger(AlertIntake.class);
+
     public sealed interface Outcome {
-        record Accepted(List<WorkItem> items, int ignoredAlerts) implements Outcome {}
+        /** @param newReports how many of the items started a new report (the rest were repeats) */
+        record Accepted(List<WorkItem> items, int newReports, int ignoredAlerts) implements Outcome {}
         record Unavailable(String reason) implements Outcome {}
     }
 
+    /** What storing one delivery gave: the item as stored, and whether it is a new episode. */
+    public record Stored(WorkItem item, boolean created) {}
+
     private final Set<String> runbookAlertnames;
-    private final WorkQueue queue;
-    private final BooleanSupplier ready;
+    private final Function<WorkItem, Stored> store;
+    private final BooleanSupplier reachable;
     private final RemediatorMetrics metrics;
     private final Clock clock;
 
-    public AlertIntake(Set<String> runbookAlertnames, WorkQueue queue, BooleanSupplier ready,
+    /** @param store writes one delivery durably, or throws KubernetesClientException */
+    public AlertIntake(Set<String> runbookAlertnames, Function<WorkItem, Stored> store, BooleanSupplier reachable,
                        RemediatorMetrics metrics, Clock clock) {
         this.runbookAlertnames = Set.copyOf(runbookAlertnames);
-        this.queue = queue;
-        this.ready = ready;
+        this.store = store;
+        this.reachable = reachable;
         this.metrics = metrics;
         this.clock = clock;
     }
 
     public Outcome accept(AlertmanagerPayload payload) {
-        if (!ready.getAsBoolean()) {
-            return new Outcome.Unavailable("the Kubernetes API is not reachable; retry later");
-        }
         Map<String, List<AlertmanagerPayload.Alert>> byAlertname = new LinkedHashMap<>();
         int ignored = 0;
         for (AlertmanagerPayload.Alert alert : payload.alerts()) {
@@ -48,23 +58,31 @@ public final class AlertIntake {
                 ignored++;
             }
         }
-        List<WorkItem> items = new ArrayList<>();
-        byAlertname.forEach((alertname, alerts) -> items.add(new WorkItem(
-                UUID.randomUUID().toString(),
-                clock.instant(),
-                alertname,
-                alerts.stream().anyMatch(AlertmanagerPayload.Alert::firing) ? "firing" : "resolved",
-                payload.groupKey(),
-                payload.receiver(),
-                payload.externalURL(),
-                payload.truncatedAlerts() == null ? 0 : payload.truncatedAlerts(),
-                List.copyOf(alerts))));
-        if (!queue.offerAll(items)) {
-            return new Outcome.Unavailable("the work queue is full; retry later");
+        if (!byAlertname.isEmpty() && !reachable.getAsBoolean()) {
+            // Fail fast: the probe already knows, and each write would wait for its connect timeout.
+            return new Outcome.Unavailable("the Kubernetes API is not reachable, so the alert cannot be stored; retry later");
+        }
+        Instant now = clock.instant();
+        List<WorkItem> stored = new ArrayList<>();
+        int created = 0;
+        for (Map.Entry<String, List<AlertmanagerPayload.Alert>> e : byAlertname.entrySet()) {
+            WorkItem delivery = WorkItem.delivered(now, e.getKey(), List.copyOf(e.getValue()), payload.groupKey(),
+                    payload.receiver(), payload.externalURL(),
+                    payload.truncatedAlerts() == null ? 0 : payload.truncatedAlerts());
+            try {
+                Stored s = store.apply(delivery);
+                stored.add(s.item());
+                created += s.created() ? 1 : 0;
+            } catch (KubernetesClientException ex) {
+                // An item stored before this one stays: Alertmanager's retry finds and counts it.
+                log.warn("could not store {} for group {}: {}", e.getKey(), payload.groupKey(), ApiErrors.describe(ex));
+                return new Outcome.Unavailable("the alert could not be stored in the Kubernetes API ("
+                        + ApiErrors.describe(ex) + "); retry later");
+            }
         }
         for (AlertmanagerPayload.Alert alert : payload.alerts()) {
             metrics.alertReceived(alert.alertname(), alert.status(), runbookAlertnames.contains(alert.alertname()));
         }
-        return new Outcome.Accepted(items, ignored);
+        return new Outcome.Accepted(stored, created, ignored);
     }
 }

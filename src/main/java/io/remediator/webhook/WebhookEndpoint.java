@@ -12,8 +12,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * `POST /alertmanager/webhook`. Everything here is cheap (auth, parse, validate, enqueue) so the
- * answer comes in milliseconds; diagnosis happens on the worker. Status codes follow what
+ * `POST /alertmanager/webhook`. Everything here is cheap (auth, parse, validate, one write to the
+ * API server) so the answer comes in milliseconds; diagnosis happens on the leader. Status codes follow what
  * Alertmanager does with them: it retries 5xx only, so "try again later" must be 503 and a 4xx
  * is only for a request that will never succeed.
  */
@@ -65,6 +65,7 @@ public final class WebhookEndpoint implements Handler {
             answer(ctx, HttpStatus.OK, "accepted", Map.of(
                     "status", "accepted",
                     "workItems", accepted.items().stream().map(WorkItem::id).toList(),
+                    "newReports", accepted.newReports(),
                     "ignoredAlerts", accepted.ignoredAlerts()));
         } else if (outcome instanceof AlertIntake.Outcome.Unavailable unavailable) {
             ctx.header("Retry-After", "10");

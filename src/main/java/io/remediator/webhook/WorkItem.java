@@ -1,24 +1,101 @@
 package io.remediator.webhook;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * One alert group's alerts for one alertname, as accepted from Alertmanager: what the pipeline
- * diagnoses. `status` is firing when any of its alerts fires.
+ * One firing episode of one alert group's alerts of one alertname: what the pipeline diagnoses and
+ * acts on, and the `spec` of its RemediationReport. Every delivery of the episode (Alertmanager's
+ * retries, its repeats every `repeat_interval`, the same group sent to two replicas) has the same
+ * {@link #id}, so a duplicate finds the existing report instead of making a new one.
+ *
+ * @param id              the RemediationReport's name, derived from alertname, group and episode
+ * @param episode         `groupKey@startsAt`: a new firing after resolution starts a new one
+ * @param receivedAt      the first delivery
+ * @param deliveries      how many deliveries of this episode arrived
+ * @param status          firing when any of its alerts fires; once resolved it stays resolved
+ *                        (a late retry of an earlier firing delivery does not reopen it)
+ * @param approvedActions action keys an operator approved (`POST /api/reports/{id}/approve`)
  */
 public record WorkItem(
         String id,
+        String episode,
         Instant receivedAt,
+        Instant lastDeliveryAt,
+        int deliveries,
         String alertname,
         String status,
         String groupKey,
         String receiver,
         String externalURL,
         int truncatedAlerts,
-        List<AlertmanagerPayload.Alert> alerts) {
+        List<AlertmanagerPayload.Alert> alerts,
+        List<String> approvedActions) {
+
+    public WorkItem {
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
+        approvedActions = approvedActions == null ? List.of() : List.copyOf(approvedActions);
+    }
+
+    /** The first delivery of what Alertmanager sent now. */
+    public static WorkItem delivered(Instant now, String alertname, List<AlertmanagerPayload.Alert> alerts,
+                                     String groupKey, String receiver, String externalURL, int truncatedAlerts) {
+        Instant startsAt = alerts.stream().map(AlertmanagerPayload.Alert::startsAt).filter(Objects::nonNull)
+                .min(Comparator.naturalOrder()).orElse(now);
+        String episode = groupKey + "@" + startsAt.getEpochSecond();
+        String status = alerts.stream().anyMatch(AlertmanagerPayload.Alert::firing) ? "firing" : "resolved";
+        return new WorkItem(reportName(alertname, groupKey, episode), episode, now, now, 1, alertname, status, groupKey,
+                receiver, externalURL, truncatedAlerts, alerts, List.of());
+    }
+
+    /** This episode after one more delivery of it. */
+    public WorkItem withDelivery(WorkItem delivery) {
+        String newStatus = firing() ? delivery.status() : status;
+        return new WorkItem(id, episode, receivedAt, delivery.lastDeliveryAt(), deliveries + 1, alertname, newStatus,
+                groupKey, receiver, externalURL, delivery.truncatedAlerts(), delivery.alerts(), approvedActions);
+    }
+
+    public WorkItem withApproved(Set<String> keys) {
+        Set<String> all = new TreeSet<>(approvedActions);
+        all.addAll(keys);
+        return new WorkItem(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
+                externalURL, truncatedAlerts, alerts, List.copyOf(all));
+    }
 
     public boolean firing() {
         return "firing".equals(status);
+    }
+
+    /** Same alert group and alertname: a newer episode of it supersedes this one. */
+    public boolean sameGroup(WorkItem other) {
+        return alertname.equals(other.alertname) && groupKey.equals(other.groupKey);
+    }
+
+    /**
+     * A readable, valid object name: the alertname in lower case, then a hash of what identifies
+     * the episode (group keys are long and full of characters names may not hold).
+     */
+    static String reportName(String alertname, String groupKey, String episode) {
+        String slug = alertname.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        if (slug.length() > 40) {
+            slug = slug.substring(0, 40).replaceAll("-+$", "");
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((alertname + "\n" + groupKey + "\n" + episode).getBytes(StandardCharsets.UTF_8));
+            String hash = HexFormat.of().formatHex(digest, 0, 6);
+            return slug.isEmpty() ? "alert-" + hash : slug + "-" + hash;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 }

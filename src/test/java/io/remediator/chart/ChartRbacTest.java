@@ -64,7 +64,8 @@ class ChartRbacTest {
         RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(),
                 new RemediatorConfig.Diagnosis(500, 3, 30,
                         new RemediatorConfig.Namespaces(List.of(), List.of(), "remediate=yes")),
-                d.reports(), d.policy(), d.api());
+                RunningService.withReportsNamespace(d.reports(), RenderedChart.NAMESPACE), d.policy(), d.api(),
+                d.leaderElection());
         try (RunningService service = RunningService.start(
                 cluster.serviceAccountClient(RenderedChart.NAMESPACE, account), config)) {
             service.awaitReady();

@@ -109,7 +109,7 @@ class ConfigLoaderTest {
 
     @Test
     void everyProblemIsReportedAtOnce() throws IOException {
-        Path f = file("webhook: {maxBodyBytes: 10, queueCapacity: 0}\n");
+        Path f = file("webhook: {maxBodyBytes: 10}\nreports: {maxReports: 0}\n");
         assertThatThrownBy(() -> load(f, Map.of()))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(3));
     }

@@ -2,32 +2,132 @@ package io.remediator.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.remediation.RemediationReport;
+import io.remediator.runbook.Branch;
 import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.RecommendedAction;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import io.remediator.webhook.AlertmanagerPayload;
+import io.remediator.webhook.WorkItem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
 import java.time.Instant;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+/** RemediationReports in a real API server: what is stored reads back the same, and size never fails a write. */
+@ExtendWith(RealCluster.class)
 class ReportStoreTest {
-    private static Report report(String id, int vmis, int second) {
-        List<OutdatedVmi> list = Collections.nCopies(vmis, null);
-        return new Report(id, "A", "firing", Instant.ofEpochSecond(second), null, null, "g", "r", null, 1, 0,
-                true, null, null, null, List.of(), 0, list, null);
+    private static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
+    private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private ReportStore store;
+
+    @BeforeEach
+    void store(TestCluster cluster) {
+        String ns = RunningService.freshNamespace();
+        cluster.namespace(ns);
+        store = new ReportStore(cluster.client(), ns, json, 1_000_000);
+    }
+
+    static WorkItem delivery(String groupKey, String startsAt, String status, Instant at) {
+        return WorkItem.delivered(at, "OutdatedVirtualMachineInstanceWorkloads", List.of(new AlertmanagerPayload.Alert(
+                status, Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"), Map.of("summary", "s"),
+                Instant.parse(startsAt), null, null, "fp")), groupKey, "kubevirt-remediator", "http://am", 0);
+    }
+
+    static OutdatedVmi vmi(int i, RecommendedAction action) {
+        return new OutdatedVmi("ns-" + (i % 7), "vmi-" + i, "node-" + (i % 5), "Running", action != RecommendedAction.STOP,
+                null, null, "LiveMigrate", "vm-" + i, "Always", true, false,
+                List.of(new OutdatedVmi.LauncherPodRef("virt-launcher-vmi-" + i + "-abcde", "node-1", "Running")),
+                OutdatedVmi.MigrationHistory.NONE, T0, Branch.MIGRATABLE_NOT_AUTOMATED, action,
+                "This VMI can live-migrate and nothing will migrate it: create a migration for it to move it into an"
+                        + " updated virt-launcher pod.", "kubectl create -f - <<EOF ... EOF");
+    }
+
+    static ReportStatus status(List<OutdatedVmi> vmis, List<PlannedAction> actions) {
+        RemediationReport r = new RemediationReport("auto", 2, T0, Map.of(Decision.RUN, actions.size()), actions,
+                T0.plusSeconds(60), List.of("a note"));
+        return new ReportStatus(ReportPhase.Waiting, 2, 1, 0, "replica-a", T0, 12L, true, null, null,
+                Map.of(RecommendedAction.LIVE_MIGRATE, vmis.size()), List.of("finding"), 3, vmis.size(), vmis, 0, r, 0,
+                r.nextPassAt());
+    }
+
+    static PlannedAction action(int i, boolean executed) {
+        return new PlannedAction("LIVE_MIGRATE ns/vmi-" + i, io.remediator.remediation.Action.LIVE_MIGRATE, "ns",
+                "vmi-" + i, "vm-" + i, "VirtualMachineInstanceMigration ns/kvr-vmi-" + i, 1, Decision.RUN, "why",
+                "policy.actions.liveMigrate=auto", new PlannedAction.DryRun(true, null, null),
+                executed ? new PlannedAction.Result("done", null) : null, T0, executed ? T0 : null, null);
     }
 
     @Test
-    void theOldestReportsGoWhenTheCountOrTheVmisInMemoryExceedTheirLimit() {
-        ReportStore store = new ReportStore(3, 25);
-        store.save(report("a", 10, 1));
-        store.save(report("b", 10, 2));
-        store.save(report("c", 1, 3));
-        assertThat(store.newestFirst()).extracting(Report::id).containsExactly("c", "b", "a");
+    void aStatusReadsBackAsWrittenAndRepeatsCountDeliveries() {
+        StoredReport created = store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0));
+        assertThat(created.phase()).isEqualTo(ReportPhase.Received);
+        ReportStatus status = status(List.of(vmi(1, RecommendedAction.LIVE_MIGRATE)), List.of(action(1, true)));
+        store.writeStatus(created, status, () -> true);
 
-        store.save(report("d", 10, 4));   // 31 VMIs: a goes
-        assertThat(store.newestFirst()).extracting(Report::id).containsExactly("d", "c", "b");
+        StoredReport repeated = store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0.plusSeconds(3600)));
+        assertThat(repeated.name()).isEqualTo(created.name());
+        assertThat(repeated.item().deliveries()).isEqualTo(2);
+        assertThat(repeated.item().receivedAt()).isEqualTo(T0);
+        assertThat(repeated.item().lastDeliveryAt()).isEqualTo(T0.plusSeconds(3600));
+        assertThat(repeated.status()).isEqualTo(status);
 
-        store.save(report("e", 100, 5));  // alone over the limit: still kept, everything older goes
-        assertThat(store.newestFirst()).extracting(Report::id).containsExactly("e");
-        assertThat(store.find("b")).isEmpty();
+        StoredReport next = store.recordDelivery(delivery("{}:{}", "2026-11-24T10:00:00Z", "firing", T0));
+        assertThat(next.name()).isNotEqualTo(created.name());
+        assertThat(store.summaries()).extracting(ReportSummary::deliveries).containsExactlyInAnyOrder(2, 1);
+    }
+
+    @Test
+    void aStatusLargerThanOneObjectKeepsItsSummaryAndTheMostDisruptiveVmis() {
+        StoredReport created = store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0));
+        List<OutdatedVmi> vmis = new ArrayList<>();
+        IntStream.range(0, 9_000).forEach(i -> vmis.add(vmi(i, RecommendedAction.LIVE_MIGRATE)));
+        IntStream.range(9_000, 10_000).forEach(i -> vmis.add(vmi(i, RecommendedAction.STOP)));
+        List<PlannedAction> actions = new ArrayList<>();
+        IntStream.range(0, 3_000).forEach(i -> actions.add(action(i, i < 20)));
+
+        StoredReport stored = store.writeStatus(created, status(vmis, actions), () -> true);
+
+        Report r = store.find(stored.name()).orElseThrow();
+        assertThat(r.outdatedVmiCount()).isEqualTo(10_000);
+        assertThat(r.recommendedActionCounts()).containsEntry(RecommendedAction.LIVE_MIGRATE, 10_000);
+        assertThat(r.outdatedVmis()).isNotEmpty().hasSizeLessThan(10_000);
+        assertThat(r.outdatedVmis().size() + r.omittedVmis()).isEqualTo(10_000);
+        assertThat(r.outdatedVmis()).extracting(OutdatedVmi::recommendedAction)
+                .startsWith(RecommendedAction.STOP); // most disruptive kept first
+        assertThat(r.remediation().actions()).filteredOn(a -> a.result() != null).hasSize(20);
+        assertThat(r.remediation().actions().size() + r.omittedActions()).isEqualTo(3_000);
+        assertThat(r.phase()).isEqualTo(ReportPhase.Waiting);
+    }
+
+    @Test
+    void retentionDeletesOldAndSurplusFinishedReportsButNeverUnfinishedWorkOrTheNewest() {
+        Instant now = T0.plus(Duration.ofDays(40));
+        List<StoredReport> all = new ArrayList<>();
+        // Newest first by last delivery: i days old.
+        for (int i = 0; i < 6; i++) {
+            WorkItem w = delivery("g" + i, "2026-11-23T10:00:00Z", i == 4 ? "firing" : "resolved", now.minus(Duration.ofDays(i * 10L)));
+            all.add(new StoredReport("1", w, i == 4 ? status(List.of(), List.of()) : null));
+        }
+        all.set(0, new StoredReport("1", all.get(0).item(), status(List.of(), List.of()).withPhase(ReportPhase.Closed)));
+        ReportRetention retention = new ReportRetention(store, 3, Duration.ofDays(25), Clock.fixed(now, ZoneOffset.UTC));
+        // 0 (newest), 1, 2 kept by count and age; 3 is 30 days old; 4 is older but still firing with a pass due;
+        // 5 is beyond the count and too old.
+        assertThat(retention.expired(all, now)).extracting(r -> r.item().groupKey()).containsExactly("g3", "g5");
     }
 }

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.remediator.RemediatorService;
 import io.remediator.config.RemediatorConfig;
 import java.io.IOException;
@@ -15,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.UUID;
 
 /** The service started in-process on a free port, plus an HTTP client that speaks to it. */
 public final class RunningService implements AutoCloseable {
@@ -36,21 +39,52 @@ public final class RunningService implements AutoCloseable {
     }
 
     public static RunningService start(KubernetesClient client, RemediatorConfig config) {
+        reportsNamespace(client, config.reports().namespace());
         return new RunningService(new RemediatorService(config, client, Clock.systemUTC()).start(), client);
     }
 
+    /**
+     * The test defaults: a loopback port, the test token, a fast leader election, and a namespace
+     * of its own for the reports and the Lease, so that no test takes over another's reports.
+     */
     public static RemediatorConfig defaultConfig() {
         RemediatorConfig d = RemediatorConfig.defaults();
         return new RemediatorConfig(new RemediatorConfig.Server("127.0.0.1", 0),
-                new RemediatorConfig.Webhook(TOKEN, null, d.webhook().maxBodyBytes(), d.webhook().queueCapacity()),
-                d.diagnosis(), d.reports(), d.policy(), d.api());
+                new RemediatorConfig.Webhook(TOKEN, null, d.webhook().maxBodyBytes()),
+                d.diagnosis(), withReportsNamespace(d.reports(), freshNamespace()), d.policy(), d.api(), FAST_ELECTION);
+    }
+
+    public static final RemediatorConfig.LeaderElection FAST_ELECTION =
+            new RemediatorConfig.LeaderElection("kubevirt-remediator", "", "4s", "3s", "500ms");
+
+    public static String freshNamespace() {
+        return "reports-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public static RemediatorConfig.Reports withReportsNamespace(RemediatorConfig.Reports r, String namespace) {
+        return new RemediatorConfig.Reports(namespace, r.maxReports(), r.maxAge(), r.maxObjectBytes());
     }
 
     /** The default test config with this remediation policy, and an admin token for approvals. */
     public static RemediatorConfig withPolicy(RemediatorConfig.Policy policy) {
         RemediatorConfig d = defaultConfig();
         return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), policy,
-                new RemediatorConfig.Api(ADMIN_TOKEN));
+                new RemediatorConfig.Api(ADMIN_TOKEN), d.leaderElection());
+    }
+
+    /** Creates the reports' namespace where the client may; a restricted client's namespace exists already. */
+    private static void reportsNamespace(KubernetesClient client, String name) {
+        if (name == null || name.isBlank()) {
+            return;
+        }
+        try {
+            client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                    .create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409 && e.getCode() != 403) {
+                throw e;
+            }
+        }
     }
 
     /** Waits until `/readyz` answers 200, i.e. the service sees its Kubernetes API. */
@@ -59,12 +93,33 @@ public final class RunningService implements AutoCloseable {
         return this;
     }
 
-    /** The report of the first work item a webhook answer accepted, once the worker has stored it. */
+    /** The report of the first work item a webhook answer accepted, once the leader has finished a pass of it. */
     public JsonNode awaitReport(HttpResponse<String> accepted) {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
-        String id = parse(accepted.body()).get("workItems").get(0).asText();
-        await().atMost(Duration.ofSeconds(20)).until(() -> get("/api/reports/" + id).statusCode() == 200);
+        return awaitReport(parse(accepted.body()).get("workItems").get(0).asText());
+    }
+
+    /** The report once the leader has finished a pass of it (its phase is neither Received nor Acting). */
+    public JsonNode awaitReport(String id) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            HttpResponse<String> r = get("/api/reports/" + id);
+            if (r.statusCode() != 200) {
+                return false;
+            }
+            String phase = parse(r.body()).get("phase").asText();
+            return !phase.equals("Received") && !phase.equals("Acting");
+        });
         return getJson("/api/reports/" + id);
+    }
+
+    /** Waits until this replica holds the leader Lease. */
+    public RunningService awaitLeading() {
+        await().atMost(Duration.ofSeconds(20)).until(service::leading);
+        return this;
+    }
+
+    public boolean leading() {
+        return service.leading();
     }
 
     public String baseUrl() {

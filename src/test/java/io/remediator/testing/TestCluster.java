@@ -71,8 +71,20 @@ public final class TestCluster implements AutoCloseable {
         return description;
     }
 
+    /** The service's own CRD, read from the chart the way Helm installs it. */
+    public static final Path REPORT_CRD = Path.of("charts/kubevirt-remediator/crds/remediationreports.yaml");
+
     private void installKubeVirtCrds() {
-        try (InputStream crds = TestCluster.class.getResourceAsStream("/kubevirt/crds.yaml")) {
+        installCrds(TestCluster.class.getResourceAsStream("/kubevirt/crds.yaml"));
+        try {
+            installCrds(Files.newInputStream(REPORT_CRD));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void installCrds(InputStream in) {
+        try (InputStream crds = in) {
             for (HasMetadata item : client.load(crds).items()) {
                 try {
                     client.resource(item).create();

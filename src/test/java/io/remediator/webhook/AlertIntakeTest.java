@@ -2,21 +2,26 @@ package io.remediator.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.remediator.metrics.RemediatorMetrics;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class AlertIntakeTest {
     private static final String OUTDATED = "OutdatedVirtualMachineInstanceWorkloads";
 
-    private static AlertmanagerPayload.Alert alert(String name, String status) {
+    private static AlertmanagerPayload.Alert alert(String name, String status, String startsAt) {
         return new AlertmanagerPayload.Alert(status, Map.of("alertname", name), Map.of(),
-                Instant.parse("2026-11-23T10:00:00Z"), null, null, "f");
+                Instant.parse(startsAt), null, null, "f");
+    }
+
+    private static AlertmanagerPayload.Alert alert(String name, String status) {
+        return alert(name, status, "2026-11-23T10:00:00Z");
     }
 
     private static AlertmanagerPayload payload(AlertmanagerPayload.Alert... alerts) {
@@ -24,38 +29,77 @@ class AlertIntakeTest {
                 List.of(alerts));
     }
 
-    @Test
-    void fullQueueAsksAlertmanagerToRetryAndQueuesNothingOfTheDelivery() throws InterruptedException {
-        WorkQueue queue = new WorkQueue(1);
-        AlertIntake intake = new AlertIntake(Set.of(OUTDATED), queue, () -> true, new RemediatorMetrics(), Clock.systemUTC());
+    private final List<WorkItem> stored = new ArrayList<>();
 
-        assertThat(intake.accept(payload(alert(OUTDATED, "firing")))).isInstanceOf(AlertIntake.Outcome.Accepted.class);
-        assertThat(intake.accept(payload(alert(OUTDATED, "firing"))))
-                .isInstanceOfSatisfying(AlertIntake.Outcome.Unavailable.class,
-                        u -> assertThat(u.reason()).contains("queue is full"));
-        assertThat(queue.size()).isEqualTo(1);
-        queue.take(1, TimeUnit.SECONDS);
-        assertThat(intake.accept(payload(alert(OUTDATED, "firing")))).isInstanceOf(AlertIntake.Outcome.Accepted.class);
+    private AlertIntake intake(boolean reachable) {
+        return new AlertIntake(Set.of(OUTDATED), item -> {
+            stored.add(item);
+            return new AlertIntake.Stored(item, true);
+        }, () -> reachable, new RemediatorMetrics(), Clock.systemUTC());
     }
 
     @Test
-    void notReadyRefusesWithoutQueueing() {
-        WorkQueue queue = new WorkQueue(10);
-        AlertIntake intake = new AlertIntake(Set.of(OUTDATED), queue, () -> false, new RemediatorMetrics(), Clock.systemUTC());
-        assertThat(intake.accept(payload(alert(OUTDATED, "firing")))).isInstanceOf(AlertIntake.Outcome.Unavailable.class);
-        assertThat(queue.size()).isZero();
+    void notReachableRefusesWithoutStoring() {
+        assertThat(intake(false).accept(payload(alert(OUTDATED, "firing"))))
+                .isInstanceOf(AlertIntake.Outcome.Unavailable.class);
+        assertThat(stored).isEmpty();
+    }
+
+    @Test
+    void aFailedWriteAsksAlertmanagerToRetryWithTheApisWords() {
+        AlertIntake failing = new AlertIntake(Set.of(OUTDATED), item -> {
+            throw new KubernetesClientException("connect timed out");
+        }, () -> true, new RemediatorMetrics(), Clock.systemUTC());
+        assertThat(failing.accept(payload(alert(OUTDATED, "firing"))))
+                .isInstanceOfSatisfying(AlertIntake.Outcome.Unavailable.class,
+                        u -> assertThat(u.reason()).contains("could not be stored").contains("connect timed out"));
+    }
+
+    @Test
+    void onlyUnknownAlertsNeedNoStoreAndAreStillAccepted() {
+        assertThat(intake(false).accept(payload(alert("Other", "firing"))))
+                .isInstanceOfSatisfying(AlertIntake.Outcome.Accepted.class, a -> {
+                    assertThat(a.items()).isEmpty();
+                    assertThat(a.ignoredAlerts()).isEqualTo(1);
+                });
     }
 
     @Test
     void aGroupIsFiringWhenAnyOfItsAlertsFires() {
-        WorkQueue queue = new WorkQueue(10);
-        AlertIntake intake = new AlertIntake(Set.of(OUTDATED), queue, () -> true, new RemediatorMetrics(), Clock.systemUTC());
-        var outcome = (AlertIntake.Outcome.Accepted) intake.accept(payload(
+        var outcome = (AlertIntake.Outcome.Accepted) intake(true).accept(payload(
                 alert(OUTDATED, "resolved"), alert(OUTDATED, "firing"), alert("Other", "firing")));
         assertThat(outcome.items()).singleElement().satisfies(item -> {
             assertThat(item.status()).isEqualTo("firing");
             assertThat(item.alerts()).hasSize(2);
         });
         assertThat(outcome.ignoredAlerts()).isEqualTo(1);
+    }
+
+    @Test
+    void theSameEpisodeHasTheSameReportNameAndANewFiringANewOne() {
+        AlertIntake intake = intake(true);
+        intake.accept(payload(alert(OUTDATED, "firing")));
+        intake.accept(payload(alert(OUTDATED, "firing")));
+        intake.accept(payload(alert(OUTDATED, "resolved")));
+        intake.accept(payload(alert(OUTDATED, "firing", "2026-11-24T08:00:00Z")));
+        assertThat(stored).extracting(WorkItem::id).satisfies(ids -> {
+            assertThat(ids.get(0)).isEqualTo(ids.get(1)).isEqualTo(ids.get(2)).isNotEqualTo(ids.get(3));
+            assertThat(ids.get(0)).startsWith("outdatedvirtualmachineinstanceworkloads-").matches("[a-z0-9-]{1,63}");
+        });
+    }
+
+    @Test
+    void aRepeatCountsADeliveryAndAResolvedEpisodeStaysResolved() {
+        WorkItem first = WorkItem.delivered(Instant.parse("2026-11-24T00:00:00Z"), OUTDATED,
+                List.of(alert(OUTDATED, "firing")), "g", "r", null, 0);
+        WorkItem resolved = first.withDelivery(WorkItem.delivered(Instant.parse("2026-11-24T01:00:00Z"), OUTDATED,
+                List.of(alert(OUTDATED, "resolved")), "g", "r", null, 0));
+        WorkItem lateRetry = resolved.withDelivery(first);
+        assertThat(resolved.deliveries()).isEqualTo(2);
+        assertThat(resolved.lastDeliveryAt()).isEqualTo(Instant.parse("2026-11-24T01:00:00Z"));
+        assertThat(resolved.receivedAt()).isEqualTo(first.receivedAt());
+        assertThat(resolved.status()).isEqualTo("resolved");
+        assertThat(lateRetry.status()).isEqualTo("resolved");
+        assertThat(lateRetry.deliveries()).isEqualTo(3);
     }
 }

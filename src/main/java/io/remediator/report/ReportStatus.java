@@ -1,0 +1,67 @@
+package io.remediator.report;
+
+import io.remediator.remediation.RemediationReport;
+import io.remediator.runbook.ClusterFindings;
+import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.RecommendedAction;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The `status` of a RemediationReport, written only by the leader: the newest pass's diagnosis and
+ * what the policy made of it.
+ *
+ * @param handledDeliveries the work item's delivery count when the newest pass started: a higher
+ *                          count means a repeat arrived since, and gets a fresh pass
+ * @param handledApprovals  the same for approvals
+ * @param actor             the replica (its Lease identity) that wrote this
+ * @param outdatedVmiCount  all outdated VMIs diagnosed, also those left out of `outdatedVmis`
+ * @param omittedVmis       VMIs left out of `outdatedVmis` to keep the object under the size limit
+ * @param omittedActions    the same for the remediation's actions
+ */
+public record ReportStatus(
+        ReportPhase phase,
+        int pass,
+        int handledDeliveries,
+        int handledApprovals,
+        String actor,
+        Instant completedAt,
+        Long diagnosisMillis,
+        boolean diagnosed,
+        String error,
+        ClusterFindings cluster,
+        Map<RecommendedAction, Integer> recommendedActionCounts,
+        List<String> findings,
+        int outOfScopeVmis,
+        int outdatedVmiCount,
+        List<OutdatedVmi> outdatedVmis,
+        int omittedVmis,
+        RemediationReport remediation,
+        int omittedActions,
+        Instant nextPassAt) {
+
+    public ReportStatus {
+        findings = findings == null ? List.of() : findings;
+        outdatedVmis = outdatedVmis == null ? List.of() : outdatedVmis;
+    }
+
+    public ReportStatus withPhase(ReportPhase p) {
+        return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+                diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
+                outdatedVmis, omittedVmis, remediation, omittedActions, nextPassAt);
+    }
+
+    /** The same diagnosis with another remediation; the phase and next pass follow from it. */
+    public ReportStatus withRemediation(RemediationReport r, ReportPhase p) {
+        return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+                diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
+                outdatedVmis, omittedVmis, r, omittedActions, r == null ? null : r.nextPassAt());
+    }
+
+    ReportStatus bounded(List<OutdatedVmi> vmis, int leftOutVmis, RemediationReport r, int leftOutActions) {
+        return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+                diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
+                List.copyOf(vmis), omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt);
+    }
+}
