@@ -2,6 +2,7 @@ package io.remediator.remediation;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,11 @@ public record RemediationReport(
         List<PlannedAction> actions,
         Instant nextPassAt,
         List<String> notes) {
+
+    public RemediationReport {
+        // Read back from the API server, map keys come sorted by name: keep the decisions' own order.
+        decisions = decisions == null || decisions.isEmpty() ? decisions : new EnumMap<>(decisions);
+    }
 
     /** The same pass with another next-pass time (null: none) and, when given, one more note. */
     public RemediationReport withNextPass(Instant next, String note) {

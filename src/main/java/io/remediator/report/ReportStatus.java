@@ -5,6 +5,7 @@ import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,6 +45,9 @@ public record ReportStatus(
     public ReportStatus {
         findings = findings == null ? List.of() : findings;
         outdatedVmis = outdatedVmis == null ? List.of() : outdatedVmis;
+        // Read back from the API server, map keys come sorted by name: keep the actions' own order.
+        recommendedActionCounts = recommendedActionCounts == null || recommendedActionCounts.isEmpty()
+                ? recommendedActionCounts : new EnumMap<>(recommendedActionCounts);
     }
 
     public ReportStatus withPhase(ReportPhase p) {

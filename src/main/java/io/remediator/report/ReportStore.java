@@ -197,9 +197,12 @@ public final class ReportStore {
                 .sorted(Comparator.comparing((PlannedAction a) -> a.result() == null ? 1 : 0)).toList();
         int keepVmis = vmis.size();
         int keepActions = actions.size();
+        // Cut whichever list takes more room, so a huge action list does not crowd out every VMI.
+        double bytesPerVmi = (double) sizeOf(vmis) / Math.max(1, vmis.size());
+        double bytesPerAction = (double) sizeOf(actions) / Math.max(1, actions.size());
         ReportStatus candidate = status;
-        while (size(candidate) > maxObjectBytes && (keepVmis > 0 || keepActions > 0)) {
-            if (keepVmis > 0) {
+        while (sizeOf(candidate) > maxObjectBytes && (keepVmis > 0 || keepActions > 0)) {
+            if (keepVmis > 0 && (keepVmis * bytesPerVmi >= keepActions * bytesPerAction || keepActions == 0)) {
                 keepVmis /= 2;
             } else {
                 keepActions /= 2;
@@ -210,9 +213,9 @@ public final class ReportStore {
         return candidate;
     }
 
-    private int size(ReportStatus status) {
+    private int sizeOf(Object value) {
         try {
-            return json.writeValueAsBytes(status).length;
+            return json.writeValueAsBytes(value).length;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a report status must serialize", e);
         }
