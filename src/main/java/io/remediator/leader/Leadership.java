@@ -99,7 +99,7 @@ public final class Leadership implements AutoCloseable {
 
     private void newLeader(String id) {
         leader = id;
-        if (!identity.equals(id)) {
+        if (id != null && !id.isEmpty() && !identity.equals(id)) {
             log.info("{} leads (Lease {}/{}); this replica, {}, serves webhooks and reports", id, namespace, leaseName,
                     identity);
         }

@@ -15,6 +15,7 @@ import java.util.Map;
  *
  * @param phase           where its work stands
  * @param deliveries      deliveries of this episode (retries and repeats update this report)
+ * @param deliveriesHandled deliveries the newest pass has seen: fewer means a pass for a repeat is due
  * @param diagnosed       false for an alert that resolved before diagnosis, or when the diagnosis failed
  * @param diagnosisMillis how long reading the cluster and classifying took, null if not diagnosed
  * @param error           why the diagnosis failed, as the API said it (e.g. a 403), or null
@@ -31,6 +32,7 @@ public record Report(
         Instant receivedAt,
         Instant lastDeliveryAt,
         int deliveries,
+        int deliveriesHandled,
         Instant completedAt,
         Long diagnosisMillis,
         String groupKey,
@@ -54,7 +56,7 @@ public record Report(
         ReportStatus st = s != null ? s : new ReportStatus(ReportPhase.Received, 0, 0, 0, null, null, null, false,
                 null, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null);
         return new Report(w.id(), w.alertname(), w.status(), st.phase(), w.receivedAt(), w.lastDeliveryAt(),
-                w.deliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(), w.externalURL(),
+                w.deliveries(), st.handledDeliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(), w.externalURL(),
                 w.alerts().size(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.cluster(),
                 st.recommendedActionCounts(), st.findings(), st.outOfScopeVmis(), st.outdatedVmiCount(),
                 st.outdatedVmis(), st.omittedVmis(), st.remediation(), st.omittedActions());

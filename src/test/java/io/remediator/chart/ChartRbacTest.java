@@ -17,6 +17,7 @@ import io.remediator.remediation.Action;
 import io.remediator.remediation.ActionExecutor;
 import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
+import io.remediator.report.ReportStore;
 import io.remediator.testing.Payloads;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
@@ -38,11 +39,20 @@ class ChartRbacTest {
     private static String applyRbac(TestCluster cluster, Map<String, Object> values) {
         List<JsonNode> docs = RenderedChart.render(values);
         cluster.namespace(RenderedChart.NAMESPACE);
-        for (String kind : List.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding")) {
+        // Reports an earlier test left in the release namespace would be taken over by this test's service.
+        cluster.client().genericKubernetesResources(ReportStore.KIND).inNamespace(RenderedChart.NAMESPACE).delete();
+        for (String kind : List.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding")) {
             cluster.client().resource(RenderedChart.kind(docs, kind).toString()).inNamespace(RenderedChart.NAMESPACE)
                     .createOr(op -> op.update());
         }
         return RenderedChart.kind(docs, "ServiceAccount").at("/metadata/name").asText();
+    }
+
+    /** As the chart configures it: reports and the Lease in the release namespace, where its Role applies. */
+    private static RemediatorConfig inReleaseNamespace(RemediatorConfig c) {
+        return new RemediatorConfig(c.server(), c.webhook(), c.diagnosis(),
+                RunningService.withReportsNamespace(c.reports(), RenderedChart.NAMESPACE), c.policy(), c.api(),
+                c.leaderElection());
     }
 
     @Test
@@ -61,11 +71,10 @@ class ChartRbacTest {
         cluster.create(vmi("rbac-dev", "scratch").migratable().build());
 
         RemediatorConfig d = RunningService.defaultConfig();
-        RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(),
+        RemediatorConfig config = inReleaseNamespace(new RemediatorConfig(d.server(), d.webhook(),
                 new RemediatorConfig.Diagnosis(500, 3, 30,
                         new RemediatorConfig.Namespaces(List.of(), List.of(), "remediate=yes")),
-                RunningService.withReportsNamespace(d.reports(), RenderedChart.NAMESPACE), d.policy(), d.api(),
-                d.leaderElection());
+                d.reports(), d.policy(), d.api(), d.leaderElection()));
         try (RunningService service = RunningService.start(
                 cluster.serviceAccountClient(RenderedChart.NAMESPACE, account), config)) {
             service.awaitReady();
@@ -98,7 +107,7 @@ class ChartRbacTest {
 
         try (KubernetesClient client = cluster.serviceAccountClient(RenderedChart.NAMESPACE, account);
              RunningService service = RunningService.start(cluster.serviceAccountClient(RenderedChart.NAMESPACE,
-                     account), RunningService.defaultConfig())) {
+                     account), inReleaseNamespace(RunningService.defaultConfig()))) {
             service.awaitReady();
             JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
 

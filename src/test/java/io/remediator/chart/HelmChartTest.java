@@ -33,7 +33,8 @@ class HelmChartTest {
         List<JsonNode> docs = render(Map.of("webhook.token", "s3cret"));
 
         assertThat(docs).extracting(d -> d.get("kind").asText()).containsExactlyInAnyOrder(
-                "ServiceAccount", "Secret", "ConfigMap", "ClusterRole", "ClusterRoleBinding", "Service", "Deployment");
+                "ServiceAccount", "Secret", "ConfigMap", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service",
+                "Deployment");
         JsonNode container = kind(docs, "Deployment").at("/spec/template/spec/containers/0");
         assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
         assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");

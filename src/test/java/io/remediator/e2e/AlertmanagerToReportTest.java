@@ -59,8 +59,13 @@ class AlertmanagerToReportTest {
             am.postAlerts("""
                     [{"labels":{"alertname":"%s","severity":"warning","kubernetes_operator_part_of":"kubevirt"},
                       "startsAt":"%s","endsAt":"%s"}]""".formatted(Payloads.OUTDATED, start, Instant.now()));
+            // The resolution is a delivery of the same episode: it closes the same report, which keeps its diagnosis.
             JsonNode resolved = awaitReport(service, am, "resolved");
-            assertThat(resolved.get("diagnosed").asBoolean()).isFalse();
+            assertThat(resolved.get("id").asText()).isEqualTo(report.get("id").asText());
+            assertThat(resolved.get("phase").asText()).isEqualTo("Closed");
+            assertThat(resolved.get("deliveries").asInt()).isGreaterThanOrEqualTo(2);
+            assertThat(resolved.get("diagnosed").asBoolean()).isTrue();
+            assertThat(service.getJson("/api/reports")).hasSize(1);
         }
     }
 
@@ -74,7 +79,9 @@ class AlertmanagerToReportTest {
 
     private static String completedReportId(RunningService service, String status) {
         return StreamSupport.stream(service.getJson("/api/reports").spliterator(), false)
-                .filter(r -> status.equals(r.get("status").asText()) && !r.get("completedAt").isNull())
+                .filter(r -> status.equals(r.get("status").asText()) && !r.get("completedAt").isNull()
+                        && ("resolved".equals(status) ? "Closed".equals(r.get("phase").asText())
+                        : !"Acting".equals(r.get("phase").asText())))
                 .map(r -> r.get("id").asText())
                 .findFirst().orElse(null);
     }

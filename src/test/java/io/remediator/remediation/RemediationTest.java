@@ -259,8 +259,10 @@ class RemediationTest {
                 .withName("read-only-remediator").endRoleRef().addNewSubject().withKind("ServiceAccount")
                 .withName("read-only").withNamespace("remediator").endSubject().build()).createOr(op -> op.update());
 
+        RemediatorConfig config = RunningService.withPolicy(Policies.mode("auto").build());
+        cluster.grantReportStore(config.reports().namespace(), "remediator", "read-only");
         try (RunningService service = RunningService.start(cluster.serviceAccountClient("remediator", "read-only"),
-                RunningService.withPolicy(Policies.mode("auto").build())).awaitReady()) {
+                config).awaitReady()) {
             JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
 
             assertThat(report.get("error").isNull()).isTrue();

@@ -18,20 +18,34 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /** The service started in-process on a free port, plus an HTTP client that speaks to it. */
 public final class RunningService implements AutoCloseable {
     public static final String TOKEN = "test-token-0123456789";
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789";
 
-    private final RemediatorService service;
-    private final KubernetesClient client;
+    private final IntSupplier port;
+    private final BooleanSupplier leading;
+    private final Runnable stop;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    private RunningService(RemediatorService service, KubernetesClient client) {
-        this.service = service;
-        this.client = client;
+    private RunningService(IntSupplier port, BooleanSupplier leading, Runnable stop) {
+        this.port = port;
+        this.leading = leading;
+        this.stop = stop;
+    }
+
+    /** A service running elsewhere (another process) on this port; close() stops nothing. */
+    public static RunningService at(int port) {
+        RunningService[] self = new RunningService[1];
+        self[0] = new RunningService(() -> port, () -> {
+            HttpResponse<String> r = self[0].get("/readyz");
+            return r.statusCode() == 200 && r.body().contains("leads");
+        }, () -> {});
+        return self[0];
     }
 
     public static RunningService start(KubernetesClient client) {
@@ -40,7 +54,11 @@ public final class RunningService implements AutoCloseable {
 
     public static RunningService start(KubernetesClient client, RemediatorConfig config) {
         reportsNamespace(client, config.reports().namespace());
-        return new RunningService(new RemediatorService(config, client, Clock.systemUTC()).start(), client);
+        RemediatorService service = new RemediatorService(config, client, Clock.systemUTC()).start();
+        return new RunningService(service::port, service::leading, () -> {
+            service.close();
+            client.close();
+        });
     }
 
     /**
@@ -81,15 +99,13 @@ public final class RunningService implements AutoCloseable {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                     .create();
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 409 && e.getCode() != 403) {
-                throw e;
-            }
+            // Exists already, not allowed, or no API at all: the service itself says what is wrong.
         }
     }
 
     /** Waits until `/readyz` answers 200, i.e. the service sees its Kubernetes API. */
     public RunningService awaitReady() {
-        await().atMost(Duration.ofSeconds(10)).until(() -> get("/readyz").statusCode() == 200);
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> get("/readyz").statusCode() == 200);
         return this;
     }
 
@@ -99,31 +115,33 @@ public final class RunningService implements AutoCloseable {
         return awaitReport(parse(accepted.body()).get("workItems").get(0).asText());
     }
 
-    /** The report once the leader has finished a pass of it (its phase is neither Received nor Acting). */
+    /** The report once the leader has finished a pass for its newest delivery (or closed it). */
     public JsonNode awaitReport(String id) {
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             HttpResponse<String> r = get("/api/reports/" + id);
             if (r.statusCode() != 200) {
                 return false;
             }
-            String phase = parse(r.body()).get("phase").asText();
-            return !phase.equals("Received") && !phase.equals("Acting");
+            JsonNode report = parse(r.body());
+            String phase = report.get("phase").asText();
+            return phase.equals("Closed") || !phase.equals("Received") && !phase.equals("Acting")
+                    && report.get("deliveriesHandled").asInt() >= report.get("deliveries").asInt();
         });
         return getJson("/api/reports/" + id);
     }
 
     /** Waits until this replica holds the leader Lease. */
     public RunningService awaitLeading() {
-        await().atMost(Duration.ofSeconds(20)).until(service::leading);
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(leading::getAsBoolean);
         return this;
     }
 
     public boolean leading() {
-        return service.leading();
+        return leading.getAsBoolean();
     }
 
     public String baseUrl() {
-        return "http://127.0.0.1:" + service.port();
+        return "http://127.0.0.1:" + port.getAsInt();
     }
 
     public HttpResponse<String> postWebhook(String body, String token) {
@@ -174,7 +192,6 @@ public final class RunningService implements AutoCloseable {
 
     @Override
     public void close() {
-        service.close();
-        client.close();
+        stop.run();
     }
 }

@@ -6,6 +6,10 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.remediator.report.ReportStore;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -173,6 +177,27 @@ public final class TestCluster implements AutoCloseable {
                 .withOauthToken(token)
                 .withRequestRetryBackoffLimit(0)
                 .build()).build();
+    }
+
+    /**
+     * Lets a service account keep its reports and its leader Lease in one namespace (created if
+     * missing): the same namespaced Role the chart gives the service.
+     */
+    public void grantReportStore(String reportsNamespace, String accountNamespace, String account) {
+        namespace(reportsNamespace);
+        client.resource(new RoleBuilder().withNewMetadata().withName("report-store").withNamespace(reportsNamespace)
+                .endMetadata().withRules(
+                        new PolicyRuleBuilder().withApiGroups(ReportStore.KIND.getGroup())
+                                .withResources("remediationreports", "remediationreports/status")
+                                .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").build(),
+                        new PolicyRuleBuilder().withApiGroups("coordination.k8s.io").withResources("leases")
+                                .withVerbs("get", "create", "update", "patch").build())
+                .build()).createOr(op -> op.update());
+        client.resource(new RoleBindingBuilder().withNewMetadata().withName("report-store-" + account)
+                .withNamespace(reportsNamespace).endMetadata()
+                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("Role").withName("report-store")
+                .endRoleRef().addNewSubject().withKind("ServiceAccount").withNamespace(accountNamespace).withName(account)
+                .endSubject().build()).createOr(op -> op.update());
     }
 
     @Override

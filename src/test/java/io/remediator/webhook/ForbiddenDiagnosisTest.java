@@ -19,8 +19,11 @@ class ForbiddenDiagnosisTest {
         cluster.reset();
         cluster.create(vmi("ns-1", "outdated-1").migratable().build());
         var limited = cluster.serviceAccountClient("remediator", "no-rbac");
+        var config = RunningService.defaultConfig();
+        // It may keep its reports, and nothing else.
+        cluster.grantReportStore(config.reports().namespace(), "remediator", "no-rbac");
 
-        try (RunningService service = RunningService.start(limited)) {
+        try (RunningService service = RunningService.start(limited, config)) {
             service.awaitReady();
             JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
             String id = report.get("id").asText();

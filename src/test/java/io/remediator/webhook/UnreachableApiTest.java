@@ -30,7 +30,10 @@ class UnreachableApiTest {
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
             assertThat(service.parse(response.body()).get("error").asText()).contains("not reachable");
-            assertThat(service.getJson("/api/reports")).isEmpty();
+            var reports = service.get("/api/reports");
+            assertThat(reports.statusCode()).isEqualTo(503);
+            assertThat(service.parse(reports.body()).get("error").asText())
+                    .startsWith("reports are stored in the Kubernetes API, which failed");
         }
     }
 }
