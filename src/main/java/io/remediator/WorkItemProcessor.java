@@ -231,7 +231,7 @@ public final class WorkItemProcessor implements AutoCloseable {
         if (i == null) {
             return Optional.empty();
         }
-        return i.getStore().list().stream().map(o -> store.read(o).item())
+        return i.getStore().list().stream().map(store::item)
                 .filter(o -> o.sameGroup(item) && !o.episode().equals(item.episode()) && o.firing()
                         && o.receivedAt().isAfter(item.receivedAt()))
                 .max(Comparator.comparing(WorkItem::receivedAt));

@@ -167,11 +167,14 @@ public final class ReportStore {
     }
 
     public StoredReport read(GenericKubernetesResource object) {
-        Map<String, Object> props = object.getAdditionalProperties();
-        WorkItem item = json.convertValue(props.get("spec"), WorkItem.class);
-        Object status = props.get("status");
-        return new StoredReport(object.getMetadata().getResourceVersion(), item,
+        Object status = object.getAdditionalProperties().get("status");
+        return new StoredReport(object.getMetadata().getResourceVersion(), item(object),
                 status == null ? null : json.convertValue(status, ReportStatus.class));
+    }
+
+    /** Only the work item: cheap, where a status of thousands of VMIs need not be read. */
+    public WorkItem item(GenericKubernetesResource object) {
+        return json.convertValue(object.getAdditionalProperties().get("spec"), WorkItem.class);
     }
 
     private GenericKubernetesResource object(WorkItem item, String resourceVersion) {
