@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.UnaryOperator;
+import java.util.function.Function;
 
 /**
  * Reports are RemediationReport objects in the Kubernetes API, so every replica serves the same
@@ -70,32 +70,27 @@ public final class ReportStore {
      */
     public StoredReport recordDelivery(WorkItem delivery) {
         synchronized (locks[Math.floorMod(delivery.id().hashCode(), locks.length)]) {
-            for (int attempt = 0; ; attempt++) {
-                Optional<StoredReport> existing = get(delivery.id());
-                try {
-                    if (existing.isEmpty()) {
-                        return read(reports().resource(object(delivery, null)).create());
-                    }
-                    return writeSpec(existing.get(), existing.get().item().withDelivery(delivery));
-                } catch (KubernetesClientException e) {
-                    if (!retryable(e) || attempt >= MAX_CONFLICT_RETRIES) {
-                        throw e;
-                    }
-                }
-            }
+            return changeSpec(delivery.id(), current -> current.map(c -> c.item().withDelivery(delivery)).orElse(delivery));
         }
     }
 
     /** Adds approved action keys to the report's work item (any replica may take an approval). */
     public StoredReport approve(String name, Set<String> keys) {
-        return updateSpec(name, w -> w.withApproved(keys));
+        return changeSpec(name, current -> current.orElseThrow(
+                () -> new KubernetesClientException("report " + name + " is gone", 404, null)).item().withApproved(keys));
     }
 
-    private StoredReport updateSpec(String name, UnaryOperator<WorkItem> change) {
+    /**
+     * Reads the report, writes the changed work item (creating the report when it is absent), and
+     * on a conflict (AlreadyExists from a concurrent create, or a newer resourceVersion) reads again.
+     */
+    private StoredReport changeSpec(String name, Function<Optional<StoredReport>, WorkItem> change) {
         for (int attempt = 0; ; attempt++) {
-            StoredReport current = get(name).orElseThrow(() -> new KubernetesClientException("report " + name + " is gone", 404, null));
+            Optional<StoredReport> current = get(name);
+            WorkItem item = change.apply(current);
             try {
-                return writeSpec(current, change.apply(current.item()));
+                return current.isEmpty() ? read(reports().resource(object(item, null)).create())
+                        : writeSpec(current.get(), item);
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
                     throw e;
@@ -192,6 +187,10 @@ public final class ReportStore {
      * executed actions first, and says how many it left out: storing must never fail for size.
      */
     ReportStatus bounded(ReportStatus status) {
+        int size = sizeOf(status);
+        if (size <= maxObjectBytes) {
+            return status;
+        }
         List<OutdatedVmi> vmis = status.outdatedVmis().stream()
                 .sorted(Comparator.comparing((OutdatedVmi v) -> ReportPages.SEVERITY.indexOf(v.recommendedAction())))
                 .toList();
@@ -204,7 +203,7 @@ public final class ReportStore {
         double bytesPerVmi = (double) sizeOf(vmis) / Math.max(1, vmis.size());
         double bytesPerAction = (double) sizeOf(actions) / Math.max(1, actions.size());
         ReportStatus candidate = status;
-        while (sizeOf(candidate) > maxObjectBytes && (keepVmis > 0 || keepActions > 0)) {
+        while (size > maxObjectBytes && (keepVmis > 0 || keepActions > 0)) {
             if (keepVmis > 0 && (keepVmis * bytesPerVmi >= keepActions * bytesPerAction || keepActions == 0)) {
                 keepVmis /= 2;
             } else {
@@ -212,6 +211,7 @@ public final class ReportStore {
             }
             candidate = status.bounded(vmis.subList(0, keepVmis), vmis.size() - keepVmis,
                     r == null ? null : r.withActions(actions.subList(0, keepActions)), actions.size() - keepActions);
+            size = sizeOf(candidate);
         }
         return candidate;
     }
@@ -222,10 +222,6 @@ public final class ReportStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a report status must serialize", e);
         }
-    }
-
-    private static boolean retryable(KubernetesClientException e) {
-        return e.getCode() == 409; // AlreadyExists from a concurrent create, or Conflict on update
     }
 
     private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> reports() {
