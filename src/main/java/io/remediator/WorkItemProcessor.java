@@ -128,9 +128,7 @@ public final class WorkItemProcessor implements AutoCloseable {
         try {
             // The limits count what earlier leaders executed: read before the first pass may act.
             remediation.rememberExecuted(store.all().stream().map(StoredReport::status).filter(Objects::nonNull)
-                    .map(s -> s.phase() == ReportPhase.Acting && s.remediation() != null
-                            ? s.remediation().interrupted() : s.remediation())
-                    .filter(Objects::nonNull).toList());
+                    .map(ReportStatus::remediation).filter(Objects::nonNull).toList());
             SharedIndexInformer<GenericKubernetesResource> i = client.genericKubernetesResources(ReportStore.KIND)
                     .inNamespace(store.namespace()).inform(new ResourceEventHandler<>() {
                         @Override
@@ -145,7 +143,7 @@ public final class WorkItemProcessor implements AutoCloseable {
 
                         @Override
                         public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
-                            Optional.ofNullable(nextPasses.remove(r.getMetadata().getName())).ifPresent(f -> f.cancel(false));
+                            cancelNextPass(r.getMetadata().getName());
                         }
                     });
             synchronized (this) {
@@ -244,7 +242,7 @@ public final class WorkItemProcessor implements AutoCloseable {
                 ? emptyStatus(r.item(), 0, null).withRemediation(null, ReportPhase.Closed)
                 : s.withRemediation(rem, ReportPhase.Closed);
         store.writeStatus(r, closed, acting());
-        Optional.ofNullable(nextPasses.remove(r.name())).ifPresent(f -> f.cancel(false));
+        cancelNextPass(r.name());
         log.info("report {}: {}", r.name(), note);
     }
 
@@ -331,6 +329,13 @@ public final class WorkItemProcessor implements AutoCloseable {
             enqueue(t, name);
         }, delay, TimeUnit.MILLISECONDS);
         Optional.ofNullable(nextPasses.put(name, f)).ifPresent(old -> old.cancel(false));
+    }
+
+    private void cancelNextPass(String name) {
+        ScheduledFuture<?> f = nextPasses.remove(name);
+        if (f != null) {
+            f.cancel(false);
+        }
     }
 
     /**

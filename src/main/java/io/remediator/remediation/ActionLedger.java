@@ -3,6 +3,7 @@ package io.remediator.remediation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.EnumMap;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class ActionLedger {
     /** Forgets everything and remembers these instead: what a new leader reads from the stored reports. */
     public synchronized void replace(List<Entry> entries) {
         executed.clear();
-        entries.stream().sorted(java.util.Comparator.comparing(Entry::at)).forEach(e -> record(e.action(), e.at()));
+        entries.stream().sorted(Comparator.comparing(Entry::at)).forEach(e -> record(e.action(), e.at()));
     }
 
     public synchronized void record(Action action, Instant at) {
