@@ -187,7 +187,7 @@ final class ConfigValidation {
                     + limits.maxMigrationsInFlight());
         }
         if (limits.batchSize() < 0) {
-            problems.add("policy.limits.batchSize: must be 0 (KubeVirt's batchEvictSize) or more, got " + limits.batchSize());
+            problems.add("policy.limits.batchSize: must be 0 (KubeVirt's batchEvictionSize) or more, got " + limits.batchSize());
         }
         if (!blank(limits.batchInterval())) {
             try {

@@ -4,9 +4,13 @@ import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Durations written the way Kubernetes and KubeVirt write them: `1m`, `90s`, `1h30m`, `1m0s`. */
+/**
+ * Durations written the way Kubernetes and KubeVirt write them (Go's time.ParseDuration, as
+ * metav1.Duration uses): `1m`, `90s`, `1h30m`, `1m0s`, and Go's own fractional output such as
+ * `1.5s` or `250us`.
+ */
 public final class GoDuration {
-    private static final Pattern PART = Pattern.compile("(\\d+)(ms|h|m|s)");
+    private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|h|m|s)");
 
     private GoDuration() {}
 
@@ -22,13 +26,16 @@ public final class GoDuration {
             if (m.start() != end) {
                 break;
             }
-            long n = Long.parseLong(m.group(1));
-            total = total.plus(switch (m.group(2)) {
-                case "h" -> Duration.ofHours(n);
-                case "m" -> Duration.ofMinutes(n);
-                case "s" -> Duration.ofSeconds(n);
-                default -> Duration.ofMillis(n);
-            });
+            long unitNanos = switch (m.group(2)) {
+                case "h" -> 3_600_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "ms" -> 1_000_000L;
+                case "ns" -> 1L;
+                default -> 1_000L;
+            };
+            java.math.BigDecimal nanos = new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(unitNanos));
+            total = total.plusNanos(nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
             end = m.end();
         }
         if (end != text.trim().length()) {

@@ -82,8 +82,8 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
     /**
      * @param maxActionsPerHour     circuit breaker: actions of one kind per hour, cluster-wide
      * @param maxMigrationsInFlight 0 = KubeVirt's parallelMigrationsPerCluster; never above it
-     * @param batchSize             disruptive actions per batch; 0 = KubeVirt's batchEvictSize
-     * @param batchInterval         between batches, e.g. `1m`; empty = KubeVirt's batchEvictInterval
+     * @param batchSize             disruptive actions per batch; 0 = KubeVirt's batchEvictionSize
+     * @param batchInterval         between batches, e.g. `1m`; empty = KubeVirt's batchEvictionInterval
      */
     public record Limits(int maxActionsPerHour, int maxMigrationsInFlight, int batchSize, String batchInterval) {}
 

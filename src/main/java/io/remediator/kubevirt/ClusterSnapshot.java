@@ -1,19 +1,38 @@
 package io.remediator.kubevirt;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Everything one diagnosis reads, taken at one moment from the watch-backed caches.
  *
  * @param outdatedVmis          VMIs labelled {@link KubeVirtResources#OUTDATED_LABEL}, all namespaces
+ * @param liveUpdateVmis        unlabelled VMIs waiting for a hot-plug or volume-change migration
+ *                              ({@link VirtualMachineInstance#pendingLiveUpdate()}): the alert counts them too
+ * @param hyperConverged        the HyperConverged owning the KubeVirt CR, or null (none, or not readable)
+ * @param migrationFailures     the latest `FailedMigration` event message per migration (`ns/name`)
+ * @param readProblems          what could not be read, in the API's words; the diagnosis reports them
  * @param selectedNamespaces    namespaces matching the configured namespace label selector, or null
  *                              when no selector is configured
  */
 public record ClusterSnapshot(
         List<KubeVirtInstallation> kubeVirts,
         List<VirtualMachineInstance> outdatedVmis,
+        List<VirtualMachineInstance> liveUpdateVmis,
         List<VirtualMachine> vms,
         List<VirtualMachineInstanceMigration> migrations,
         List<LauncherPod> launcherPods,
-        Set<String> selectedNamespaces) {}
+        HyperConverged hyperConverged,
+        Map<String, String> migrationFailures,
+        List<String> readProblems,
+        Set<String> selectedNamespaces) {
+
+    /** The older shape, for callers that read only KubeVirt's own kinds. */
+    public ClusterSnapshot(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> outdatedVmis,
+                           List<VirtualMachine> vms, List<VirtualMachineInstanceMigration> migrations,
+                           List<LauncherPod> launcherPods, Set<String> selectedNamespaces) {
+        this(kubeVirts, outdatedVmis, List.of(), vms, migrations, launcherPods, null, Map.of(), List.of(),
+                selectedNamespaces);
+    }
+}

@@ -47,6 +47,7 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> migrations;
     private SharedIndexInformer<GenericKubernetesResource> pods;
     private SharedIndexInformer<GenericKubernetesResource> kubeVirts;
+    private SharedIndexInformer<GenericKubernetesResource> failedMigrationEvents;
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Namespace> policyNamespaces;
     private volatile Runnable actedOnChanged = () -> { };
@@ -93,16 +94,68 @@ public final class KubeVirtInformers implements AutoCloseable {
 
     public synchronized ClusterSnapshot snapshot() {
         startIfNeeded();
+        List<KubeVirtInstallation> kvs = read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
+                .sorted(Comparator.comparing(KubeVirtInstallation::namespace)
+                        .thenComparing(KubeVirtInstallation::name))
+                .toList();
+        List<VirtualMachineInstance> all = read(vmis, KubeVirtRecords::vmi);
+        List<String> problems = new ArrayList<>();
         return new ClusterSnapshot(
-                read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
-                        .sorted(Comparator.comparing(KubeVirtInstallation::namespace)
-                                .thenComparing(KubeVirtInstallation::name))
-                        .toList(),
-                read(vmis, KubeVirtRecords::vmi),
+                kvs,
+                all.stream().filter(VirtualMachineInstance::outdated).toList(),
+                all.stream().filter(v -> !v.outdated()).toList(),
                 read(vms, KubeVirtRecords::vm),
                 read(migrations, KubeVirtRecords::migration),
                 read(pods, KubeVirtRecords::launcherPod),
+                hyperConverged(KubeVirtInstallation.effective(kvs), problems),
+                failedMigrationMessages(),
+                List.copyOf(problems),
                 namespaces == null ? null : names(namespaces));
+    }
+
+    /**
+     * The HyperConverged behind an HCO-managed KubeVirt CR, read on demand (one GET per diagnosis,
+     * and only under HCO). A refusal is reported, not fatal: the diagnosis still stands on the
+     * KubeVirt CR, which HCO keeps in step.
+     */
+    private HyperConverged hyperConverged(KubeVirtInstallation kv, List<String> problems) {
+        if (kv == null || kv.managedBy() == null) {
+            return null;
+        }
+        try {
+            GenericKubernetesResource hc = client.genericKubernetesResources(KubeVirtResources.HYPERCONVERGED)
+                    .inNamespace(kv.managedBy().namespace()).withName(kv.managedBy().name()).get();
+            if (hc == null) {
+                problems.add("KubeVirt CR " + kv.namespace() + "/" + kv.name() + " is managed by HCO, but HyperConverged "
+                        + kv.managedBy().namespace() + "/" + kv.managedBy().name() + " was not found");
+            }
+            return hc == null ? null : KubeVirtRecords.hyperConverged(hc);
+        } catch (KubernetesClientException e) {
+            problems.add("reading HyperConverged " + kv.managedBy().namespace() + "/" + kv.managedBy().name()
+                    + " failed: " + ApiErrors.describe(e));
+            return null;
+        }
+    }
+
+    /** The newest `FailedMigration` message per migration: often the only place KubeVirt says why. */
+    private java.util.Map<String, String> failedMigrationMessages() {
+        java.util.Map<String, String> latest = new java.util.HashMap<>();
+        java.util.Map<String, String> at = new java.util.HashMap<>();
+        for (GenericKubernetesResource e : failedMigrationEvents.getStore().list()) {
+            Object name = e.get("involvedObject", "name");
+            Object message = e.get("message");
+            if (name == null || message == null) {
+                continue;
+            }
+            String key = e.getMetadata().getNamespace() + "/" + name;
+            String when = String.valueOf(e.get("lastTimestamp") != null ? e.get("lastTimestamp")
+                    : e.get("eventTime") != null ? e.get("eventTime") : e.getMetadata().getCreationTimestamp());
+            if (!latest.containsKey(key) || when.compareTo(at.get(key)) > 0) {
+                latest.put(key, String.valueOf(message));
+                at.put(key, when);
+            }
+        }
+        return latest;
     }
 
     private void startIfNeeded() {
@@ -125,10 +178,11 @@ public final class KubeVirtInformers implements AutoCloseable {
         stopAll();
         long started = System.nanoTime();
         List<SharedIndexInformer<?>> all = new ArrayList<>();
-        vmis = informer(all, client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace()
-                        .withLabel(KubeVirtResources.OUTDATED_LABEL),
+        // Every VMI is listed, but only outdated ones and those waiting for a live-update migration
+        // are kept: KubeVirt's alert counts both, and no label selector names the second kind.
+        vmis = informer(all, client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace(),
                 new PrunedItemStore(List.of("spec.evictionStrategy", "status.phase", "status.nodeName",
-                        "status.conditions"), Set.of("*"), keptAnnotations));
+                        "status.conditions"), Set.of("*"), keptAnnotations, KubeVirtInformers::outdatedOrLiveUpdate));
         vms = informer(all, client.genericKubernetesResources(KubeVirtResources.VM).inAnyNamespace(),
                 new PrunedItemStore(List.of("spec.runStrategy", "spec.running"), Set.of("*"), keptAnnotations));
         migrations = informer(all, client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace(),
@@ -137,12 +191,17 @@ public final class KubeVirtInformers implements AutoCloseable {
                         "status.migrationState.abortStatus", "status.conditions"),
                         Set.of("*"), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION)));
         migrations.addEventHandler(new ActedOnChange(true, KubeVirtRecords::createdByRemediator));
-        vmis.addEventHandler(new ActedOnChange(false, vmi -> true));
+        vmis.addEventHandler(new OutdatedVmiLeft());
         pods = informer(all, client.genericKubernetesResources(KubeVirtResources.POD).inAnyNamespace()
                         .withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
                 new PrunedItemStore(List.of("spec.nodeName", "status.phase"),
                         Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of()));
         kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
+        failedMigrationEvents = informer(all, client.genericKubernetesResources("v1", "Event").inAnyNamespace()
+                        .withField("reason", "FailedMigration"),
+                new PrunedItemStore(List.of("involvedObject.kind", "involvedObject.name", "message", "lastTimestamp",
+                        "eventTime"), Set.of(), Set.of(),
+                        e -> "VirtualMachineInstanceMigration".equals(e.get("involvedObject", "kind"))));
         namespaces = namespaceSelector == null ? null
                 : informer(all, client.namespaces().withLabelSelector(namespaceSelector), null);
         policyNamespaces = policyNamespaceSelector == null ? null
@@ -210,6 +269,37 @@ public final class KubeVirtInformers implements AutoCloseable {
             if (matches.test(r)) {
                 actedOnChanged.run();
             }
+        }
+    }
+
+    private static boolean outdatedOrLiveUpdate(GenericKubernetesResource r) {
+        VirtualMachineInstance vmi = KubeVirtRecords.vmi(r);
+        return vmi.outdated() || vmi.pendingLiveUpdate() != null;
+    }
+
+    /** Passes on an outdated VMI leaving: it lost the label (updated), or it is gone. */
+    private final class OutdatedVmiLeft implements ResourceEventHandler<GenericKubernetesResource> {
+        @Override
+        public void onAdd(GenericKubernetesResource r) {
+        }
+
+        @Override
+        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            if (isOutdated(before) && !isOutdated(after)) {
+                actedOnChanged.run();
+            }
+        }
+
+        @Override
+        public void onDelete(GenericKubernetesResource r, boolean finalStateUnknown) {
+            if (isOutdated(r)) {
+                actedOnChanged.run();
+            }
+        }
+
+        private boolean isOutdated(GenericKubernetesResource r) {
+            return r != null && r.getMetadata().getLabels() != null
+                    && r.getMetadata().getLabels().containsKey(KubeVirtResources.OUTDATED_LABEL);
         }
     }
 

@@ -2,38 +2,68 @@ package io.remediator.kubevirt;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A KubeVirt CR: how KubeVirt itself updates workloads, how many migrations it allows, and whether
  * its own update is done. Fields are as written in the CR; null means unset (KubeVirt's default).
  *
- * @param workloadUpdateStrategy null when the CR has no `spec.workloadUpdateStrategy`
- * @param updateCompletedAt      when the Progressing condition last turned False, or null; it says
- *                               when an update finished only if {@link #controlPlaneUpdateComplete()}
+ * @param workloadUpdateStrategy  null when the CR has no `spec.workloadUpdateStrategy`
+ * @param defaultEvictionStrategy `spec.configuration.evictionStrategy`: applies to every VMI without
+ *                                its own; null when unset (KubeVirt then uses None)
+ * @param updateCompletedAt       when the Progressing condition last turned False, or null; it says
+ *                                when an update finished only if {@link #controlPlaneUpdateComplete()}
+ * @param outdatedWorkloads       `status.outdatedVirtualMachineInstanceWorkloads`: KubeVirt's own count,
+ *                                the number the alert's metric carries; null when not reported
+ * @param managedBy               the HyperConverged that owns this CR, or null when nothing does
  */
 public record KubeVirtInstallation(
         String namespace,
         String name,
         WorkloadUpdateStrategy workloadUpdateStrategy,
         MigrationLimits migrations,
+        String defaultEvictionStrategy,
         String phase,
         String observedKubeVirtVersion,
         String targetKubeVirtVersion,
         String observedDeploymentID,
         String targetDeploymentID,
-        Instant updateCompletedAt) {
+        Instant updateCompletedAt,
+        Integer outdatedWorkloads,
+        HyperConvergedRef managedBy) {
 
-    public record WorkloadUpdateStrategy(List<String> methods, Integer batchEvictSize, String batchEvictInterval) {}
+    /** `spec.workloadUpdateStrategy`, with KubeVirt's own field names (KubeVirt never had `batchEvictSize`). */
+    public record WorkloadUpdateStrategy(List<String> methods, Integer batchEvictionSize, String batchEvictionInterval) {}
 
     /** `spec.configuration.migrations`. */
     public record MigrationLimits(Integer parallelMigrationsPerCluster, Integer parallelOutboundMigrationsPerNode) {}
 
     /**
+     * The HyperConverged CR that generates this KubeVirt CR. HCO overwrites any edit of the KubeVirt
+     * CR within seconds, so changes must go to the HyperConverged.
+     *
+     * @param name from the controller owner reference; when only the `app.kubernetes.io/managed-by:
+     *             hco-operator` label says so, HCO's fixed name `kubevirt-hyperconverged`
+     */
+    public record HyperConvergedRef(String namespace, String name) {}
+
+    /**
+     * The CR KubeVirt acts on when there are several: virt-operator deploys only one and leaves the
+     * others `Synchronized=False` (virt-operator/util/client.go:88-91), so the one in phase Deployed
+     * wins; otherwise the first by namespace/name. Null for an empty list.
+     */
+    public static KubeVirtInstallation effective(List<KubeVirtInstallation> all) {
+        return all.stream().filter(k -> "Deployed".equals(k.phase())).findFirst()
+                .orElse(all.isEmpty() ? null : all.get(0));
+    }
+
+    /**
      * KubeVirt's workload updater acts only once the operator reports Deployed and the deployed
-     * control plane is the target one.
+     * deployment ID equals the target one (workload-updater.go:451-455; unset IDs compare as "").
      */
     public boolean controlPlaneUpdateComplete() {
         return "Deployed".equals(phase)
-                && (targetDeploymentID == null || targetDeploymentID.equals(observedDeploymentID));
+                && Objects.equals(Objects.requireNonNullElse(targetDeploymentID, ""),
+                        Objects.requireNonNullElse(observedDeploymentID, ""));
     }
 }

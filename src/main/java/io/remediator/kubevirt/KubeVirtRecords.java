@@ -10,7 +10,11 @@ import java.util.Map;
 
 /** Reads the fields the runbooks need out of KubeVirt's objects as the API server returns them. */
 final class KubeVirtRecords {
-    static final String WORKLOAD_UPDATE_ANNOTATION = "kubevirt.io/workloadUpdateMigration";
+    static final String WORKLOAD_UPDATE_ANNOTATION = KubeVirtResources.WORKLOAD_UPDATE_ANNOTATION;
+    /** HCO labels the KubeVirt CR it generates (HCO pkg/util/consts.go). */
+    static final String HCO_MANAGED_BY = "hco-operator";
+    /** HCO's HyperConverged is named this (HCO pkg/util/consts.go:79; its CRD requires it). */
+    static final String HCO_DEFAULT_NAME = "kubevirt-hyperconverged";
     static final String CREATED_BY_LABEL = "kubevirt.io/created-by";
 
     private KubeVirtRecords() {}
@@ -112,7 +116,8 @@ final class KubeVirtRecords {
         Map<String, String> labels = r.getMetadata().getLabels();
         return new LauncherPod(r.getMetadata().getNamespace(), r.getMetadata().getName(),
                 labels == null ? null : labels.get(CREATED_BY_LABEL),
-                str(r.get("spec", "nodeName")), str(r.get("status", "phase")));
+                str(r.get("spec", "nodeName")), str(r.get("status", "phase")),
+                r.getMetadata().getDeletionTimestamp() != null);
     }
 
     static KubeVirtInstallation kubeVirt(GenericKubernetesResource r) {
@@ -123,7 +128,7 @@ final class KubeVirtRecords {
                 methods = m.stream().map(String::valueOf).toList();
             }
             strategy = new KubeVirtInstallation.WorkloadUpdateStrategy(
-                    methods, integer(s.get("batchEvictSize")), str(s.get("batchEvictInterval")));
+                    methods, integer(s.get("batchEvictionSize")), str(s.get("batchEvictionInterval")));
         }
         KubeVirtInstallation.MigrationLimits limits = new KubeVirtInstallation.MigrationLimits(
                 integer(r.get("spec", "configuration", "migrations", "parallelMigrationsPerCluster")),
@@ -134,17 +139,40 @@ final class KubeVirtRecords {
                 completedAt = time(str(c.get("lastTransitionTime")));
             }
         }
+        KubeVirtInstallation.HyperConvergedRef hco = null;
+        for (OwnerReference o : r.getMetadata().getOwnerReferences()) {
+            if ("HyperConverged".equals(o.getKind()) && o.getApiVersion() != null
+                    && o.getApiVersion().startsWith(KubeVirtResources.HYPERCONVERGED.getGroup() + "/")) {
+                hco = new KubeVirtInstallation.HyperConvergedRef(r.getMetadata().getNamespace(), o.getName());
+            }
+        }
+        Map<String, String> labels = orEmpty(r.getMetadata().getLabels());
+        if (hco == null && HCO_MANAGED_BY.equals(labels.get(KubeVirtResources.MANAGED_BY_LABEL))) {
+            hco = new KubeVirtInstallation.HyperConvergedRef(r.getMetadata().getNamespace(), HCO_DEFAULT_NAME);
+        }
         return new KubeVirtInstallation(
                 r.getMetadata().getNamespace(),
                 r.getMetadata().getName(),
                 strategy,
                 limits,
+                str(r.get("spec", "configuration", "evictionStrategy")),
                 str(r.get("status", "phase")),
                 str(r.get("status", "observedKubeVirtVersion")),
                 str(r.get("status", "targetKubeVirtVersion")),
                 str(r.get("status", "observedDeploymentID")),
                 str(r.get("status", "targetDeploymentID")),
-                completedAt);
+                completedAt,
+                integer(r.get("status", "outdatedVirtualMachineInstanceWorkloads")),
+                hco);
+    }
+
+    static HyperConverged hyperConverged(GenericKubernetesResource r) {
+        List<String> methods = null;
+        if (r.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods") instanceof List<?> m) {
+            methods = m.stream().map(String::valueOf).toList();
+        }
+        return new HyperConverged(r.getMetadata().getNamespace(), r.getMetadata().getName(), methods,
+                str(r.get("spec", "evictionStrategy")));
     }
 
     private static List<Map<?, ?>> maps(Object raw) {

@@ -14,6 +14,18 @@ public final class KubeVirtResources {
     public static final ResourceDefinitionContext MIGRATION =
             context("VirtualMachineInstanceMigration", "virtualmachineinstancemigrations");
     public static final ResourceDefinitionContext KUBEVIRT = context("KubeVirt", "kubevirts");
+    /**
+     * HCO's HyperConverged, read and patched in v1beta1: the version every HCO release serves, and
+     * the one whose `spec.workloadUpdateStrategy` path the recommended command spells out (in `v1`
+     * it moved to `spec.virtualization.workloadUpdateStrategy`).
+     */
+    public static final ResourceDefinitionContext HYPERCONVERGED = new ResourceDefinitionContext.Builder()
+            .withGroup("hco.kubevirt.io").withVersion("v1beta1").withKind("HyperConverged").withPlural("hyperconvergeds")
+            .withNamespaced(true).build();
+    /** virt-api's aggregated API: `virtctl restart|stop` call its VM subresources. */
+    public static final String SUBRESOURCES_GROUP = "subresources.kubevirt.io";
+    /** KubeVirt's updater marks the migrations it creates with this annotation. */
+    public static final String WORKLOAD_UPDATE_ANNOTATION = "kubevirt.io/workloadUpdateMigration";
     public static final ResourceDefinitionContext POD = new ResourceDefinitionContext.Builder()
             .withGroup("").withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
     /** Set on every object this service creates. */

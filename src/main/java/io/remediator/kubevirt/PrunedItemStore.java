@@ -24,16 +24,25 @@ final class PrunedItemStore implements ItemStore<GenericKubernetesResource> {
     private final List<String[]> paths;
     private final Set<String> labels;
     private final Set<String> annotations;
+    private final java.util.function.Predicate<GenericKubernetesResource> keep;
+
+    PrunedItemStore(List<String> paths, Set<String> labels, Set<String> annotations) {
+        this(paths, labels, annotations, r -> true);
+    }
 
     /**
      * @param paths       dotted paths outside `metadata` to keep, e.g. `status.phase`
      * @param labels      label keys to keep ({@code *} keeps all)
      * @param annotations annotation keys to keep
+     * @param keep        which objects to hold at all; one that stops matching is dropped (a label
+     *                    selector cannot express "labelled X or with condition Y")
      */
-    PrunedItemStore(List<String> paths, Set<String> labels, Set<String> annotations) {
+    PrunedItemStore(List<String> paths, Set<String> labels, Set<String> annotations,
+                    java.util.function.Predicate<GenericKubernetesResource> keep) {
         this.paths = paths.stream().map(p -> p.split("\\.")).toList();
         this.labels = labels;
         this.annotations = annotations;
+        this.keep = keep;
     }
 
     GenericKubernetesResource prune(GenericKubernetesResource r) {
@@ -83,6 +92,9 @@ final class PrunedItemStore implements ItemStore<GenericKubernetesResource> {
 
     @Override
     public GenericKubernetesResource put(String key, GenericKubernetesResource obj) {
+        if (!keep.test(obj)) {
+            return items.remove(key);
+        }
         return items.put(key, prune(obj));
     }
 

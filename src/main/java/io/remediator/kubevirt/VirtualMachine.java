@@ -28,10 +28,24 @@ public record VirtualMachine(String namespace, String name, String runStrategy, 
         return running ? "Always" : "Halted";
     }
 
-    /** Whether KubeVirt starts a new VMI (in an up-to-date launcher) when the current one goes away. */
+    /**
+     * Whether KubeVirt's VM controller starts a new VMI (in an up-to-date launcher) after someone
+     * deletes the current one: only Always (vm.go:979-1037). RerunOnFailure does not after a
+     * user's delete (vm.go:1039-1085); Once does, but the restart subresource refuses Once, so
+     * this service never relies on it.
+     */
     public boolean recreatesVmi() {
+        return "Always".equals(effectiveRunStrategy());
+    }
+
+    /**
+     * Whether KubeVirt's restart (`virtctl restart`, the `virtualmachines/restart` subresource)
+     * restarts it: Always, Manual and RerunOnFailure; it refuses Halted and Once with 409
+     * (rest/lifecycle.go:438-441).
+     */
+    public boolean restartable() {
         String s = effectiveRunStrategy();
-        return "Always".equals(s) || "RerunOnFailure".equals(s);
+        return "Always".equals(s) || "Manual".equals(s) || "RerunOnFailure".equals(s);
     }
 
     public boolean usesDeprecatedRunning() {

@@ -32,4 +32,29 @@ public record VirtualMachineInstance(
     public Optional<Condition> condition(String type) {
         return conditions.stream().filter(c -> type.equals(c.type())).findFirst();
     }
+
+    /** KubeVirt labelled it: its launcher's image is not the current one. */
+    public boolean outdated() {
+        return labels.containsKey(KubeVirtResources.OUTDATED_LABEL);
+    }
+
+    /**
+     * The condition that makes KubeVirt's workload updater count it and migrate it although its
+     * launcher is current (a CPU or memory hot-plug, a volume change): `doesRequireMigration`,
+     * workload-updater.go:320-347. Such VMIs carry no outdated label, but the alert's metric counts
+     * them. Null when there is none.
+     */
+    public String pendingLiveUpdate() {
+        for (Condition c : conditions) {
+            boolean pending = switch (c.type()) {
+                case "HotVCPUChange" -> true;
+                case "HotMemoryChange", "MigrationRequired", "VolumesChange" -> "True".equals(c.status());
+                default -> false;
+            };
+            if (pending) {
+                return c.type();
+            }
+        }
+        return null;
+    }
 }

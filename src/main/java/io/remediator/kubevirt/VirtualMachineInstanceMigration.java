@@ -30,6 +30,12 @@ public record VirtualMachineInstanceMigration(
         return phase == null || !FINISHED.contains(phase);
     }
 
+    /** The same migration with KubeVirt's reason taken from elsewhere (its `FailedMigration` event). */
+    public VirtualMachineInstanceMigration withFailureReason(String reason) {
+        return new VirtualMachineInstanceMigration(namespace, name, vmiName, phase, createdAt, failedAt, reason,
+                createdByWorkloadUpdater, createdByRemediator);
+    }
+
     public boolean failed() {
         return "Failed".equals(phase);
     }

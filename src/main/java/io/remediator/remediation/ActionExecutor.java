@@ -48,8 +48,8 @@ public final class ActionExecutor {
 
     public PlannedAction.DryRun dryRun(PlannedAction p) {
         try {
-            String already = perform(p, true);
-            return new PlannedAction.DryRun(true, null, already);
+            Performed done = perform(p, true);
+            return new PlannedAction.DryRun(true, null, done.already() != null ? done.already() : done.note());
         } catch (KubernetesClientException e) {
             return new PlannedAction.DryRun(false, e.getCode() == 0 ? null : e.getCode(), ApiErrors.describe(e));
         }
@@ -57,19 +57,40 @@ public final class ActionExecutor {
 
     public PlannedAction.Result execute(PlannedAction p, String reportId) {
         try {
-            String already = perform(p, false);
-            if (already != null) {
-                return new PlannedAction.Result("already-done", already);
+            Performed done = perform(p, false);
+            if (done.already() != null) {
+                return new PlannedAction.Result("already-done", done.already());
             }
             recordEvent(p, reportId);
-            return new PlannedAction.Result("done", null);
+            return new PlannedAction.Result("done", done.note());
         } catch (KubernetesClientException e) {
             return new PlannedAction.Result("failed", ApiErrors.describe(e));
         }
     }
 
+    /**
+     * What a write came to when it was not refused.
+     *
+     * @param already why nothing needed writing (409 on our own name, the VMI no longer outdated), or null
+     * @param note    what KubeVirt said it does about it (e.g. an eviction that started an evacuation), or null
+     */
+    private record Performed(String already, String note) {
+        static final Performed WRITTEN = new Performed(null, null);
+
+        static Performed already(String why) {
+            return why == null ? WRITTEN : new Performed(why, null);
+        }
+    }
+
+    private Performed perform(PlannedAction p, boolean dryRun) {
+        return switch (p.action()) {
+            case EVICT -> evict(p.namespace(), p.objectName(), dryRun);
+            default -> Performed.already(write(p, dryRun));
+        };
+    }
+
     /** @return null when the write was accepted, or why it was already done (409 on our own name) */
-    private String perform(PlannedAction p, boolean dryRun) {
+    private String write(PlannedAction p, boolean dryRun) {
         String name = p.objectName();
         switch (p.action()) {
             case LIVE_MIGRATE -> {
@@ -97,15 +118,23 @@ public final class ActionExecutor {
                 if (vmi == null) {
                     return leftAlone(p);
                 }
-                VirtualMachine vm = p.vm() == null ? null : Optional.ofNullable(client.genericKubernetesResources(
-                        KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm()).get())
-                        .map(VirtualMachine::from).orElse(null);
-                if (vm == null || !vm.recreatesVmi()) {
-                    throw new KubernetesClientException("not restarted: " + (vm == null ? "it has no VirtualMachine now"
-                            : "its VM's run strategy is now " + vm.effectiveRunStrategy())
-                            + ", so deleting the VMI would stop it, not restart it");
+                VirtualMachine vm = currentVm(p);
+                if (vm == null) {
+                    throw new KubernetesClientException("not restarted: it has no VirtualMachine now, so nothing would"
+                            + " start it again", 409, null);
                 }
-                delete(vmi, dryRun);
+                if (subresourcesServed()) {
+                    // What `virtctl restart` does: KubeVirt stops this VMI and starts a new one, for Always,
+                    // Manual and RerunOnFailure; it answers 409 for Halted and Once.
+                    vmSubresource(p.namespace(), vm.name(), "restart", dryRun);
+                } else if (vm.recreatesVmi()) {
+                    // No virt-api here: deleting the VMI restarts only an Always VM (vm.go:979-1037).
+                    delete(vmi, dryRun);
+                } else {
+                    throw new KubernetesClientException("not restarted: KubeVirt's restart API ("
+                            + KubeVirtResources.SUBRESOURCES_GROUP + ") is not served, and deleting the VMI of a VM with"
+                            + " run strategy " + vm.effectiveRunStrategy() + " would stop it, not restart it", 501, null);
+                }
             }
             case STOP -> {
                 GenericKubernetesResource vmi = stillOutdated(p);
@@ -114,27 +143,75 @@ public final class ActionExecutor {
                 }
                 if (p.vm() == null) {
                     delete(vmi, dryRun);
+                } else if (subresourcesServed()) {
+                    // What `virtctl stop` does: a Manual or RerunOnFailure VM keeps its run strategy.
+                    vmSubresource(p.namespace(), p.vm(), "stop", dryRun);
                 } else {
-                    // runStrategy Halted; `running: null` drops the deprecated field, which must not coexist with it.
-                    client.genericKubernetesResources(KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm())
-                            .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE),
-                                    "{\"spec\":{\"runStrategy\":\"Halted\",\"running\":null}}");
+                    haltWithoutVirtApi(p, dryRun);
                 }
             }
             case ENABLE_WORKLOAD_UPDATES -> {
                 String methods = String.join("\",\"", enableMethods);
-                client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace(p.namespace()).withName(name)
+                // Under HCO the plan targets the HyperConverged: HCO reverts an edit of the KubeVirt CR.
+                boolean hco = p.object().startsWith("HyperConverged ");
+                client.genericKubernetesResources(hco ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT)
+                        .inNamespace(p.namespace()).withName(name)
                         .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE),
                                 "{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"" + methods + "\"]}}}");
             }
-            case EVICT -> {
-                String refusal = evict(p.namespace(), name, dryRun);
-                if (refusal != null) {
-                    throw new KubernetesClientException(refusal, 429, null);
-                }
-            }
+            case EVICT -> throw new IllegalStateException("evictions go through evict()");
         }
         return null;
+    }
+
+    private VirtualMachine currentVm(PlannedAction p) {
+        return p.vm() == null ? null : Optional.ofNullable(client.genericKubernetesResources(
+                KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm()).get())
+                .map(VirtualMachine::from).orElse(null);
+    }
+
+    /** Whether virt-api's aggregated API is registered (discovery lists its group). */
+    private boolean subresourcesServed() {
+        return client.getApiGroup(KubeVirtResources.SUBRESOURCES_GROUP) != null;
+    }
+
+    /**
+     * `PUT /apis/subresources.kubevirt.io/v1/namespaces/{ns}/virtualmachines/{vm}/{restart|stop}`,
+     * with the options body virtctl sends; `dryRun: [All]` makes virt-api check and not act.
+     */
+    private void vmSubresource(String namespace, String vm, String verb, boolean dryRun) {
+        String kind = "restart".equals(verb) ? "RestartOptions" : "StopOptions";
+        client.raw("/apis/" + KubeVirtResources.SUBRESOURCES_GROUP + "/v1/namespaces/" + namespace
+                        + "/virtualmachines/" + vm + "/" + verb, "PUT",
+                dryRun ? Map.of("apiVersion", KubeVirtResources.SUBRESOURCES_GROUP + "/v1", "kind", kind, "dryRun", List.of("All"))
+                        : Map.of("apiVersion", KubeVirtResources.SUBRESOURCES_GROUP + "/v1", "kind", kind));
+    }
+
+    /**
+     * Without virt-api, stop as its stop subresource does for Always and Once VMs: a JSON patch to
+     * Halted guarded by a `test` of the run strategy diagnosed now (rest/lifecycle.go:238-245,
+     * 633-650). Manual and RerunOnFailure VMs are refused: halting them would lose their strategy.
+     */
+    private void haltWithoutVirtApi(PlannedAction p, boolean dryRun) {
+        VirtualMachine vm = currentVm(p);
+        if (vm == null) {
+            throw new KubernetesClientException("not stopped: VirtualMachine " + p.namespace() + "/" + p.vm()
+                    + " no longer exists", 404, null);
+        }
+        String patch;
+        if (vm.runStrategy() != null && List.of("Always", "Once").contains(vm.runStrategy())) {
+            patch = "[{\"op\":\"test\",\"path\":\"/spec/runStrategy\",\"value\":\"" + vm.runStrategy() + "\"},"
+                    + "{\"op\":\"replace\",\"path\":\"/spec/runStrategy\",\"value\":\"Halted\"}]";
+        } else if (vm.usesDeprecatedRunning() && Boolean.TRUE.equals(vm.running())) {
+            patch = "[{\"op\":\"test\",\"path\":\"/spec/running\",\"value\":true},"
+                    + "{\"op\":\"replace\",\"path\":\"/spec/running\",\"value\":false}]";
+        } else {
+            throw new KubernetesClientException("not stopped: KubeVirt's stop API (" + KubeVirtResources.SUBRESOURCES_GROUP
+                    + ") is not served, and setting run strategy " + vm.effectiveRunStrategy() + " to Halted would lose"
+                    + " it (a later start would make the VM Always)", 501, null);
+        }
+        client.genericKubernetesResources(KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm())
+                .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON), patch);
     }
 
     /**
@@ -143,7 +220,7 @@ public final class ActionExecutor {
      * their say. Returns who refused it with 429, or null when the eviction was accepted. (fabric8's
      * own evict() answers a 429 with a bare false, dropping the message that says who refused.)
      */
-    private String evict(String namespace, String pod, boolean dryRun) {
+    private Performed evict(String namespace, String pod, boolean dryRun) {
         String version = policyVersion();
         Eviction eviction = new EvictionBuilder().withApiVersion("policy/" + version)
                 .withNewMetadata().withNamespace(namespace).withName(pod).endMetadata()
@@ -154,21 +231,34 @@ public final class ActionExecutor {
             // KubeVirt's would otherwise start a real evacuation for a dry run.
             client.raw("/api/v1/namespaces/" + namespace + "/pods/" + pod + "/eviction" + (dryRun ? "?dryRun=All" : ""),
                     "POST", eviction);
-            return null;
+            return new Performed(null, "the API server evicts the pod: the VMI shuts down");
         } catch (KubernetesClientException e) {
             if (e.getCode() != 429) {
                 throw e;
             }
             String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                     : e.getMessage();
-            return "eviction refused (429) " + whoRefused(namespace, pod, version, message);
+            // KubeVirt's eviction webhook answers every denial with 429; its message says which one
+            // (pod-eviction-admitter.go:138-183).
+            if (message.contains("Eviction triggered evacuation") || message.contains("Evacuation in progress")) {
+                return new Performed(null, "KubeVirt took the eviction as an evacuation (" + message + "): it live-migrates"
+                        + " the VMI, or with eviction strategy External only marks it; the pod is not deleted");
+            }
+            throw new KubernetesClientException("eviction refused (429) " + whoRefused(namespace, pod, version, message),
+                    429, null);
         }
     }
 
     private String whoRefused(String namespace, String podName, String version, String message) {
-        if (message.contains("evacuation") || message.contains("Evacuation") || message.contains(KUBEVIRT_INTERCEPTOR)) {
-            return "by KubeVirt's eviction webhook, which live-migrates the VMI away instead of deleting its pod: "
-                    + message;
+        if (message.contains("is not live-migratable")) {
+            return "by KubeVirt's eviction webhook, for good: the VMI's eviction strategy is LiveMigrate and it cannot"
+                    + " live-migrate, so KubeVirt refuses every eviction of it: " + message;
+        }
+        if (message.contains("Eviction request for target Pod")) {
+            return "by KubeVirt's eviction webhook: this pod is a migration's target, not the VMI's current pod: " + message;
+        }
+        if (message.contains(KUBEVIRT_INTERCEPTOR)) {
+            return "by KubeVirt's eviction webhook: " + message;
         }
         Pod pod = client.pods().inNamespace(namespace).withName(podName).get();
         Map<String, String> labels = pod == null || pod.getMetadata().getLabels() == null ? Map.of()
@@ -233,13 +323,16 @@ public final class ActionExecutor {
             return;
         }
         boolean onKubeVirt = p.action() == Action.ENABLE_WORKLOAD_UPDATES;
+        String configKind = p.object().substring(0, p.object().indexOf(' '));
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         try {
             client.v1().events().inNamespace(p.namespace()).resource(new EventBuilder()
                     .withNewMetadata().withGenerateName("kubevirt-remediator-").withNamespace(p.namespace()).endMetadata()
                     .withNewInvolvedObject()
-                    .withApiVersion(KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION)
-                    .withKind(onKubeVirt ? "KubeVirt" : "VirtualMachineInstance")
+                    .withApiVersion(onKubeVirt && "HyperConverged".equals(configKind)
+                            ? KubeVirtResources.HYPERCONVERGED.getGroup() + "/" + KubeVirtResources.HYPERCONVERGED.getVersion()
+                            : KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION)
+                    .withKind(onKubeVirt ? configKind : "VirtualMachineInstance")
                     .withNamespace(p.namespace())
                     .withName(onKubeVirt ? p.objectName() : p.vmi())
                     .endInvolvedObject()

@@ -151,7 +151,8 @@ public final class Remediation {
         if (a.action() == Action.ENABLE_WORKLOAD_UPDATES) {
             return d.cluster().workloadUpdatesEnabled()
                     ? "done: KubeVirt's workload updater runs with " + String.join(" and ", d.cluster().workloadUpdateMethods())
-                    : "not in effect: the KubeVirt CR has no workload update methods";
+                    : "not in effect: the KubeVirt CR has no workload update methods"
+                            + (d.cluster().hyperConverged() != null ? " yet (HCO copies them from the HyperConverged)" : "");
         }
         var vmi = d.outdatedVmis().stream()
                 .filter(v -> v.namespace().equals(a.namespace()) && v.name().equals(a.vmi())).findFirst();
@@ -171,7 +172,7 @@ public final class Remediation {
     }
 
     private Duration interval(OutdatedWorkloadsDiagnosis d) {
-        return policy.passInterval(d.cluster().batchEvictInterval());
+        return policy.passInterval(d.cluster().batchEvictionInterval());
     }
 
     private static boolean worthProving(Decision d) {

@@ -42,9 +42,13 @@ public final class RemediationPlanner {
 
         boolean kubeVirtTakesLiveMigrate = false;
         if (cluster.kubeVirt() != null && !cluster.workloadUpdatesEnabled()) {
-            String ns = cluster.kubeVirt().namespace();
-            PlannedAction enable = new PlannedAction("ENABLE_WORKLOAD_UPDATES " + ns + "/" + cluster.kubeVirt().name(),
-                    Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, "KubeVirt " + ns + "/" + cluster.kubeVirt().name(),
+            // Under HCO the setting lives in the HyperConverged: HCO reverts an edit of the KubeVirt CR.
+            var hco = cluster.hyperConverged();
+            String ns = hco != null ? hco.namespace() : cluster.kubeVirt().namespace();
+            String target = hco != null ? "HyperConverged " + ns + "/" + hco.name()
+                    : "KubeVirt " + ns + "/" + cluster.kubeVirt().name();
+            PlannedAction enable = new PlannedAction("ENABLE_WORKLOAD_UPDATES " + target.substring(target.indexOf(' ') + 1),
+                    Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, target,
                     1, null, null, policy.rule(Action.ENABLE_WORKLOAD_UPDATES), null, null, now, null, null);
             enable = decide(enable, approved, budget, now);
             kubeVirtTakesLiveMigrate = enable.decision().executes()
@@ -79,7 +83,7 @@ public final class RemediationPlanner {
             } else if (action == Action.LIVE_MIGRATE && attempt > policy.maxRetries() + 1) {
                 p = p.decided(Decision.GAVE_UP, v.migrations().failedByRemediator() + " migrations this service created"
                         + " failed (policy.maxRetries=" + policy.maxRetries() + "); left to the operator: "
-                        + (v.vmRecreatesVmi() ? "restart it (virtctl restart -n " + v.namespace() + " " + v.vm()
+                        + (v.vmRestartable() ? "restart it (virtctl restart -n " + v.namespace() + " " + v.vm()
                                 + "): its VM starts it again in an up-to-date launcher"
                                 : "stop it when its workload allows; nothing starts it again by itself"));
             } else if (attempt > 1 && v.migrations().lastFailedAt() != null
@@ -107,7 +111,7 @@ public final class RemediationPlanner {
 
     /** Attempt 2 waits one pass interval after the last failure, attempt 3 two, attempt 4 four... */
     private Instant retryDue(Instant lastFailure, int attempt, ClusterFindings cluster) {
-        return lastFailure.plus(policy.passInterval(cluster.batchEvictInterval()).multipliedBy(1L << Math.min(attempt - 2, 10)));
+        return lastFailure.plus(policy.passInterval(cluster.batchEvictionInterval()).multipliedBy(1L << Math.min(attempt - 2, 10)));
     }
 
     private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now) {
@@ -165,11 +169,11 @@ public final class RemediationPlanner {
             migrationSlots = Math.max(0, cap - cluster.migrationsInFlight());
             // A batch is a sliding batchInterval, shared by every pass: an approval or a repeated
             // alert right after a batch must not start a second one early.
-            int batchSize = policy.batchSize() > 0 ? policy.batchSize() : cluster.batchEvictSize();
+            int batchSize = policy.batchSize() > 0 ? policy.batchSize() : cluster.batchEvictionSize();
             disruptiveSlots = Math.max(0, batchSize - recent.disruptiveThisBatch());
-            batch = batchSize + " disruptive action(s) per " + GoDuration.format(policy.passInterval(cluster.batchEvictInterval())) + ": "
-                    + (policy.batchSize() > 0 ? "policy.limits.batchSize" : "KubeVirt's batchEvictSize") + ", "
-                    + (policy.batchInterval() != null ? "policy.limits.batchInterval" : "KubeVirt's batchEvictInterval")
+            batch = batchSize + " disruptive action(s) per " + GoDuration.format(policy.passInterval(cluster.batchEvictionInterval())) + ": "
+                    + (policy.batchSize() > 0 ? "policy.limits.batchSize" : "KubeVirt's batchEvictionSize") + ", "
+                    + (policy.batchInterval() != null ? "policy.limits.batchInterval" : "KubeVirt's batchEvictionInterval")
                     + (recent.disruptiveThisBatch() > 0 ? "; " + recent.disruptiveThisBatch() + " ran in this batch already" : "");
         }
     }
@@ -178,8 +182,11 @@ public final class RemediationPlanner {
         return switch (action) {
             case LIVE_MIGRATE -> "VirtualMachineInstanceMigration " + v.namespace() + "/"
                     + migrationName(v.namespace(), v.name(), episode, attempt);
-            case EVICT -> "Pod " + v.namespace() + "/" + (v.launcherPods().isEmpty() ? "?" : v.launcherPods().get(0).name());
-            case RESTART -> "VirtualMachineInstance " + v.namespace() + "/" + v.name();
+            // The pod KubeVirt would evict: on the VMI's node, not terminating (not a migration target).
+            case EVICT -> "Pod " + v.namespace() + "/" + (v.currentLauncherPod() == null ? "?" : v.currentLauncherPod().name());
+            // KubeVirt's restart acts on the VM (its VMI is stopped and a new one started).
+            case RESTART -> v.vm() == null ? "VirtualMachineInstance " + v.namespace() + "/" + v.name()
+                    : "VirtualMachine " + v.namespace() + "/" + v.vm();
             case STOP -> v.vm() == null ? "VirtualMachineInstance " + v.namespace() + "/" + v.name()
                     : "VirtualMachine " + v.namespace() + "/" + v.vm();
             case ENABLE_WORKLOAD_UPDATES -> throw new IllegalArgumentException(action.name());

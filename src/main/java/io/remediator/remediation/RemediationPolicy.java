@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * The operator's policy, parsed once from `policy.*` (already validated at start-up).
  *
- * @param batchSize     0 = the KubeVirt CR's batchEvictSize
- * @param batchInterval null = the KubeVirt CR's batchEvictInterval
+ * @param batchSize     0 = the KubeVirt CR's batchEvictionSize
+ * @param batchInterval null = the KubeVirt CR's batchEvictionInterval
  */
 public record RemediationPolicy(
         Setting mode,
@@ -81,7 +81,7 @@ public record RemediationPolicy(
                 : "policy.mode=" + mode.configValue();
     }
 
-    /** Between passes: the policy's batch interval, else the KubeVirt CR's batchEvictInterval. */
+    /** Between passes: the policy's batch interval, else the KubeVirt CR's batchEvictionInterval. */
     public Duration passInterval(String kubeVirtBatchEvictInterval) {
         if (batchInterval != null) {
             return batchInterval;

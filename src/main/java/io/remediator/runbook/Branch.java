@@ -15,8 +15,18 @@ public enum Branch {
     KUBEVIRT_WILL_MIGRATE,
     /** Migratable, but nothing will migrate it unless someone does. */
     MIGRATABLE_NOT_AUTOMATED,
-    /** Not migratable, and KubeVirt's workload updater has Evict enabled. */
+    /**
+     * KubeVirt's workload updater will evict it (Evict enabled: without LiveMigrate it evicts
+     * migratable VMIs too), and its eviction strategy lets the eviction through or turns it into a
+     * live migration.
+     */
     KUBEVIRT_WILL_EVICT,
-    /** Not migratable and no Evict: only a restart or stop updates it. */
+    /** Eviction strategy External: KubeVirt's eviction only marks it; an external controller must act. */
+    EXTERNAL_EVICTION,
+    /**
+     * Not migratable, and KubeVirt will never update it: no Evict, or its eviction strategy is
+     * LiveMigrate, which makes KubeVirt's eviction webhook refuse every eviction. Only a restart
+     * or stop updates it.
+     */
     NOT_MIGRATABLE_NOT_AUTOMATED
 }

@@ -10,9 +10,13 @@ import java.util.List;
  * @param liveMigratable    the VMI's LiveMigratable condition; null when KubeVirt has not set it
  * @param reason            the condition's reason (why it cannot migrate), or null
  * @param evictionStrategy  `spec.evictionStrategy`, null when unset (cluster default)
+ * @param effectiveEvictionStrategy what KubeVirt applies: the VMI's, else the KubeVirt CR's
+ *                          `spec.configuration.evictionStrategy`, else None (migrations.go:116-122)
  * @param vm                the owning VirtualMachine, or null when the VMI has none
  * @param runStrategy       the VM's effective run strategy (`spec.running: true` reads as Always)
- * @param vmRecreatesVmi    true when deleting the VMI makes its VM start a fresh one
+ * @param vmRecreatesVmi    true when deleting the VMI makes its VM start a fresh one (run strategy Always)
+ * @param vmRestartable     true when KubeVirt's restart subresource restarts its VM (Always, Manual,
+ *                          RerunOnFailure)
  * @param optedOut          the VMI or its VM carries the opt-out label or annotation (`policy.optOutKey`)
  * @param outdatedSince     when its launcher became outdated (the KubeVirt update completed), or
  *                          null when that cannot be known
@@ -28,9 +32,11 @@ public record OutdatedVmi(
         String reason,
         String message,
         String evictionStrategy,
+        String effectiveEvictionStrategy,
         String vm,
         String runStrategy,
         boolean vmRecreatesVmi,
+        boolean vmRestartable,
         boolean optedOut,
         List<LauncherPodRef> launcherPods,
         MigrationHistory migrations,
@@ -40,7 +46,18 @@ public record OutdatedVmi(
         String explanation,
         String mitigation) {
 
-    public record LauncherPodRef(String name, String node, String phase) {}
+    /** @param terminating it has a deletionTimestamp */
+    public record LauncherPodRef(String name, String node, String phase, boolean terminating) {}
+
+    /**
+     * The pod KubeVirt itself would evict (controller.CurrentVMIPod): on the VMI's node and not
+     * terminating. During a migration the other pod is the target, which KubeVirt's eviction
+     * webhook refuses ("Eviction request for target Pod"). Null when there is none.
+     */
+    public LauncherPodRef currentLauncherPod() {
+        return launcherPods.stream().filter(p -> !p.terminating() && p.node() != null && p.node().equals(node))
+                .findFirst().orElse(null);
+    }
 
     /**
      * The VMI's migrations since it became outdated (or since it was created, if that is unknown).

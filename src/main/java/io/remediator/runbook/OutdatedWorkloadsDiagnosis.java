@@ -9,10 +9,27 @@ import java.util.Map;
  * @param recommendedActionCounts how many VMIs get each recommended action (every action present)
  * @param findings                cluster-level observations in the operator's words
  * @param outOfScopeVmis          outdated VMIs in namespaces the configured scope leaves out
+ * @param pendingLiveUpdateVmis   VMIs without the outdated label that KubeVirt's alert counts all the
+ *                                same: they wait for a hot-plug or volume-change migration
  */
 public record OutdatedWorkloadsDiagnosis(
         ClusterFindings cluster,
         Map<RecommendedAction, Integer> recommendedActionCounts,
         List<String> findings,
         List<OutdatedVmi> outdatedVmis,
-        int outOfScopeVmis) {}
+        int outOfScopeVmis,
+        List<PendingLiveUpdateVmi> pendingLiveUpdateVmis) {
+
+    public OutdatedWorkloadsDiagnosis(ClusterFindings cluster, Map<RecommendedAction, Integer> recommendedActionCounts,
+                                      List<String> findings, List<OutdatedVmi> outdatedVmis, int outOfScopeVmis) {
+        this(cluster, recommendedActionCounts, findings, outdatedVmis, outOfScopeVmis, List.of());
+    }
+
+    /**
+     * @param condition      the condition that asks for the migration: HotVCPUChange, HotMemoryChange,
+     *                       MigrationRequired or VolumesChange
+     * @param liveMigratable the VMI's LiveMigratable condition, null when unset
+     */
+    public record PendingLiveUpdateVmi(String namespace, String name, String node, String phase, String condition,
+                                       Boolean liveMigratable) {}
+}

@@ -1,6 +1,8 @@
 package io.remediator.runbook;
 
 import io.remediator.kubevirt.ClusterSnapshot;
+import io.remediator.kubevirt.HyperConverged;
+import io.remediator.kubevirt.KubeVirtResources;
 import io.remediator.kubevirt.KubeVirtInstallation;
 import io.remediator.kubevirt.LauncherPod;
 import io.remediator.kubevirt.VirtualMachine;
@@ -21,8 +23,10 @@ import java.util.stream.Collectors;
  * diagnosis, so the cost grows linearly with the cluster.
  */
 public final class OutdatedWorkloadsFindings {
-    static final int DEFAULT_BATCH_EVICT_SIZE = 10;
-    static final String DEFAULT_BATCH_EVICT_INTERVAL = "1m";
+    /** KubeVirt's defaults: workload-updater.go:60-61, virt-config.go:40-41, configuration.go:198. */
+    static final int DEFAULT_BATCH_EVICTION_SIZE = 10;
+    static final String DEFAULT_BATCH_EVICTION_INTERVAL = "1m0s";
+    static final String DEFAULT_EVICTION_STRATEGY = "None";
     static final int DEFAULT_PARALLEL_MIGRATIONS_PER_CLUSTER = 5;
     static final int DEFAULT_PARALLEL_OUTBOUND_MIGRATIONS_PER_NODE = 2;
 
@@ -42,9 +46,10 @@ public final class OutdatedWorkloadsFindings {
                                                       int failedMigrationsBeforeRestart, String optOutKey) {
         long inFlight = snapshot.migrations().stream().filter(VirtualMachineInstanceMigration::inFlight).count();
         List<String> findings = new ArrayList<>();
-        KubeVirtInstallation kv = snapshot.kubeVirts().isEmpty() ? null : snapshot.kubeVirts().get(0);
-        ClusterFindings cluster = clusterFindings(kv, (int) inFlight);
+        KubeVirtInstallation kv = KubeVirtInstallation.effective(snapshot.kubeVirts());
+        ClusterFindings cluster = clusterFindings(kv, snapshot.hyperConverged(), (int) inFlight);
         describeCluster(snapshot.kubeVirts(), cluster, findings);
+        snapshot.readProblems().forEach(p -> findings.add("Could not read everything: " + p + "."));
 
         Map<String, VirtualMachine> vms = new HashMap<>();
         snapshot.vms().forEach(vm -> vms.put(key(vm.namespace(), vm.name()), vm));
@@ -53,6 +58,8 @@ public final class OutdatedWorkloadsFindings {
                 .collect(Collectors.groupingBy(LauncherPod::vmiUid));
         Map<String, List<VirtualMachineInstanceMigration>> migrationsByVmi = snapshot.migrations().stream()
                 .filter(m -> m.vmiName() != null)
+                .map(m -> m.failed() && m.failureReason() == null
+                        ? m.withFailureReason(snapshot.migrationFailures().get(key(m.namespace(), m.name()))) : m)
                 .collect(Collectors.groupingBy(m -> key(m.namespace(), m.vmiName())));
 
         VmiClassifier classifier = new VmiClassifier(cluster, failedMigrationsBeforeRestart, optOutKey);
@@ -76,36 +83,101 @@ public final class OutdatedWorkloadsFindings {
         }
         outdated.forEach(v -> counts.merge(v.recommendedAction(), 1, Integer::sum));
         describeVmis(outdated, counts, outOfScope, scope, findings);
-        return new OutdatedWorkloadsDiagnosis(cluster, counts, List.copyOf(findings), List.copyOf(outdated), outOfScope);
+        List<OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi> liveUpdates = snapshot.liveUpdateVmis().stream()
+                .filter(v -> scope.covers(v.namespace(), snapshot.selectedNamespaces()))
+                .filter(v -> v.pendingLiveUpdate() != null)
+                .map(v -> new OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi(v.namespace(), v.name(), v.nodeName(),
+                        v.phase(), v.pendingLiveUpdate(), v.condition(VmiClassifier.LIVE_MIGRATABLE)
+                        .map(c -> "True".equalsIgnoreCase(c.status())).orElse(null)))
+                .sorted(Comparator.comparing(OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::namespace)
+                        .thenComparing(OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::name))
+                .toList();
+        reconcileCount(cluster, snapshot.outdatedVmis(), liveUpdates, outOfScope, findings);
+        return new OutdatedWorkloadsDiagnosis(cluster, counts, List.copyOf(findings), List.copyOf(outdated), outOfScope,
+                liveUpdates);
+    }
+
+    /**
+     * The alert fires on KubeVirt's own count (workload-updater.go:469-493): Running VMIs, not being
+     * deleted, that are outdated or wait for a hot-plug/volume-change migration. Put this
+     * diagnosis's view next to it, and say where they differ.
+     */
+    private static void reconcileCount(ClusterFindings c, List<VirtualMachineInstance> labelled,
+                                       List<OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi> liveUpdates, int outOfScope,
+                                       List<String> findings) {
+        long countedByKubeVirt = labelled.stream().filter(v -> "Running".equals(v.phase()) && !v.deleting()).count();
+        long notCounted = labelled.size() - countedByKubeVirt;
+        long liveRunning = liveUpdates.stream().filter(v -> "Running".equals(v.phase())).count();
+        if (!liveUpdates.isEmpty()) {
+            findings.add(liveUpdates.size() + " more VMI(s) run a current launcher but wait for a live-update migration"
+                    + " (a CPU or memory hot-plug or a volume change: conditions HotVCPUChange, HotMemoryChange,"
+                    + " MigrationRequired, VolumesChange). They carry no outdated label, but KubeVirt's alert counts them;"
+                    + " they are listed, not remediated.");
+        }
+        if (notCounted > 0) {
+            findings.add(notCounted + " labelled VMI(s) are not Running or are being deleted: KubeVirt's updater and its"
+                    + " alert no longer count them.");
+        }
+        if (c.kubeVirtOutdatedCount() == null) {
+            return;
+        }
+        long seen = countedByKubeVirt + liveRunning;
+        String line = "KubeVirt counts " + c.kubeVirtOutdatedCount() + " outdated workload(s) (KubeVirt CR"
+                + " status.outdatedVirtualMachineInstanceWorkloads, the number behind the alert); this diagnosis sees "
+                + seen + " (" + countedByKubeVirt + " labelled and Running, " + liveRunning + " waiting for a live-update"
+                + " migration, in the namespaces it reads)";
+        if (seen == c.kubeVirtOutdatedCount()) {
+            findings.add(line + ": they agree.");
+        } else {
+            findings.add(line + ": they differ by " + Math.abs(c.kubeVirtOutdatedCount() - seen)
+                    + (outOfScope > 0 ? "; " + outOfScope + " outdated VMI(s) are outside the configured scope" : "")
+                    + ". KubeVirt updates its count on each of its passes, so a VMI that changed since then, or one this"
+                    + " service may not read, explains the difference.");
+        }
     }
 
     static ClusterFindings clusterFindings(KubeVirtInstallation kv, int migrationsInFlight) {
+        return clusterFindings(kv, null, migrationsInFlight);
+    }
+
+    static ClusterFindings clusterFindings(KubeVirtInstallation kv, HyperConverged hc, int migrationsInFlight) {
         List<String> defaulted = new ArrayList<>();
         KubeVirtInstallation.WorkloadUpdateStrategy s = kv == null ? null : kv.workloadUpdateStrategy();
         List<String> methods = s == null || s.methods() == null ? List.of() : List.copyOf(s.methods());
         KubeVirtInstallation.MigrationLimits limits = kv == null ? null : kv.migrations();
-        int batchSize = orDefault(s == null ? null : s.batchEvictSize(), DEFAULT_BATCH_EVICT_SIZE,
-                "batchEvictSize", defaulted);
-        String batchInterval = orDefault(s == null ? null : s.batchEvictInterval(), DEFAULT_BATCH_EVICT_INTERVAL,
-                "batchEvictInterval", defaulted);
+        int batchSize = orDefault(s == null ? null : s.batchEvictionSize(), DEFAULT_BATCH_EVICTION_SIZE,
+                "batchEvictionSize", defaulted);
+        String batchInterval = orDefault(s == null ? null : s.batchEvictionInterval(), DEFAULT_BATCH_EVICTION_INTERVAL,
+                "batchEvictionInterval", defaulted);
         int perCluster = orDefault(limits == null ? null : limits.parallelMigrationsPerCluster(),
                 DEFAULT_PARALLEL_MIGRATIONS_PER_CLUSTER, "parallelMigrationsPerCluster", defaulted);
         int perNode = orDefault(limits == null ? null : limits.parallelOutboundMigrationsPerNode(),
                 DEFAULT_PARALLEL_OUTBOUND_MIGRATIONS_PER_NODE, "parallelOutboundMigrationsPerNode", defaulted);
+        String eviction = orDefault(kv == null ? null : kv.defaultEvictionStrategy(), DEFAULT_EVICTION_STRATEGY,
+                "evictionStrategy", defaulted);
+        ClusterFindings.HyperConvergedRef hcRef = kv == null || kv.managedBy() == null ? null
+                : new ClusterFindings.HyperConvergedRef(kv.managedBy().namespace(), kv.managedBy().name(),
+                        KubeVirtResources.HYPERCONVERGED.getGroup() + "/" + KubeVirtResources.HYPERCONVERGED.getVersion(),
+                        hc == null ? null : hc.workloadUpdateMethods());
         String enable = null;
         if (kv != null && methods.isEmpty()) {
-            enable = "kubectl patch kubevirt " + kv.name() + " -n " + kv.namespace()
-                    + " --type merge -p '{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"LiveMigrate\"]}}}'";
+            enable = hcRef != null
+                    // HCO rewrites the KubeVirt CR from the HyperConverged; pin v1beta1, where the field sits
+                    // at spec.workloadUpdateStrategy (v1: spec.virtualization.workloadUpdateStrategy).
+                    ? "kubectl patch hyperconvergeds.v1beta1.hco.kubevirt.io " + hcRef.name() + " -n " + hcRef.namespace()
+                            + " --type merge -p '{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"LiveMigrate\"]}}}'"
+                    : "kubectl patch kubevirt " + kv.name() + " -n " + kv.namespace()
+                            + " --type merge -p '{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"LiveMigrate\"]}}}'";
         }
         return new ClusterFindings(
                 kv == null ? null : new ClusterFindings.KubeVirtRef(kv.namespace(), kv.name()),
-                !methods.isEmpty(), methods, batchSize, batchInterval, perCluster, perNode, List.copyOf(defaulted),
+                !methods.isEmpty(), methods, batchSize, batchInterval, perCluster, perNode, eviction, List.copyOf(defaulted),
                 kv == null ? null : kv.phase(),
                 kv == null ? null : kv.observedKubeVirtVersion(),
                 kv == null ? null : kv.targetKubeVirtVersion(),
                 kv == null ? null : kv.controlPlaneUpdateComplete(),
                 kv == null || !kv.controlPlaneUpdateComplete() ? null : kv.updateCompletedAt(),
-                migrationsInFlight, enable);
+                migrationsInFlight, hcRef, kv == null ? null : kv.outdatedWorkloads(), enable);
     }
 
     private static <T> T orDefault(T value, T fallback, String key, List<String> defaulted) {
@@ -124,18 +196,35 @@ public final class OutdatedWorkloadsFindings {
         }
         String cr = c.kubeVirt().namespace() + "/" + c.kubeVirt().name();
         if (all.size() > 1) {
-            findings.add(all.size() + " KubeVirt CRs exist; the settings of " + cr + " are used.");
+            findings.add(all.size() + " KubeVirt CRs exist; the settings of " + cr + " are used"
+                    + ("Deployed".equals(c.phase()) ? " (the one KubeVirt deployed; virt-operator ignores the others)"
+                            : " (none is Deployed)") + ".");
+        }
+        if (c.hyperConverged() != null) {
+            var hc = c.hyperConverged();
+            findings.add("KubeVirt CR " + cr + " is generated by the HyperConverged " + hc.namespace() + "/" + hc.name()
+                    + " (HCO), which reverts any edit of the KubeVirt CR: workload-update settings are changed in the"
+                    + " HyperConverged (" + hc.apiVersion() + ": spec.workloadUpdateStrategy; hco.kubevirt.io/v1:"
+                    + " spec.virtualization.workloadUpdateStrategy).");
+            if (hc.workloadUpdateMethods() != null && !hc.workloadUpdateMethods().equals(c.workloadUpdateMethods())) {
+                findings.add("The HyperConverged asks for workloadUpdateMethods " + hc.workloadUpdateMethods()
+                        + " but the KubeVirt CR still has " + c.workloadUpdateMethods()
+                        + ": HCO has not applied it yet; the KubeVirt CR is what KubeVirt acts on.");
+            }
         }
         if (c.workloadUpdatesEnabled()) {
             findings.add("Automated workload updates are enabled with " + String.join(" and ", c.workloadUpdateMethods())
-                    + (c.evictEnabled() ? " (evictions in batches of " + c.batchEvictSize() + " every "
-                            + c.batchEvictInterval() + ")" : "") + ".");
+                    + (c.evictEnabled() ? " (evictions in batches of " + c.batchEvictionSize() + " every "
+                            + c.batchEvictionInterval() + ")" : "") + ".");
         } else {
             findings.add("Automated workload updates are not enabled on KubeVirt CR " + cr
                     + ": KubeVirt will not update any of these VMIs by itself. To let it live-migrate the"
                     + " migratable ones, run: " + c.enableWorkloadUpdatesCommand()
                     + " (adding Evict would also restart the others, with downtime).");
         }
+        findings.add("VMIs without their own eviction strategy use the cluster's: " + c.defaultEvictionStrategy()
+                + (c.defaulted().contains("evictionStrategy") ? " (spec.configuration.evictionStrategy unset; KubeVirt's"
+                        + " default)" : " (spec.configuration.evictionStrategy)") + ".");
         findings.add("KubeVirt allows " + c.parallelMigrationsPerCluster() + " migrations at once in the cluster and "
                 + c.parallelOutboundMigrationsPerNode() + " out of each node" + defaultsNote(c) + "; in flight now: "
                 + c.migrationsInFlight() + ".");

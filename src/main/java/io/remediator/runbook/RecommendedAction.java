@@ -10,8 +10,15 @@ public enum RecommendedAction {
     LIVE_MIGRATE,
     /** Evict the virt-launcher pod (restarts the VMI if its VM recreates it). */
     EVICT,
-    /** Delete the VMI; its VM starts a new one in an up-to-date launcher. Brief downtime. */
+    /**
+     * Restart the VM through KubeVirt (`virtctl restart`): KubeVirt stops this VMI and starts a new
+     * one in an up-to-date launcher. Brief downtime. For VMs with run strategy Always, Manual or
+     * RerunOnFailure.
+     */
     RESTART,
-    /** Stop the VM, or delete a VMI that has none: the workload stays down until someone starts it. */
+    /**
+     * Stop the VM through KubeVirt (`virtctl stop`, which keeps a Manual or RerunOnFailure run
+     * strategy), or delete a VMI that has no VM: the workload stays down until someone starts it.
+     */
     STOP
 }

@@ -18,18 +18,21 @@ import io.remediator.remediation.ActionExecutor;
 import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.ReportStore;
+import io.remediator.testing.KubeVirtApiStandIn;
 import io.remediator.testing.Payloads;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
 import io.remediator.testing.TestCluster;
 import java.time.Clock;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The RBAC the chart ships, applied to a real API server: the service can read all it needs, and write what rbac.actions allows. */
 @ExtendWith(RealCluster.class)
@@ -91,7 +94,7 @@ class ChartRbacTest {
     }
 
     @Test
-    void withEveryRbacActionEnabledEveryActionsDryRunIsAccepted(TestCluster cluster) {
+    void withEveryRbacActionEnabledEveryActionsDryRunIsAccepted(TestCluster cluster, @TempDir Path dir) {
         cluster.reset();
         String account = applyRbac(cluster, Map.of("webhook.token", "s3cret", "rbac.actions.evict", true,
                 "rbac.actions.restart", true, "rbac.actions.stop", true, "rbac.actions.enableWorkloadUpdates", true));
@@ -101,11 +104,14 @@ class ChartRbacTest {
         cluster.create(vmi("rbac-all", "web").ownedBy("web").notMigratable("DisksNotLiveMigratable", "RWO").build());
         cluster.create(vm("rbac-all", "batch", "Manual"));
         cluster.create(vmi("rbac-all", "batch").ownedBy("batch").notMigratable("DisksNotLiveMigratable", "RWO").build());
+        cluster.create(vm("rbac-all", "once", "Once"));
+        cluster.create(vmi("rbac-all", "once").ownedBy("once").notMigratable("DisksNotLiveMigratable", "RWO").build());
         GenericKubernetesResource orphan = cluster.create(vmi("rbac-all", "orphan")
                 .notMigratable("DisksNotLiveMigratable", "RWO").build());
         cluster.create(launcherPod(orphan, "virt-launcher-orphan-x1", "node-1"));
 
-        try (KubernetesClient client = cluster.serviceAccountClient(RenderedChart.NAMESPACE, account);
+        try (KubeVirtApiStandIn virtApi = KubeVirtApiStandIn.register(cluster, dir);
+             KubernetesClient client = cluster.serviceAccountClient(RenderedChart.NAMESPACE, account);
              RunningService service = RunningService.start(cluster.serviceAccountClient(RenderedChart.NAMESPACE,
                      account), inReleaseNamespace(RunningService.defaultConfig()))) {
             service.awaitReady();
@@ -117,21 +123,39 @@ class ChartRbacTest {
             assertThat(dryRuns).containsExactly(
                     Map.entry("ENABLE_WORKLOAD_UPDATES kubevirt/kubevirt", "accepted"),
                     Map.entry("LIVE_MIGRATE rbac-all/movable", "accepted"),
+                    Map.entry("RESTART rbac-all/batch", "accepted"),
                     Map.entry("RESTART rbac-all/web", "accepted"),
-                    Map.entry("STOP rbac-all/batch", "accepted"),
+                    Map.entry("STOP rbac-all/once", "accepted"),
                     Map.entry("STOP rbac-all/orphan", "accepted"));
+            // The restarts and the stop reached KubeVirt's API through the aggregator, as the chart's account.
+            assertThat(virtApi.calls()).extracting(KubeVirtApiStandIn.Call::verb, KubeVirtApiStandIn.Call::vm,
+                            KubeVirtApiStandIn.Call::dryRun, KubeVirtApiStandIn.Call::user)
+                    .contains(org.assertj.core.groups.Tuple.tuple("restart", "batch", true, "system:serviceaccount:"
+                                    + RenderedChart.NAMESPACE + ":" + account),
+                            org.assertj.core.groups.Tuple.tuple("stop", "once", true, "system:serviceaccount:"
+                                    + RenderedChart.NAMESPACE + ":" + account));
 
             // No runbook branch recommends EVICT; prove its RBAC through the executor directly.
             PlannedAction evict = new PlannedAction("EVICT rbac-all/orphan", Action.EVICT, "rbac-all", "orphan", null,
                     "Pod rbac-all/virt-launcher-orphan-x1", 1, Decision.RUN, "", "policy.actions.evict=auto", null,
                     null, Instant.now(), null, null);
             ActionExecutor executor = new ActionExecutor(client, List.of("LiveMigrate"), Clock.systemUTC());
-            assertThat(executor.dryRun(evict)).isEqualTo(new PlannedAction.DryRun(true, null, null));
+            assertThat(executor.dryRun(evict).accepted()).isTrue();
+            PlannedAction restart = new PlannedAction("RESTART rbac-all/web", Action.RESTART, "rbac-all", "web", "web",
+                    "VirtualMachine rbac-all/web", 1, Decision.RUN, "", "policy.actions.restart=auto", null,
+                    null, Instant.now(), null, null);
+            assertThat(executor.dryRun(restart).accepted()).isTrue();
 
             // The chart's defaults take the disruptive writes away again: the same dry run is refused.
             applyRbac(cluster, Map.of("webhook.token", "s3cret"));
             await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(403).equals(executor.dryRun(evict).code()));
             assertThat(executor.dryRun(evict).message()).contains("cannot create resource \"pods/eviction\"");
+            // The real API server refuses KubeVirt's restart subresource before virt-api sees it.
+            int callsBefore = virtApi.calls().size();
+            assertThat(executor.dryRun(restart).code()).isEqualTo(403);
+            assertThat(executor.dryRun(restart).message())
+                    .contains("cannot update resource \"virtualmachines/restart\" in API group \"subresources.kubevirt.io\"");
+            assertThat(virtApi.calls()).hasSize(callsBefore);
         }
     }
 }

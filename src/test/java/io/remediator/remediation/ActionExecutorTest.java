@@ -13,6 +13,7 @@ import io.remediator.testing.RealCluster;
 import io.remediator.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.remediator.kubevirt.KubeVirtResources;
+import io.remediator.testing.KubeVirtApiStandIn;
 import io.remediator.testing.KubeVirtEvictionWebhook;
 import io.remediator.testing.KubeVirtObjects;
 import java.nio.file.Path;
@@ -103,24 +104,36 @@ class ActionExecutorTest {
     }
 
     @Test
-    void kubeVirtsEvictionWebhookAnsweringWithAnEvacuationIsNamedAsSuch(@TempDir Path tmp) {
+    void eachOfKubeVirtsEvictionAnswersMeansWhatKubeVirtMeansByIt(@TempDir Path tmp) {
         try (KubeVirtEvictionWebhook webhook = KubeVirtEvictionWebhook.register(cluster, "evict-kubevirt", tmp)) {
             pod("evict-kubevirt", "launcher", "vm");
             // The API server picks up a new webhook configuration from its own watch, not at once.
-            await().atMost(Duration.ofSeconds(20)).until(() -> !webhook.calls().isEmpty()
-                    || executor.dryRun(evict("evict-kubevirt", "launcher")).code() != null);
+            await().atMost(Duration.ofSeconds(20)).until(() -> executor.dryRun(evict("evict-kubevirt", "launcher")) != null
+                    && !webhook.calls().isEmpty());
 
+            // LiveMigrate and migratable: the 429 is KubeVirt's success, an evacuation started.
             PlannedAction.DryRun dryRun = executor.dryRun(evict("evict-kubevirt", "launcher"));
+            assertThat(dryRun.accepted()).isTrue();
+            assertThat(dryRun.message()).startsWith("KubeVirt took the eviction as an evacuation")
+                    .contains("Eviction triggered evacuation of VMI \"evict-kubevirt/launcher\"");
             PlannedAction.Result result = executor.execute(evict("evict-kubevirt", "launcher"), "report-1");
-
-            assertThat(dryRun.code()).isEqualTo(429);
-            assertThat(dryRun.message()).startsWith("eviction refused (429) by KubeVirt's eviction webhook, which"
-                    + " live-migrates the VMI away instead of deleting its pod: admission webhook"
-                    + " \"virt-launcher-eviction-interceptor.kubevirt.io\" denied the request: Eviction triggered"
-                    + " evacuation of VMI \"evict-kubevirt/launcher\"");
-            assertThat(result.outcome()).isEqualTo("failed");
-            assertThat(result.message()).contains("by KubeVirt's eviction webhook");
+            assertThat(result.outcome()).isEqualTo("done");
+            assertThat(result.message()).contains("live-migrates the VMI");
             assertThat(webhook.calls()).contains(true, false);
+            assertThat(cluster.client().pods().inNamespace("evict-kubevirt").withName("launcher").get()).isNotNull();
+
+            // LiveMigrate but not migratable: refused for good.
+            webhook.answer(KubeVirtEvictionWebhook.NOT_MIGRATABLE);
+            PlannedAction.DryRun refused = executor.dryRun(evict("evict-kubevirt", "launcher"));
+            assertThat(refused.accepted()).isFalse();
+            assertThat(refused.code()).isEqualTo(429);
+            assertThat(refused.message()).startsWith("eviction refused (429) by KubeVirt's eviction webhook, for good:"
+                    + " the VMI's eviction strategy is LiveMigrate and it cannot live-migrate");
+
+            // The pod is a migration's target.
+            webhook.answer(KubeVirtEvictionWebhook.TARGET_POD);
+            assertThat(executor.execute(evict("evict-kubevirt", "launcher"), "report-1").message())
+                    .contains("this pod is a migration's target, not the VMI's current pod");
             assertThat(cluster.client().pods().inNamespace("evict-kubevirt").withName("launcher").get()).isNotNull();
         }
     }
@@ -138,7 +151,7 @@ class ActionExecutorTest {
 
     private static PlannedAction restart(String vmi, String vm) {
         return new PlannedAction("RESTART evict/" + vmi, Action.RESTART, "evict", vmi, vm,
-                "VirtualMachineInstance evict/" + vmi, 1, Decision.RUN, "", "policy.actions.restart=auto", null, null,
+                "VirtualMachine evict/" + vm, 1, Decision.RUN, "", "policy.actions.restart=auto", null, null,
                 Instant.now(), null, null);
     }
 
@@ -146,8 +159,28 @@ class ActionExecutorTest {
         return cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("evict").withName(name).get();
     }
 
+    private void setRunStrategy(String vm, String strategy) {
+        cluster.client().genericKubernetesResources(KubeVirtResources.VM).inNamespace("evict").withName(vm)
+                .edit(r -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> spec = (Map<String, Object>) r.getAdditionalProperties().get("spec");
+                    spec.put("runStrategy", strategy);
+                    return r;
+                });
+    }
+
+    private GenericKubernetesResource vmNow(String name) {
+        return cluster.client().genericKubernetesResources(KubeVirtResources.VM).inNamespace("evict").withName(name).get();
+    }
+
+    private static PlannedAction stop(String vmi, String vm) {
+        return new PlannedAction("STOP evict/" + vmi, Action.STOP, "evict", vmi, vm,
+                "VirtualMachine evict/" + vm, 1, Decision.RUN, "", "policy.actions.stop=auto", null, null,
+                Instant.now(), null, null);
+    }
+
     @Test
-    void aRestartDeletesTheOutdatedVmiOnlyForRealAndOnlyWhileItsVmWillRecreateIt() {
+    void withoutKubeVirtsApiARestartDeletesTheVmiOnlyOfAnAlwaysVm() {
         cluster.create(KubeVirtObjects.vm("evict", "web", "Always"));
         cluster.create(KubeVirtObjects.vmi("evict", "web").ownedBy("web").notMigratable("DisksNotLiveMigratable", "RWO")
                 .build());
@@ -155,25 +188,87 @@ class ActionExecutorTest {
         assertThat(executor.dryRun(restart("web", "web")).accepted()).isTrue();
         assertThat(vmiNow("web")).isNotNull();
 
-        cluster.client().genericKubernetesResources(KubeVirtResources.VM).inNamespace("evict").withName("web")
-                .edit(vm -> {
-                    vm.setAdditionalProperty("spec", Map.of("runStrategy", "Halted"));
-                    return vm;
-                });
-        PlannedAction.DryRun refused = executor.dryRun(restart("web", "web"));
-        assertThat(refused.accepted()).isFalse();
-        assertThat(refused.message()).isEqualTo("not restarted: its VM's run strategy is now Halted, so deleting the"
-                + " VMI would stop it, not restart it");
-        assertThat(executor.execute(restart("web", "web"), "r").outcome()).isEqualTo("failed");
-        assertThat(vmiNow("web")).isNotNull();
+        // RerunOnFailure would not start a deleted VMI again (vm.go:1039-1085): never delete it as a "restart".
+        for (String strategy : List.of("RerunOnFailure", "Halted")) {
+            setRunStrategy("web", strategy);
+            PlannedAction.DryRun refused = executor.dryRun(restart("web", "web"));
+            assertThat(refused.accepted()).isFalse();
+            assertThat(refused.message()).isEqualTo("not restarted: KubeVirt's restart API (subresources.kubevirt.io)"
+                    + " is not served, and deleting the VMI of a VM with run strategy " + strategy
+                    + " would stop it, not restart it");
+            assertThat(executor.execute(restart("web", "web"), "r").outcome()).isEqualTo("failed");
+            assertThat(vmiNow("web")).isNotNull();
+        }
 
-        cluster.client().genericKubernetesResources(KubeVirtResources.VM).inNamespace("evict").withName("web")
-                .edit(vm -> {
-                    vm.setAdditionalProperty("spec", Map.of("runStrategy", "Always"));
-                    return vm;
-                });
+        setRunStrategy("web", "Always");
         assertThat(executor.execute(restart("web", "web"), "r").outcome()).isEqualTo("done");
         assertThat(vmiNow("web")).isNull();
+    }
+
+    @Test
+    void withoutKubeVirtsApiAStopNeverRewritesAManualRunStrategy() {
+        cluster.create(KubeVirtObjects.vm("evict", "manual", "Manual"));
+        cluster.create(KubeVirtObjects.vmi("evict", "manual").ownedBy("manual").build());
+        cluster.create(KubeVirtObjects.vm("evict", "always", "Always"));
+        cluster.create(KubeVirtObjects.vmi("evict", "always").ownedBy("always").build());
+
+        PlannedAction.Result manual = executor.execute(stop("manual", "manual"), "r");
+        PlannedAction.Result always = executor.execute(stop("always", "always"), "r");
+
+        assertThat(manual.outcome()).isEqualTo("failed");
+        assertThat(manual.message()).contains("setting run strategy Manual to Halted would lose it");
+        assertThat((Object) vmNow("manual").get("spec", "runStrategy")).isEqualTo("Manual");
+        assertThat(always.outcome()).isEqualTo("done");
+        assertThat((Object) vmNow("always").get("spec", "runStrategy")).isEqualTo("Halted");
+    }
+
+    @Test
+    void restartAndStopGoThroughKubeVirtsOwnApiAndKeepTheRunStrategy(@TempDir Path tmp) {
+        cluster.create(KubeVirtObjects.vm("evict", "rerun", "RerunOnFailure"));
+        String rerunUid = cluster.create(KubeVirtObjects.vmi("evict", "rerun").ownedBy("rerun").build())
+                .getMetadata().getUid();
+        cluster.create(KubeVirtObjects.vm("evict", "manual", "Manual"));
+        String manualUid = cluster.create(KubeVirtObjects.vmi("evict", "manual").ownedBy("manual").build())
+                .getMetadata().getUid();
+        cluster.create(KubeVirtObjects.vm("evict", "halted", "Halted"));
+        cluster.create(KubeVirtObjects.vmi("evict", "halted").ownedBy("halted").build());
+
+        try (KubeVirtApiStandIn virtApi = KubeVirtApiStandIn.register(cluster, tmp)) {
+            // The dry run reaches KubeVirt's API and changes nothing.
+            assertThat(executor.dryRun(restart("rerun", "rerun")).accepted()).isTrue();
+            assertThat((Object) vmNow("rerun").get("status", "stateChangeRequests")).isNull();
+
+            PlannedAction.Result rerun = executor.execute(restart("rerun", "rerun"), "r");
+            assertThat(rerun.outcome()).as(rerun.message()).isEqualTo("done");
+            assertThat(executor.execute(restart("manual", "manual"), "r").outcome()).isEqualTo("done");
+            PlannedAction.Result stopManual = executor.execute(stop("manual", "manual"), "r");
+            assertThat(stopManual.outcome()).as(stopManual.message()).isEqualTo("done");
+
+            // KubeVirt's restart: stop exactly this VMI, then start; the VMI is not deleted by us.
+            assertThat((Object) vmNow("rerun").get("status", "stateChangeRequests")).isEqualTo(List.of(
+                    Map.of("action", "Stop", "uid", rerunUid), Map.of("action", "Start")));
+            assertThat(vmiNow("rerun")).isNotNull();
+            assertThat(vmiNow("manual")).isNotNull();
+            // KubeVirt's stop of a Manual VM keeps its run strategy, so a later start keeps it Manual.
+            assertThat((Object) vmNow("manual").get("spec", "runStrategy")).isEqualTo("Manual");
+            assertThat((Object) vmNow("manual").get("status", "stateChangeRequests")).isEqualTo(List.of(
+                    Map.of("action", "Stop", "uid", manualUid)));
+
+            // Halted cannot be restarted: KubeVirt's own 409, reported as the refusal.
+            PlannedAction.DryRun halted = executor.dryRun(restart("halted", "halted"));
+            assertThat(halted.accepted()).isFalse();
+            assertThat(halted.code()).isEqualTo(409);
+            assertThat(halted.message()).contains("RunStategy Halted does not support manual restart requests");
+
+            assertThat(virtApi.calls()).extracting(KubeVirtApiStandIn.Call::verb, KubeVirtApiStandIn.Call::vm,
+                            KubeVirtApiStandIn.Call::dryRun)
+                    .containsExactly(
+                            org.assertj.core.groups.Tuple.tuple("restart", "rerun", true),
+                            org.assertj.core.groups.Tuple.tuple("restart", "rerun", false),
+                            org.assertj.core.groups.Tuple.tuple("restart", "manual", false),
+                            org.assertj.core.groups.Tuple.tuple("stop", "manual", false),
+                            org.assertj.core.groups.Tuple.tuple("restart", "halted", true));
+        }
     }
 
     @Test

@@ -23,13 +23,13 @@ class RemediationPlannerTest {
 
     private static ClusterFindings cluster(boolean updatesOn, int perCluster, int inFlight, int batch) {
         return new ClusterFindings(new ClusterFindings.KubeVirtRef("kubevirt", "kubevirt"), updatesOn,
-                updatesOn ? List.of("LiveMigrate") : List.of(), batch, "1m", perCluster, 2, List.of(), "Deployed",
-                "v1", "v1", true, null, inFlight, null);
+                updatesOn ? List.of("LiveMigrate") : List.of(), batch, "1m", perCluster, 2, "None", List.of(), "Deployed",
+                "v1", "v1", true, null, inFlight, null, null, null);
     }
 
     private static OutdatedVmi vmi(String name, RecommendedAction action, boolean optedOut, int failedByUs) {
         return new OutdatedVmi("ns", name, "n1", "Running", action == RecommendedAction.LIVE_MIGRATE, null, null, null,
-                "vm-" + name, "Always", true, optedOut, List.of(),
+                "None", "vm-" + name, "Always", true, true, optedOut, List.of(),
                 new OutdatedVmi.MigrationHistory(null, null, null, null, failedByUs, null, null, 0, 0, failedByUs),
                 null, Branch.NOT_MIGRATABLE_NOT_AUTOMATED, action, "", null);
     }
@@ -143,7 +143,8 @@ class RemediationPlannerTest {
     }
 
     private static OutdatedVmi inFlight(String name, Boolean byUpdater, Boolean byUs) {
-        return new OutdatedVmi("ns", name, "n1", "Running", true, null, null, null, null, null, false, false, List.of(),
+        return new OutdatedVmi("ns", name, "n1", "Running", true, null, null, null, "None", null, null, false, false, false,
+                List.of(),
                 new OutdatedVmi.MigrationHistory("Running", "m-" + name, byUpdater, byUs, 0, null, null, 0, 0, 0),
                 null, Branch.MIGRATION_IN_FLIGHT, RecommendedAction.WAIT, "", null);
     }

@@ -51,8 +51,8 @@ class ReportStoreTest {
 
     static OutdatedVmi vmi(int i, RecommendedAction action) {
         return new OutdatedVmi("ns-" + (i % 7), "vmi-" + i, "node-" + (i % 5), "Running", action != RecommendedAction.STOP,
-                null, null, "LiveMigrate", "vm-" + i, "Always", true, false,
-                List.of(new OutdatedVmi.LauncherPodRef("virt-launcher-vmi-" + i + "-abcde", "node-1", "Running")),
+                null, null, "LiveMigrate", "LiveMigrate", "vm-" + i, "Always", true, true, false,
+                List.of(new OutdatedVmi.LauncherPodRef("virt-launcher-vmi-" + i + "-abcde", "node-1", "Running", false)),
                 OutdatedVmi.MigrationHistory.NONE, T0, Branch.MIGRATABLE_NOT_AUTOMATED, action,
                 "This VMI can live-migrate and nothing will migrate it: create a migration for it to move it into an"
                         + " updated virt-launcher pod.", "kubectl create -f - <<EOF ... EOF");

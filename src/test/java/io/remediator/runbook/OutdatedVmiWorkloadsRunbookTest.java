@@ -80,8 +80,8 @@ class OutdatedVmiWorkloadsRunbookTest {
                         tuple("team-b", "web-1", "worker-3", false, "DisksNotLiveMigratable"));
         assertThat(d.cluster().kubeVirt()).isEqualTo(new ClusterFindings.KubeVirtRef("kubevirt", "kubevirt"));
         assertThat(d.cluster().workloadUpdateMethods()).containsExactly("LiveMigrate", "Evict");
-        assertThat(d.cluster().batchEvictSize()).isEqualTo(5);
-        assertThat(d.cluster().batchEvictInterval()).isEqualTo("2m");
+        assertThat(d.cluster().batchEvictionSize()).isEqualTo(5);
+        assertThat(d.cluster().batchEvictionInterval()).isEqualTo("2m");
         assertThat(d.findings()).anyMatch(f -> f.contains("enabled with LiveMigrate and Evict"))
                 .anyMatch(f -> f.startsWith("3 VMI(s)") && f.contains("2 of them cannot live-migrate"));
     }
@@ -179,9 +179,9 @@ class OutdatedVmiWorkloadsRunbookTest {
 
         ClusterFindings c = d.cluster();
         assertThat(c.workloadUpdatesEnabled()).isFalse();
-        assertThat(List.of(c.batchEvictSize(), c.parallelMigrationsPerCluster(), c.parallelOutboundMigrationsPerNode()))
+        assertThat(List.of(c.batchEvictionSize(), c.parallelMigrationsPerCluster(), c.parallelOutboundMigrationsPerNode()))
                 .containsExactly(10, 5, 2);
-        assertThat(c.defaulted()).hasSize(4);
+        assertThat(c.defaulted()).hasSize(5);
         assertThat(c.controlPlaneUpdateComplete()).isFalse();
         assertThat(c.enableWorkloadUpdatesCommand()).startsWith("kubectl patch kubevirt kubevirt -n kubevirt --type merge");
         assertThat(d.findings()).anyMatch(f -> f.startsWith("Automated workload updates are not enabled")
@@ -199,7 +199,7 @@ class OutdatedVmiWorkloadsRunbookTest {
 
         assertThat(d.cluster().parallelMigrationsPerCluster()).isEqualTo(20);
         assertThat(d.cluster().parallelOutboundMigrationsPerNode()).isEqualTo(4);
-        assertThat(d.cluster().defaulted()).containsExactly("batchEvictSize", "batchEvictInterval");
+        assertThat(d.cluster().defaulted()).containsExactly("batchEvictionSize", "batchEvictionInterval", "evictionStrategy");
         assertThat(d.cluster().controlPlaneUpdateComplete()).isFalse();
         assertThat(d.cluster().observedKubeVirtVersion()).isEqualTo("v1.5.0");
         assertThat(d.cluster().targetKubeVirtVersion()).isEqualTo("v1.6.0");

@@ -29,8 +29,8 @@ class OutdatedWorkloadsFindingsTest {
     private static KubeVirtInstallation kv(String name, List<String> methods) {
         return new KubeVirtInstallation("kubevirt", name,
                 methods == null ? null : new KubeVirtInstallation.WorkloadUpdateStrategy(methods, null, null),
-                new KubeVirtInstallation.MigrationLimits(null, null),
-                "Deployed", "v1.6.0", "v1.6.0", "d2", "d2", UPDATED);
+                new KubeVirtInstallation.MigrationLimits(null, null), null,
+                "Deployed", "v1.6.0", "v1.6.0", "d2", "d2", UPDATED, null, null);
     }
 
     private static VirtualMachineInstance vmi(String ns, String name, String migratable, String vm) {
@@ -215,12 +215,13 @@ class OutdatedWorkloadsFindingsTest {
         ClusterFindings c = diagnose().cluster();
 
         assertThat(c.workloadUpdatesEnabled()).isFalse();
-        assertThat(c.batchEvictSize()).isEqualTo(10);
-        assertThat(c.batchEvictInterval()).isEqualTo("1m");
+        assertThat(c.batchEvictionSize()).isEqualTo(10);
+        assertThat(c.batchEvictionInterval()).isEqualTo("1m0s");
+        assertThat(c.defaultEvictionStrategy()).isEqualTo("None");
         assertThat(c.parallelMigrationsPerCluster()).isEqualTo(5);
         assertThat(c.parallelOutboundMigrationsPerNode()).isEqualTo(2);
-        assertThat(c.defaulted()).containsExactly("batchEvictSize", "batchEvictInterval",
-                "parallelMigrationsPerCluster", "parallelOutboundMigrationsPerNode");
+        assertThat(c.defaulted()).containsExactly("batchEvictionSize", "batchEvictionInterval",
+                "parallelMigrationsPerCluster", "parallelOutboundMigrationsPerNode", "evictionStrategy");
         assertThat(c.enableWorkloadUpdatesCommand()).isEqualTo("kubectl patch kubevirt kubevirt -n kubevirt --type merge"
                 + " -p '{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"LiveMigrate\"]}}}'");
         assertThat(c.controlPlaneUpdateComplete()).isTrue();
@@ -268,10 +269,10 @@ class OutdatedWorkloadsFindingsTest {
     void launcherPodsAreJoinedByTheVmisUid() {
         kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
         vmis.add(vmi("ns", "a", "True", null));
-        pods.add(new LauncherPod("ns", "virt-launcher-a-xyz", "uid-a", "node-1", "Running"));
-        pods.add(new LauncherPod("ns", "virt-launcher-b-abc", "uid-b", "node-2", "Running"));
+        pods.add(new LauncherPod("ns", "virt-launcher-a-xyz", "uid-a", "node-1", "Running", false));
+        pods.add(new LauncherPod("ns", "virt-launcher-b-abc", "uid-b", "node-2", "Running", false));
 
         assertThat(only().launcherPods()).containsExactly(
-                new OutdatedVmi.LauncherPodRef("virt-launcher-a-xyz", "node-1", "Running"));
+                new OutdatedVmi.LauncherPodRef("virt-launcher-a-xyz", "node-1", "Running", false));
     }
 }

@@ -6,20 +6,14 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
 
 /**
  * Plays KubeVirt's virt-api eviction webhook (`virt-launcher-eviction-interceptor.kubevirt.io`)
@@ -36,6 +30,20 @@ public final class KubeVirtEvictionWebhook implements AutoCloseable {
     private final HttpsServer server;
     /** One entry per call: whether the API server sent it as a dry run. */
     private final List<Boolean> calls = new CopyOnWriteArrayList<>();
+    /** The denial KubeVirt sends in the case under test; null lets the eviction through (strategy None). */
+    private volatile String denial = EVACUATION;
+
+    /** LiveMigrate (or LiveMigrateIfPossible, or External) on a migratable VMI: pod-eviction-admitter.go:165,182. */
+    public static final String EVACUATION = "Eviction triggered evacuation of VMI \"%s/%s\"";
+    /** LiveMigrate on a VMI that cannot migrate: pod-eviction-admitter.go:147-150. */
+    public static final String NOT_MIGRATABLE = "VMI %s/%s is configured with an eviction strategy but is not live-migratable";
+    /** The pod is a migration's target, not on the VMI's node: pod-eviction-admitter.go:169-171. */
+    public static final String TARGET_POD = "Eviction request for target Pod %s/%s";
+
+    /** Answer from now on with this denial (a format taking namespace and pod), or allow with null. */
+    public void answer(String denialFormat) {
+        this.denial = denialFormat;
+    }
 
     private KubeVirtEvictionWebhook(TestCluster cluster, HttpsServer server) {
         this.cluster = cluster;
@@ -45,36 +53,22 @@ public final class KubeVirtEvictionWebhook implements AutoCloseable {
     /** Serves the webhook and registers it for evictions in {@code namespace} (created, labelled). */
     public static KubeVirtEvictionWebhook register(TestCluster cluster, String namespace, Path workDir) {
         try {
-            Path keystore = workDir.resolve("webhook.p12");
-            keytool("-genkeypair", "-alias", "webhook", "-keyalg", "RSA", "-keysize", "2048", "-validity", "2",
-                    "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-keystore", keystore.toString(),
-                    "-storetype", "PKCS12", "-storepass", "changeit", "-keypass", "changeit");
-            Path cert = workDir.resolve("webhook.pem");
-            keytool("-exportcert", "-rfc", "-alias", "webhook", "-keystore", keystore.toString(),
-                    "-storepass", "changeit", "-file", cert.toString());
-            String certPem = Files.readString(cert);
-
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            try (InputStream in = Files.newInputStream(keystore)) {
-                ks.load(in, "changeit".toCharArray());
-            }
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, "changeit".toCharArray());
-            SSLContext tls = SSLContext.getInstance("TLS");
-            tls.init(kmf.getKeyManagers(), null, null);
+            LoopbackTls tls = LoopbackTls.create(workDir, "webhook");
+            String certPem = tls.pem();
             HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.setHttpsConfigurator(new HttpsConfigurator(tls));
+            server.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
             KubeVirtEvictionWebhook webhook = new KubeVirtEvictionWebhook(cluster, server);
             server.createContext("/pod-eviction", exchange -> {
                 JsonNode request = JSON.readTree(exchange.getRequestBody()).path("request");
                 webhook.calls.add(request.path("dryRun").asBoolean(false));
+                String denial = webhook.denial;
                 byte[] body = JSON.writeValueAsBytes(Map.of("apiVersion", "admission.k8s.io/v1",
-                        "kind", "AdmissionReview", "response", Map.of(
-                                "uid", request.path("uid").asText(), "allowed", false,
+                        "kind", "AdmissionReview", "response", denial == null
+                                ? Map.of("uid", request.path("uid").asText(), "allowed", true)
+                                : Map.of("uid", request.path("uid").asText(), "allowed", false,
                                 "status", Map.of("code", 429, "reason", "TooManyRequests",
-                                        "message", "Eviction triggered evacuation of VMI \""
-                                                + request.path("namespace").asText() + "/"
-                                                + request.path("name").asText() + "\""))));
+                                        "message", denial.formatted(request.path("namespace").asText(),
+                                                request.path("name").asText())))));
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
@@ -106,29 +100,11 @@ public final class KubeVirtEvictionWebhook implements AutoCloseable {
             return webhook;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
         }
     }
 
     public List<Boolean> calls() {
         return List.copyOf(calls);
-    }
-
-    private static void keytool(String... args) throws IOException {
-        List<String> command = new java.util.ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (process.waitFor() != 0) {
-                throw new IOException("keytool " + String.join(" ", args) + " failed: " + out);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
     }
 
     @Override

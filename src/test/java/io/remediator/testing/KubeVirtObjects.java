@@ -209,9 +209,9 @@ public final class KubeVirtObjects {
     }
 
     /** A KubeVirt CR; `methods` null leaves `workloadUpdateStrategy` out entirely. */
-    public static GenericKubernetesResource kubeVirt(String namespace, List<String> methods, Integer batchEvictSize,
-                                                     String batchEvictInterval) {
-        return kubeVirt(namespace).methods(methods).batch(batchEvictSize, batchEvictInterval).build();
+    public static GenericKubernetesResource kubeVirt(String namespace, List<String> methods, Integer batchEvictionSize,
+                                                     String batchEvictionInterval) {
+        return kubeVirt(namespace).methods(methods).batch(batchEvictionSize, batchEvictionInterval).build();
     }
 
     public static KubeVirtBuilder kubeVirt(String namespace) {
@@ -221,8 +221,8 @@ public final class KubeVirtObjects {
     public static final class KubeVirtBuilder {
         private final String namespace;
         private List<String> methods;
-        private Integer batchEvictSize;
-        private String batchEvictInterval;
+        private Integer batchEvictionSize;
+        private String batchEvictionInterval;
         private Integer perCluster;
         private Integer perNode;
         private Map<String, Object> status;
@@ -237,8 +237,8 @@ public final class KubeVirtObjects {
         }
 
         public KubeVirtBuilder batch(Integer size, String interval) {
-            this.batchEvictSize = size;
-            this.batchEvictInterval = interval;
+            this.batchEvictionSize = size;
+            this.batchEvictionInterval = interval;
             return this;
         }
 
@@ -280,11 +280,11 @@ public final class KubeVirtObjects {
             if (methods != null) {
                 Map<String, Object> strategy = new LinkedHashMap<>();
                 strategy.put("workloadUpdateMethods", methods);
-                if (batchEvictSize != null) {
-                    strategy.put("batchEvictSize", batchEvictSize);
+                if (batchEvictionSize != null) {
+                    strategy.put("batchEvictionSize", batchEvictionSize);
                 }
-                if (batchEvictInterval != null) {
-                    strategy.put("batchEvictInterval", batchEvictInterval);
+                if (batchEvictionInterval != null) {
+                    strategy.put("batchEvictionInterval", batchEvictionInterval);
                 }
                 spec.put("workloadUpdateStrategy", strategy);
             }

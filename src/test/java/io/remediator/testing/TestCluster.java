@@ -78,8 +78,14 @@ public final class TestCluster implements AutoCloseable {
     /** The service's own CRD, read from the chart the way Helm installs it. */
     public static final Path REPORT_CRD = Path.of("charts/kubevirt-remediator/crds/remediationreports.yaml");
 
+    /**
+     * KubeVirt v1.9.0's own CRDs and HCO v1.18.1's HyperConverged CRD (vendored with their
+     * provenance in src/test/resources/kubevirt/): structural schemas, so the API server prunes a
+     * misspelt field here exactly as it does on a real cluster.
+     */
     private void installKubeVirtCrds() {
-        installCrds(TestCluster.class.getResourceAsStream("/kubevirt/crds.yaml"));
+        installCrds(TestCluster.class.getResourceAsStream("/kubevirt/kubevirt-crds.yaml"));
+        installCrds(TestCluster.class.getResourceAsStream("/kubevirt/hco-crds.yaml"));
         try {
             installCrds(Files.newInputStream(REPORT_CRD));
         } catch (IOException e) {
@@ -150,7 +156,49 @@ public final class TestCluster implements AutoCloseable {
             created.getAdditionalProperties().put("status", status);
             created = client.resource(created).updateStatus();
         }
+        assertSurvivedPruning(object, created);
         return created;
+    }
+
+    /**
+     * A fixture is only worth something if the real schema keeps it: every field written must read
+     * back unchanged (the API server may add defaults, never drop or alter what was sent).
+     */
+    static void assertSurvivedPruning(GenericKubernetesResource sent, GenericKubernetesResource stored) {
+        List<String> lost = new java.util.ArrayList<>();
+        for (String part : List.of("spec", "status")) {
+            lost(part, sent.getAdditionalProperties().get(part), stored.getAdditionalProperties().get(part), lost);
+        }
+        lost("metadata.labels", sent.getMetadata().getLabels(), stored.getMetadata().getLabels(), lost);
+        lost("metadata.annotations", sent.getMetadata().getAnnotations(), stored.getMetadata().getAnnotations(), lost);
+        if (!lost.isEmpty()) {
+            throw new AssertionError("the API server pruned or changed fields of " + sent.getKind() + " "
+                    + sent.getMetadata().getNamespace() + "/" + sent.getMetadata().getName()
+                    + " (not in KubeVirt's schema?): " + lost);
+        }
+    }
+
+    private static void lost(String path, Object sent, Object stored, List<String> out) {
+        if (sent == null) {
+            return;
+        }
+        if (sent instanceof java.util.Map<?, ?> m) {
+            if (!(stored instanceof java.util.Map<?, ?> s)) {
+                out.add(path);
+                return;
+            }
+            m.forEach((k, v) -> lost(path + "." + k, v, s.get(k), out));
+        } else if (sent instanceof List<?> l) {
+            if (!(stored instanceof List<?> s) || s.size() != l.size()) {
+                out.add(path);
+                return;
+            }
+            for (int i = 0; i < l.size(); i++) {
+                lost(path + "[" + i + "]", l.get(i), s.get(i), out);
+            }
+        } else if (!String.valueOf(sent).equals(String.valueOf(stored))) {
+            out.add(path + " (sent " + sent + ", stored " + stored + ")");
+        }
     }
 
     public <T extends HasMetadata> T create(T object) {

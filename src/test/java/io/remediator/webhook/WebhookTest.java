@@ -48,8 +48,8 @@ class WebhookTest {
         assertThat(report.get("receivedAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
         assertThat(report.get("cluster").get("workloadUpdateMethods")).extracting(JsonNode::asText)
                 .containsExactly("LiveMigrate");
-        assertThat(report.get("cluster").get("batchEvictSize").asInt()).isEqualTo(10);
-        assertThat(report.get("cluster").get("defaulted")).extracting(JsonNode::asText).contains("batchEvictSize");
+        assertThat(report.get("cluster").get("batchEvictionSize").asInt()).isEqualTo(10);
+        assertThat(report.get("cluster").get("defaulted")).extracting(JsonNode::asText).contains("batchEvictionSize");
         List<String> vmis = StreamSupport.stream(report.get("outdatedVmis").spliterator(), false)
                 .map(v -> v.get("namespace").asText() + "/" + v.get("name").asText() + " "
                         + v.get("liveMigratable").asText() + " " + v.get("reason").asText() + " " + v.get("node").asText()
