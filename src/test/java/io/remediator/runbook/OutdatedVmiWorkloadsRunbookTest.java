@@ -1,5 +1,18 @@
 package io.remediator.runbook;
 
+import static io.remediator.testing.KubeVirtObjects.hyperConverged;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.remediator.kubevirt.KubeVirtResources;
+import io.remediator.remediation.Action;
+import io.remediator.remediation.ActionExecutor;
+import io.remediator.remediation.ActionLedger;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.remediation.RemediationPlanner;
+import io.remediator.remediation.RemediationPolicy;
+import io.remediator.testing.Policies;
+import java.time.temporal.ChronoUnit;
 import static io.remediator.testing.KubeVirtObjects.kubeVirt;
 import static io.remediator.testing.KubeVirtObjects.launcherPod;
 import static io.remediator.testing.KubeVirtObjects.migration;
@@ -114,7 +127,8 @@ class OutdatedVmiWorkloadsRunbookTest {
         assertThat(d.outdatedVmis())
                 .extracting(OutdatedVmi::name, OutdatedVmi::branch, OutdatedVmi::recommendedAction)
                 .containsExactly(
-                        tuple("flaky", Branch.MIGRATABLE_NOT_AUTOMATED, RecommendedAction.LIVE_MIGRATE),
+                        // Only Evict is on, so KubeVirt evicts it; with eviction strategy None that is a shutdown.
+                        tuple("flaky", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.LIVE_MIGRATE),
                         tuple("gpu", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT),
                         tuple("moving", Branch.MIGRATION_IN_FLIGHT, RecommendedAction.WAIT),
                         tuple("stuck", Branch.MIGRATIONS_KEEP_FAILING, RecommendedAction.RESTART));
@@ -164,10 +178,11 @@ class OutdatedVmiWorkloadsRunbookTest {
                         tuple("always", "always", "Always", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.RESTART),
                         tuple("bare", null, null, Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.STOP),
                         tuple("legacy-off", "legacy-off", "Halted", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.STOP),
-                        tuple("manual", "manual", "Manual", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.STOP),
+                        tuple("manual", "manual", "Manual", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.RESTART),
                         tuple("ready-to-move", null, null, Branch.KUBEVIRT_WILL_MIGRATE, RecommendedAction.WAIT));
         assertThat(find(d, "bare").explanation()).contains("no VirtualMachine").contains("real downtime");
-        assertThat(find(d, "legacy-off").mitigation()).contains("{\"spec\":{\"running\":false}}");
+        assertThat(find(d, "legacy-off").mitigation()).isEqualTo("virtctl stop -n ops legacy-off");
+        assertThat(find(d, "manual").mitigation()).isEqualTo("virtctl restart -n ops manual");
     }
 
     @Test
@@ -276,5 +291,145 @@ class OutdatedVmiWorkloadsRunbookTest {
             assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name, OutdatedVmi::recommendedAction).containsExactly(
                     tuple("first", RecommendedAction.WAIT), tuple("second", RecommendedAction.LIVE_MIGRATE));
         });
+    }
+
+    @Test
+    void aFieldKubeVirtDoesNotHaveIsPrunedByItsRealSchema() {
+        // The runbook's example spells the batch size batchEvictSize; KubeVirt never had that field.
+        GenericKubernetesResource misspelt = kubeVirt("kubevirt").methods(List.of("Evict")).build();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> strategy = (Map<String, Object>) ((Map<String, Object>) misspelt.getAdditionalProperties()
+                .get("spec")).get("workloadUpdateStrategy");
+        strategy.put("batchEvictSize", 3);
+
+        assertThatThrownBy(() -> cluster.create(misspelt)).isInstanceOf(AssertionError.class)
+                .hasMessageContaining("spec.workloadUpdateStrategy.batchEvictSize");
+        assertThat((Object) cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace("kubevirt")
+                .withName("kubevirt").get().get("spec", "workloadUpdateStrategy", "batchEvictSize")).isNull();
+    }
+
+    @Test
+    void theKubeVirtCrsBatchSettingsReachTheReportAndTheBatchPlanner() {
+        cluster.create(kubeVirt("kubevirt").methods(List.of()).batch(7, "2m0s").build());
+        for (int i = 0; i < 9; i++) {
+            cluster.create(vm("batch", "vm-" + i, "Always"));
+            cluster.create(vmi("batch", "vm-" + i).ownedBy("vm-" + i).notMigratable("DisksNotLiveMigratable", "RWO").build());
+        }
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+        List<PlannedAction> plan = new RemediationPlanner(RemediationPolicy.from(Policies.mode("auto").restart("auto")
+                .build())).plan(d, null, new ActionLedger.RecentActions(Map.of(), 0), Set.of(), "g@1", Instant.now());
+
+        assertThat(d.cluster().batchEvictionSize()).isEqualTo(7);
+        assertThat(d.cluster().batchEvictionInterval()).isEqualTo("2m0s");
+        assertThat(d.cluster().defaulted()).doesNotContain("batchEvictionSize", "batchEvictionInterval");
+        assertThat(plan.stream().filter(p -> p.action() == Action.RESTART).map(PlannedAction::decision))
+                .containsOnly(Decision.RUN, Decision.BATCH_LIMIT)
+                .filteredOn(x -> x == Decision.RUN).hasSize(7);
+        assertThat(plan).filteredOn(p -> p.decision() == Decision.BATCH_LIMIT).first()
+                .extracting(PlannedAction::why).asString()
+                .startsWith("this batch is full (7 disruptive action(s) per 2m: KubeVirt's batchEvictionSize, KubeVirt's"
+                        + " batchEvictionInterval");
+    }
+
+    @Test
+    void aNonMigratableVmiUnderAClusterDefaultOfLiveMigrateIsNotLeftToKubeVirtsEviction() {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate", "Evict")).evictionStrategy("LiveMigrate")
+                .deployed("v1.9.0", Instant.now().minusSeconds(86400)).build());
+        cluster.create(vm("drain", "db", "RerunOnFailure"));
+        cluster.create(vmi("drain", "db").ownedBy("db").notMigratable("HostDeviceNotLiveMigratable", "GPU").build());
+        cluster.create(vm("drain", "cache", "Always"));
+        cluster.create(vmi("drain", "cache").ownedBy("cache").evictionStrategy("None")
+                .notMigratable("HostDeviceNotLiveMigratable", "GPU").build());
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.cluster().defaultEvictionStrategy()).isEqualTo("LiveMigrate");
+        assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name, OutdatedVmi::effectiveEvictionStrategy,
+                        OutdatedVmi::branch, OutdatedVmi::recommendedAction)
+                .containsExactly(
+                        tuple("cache", "None", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT),
+                        tuple("db", "LiveMigrate", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.RESTART));
+        assertThat(find(d, "db").explanation()).contains("refuses every eviction").doesNotContain("will evict it");
+        assertThat(find(d, "db").mitigation()).isEqualTo("virtctl restart -n drain db");
+    }
+
+    @Test
+    void migrationsThatKeepFailingAreSeenBehindTheUpdatersPendingRetryWithTheReasonFromTheirEvent() {
+        Instant updated = Instant.now().minusSeconds(86400);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", updated).build());
+        cluster.create(vm("retry", "api", "Always"));
+        cluster.create(vmi("retry", "api").ownedBy("api").migratable().build());
+        for (int i = 1; i <= 3; i++) {
+            cluster.create(migration("retry", "kubevirt-workload-update-" + i, "api").byWorkloadUpdater()
+                    .failed(null, Instant.now().minusSeconds(600 - i * 100)).build());
+        }
+        cluster.create(migration("retry", "kubevirt-workload-update-4", "api").byWorkloadUpdater().phase("Pending").build());
+        // virt-controller explains most failures only in a FailedMigration event (migration.go:561-630).
+        cluster.create(new EventBuilder().withNewMetadata().withNamespace("retry").withName("mig-3.failed").endMetadata()
+                .withNewInvolvedObject().withApiVersion("kubevirt.io/v1").withKind("VirtualMachineInstanceMigration")
+                .withNamespace("retry").withName("kubevirt-workload-update-3").endInvolvedObject()
+                .withReason("FailedMigration").withType("Warning").withMessage("target pod shutdown during migration")
+                .withLastTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString())
+                .build());
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        OutdatedVmi api = find(d, "api");
+        assertThat(api.branch()).isEqualTo(Branch.MIGRATIONS_KEEP_FAILING);
+        assertThat(api.recommendedAction()).isEqualTo(RecommendedAction.RESTART);
+        assertThat(api.migrations().inFlightName()).isEqualTo("kubevirt-workload-update-4");
+        assertThat(api.migrations().lastFailureReason()).isEqualTo("target pod shutdown during migration");
+        assertThat(api.explanation()).contains("3 migrations of it have failed")
+                .contains("(last: target pod shutdown during migration)");
+    }
+
+    @Test
+    void kubeVirtsOwnCountIsReconciledAndVmisWaitingForAHotplugMigrationAreListed() {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).outdatedCount(3).build());
+        cluster.create(vmi("count", "a").migratable().build());
+        cluster.create(vmi("count", "b").migratable().build());
+        cluster.create(vmi("count", "cpu-added").outdated(false).migratable().condition("HotVCPUChange", "True").build());
+        cluster.create(vmi("count", "current").outdated(false).migratable().build());
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.outdatedVmis()).extracting(OutdatedVmi::name).containsExactly("a", "b");
+        assertThat(d.pendingLiveUpdateVmis()).extracting(OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::name,
+                OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::condition).containsExactly(tuple("cpu-added", "HotVCPUChange"));
+        assertThat(d.findings()).anyMatch(f -> f.startsWith("KubeVirt counts 3 outdated workload(s)") && f.endsWith("they agree."));
+    }
+
+    @Test
+    void anHcoManagedKubeVirtIsChangedThroughItsHyperConvergedNeverDirectly() {
+        GenericKubernetesResource hc = cluster.create(hyperConverged("kubevirt-hyperconverged-ns", List.of()));
+        cluster.create(kubeVirt("kubevirt-hyperconverged-ns").name("kubevirt-kubevirt-hyperconverged").methods(List.of())
+                .ownedBy(hc).build());
+        cluster.create(vmi("hco-apps", "web").migratable().build());
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.cluster().hyperConverged()).isEqualTo(new ClusterFindings.HyperConvergedRef(
+                "kubevirt-hyperconverged-ns", "kubevirt-hyperconverged", "hco.kubevirt.io/v1beta1", List.of()));
+        assertThat(d.cluster().enableWorkloadUpdatesCommand()).startsWith("kubectl patch hyperconvergeds.v1beta1.hco.kubevirt.io"
+                + " kubevirt-hyperconverged -n kubevirt-hyperconverged-ns --type merge");
+        List<PlannedAction> plan = new RemediationPlanner(RemediationPolicy.from(Policies.mode("report")
+                .enableWorkloadUpdates("auto").build())).plan(d, null, new ActionLedger.RecentActions(Map.of(), 0),
+                Set.of(), "g@1", Instant.now());
+        PlannedAction enable = plan.stream().filter(p -> p.action() == Action.ENABLE_WORKLOAD_UPDATES).findFirst().orElseThrow();
+        assertThat(enable.object()).isEqualTo("HyperConverged kubevirt-hyperconverged-ns/kubevirt-hyperconverged");
+
+        try (var client = cluster.newClient()) {
+            ActionExecutor executor = new ActionExecutor(client, List.of("LiveMigrate"), java.time.Clock.systemUTC());
+            assertThat(executor.dryRun(enable).accepted()).isTrue();
+            assertThat(executor.execute(enable, "r").outcome()).isEqualTo("done");
+        }
+        assertThat((Object) cluster.client().genericKubernetesResources(KubeVirtResources.HYPERCONVERGED)
+                .inNamespace("kubevirt-hyperconverged-ns").withName("kubevirt-hyperconverged").get()
+                .get("spec", "workloadUpdateStrategy", "workloadUpdateMethods")).isEqualTo(List.of("LiveMigrate"));
+        // The KubeVirt CR is HCO's to write: left as it was.
+        assertThat((Object) cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT)
+                .inNamespace("kubevirt-hyperconverged-ns").withName("kubevirt-kubevirt-hyperconverged").get()
+                .get("spec", "workloadUpdateStrategy", "workloadUpdateMethods")).isEqualTo(List.of());
     }
 }

@@ -1,6 +1,7 @@
 package io.remediator.runbook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.remediator.kubevirt.ClusterSnapshot;
 import io.remediator.kubevirt.KubeVirtInstallation;
@@ -27,10 +28,24 @@ class OutdatedWorkloadsFindingsTest {
     private final List<LauncherPod> pods = new ArrayList<>();
 
     private static KubeVirtInstallation kv(String name, List<String> methods) {
+        return kv(name, methods, null);
+    }
+
+    /** @param evictionStrategy the cluster default, `spec.configuration.evictionStrategy` */
+    private static KubeVirtInstallation kv(String name, List<String> methods, String evictionStrategy) {
         return new KubeVirtInstallation("kubevirt", name,
                 methods == null ? null : new KubeVirtInstallation.WorkloadUpdateStrategy(methods, null, null),
-                new KubeVirtInstallation.MigrationLimits(null, null), null,
+                new KubeVirtInstallation.MigrationLimits(null, null), evictionStrategy,
                 "Deployed", "v1.6.0", "v1.6.0", "d2", "d2", UPDATED, null, null);
+    }
+
+    private static VirtualMachineInstance withEvictionStrategy(VirtualMachineInstance v, String strategy) {
+        return new VirtualMachineInstance(v.namespace(), v.name(), v.uid(), v.createdAt(), v.deleting(), v.phase(),
+                v.nodeName(), v.conditions(), strategy, v.vm(), v.labels(), v.annotations());
+    }
+
+    private static VirtualMachine vm(String name, String runStrategy) {
+        return new VirtualMachine("ns", name, runStrategy, null, Map.of(), Map.of());
     }
 
     private static VirtualMachineInstance vmi(String ns, String name, String migratable, String vm) {
@@ -138,8 +153,8 @@ class OutdatedWorkloadsFindingsTest {
     }
 
     @Test
-    void migratableWithoutLiveMigrateIsToBeMigratedWithTheRunbooksMigrationObject() {
-        kubeVirts.add(kv("kubevirt", List.of("Evict")));
+    void migratableWithoutAnyUpdateMethodIsToBeMigratedWithTheRunbooksMigrationObject() {
+        kubeVirts.add(kv("kubevirt", List.of()));
         vmis.add(vmi("ns", "a", "True", null));
 
         OutdatedVmi v = only();
@@ -148,6 +163,135 @@ class OutdatedWorkloadsFindingsTest {
         assertThat(v.recommendedAction()).isEqualTo(RecommendedAction.LIVE_MIGRATE);
         assertThat(v.mitigation()).contains("kind: VirtualMachineInstanceMigration").contains("vmiName: a")
                 .endsWith("| kubectl create -f -");
+    }
+
+    @Test
+    void withOnlyEvictKubeVirtEvictsMigratableVmisTooAndTheEvictionStrategySaysWhatThatMeans() {
+        // workload-updater.go:421-425: without LiveMigrate, migratable VMIs go to the evict list.
+        kubeVirts.add(kv("kubevirt", List.of("Evict"), "LiveMigrate"));
+        vmis.add(vmi("ns", "evacuated", "True", "vm-a"));
+        vmis.add(withEvictionStrategy(vmi("ns", "shut-down", "True", "vm-b"), "None"));
+        vmis.add(withEvictionStrategy(vmi("ns", "marked", "True", "vm-c"), "External"));
+        vms.add(vm("vm-a", "Always"));
+        vms.add(vm("vm-b", "Always"));
+        vms.add(vm("vm-c", "Always"));
+
+        List<OutdatedVmi> v = diagnose().outdatedVmis();
+
+        assertThat(v).extracting(OutdatedVmi::name, OutdatedVmi::effectiveEvictionStrategy, OutdatedVmi::branch,
+                        OutdatedVmi::recommendedAction)
+                .containsExactly(
+                        tuple("evacuated", "LiveMigrate", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT),
+                        tuple("marked", "External", Branch.EXTERNAL_EVICTION, RecommendedAction.WAIT),
+                        tuple("shut-down", "None", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.LIVE_MIGRATE));
+        assertThat(v.get(0).explanation()).contains("has only Evict enabled")
+                .contains("eviction strategy LiveMigrate (the cluster default) makes KubeVirt live-migrate it");
+        assertThat(v.get(1).explanation()).contains("only marks it").contains("external controller");
+        assertThat(v.get(2).explanation()).contains("eviction strategy None (its own) the eviction shuts it down")
+                .contains("A live migration first updates it without downtime");
+        assertThat(v.get(2).mitigation()).isEqualTo("virtctl migrate -n ns vm-b");
+    }
+
+    @Test
+    void aNonMigratableVmiWithEvictionStrategyLiveMigrateIsNeverEvictedByKubeVirt() {
+        // pod-eviction-admitter.go:147-150: 429 "not live-migratable", every batch, forever.
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate", "Evict"), "LiveMigrate"));
+        vmis.add(vmi("ns", "stuck", "False", "vm-stuck"));
+        vmis.add(withEvictionStrategy(vmi("ns", "own-none", "False", "vm-none"), "None"));
+        vmis.add(withEvictionStrategy(vmi("ns", "if-possible", "False", "vm-rerun"), "LiveMigrateIfPossible"));
+        vms.add(vm("vm-stuck", "Always"));
+        vms.add(vm("vm-none", "Always"));
+        vms.add(vm("vm-rerun", "RerunOnFailure"));
+
+        List<OutdatedVmi> v = diagnose().outdatedVmis();
+
+        assertThat(v).extracting(OutdatedVmi::name, OutdatedVmi::branch, OutdatedVmi::recommendedAction)
+                .containsExactly(
+                        tuple("if-possible", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT),
+                        tuple("own-none", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT),
+                        tuple("stuck", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.RESTART));
+        assertThat(v.get(2).explanation()).contains("eviction strategy is LiveMigrate (the cluster default)")
+                .contains("refuses every eviction of it").doesNotContain("will evict it");
+        // RerunOnFailure restarts only a Failed VMI; a clean shutdown after the eviction ends Succeeded.
+        assertThat(v.get(0).explanation()).contains("starts it again only if the guest did not shut down cleanly");
+    }
+
+    @Test
+    void aPendingRetryByKubeVirtsUpdaterDoesNotHideMigrationsThatKeepFailing() {
+        // After each failure the updater creates the next migration at once; KubeVirt holds it
+        // Pending for a growing backoff (migration.go:1047-1112).
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
+        vmis.add(vmi("ns", "a", "True", "vm-a"));
+        vms.add(vm("vm-a", "Manual"));
+        for (int i = 1; i <= 3; i++) {
+            migrations.add(new VirtualMachineInstanceMigration("ns", "kubevirt-workload-update-" + i, "a", "Failed",
+                    UPDATED.plusSeconds(i * 100), UPDATED.plusSeconds(i * 100 + 30), null, true, false));
+        }
+        migrations.add(new VirtualMachineInstanceMigration("ns", "kubevirt-workload-update-4", "a", "Pending",
+                UPDATED.plusSeconds(400), null, null, true, false));
+
+        OutdatedVmi v = only();
+
+        assertThat(v.branch()).isEqualTo(Branch.MIGRATIONS_KEEP_FAILING);
+        assertThat(v.recommendedAction()).isEqualTo(RecommendedAction.RESTART);
+        assertThat(v.explanation()).contains("3 migrations of it have failed")
+                .contains("already queued the next attempt (kubevirt-workload-update-4");
+        assertThat(v.mitigation()).isEqualTo("virtctl restart -n ns vm-a");
+
+        // Once the retry actually runs, it is a migration in flight again.
+        migrations.set(3, new VirtualMachineInstanceMigration("ns", "kubevirt-workload-update-4", "a", "Running",
+                UPDATED.plusSeconds(400), null, null, true, false));
+        assertThat(only().branch()).isEqualTo(Branch.MIGRATION_IN_FLIGHT);
+    }
+
+    @Test
+    void theReasonOfAFailedMigrationComesFromItsFailedMigrationEventWhenTheObjectHasNone() {
+        kubeVirts.add(kv("kubevirt", List.of()));
+        vmis.add(vmi("ns", "a", "True", null));
+        migrations.add(new VirtualMachineInstanceMigration("ns", "m-1", "a", "Failed", UPDATED.plusSeconds(10),
+                UPDATED.plusSeconds(20), null, false, false));
+
+        OutdatedWorkloadsDiagnosis d = OutdatedWorkloadsFindings.diagnose(new ClusterSnapshot(kubeVirts, vmis, List.of(),
+                vms, migrations, pods, null, Map.of("ns/m-1", "target pod shutdown during migration"), List.of(), null),
+                NamespaceScope.ALL, 3);
+
+        assertThat(d.outdatedVmis().get(0).migrations().lastFailureReason())
+                .isEqualTo("target pod shutdown during migration");
+    }
+
+    @Test
+    void theAlertsCountIsReconciledWithKubeVirtsOwnAndPendingLiveUpdatesAreListed() {
+        KubeVirtInstallation base = kv("kubevirt", List.of("LiveMigrate"));
+        kubeVirts.add(new KubeVirtInstallation(base.namespace(), base.name(), base.workloadUpdateStrategy(),
+                base.migrations(), null, base.phase(), base.observedKubeVirtVersion(), base.targetKubeVirtVersion(),
+                base.observedDeploymentID(), base.targetDeploymentID(), base.updateCompletedAt(), 3, null));
+        vmis.add(vmi("ns", "a", "True", null));
+        vmis.add(vmi("ns", "b", "True", null));
+        VirtualMachineInstance hotplug = new VirtualMachineInstance("ns", "cpu-added", "uid-c", CREATED, false, "Running",
+                "node-2", List.of(new VirtualMachineInstance.Condition("HotVCPUChange", "True", null, null)), null, null,
+                Map.of(), Map.of());
+
+        OutdatedWorkloadsDiagnosis d = OutdatedWorkloadsFindings.diagnose(new ClusterSnapshot(kubeVirts, vmis,
+                List.of(hotplug), vms, migrations, pods, null, Map.of(), List.of(), null), NamespaceScope.ALL, 3);
+
+        assertThat(d.pendingLiveUpdateVmis()).containsExactly(new OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi(
+                "ns", "cpu-added", "node-2", "Running", "HotVCPUChange", null));
+        assertThat(d.findings()).anyMatch(f -> f.startsWith("KubeVirt counts 3 outdated workload(s)")
+                && f.contains("this diagnosis sees 3 (2 labelled and Running, 1 waiting") && f.endsWith("they agree."));
+
+        kubeVirts.set(0, new KubeVirtInstallation(base.namespace(), base.name(), base.workloadUpdateStrategy(),
+                base.migrations(), null, base.phase(), null, null, null, null, null, 5, null));
+        assertThat(OutdatedWorkloadsFindings.diagnose(new ClusterSnapshot(kubeVirts, vmis, List.of(hotplug), vms,
+                migrations, pods, null, Map.of(), List.of(), null), NamespaceScope.ALL, 3).findings())
+                .anyMatch(f -> f.startsWith("KubeVirt counts 5") && f.contains("they differ by 2"));
+    }
+
+    @Test
+    void anUnsetTargetDeploymentIdIsNotACompletedUpdate() {
+        KubeVirtInstallation kv = new KubeVirtInstallation("kubevirt", "kubevirt", null, null, null, "Deployed",
+                "v1", "v1", "d1", null, null, null, null);
+
+        assertThat(kv.controlPlaneUpdateComplete()).isFalse();
     }
 
     @Test
@@ -186,16 +330,18 @@ class OutdatedWorkloadsFindingsTest {
                                 RecommendedAction.RESTART, "Always"),
                         org.assertj.core.groups.Tuple.tuple("legacy", Branch.NOT_MIGRATABLE_NOT_AUTOMATED,
                                 RecommendedAction.RESTART, "Always"),
+                        // KubeVirt's restart restarts a Manual VM (lifecycle.go:395-496): no downtime beyond the restart.
                         org.assertj.core.groups.Tuple.tuple("manual", Branch.NOT_MIGRATABLE_NOT_AUTOMATED,
-                                RecommendedAction.STOP, "Manual"),
+                                RecommendedAction.RESTART, "Manual"),
                         org.assertj.core.groups.Tuple.tuple("orphan", Branch.NOT_MIGRATABLE_NOT_AUTOMATED,
                                 RecommendedAction.STOP, null));
         assertThat(d.outdatedVmis().get(3).explanation()).contains("has not reported whether it can live-migrate");
-        assertThat(d.outdatedVmis().get(2).mitigation()).contains("{\"spec\":{\"runStrategy\":\"Halted\"}}");
-        assertThat(d.recommendedActionCounts()).containsEntry(RecommendedAction.RESTART, 2)
-                .containsEntry(RecommendedAction.STOP, 2).containsEntry(RecommendedAction.NONE, 0)
+        assertThat(d.outdatedVmis().get(2).mitigation()).isEqualTo("virtctl restart -n ns vm-manual");
+        assertThat(d.outdatedVmis().get(2).explanation()).contains("run strategy Manual, which it keeps");
+        assertThat(d.recommendedActionCounts()).containsEntry(RecommendedAction.RESTART, 3)
+                .containsEntry(RecommendedAction.STOP, 1).containsEntry(RecommendedAction.NONE, 0)
                 .hasSize(RecommendedAction.values().length);
-        assertThat(d.findings()).anyMatch(f -> f.startsWith("2 VMI(s) can only be updated by stopping them"));
+        assertThat(d.findings()).anyMatch(f -> f.startsWith("1 VMI(s) can only be updated by stopping them"));
     }
 
     @Test
@@ -228,15 +374,38 @@ class OutdatedWorkloadsFindingsTest {
     }
 
     @Test
-    void severalKubeVirtCrsAreNamedAndTheFirstIsUsed() {
-        kubeVirts.add(kv("first", List.of("Evict")));
-        kubeVirts.add(kv("second", null));
+    void ofSeveralKubeVirtCrsTheDeployedOneIsUsed() {
+        // virt-operator deploys one CR and leaves the others Synchronized=False.
+        KubeVirtInstallation ignored = kv("first", List.of("Evict"));
+        kubeVirts.add(new KubeVirtInstallation(ignored.namespace(), ignored.name(), ignored.workloadUpdateStrategy(),
+                ignored.migrations(), null, "Deploying", null, null, null, null, null, null, null));
+        kubeVirts.add(kv("second", List.of("LiveMigrate")));
 
         OutdatedWorkloadsDiagnosis d = diagnose();
 
-        assertThat(d.cluster().kubeVirt().name()).isEqualTo("first");
-        assertThat(d.cluster().workloadUpdateMethods()).containsExactly("Evict");
-        assertThat(d.findings()).anyMatch(f -> f.startsWith("2 KubeVirt CRs exist"));
+        assertThat(d.cluster().kubeVirt().name()).isEqualTo("second");
+        assertThat(d.cluster().workloadUpdateMethods()).containsExactly("LiveMigrate");
+        assertThat(d.findings()).anyMatch(f -> f.startsWith("2 KubeVirt CRs exist; the settings of kubevirt/second are"
+                + " used (the one KubeVirt deployed"));
+    }
+
+    @Test
+    void underHcoTheCommandAndTheTargetAreTheHyperConverged() {
+        KubeVirtInstallation base = kv("kubevirt-kubevirt-hyperconverged", List.of());
+        kubeVirts.add(new KubeVirtInstallation(base.namespace(), base.name(), base.workloadUpdateStrategy(),
+                base.migrations(), null, base.phase(), null, null, null, null, null, null,
+                new KubeVirtInstallation.HyperConvergedRef("kubevirt", "kubevirt-hyperconverged")));
+        vmis.add(vmi("ns", "a", "True", null));
+
+        OutdatedWorkloadsDiagnosis d = diagnose();
+
+        assertThat(d.cluster().hyperConverged()).isEqualTo(new ClusterFindings.HyperConvergedRef("kubevirt",
+                "kubevirt-hyperconverged", "hco.kubevirt.io/v1beta1", null));
+        assertThat(d.cluster().enableWorkloadUpdatesCommand()).isEqualTo("kubectl patch"
+                + " hyperconvergeds.v1beta1.hco.kubevirt.io kubevirt-hyperconverged -n kubevirt --type merge"
+                + " -p '{\"spec\":{\"workloadUpdateStrategy\":{\"workloadUpdateMethods\":[\"LiveMigrate\"]}}}'");
+        assertThat(d.findings()).anyMatch(f -> f.contains("generated by the HyperConverged kubevirt/kubevirt-hyperconverged")
+                && f.contains("reverts any edit of the KubeVirt CR"));
     }
 
     @Test

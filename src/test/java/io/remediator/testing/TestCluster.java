@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 /** One running API server with KubeVirt's CRDs, and the few operations the tests need on it. */
 public final class TestCluster implements AutoCloseable {
     private static final List<ResourceDefinitionContext> KUBEVIRT_KINDS = List.of(
-            KubeVirtResources.VMI, KubeVirtResources.VM, KubeVirtResources.MIGRATION, KubeVirtResources.KUBEVIRT);
+            KubeVirtResources.VMI, KubeVirtResources.VM, KubeVirtResources.MIGRATION, KubeVirtResources.KUBEVIRT,
+            KubeVirtResources.HYPERCONVERGED);
 
     private final String kubeconfigYaml;
     private final String description;
