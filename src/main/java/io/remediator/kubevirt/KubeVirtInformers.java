@@ -100,6 +100,7 @@ public final class KubeVirtInformers implements AutoCloseable {
                 .toList();
         List<VirtualMachineInstance> all = read(vmis, KubeVirtRecords::vmi);
         List<String> problems = new ArrayList<>();
+        startEventsIfNeeded(problems);
         return new ClusterSnapshot(
                 kvs,
                 all.stream().filter(VirtualMachineInstance::outdated).toList(),
@@ -137,9 +138,49 @@ public final class KubeVirtInformers implements AutoCloseable {
         }
     }
 
+    /**
+     * The `FailedMigration` Events are a nice-to-have (a failure's reason where the migration has
+     * none): a cluster that does not let this service list Events still gets its diagnosis, with
+     * the refusal reported, and the next diagnosis tries again.
+     */
+    private void startEventsIfNeeded(List<String> problems) {
+        if (failedMigrationEvents != null && failedMigrationEvents.isRunning()) {
+            return;
+        }
+        stopEvents();
+        SharedIndexInformer<GenericKubernetesResource> events = client.genericKubernetesResources("v1", "Event")
+                .inAnyNamespace().withField("reason", "FailedMigration").withLimit(pageSize).runnableInformer(0);
+        events.itemStore(new PrunedItemStore(List.of("involvedObject.kind", "involvedObject.name", "message",
+                "lastTimestamp", "eventTime"), Set.of(), Set.of(),
+                e -> "VirtualMachineInstanceMigration".equals(e.get("involvedObject", "kind"))));
+        events.exceptionHandler((isStarted, t) -> isStarted);
+        try {
+            events.start().toCompletableFuture().get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            failedMigrationEvents = events;
+        } catch (ExecutionException | TimeoutException e) {
+            events.stop();
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            problems.add("FailedMigration events (why a migration failed, where the migration does not say): "
+                    + (cause instanceof KubernetesClientException k ? ApiErrors.describe(k) : String.valueOf(cause)));
+        } catch (InterruptedException e) {
+            events.stop();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void stopEvents() {
+        if (failedMigrationEvents != null) {
+            failedMigrationEvents.stop();
+            failedMigrationEvents = null;
+        }
+    }
+
     /** The newest `FailedMigration` message per migration: often the only place KubeVirt says why. */
     private java.util.Map<String, String> failedMigrationMessages() {
         java.util.Map<String, String> latest = new java.util.HashMap<>();
+        if (failedMigrationEvents == null) {
+            return latest;
+        }
         java.util.Map<String, String> at = new java.util.HashMap<>();
         for (GenericKubernetesResource e : failedMigrationEvents.getStore().list()) {
             Object name = e.get("involvedObject", "name");
@@ -197,11 +238,7 @@ public final class KubeVirtInformers implements AutoCloseable {
                 new PrunedItemStore(List.of("spec.nodeName", "status.phase"),
                         Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of()));
         kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
-        failedMigrationEvents = informer(all, client.genericKubernetesResources("v1", "Event").inAnyNamespace()
-                        .withField("reason", "FailedMigration"),
-                new PrunedItemStore(List.of("involvedObject.kind", "involvedObject.name", "message", "lastTimestamp",
-                        "eventTime"), Set.of(), Set.of(),
-                        e -> "VirtualMachineInstanceMigration".equals(e.get("involvedObject", "kind"))));
+        stopEvents();
         namespaces = namespaceSelector == null ? null
                 : informer(all, client.namespaces().withLabelSelector(namespaceSelector), null);
         policyNamespaces = policyNamespaceSelector == null ? null
@@ -304,6 +341,7 @@ public final class KubeVirtInformers implements AutoCloseable {
     }
 
     private void stopAll() {
+        stopEvents();
         running.forEach(SharedIndexInformer::stop);
         running = List.of();
     }
