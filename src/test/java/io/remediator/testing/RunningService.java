@@ -159,6 +159,30 @@ public final class RunningService implements AutoCloseable {
         return send(req.build());
     }
 
+    /**
+     * Sends only the head of a POST whose Content-Length announces {@code declaredLength} bytes,
+     * then reads the answer: a server that refuses by the declared size answers before any body
+     * arrives. (Sending a real oversized body races the server's early answer and close against
+     * the client's writes, and a reset can swallow the answer.)
+     *
+     * @return the status line and the body
+     */
+    public String[] postHeadOnly(String path, long declaredLength, String token) {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port.getAsInt())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Content-Type: application/json\r\nAuthorization: Bearer " + token + "\r\n"
+                    + "Content-Length: " + declaredLength + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int bodyAt = answer.indexOf("\r\n\r\n");
+            return new String[] {answer.substring(0, answer.indexOf("\r\n")),
+                    bodyAt < 0 ? "" : answer.substring(bodyAt + 4)};
+        } catch (IOException e) {
+            throw new AssertionError("POST " + path + " failed", e);
+        }
+    }
+
     public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
