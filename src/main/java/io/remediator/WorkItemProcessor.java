@@ -409,12 +409,12 @@ public final class WorkItemProcessor implements AutoCloseable {
         return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), identity,
                 clock.instant(), d.millis(), true, error, dx.cluster(), dx.recommendedActionCounts(), dx.findings(),
                 dx.outOfScopeVmis(), dx.outdatedVmis().size(), dx.outdatedVmis(), 0, acted, 0,
-                acted == null ? null : acted.nextPassAt());
+                acted == null ? null : acted.nextPassAt(), dx.pendingLiveUpdateVmis());
     }
 
     private ReportStatus emptyStatus(WorkItem item, int pass, String error) {
         return new ReportStatus(ReportPhase.Done, pass, item.deliveries(), item.approvedActions().size(), identity,
-                clock.instant(), null, false, error, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null);
+                clock.instant(), null, false, error, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null, List.of());
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.remediator.report;
 import io.remediator.remediation.RemediationReport;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.RecommendedAction;
 import io.remediator.webhook.WorkItem;
 import java.time.Instant;
@@ -50,15 +51,16 @@ public record Report(
         List<OutdatedVmi> outdatedVmis,
         int omittedVmis,
         RemediationReport remediation,
-        int omittedActions) {
+        int omittedActions,
+        List<OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi> pendingLiveUpdateVmis) {
 
     static Report of(WorkItem w, ReportStatus s) {
         ReportStatus st = s != null ? s : new ReportStatus(ReportPhase.Received, 0, 0, 0, null, null, null, false,
-                null, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null);
+                null, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null, List.of());
         return new Report(w.id(), w.alertname(), w.status(), st.phase(), w.receivedAt(), w.lastDeliveryAt(),
                 w.deliveries(), st.handledDeliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(), w.externalURL(),
                 w.alerts().size(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.cluster(),
                 st.recommendedActionCounts(), st.findings(), st.outOfScopeVmis(), st.outdatedVmiCount(),
-                st.outdatedVmis(), st.omittedVmis(), st.remediation(), st.omittedActions());
+                st.outdatedVmis(), st.omittedVmis(), st.remediation(), st.omittedActions(), st.pendingLiveUpdateVmis());
     }
 }

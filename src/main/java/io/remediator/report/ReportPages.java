@@ -47,6 +47,7 @@ public final class ReportPages {
         view.put("receivedAt", HUMAN_TIME.format(r.receivedAt()));
         view.put("vmiCount", r.outdatedVmiCount());
         view.put("oneDelivery", r.deliveries() <= 1);
+        view.put("hasLiveUpdates", !r.pendingLiveUpdateVmis().isEmpty());
         view.put("lastDeliveryAt", HUMAN_TIME.format(r.lastDeliveryAt()));
         view.put("notMigratableCount", r.outdatedVmis().stream()
                 .filter(v -> !Boolean.TRUE.equals(v.liveMigratable())).count());

@@ -3,6 +3,7 @@ package io.remediator.report;
 import io.remediator.remediation.RemediationReport;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.RecommendedAction;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param outdatedVmiCount  all outdated VMIs diagnosed, also those left out of `outdatedVmis`
  * @param omittedVmis       VMIs left out of `outdatedVmis` to keep the object under the size limit
  * @param omittedActions    the same for the remediation's actions
+ * @param pendingLiveUpdateVmis VMIs KubeVirt's alert counts that wait for a hot-plug or volume-change
+ *                          migration (the first {@link #MAX_PENDING_LIVE_UPDATES}; a finding gives the count)
  */
 public record ReportStatus(
         ReportPhase phase,
@@ -40,11 +43,16 @@ public record ReportStatus(
         int omittedVmis,
         RemediationReport remediation,
         int omittedActions,
-        Instant nextPassAt) {
+        Instant nextPassAt,
+        List<OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi> pendingLiveUpdateVmis) {
+
+    public static final int MAX_PENDING_LIVE_UPDATES = 100;
 
     public ReportStatus {
         findings = findings == null ? List.of() : findings;
         outdatedVmis = outdatedVmis == null ? List.of() : outdatedVmis;
+        pendingLiveUpdateVmis = pendingLiveUpdateVmis == null ? List.of()
+                : pendingLiveUpdateVmis.stream().limit(MAX_PENDING_LIVE_UPDATES).toList();
         // Read back from the API server, map keys come sorted by name: keep the actions' own order.
         recommendedActionCounts = recommendedActionCounts == null || recommendedActionCounts.isEmpty()
                 ? recommendedActionCounts : new EnumMap<>(recommendedActionCounts);
@@ -53,19 +61,20 @@ public record ReportStatus(
     public ReportStatus withPhase(ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
                 diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
-                outdatedVmis, omittedVmis, remediation, omittedActions, nextPassAt);
+                outdatedVmis, omittedVmis, remediation, omittedActions, nextPassAt, pendingLiveUpdateVmis);
     }
 
     /** The same diagnosis with another remediation; the phase and next pass follow from it. */
     public ReportStatus withRemediation(RemediationReport r, ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
                 diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
-                outdatedVmis, omittedVmis, r, omittedActions, r == null ? null : r.nextPassAt());
+                outdatedVmis, omittedVmis, r, omittedActions, r == null ? null : r.nextPassAt(), pendingLiveUpdateVmis);
     }
 
     ReportStatus bounded(List<OutdatedVmi> vmis, int leftOutVmis, RemediationReport r, int leftOutActions) {
         return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
                 diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
-                List.copyOf(vmis), omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt);
+                List.copyOf(vmis), omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt,
+                pendingLiveUpdateVmis);
     }
 }

@@ -63,7 +63,7 @@ class ReportStoreTest {
                 T0.plusSeconds(60), List.of("a note"));
         return new ReportStatus(ReportPhase.Waiting, 2, 1, 0, "replica-a", T0, 12L, true, null, null,
                 Map.of(RecommendedAction.LIVE_MIGRATE, vmis.size()), List.of("finding"), 3, vmis.size(), vmis, 0, r, 0,
-                r.nextPassAt());
+                r.nextPassAt(), List.of());
     }
 
     static PlannedAction action(int i, boolean executed) {

@@ -444,4 +444,16 @@ class OutdatedWorkloadsFindingsTest {
         assertThat(only().launcherPods()).containsExactly(
                 new OutdatedVmi.LauncherPodRef("virt-launcher-a-xyz", "node-1", "Running", false));
     }
+
+    @Test
+    void theCurrentLauncherPodIsTheOneOnTheVmisNodeNeverAMigrationTarget() {
+        kubeVirts.add(kv("kubevirt", List.of("LiveMigrate")));
+        vmis.add(vmi("ns", "a", "True", null));
+        // Sorted by name, the target pod (on another node) would come first.
+        pods.add(new LauncherPod("ns", "virt-launcher-a-aaaaa", "uid-a", "node-2", "Pending", false));
+        pods.add(new LauncherPod("ns", "virt-launcher-a-old", "uid-a", "node-1", "Running", true));
+        pods.add(new LauncherPod("ns", "virt-launcher-a-zzzzz", "uid-a", "node-1", "Running", false));
+
+        assertThat(only().currentLauncherPod().name()).isEqualTo("virt-launcher-a-zzzzz");
+    }
 }

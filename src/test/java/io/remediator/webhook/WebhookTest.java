@@ -1,5 +1,7 @@
 package io.remediator.webhook;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+
 import static io.remediator.testing.KubeVirtObjects.kubeVirt;
 import static io.remediator.testing.KubeVirtObjects.vmi;
 import static io.remediator.testing.Payloads.OUTDATED;
@@ -184,6 +186,28 @@ class WebhookTest {
         assertThat(r[0]).isEqualTo("HTTP/1.1 413 Payload Too Large");
         assertThat(r[1]).contains("webhook.maxBodyBytes");
         assertThat(service.getJson("/api/reports")).isEmpty();
+    }
+
+    @Test
+    void theReportPageShowsHcoKubeVirtsOwnCountAndVmisWaitingForALiveUpdate(TestCluster cluster) {
+        cluster.reset();
+        GenericKubernetesResource hc = cluster.create(io.remediator.testing.KubeVirtObjects.hyperConverged("hco-ns",
+                List.of("LiveMigrate")));
+        cluster.create(kubeVirt("hco-ns").name("kubevirt-kubevirt-hyperconverged").methods(List.of("LiveMigrate"))
+                .outdatedCount(2).ownedBy(hc).build());
+        cluster.create(vmi("ns-1", "outdated-1").migratable().build());
+        cluster.create(vmi("ns-1", "mem-added").outdated(false).migratable().condition("HotMemoryChange", "True").build());
+
+        JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+        String page = service.get("/reports/" + report.get("id").asText()).body();
+
+        assertThat(report.get("cluster").get("hyperConverged").get("name").asText()).isEqualTo("kubevirt-hyperconverged");
+        assertThat(report.get("cluster").get("kubeVirtOutdatedCount").asInt()).isEqualTo(2);
+        assertThat(report.get("pendingLiveUpdateVmis").get(0).get("condition").asText()).isEqualTo("HotMemoryChange");
+        assertThat(page).contains("HyperConverged <code>hco-ns/kubevirt-hyperconverged</code>")
+                .contains("2 outdated workloads (what the alert fires on)")
+                .contains("Waiting for a live-update migration").contains("mem-added").contains("HotMemoryChange")
+                .contains("eviction: None");
     }
 
     @Test
