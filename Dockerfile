@@ -8,4 +8,6 @@ EXPOSE 8080
 # service works in short bursts, where C2's compile threads compete with the work on few cores.
 # At 10,000 outdated VMIs it peaks at about 390 MiB RSS under the chart's 512Mi limit; G1 with a
 # 75% heap took it to 570 MiB (docs/performance.md).
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", "/opt/kubevirt-remediator/kubevirt-remediator.jar"]
+# Out of memory ends the process (Kubernetes restarts it): a JVM that lives on after an
+# OutOfMemoryError may have lost its Lease thread while still claiming to lead.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=50", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:+ExitOnOutOfMemoryError", "-jar", "/opt/kubevirt-remediator/kubevirt-remediator.jar"]

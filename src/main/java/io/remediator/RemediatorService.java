@@ -22,6 +22,7 @@ import io.remediator.runbook.OutdatedVmiWorkloadsRunbook;
 import io.remediator.runbook.Runbook;
 import io.remediator.webhook.AlertIntake;
 import io.remediator.webhook.BearerToken;
+import io.remediator.webhook.StrictJson;
 import io.remediator.webhook.WebhookEndpoint;
 import io.remediator.config.GoDuration;
 import io.remediator.leader.Leadership;
@@ -89,7 +90,7 @@ public final class RemediatorService implements AutoCloseable {
             return new AlertIntake.Stored(stored.item(), created);
         }, reachability::reachable, metrics, clock);
         WebhookEndpoint webhook = new WebhookEndpoint(token(config.webhook()), config.webhook().maxBodyBytes(),
-                json, intake, metrics);
+                StrictJson.forWebhook(json), intake, metrics);
         String adminToken = config.api().adminToken();
         ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(),
                 adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken), processor::approve);
@@ -99,6 +100,22 @@ public final class RemediatorService implements AutoCloseable {
             c.startup.showJavalinBanner = false;
             c.jetty.host = config.server().host();
             c.jetty.port = config.server().port();
+            // A slow or stalled client must not hold a thread: Alertmanager sends a whole body at once.
+            c.jetty.modifyHttpConfiguration(h -> {
+                h.setIdleTimeout(REQUEST_IDLE_TIMEOUT.toMillis());
+                h.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
+            });
+            c.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarted(org.eclipse.jetty.util.component.LifeCycle event) {
+                    for (var connector : server.getConnectors()) {
+                        if (connector instanceof org.eclipse.jetty.server.AbstractConnector a) {
+                            a.setIdleTimeout(REQUEST_IDLE_TIMEOUT.toMillis());
+                        }
+                    }
+                }
+            }));
+            c.routes.before(SecurityHeaders::apply);
             c.routes.post("/alertmanager/webhook", webhook);
             reportRoutes.register(c.routes);
             c.routes.get("/", ctx -> ctx.redirect("/reports"));
@@ -118,6 +135,10 @@ public final class RemediatorService implements AutoCloseable {
                     .result(metrics.scrape()));
         });
     }
+
+    /** How long a connection may send nothing, and the slowest a request body may arrive. */
+    static final Duration REQUEST_IDLE_TIMEOUT = Duration.ofSeconds(10);
+    static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
 
     private static BearerToken token(RemediatorConfig.Webhook webhook) {
         return webhook.bearerTokenFile() != null && !webhook.bearerTokenFile().isBlank()

@@ -39,7 +39,19 @@ final class ConfigValidation {
             Path file = Path.of(webhook.bearerTokenFile());
             if (!Files.isReadable(file)) {
                 problems.add("webhook.bearerTokenFile: cannot read " + file);
+            } else if (tokenIn(file).length() < MIN_TOKEN_LENGTH) {
+                problems.add("webhook.bearerTokenFile: " + file + " holds " + (tokenIn(file).isEmpty() ? "no token"
+                        : "a token shorter than " + MIN_TOKEN_LENGTH + " characters"));
             }
+        } else if (webhook.bearerToken().trim().length() < MIN_TOKEN_LENGTH) {
+            problems.add("webhook.bearerToken: must be at least " + MIN_TOKEN_LENGTH + " characters");
+        }
+        // Alertmanager holds the webhook token: with the same value it could approve disruptive actions.
+        String admin = config.api().adminToken();
+        String webhookToken = hasFile && !hasToken && Files.isReadable(Path.of(webhook.bearerTokenFile()))
+                ? tokenIn(Path.of(webhook.bearerTokenFile())) : webhook.bearerToken();
+        if (!blank(admin) && webhookToken != null && admin.trim().equals(webhookToken.trim())) {
+            problems.add("api.adminToken: must differ from the webhook token (Alertmanager holds that one)");
         }
         if (webhook.maxBodyBytes() < 1024) {
             problems.add("webhook.maxBodyBytes: must be at least 1024, got " + webhook.maxBodyBytes());
@@ -149,9 +161,10 @@ final class ConfigValidation {
             problems.add("api.adminToken: required when policy.mode or a policy.actions entry is approve"
                     + " (it guards POST /api/reports/{id}/approve)");
         }
-        if (!blank(api.adminToken()) && api.adminToken().trim().length() < 16) {
-            problems.add("api.adminToken: must be at least 16 characters");
+        if (!blank(api.adminToken()) && api.adminToken().trim().length() < MIN_TOKEN_LENGTH) {
+            problems.add("api.adminToken: must be at least " + MIN_TOKEN_LENGTH + " characters");
         }
+
         if (policy.enableWorkloadUpdatesMethods() == null || policy.enableWorkloadUpdatesMethods().isEmpty()
                 || !METHODS.containsAll(policy.enableWorkloadUpdatesMethods())) {
             problems.add("policy.enableWorkloadUpdatesMethods: must list LiveMigrate and/or Evict, got "
@@ -212,6 +225,16 @@ final class ConfigValidation {
             if (name == null || !DNS_LABEL.matcher(name).matches()) {
                 problems.add(key + ": \"" + name + "\" is not a namespace name (lower-case letters, digits and '-')");
             }
+        }
+    }
+
+    static final int MIN_TOKEN_LENGTH = 16;
+
+    private static String tokenIn(Path file) {
+        try {
+            return Files.readString(file).trim();
+        } catch (java.io.IOException e) {
+            return "";
         }
     }
 

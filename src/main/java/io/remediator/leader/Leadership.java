@@ -36,6 +36,9 @@ public final class Leadership implements AutoCloseable {
         return t;
     });
     private volatile boolean leading;
+    /** When the Lease last showed this replica's own renewal; leading() trusts nothing older than renewDeadline. */
+    private volatile java.time.Instant lastRenewSeen = java.time.Instant.EPOCH;
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
     private volatile String leader;
     private volatile boolean closed;
     private volatile CompletableFuture<?> election;
@@ -53,7 +56,46 @@ public final class Leadership implements AutoCloseable {
 
     public Leadership start() {
         elections.execute(this::stand);
+        elections.scheduleWithFixedDelay(this::checkRenewals, timing.retryPeriod().toMillis(),
+                timing.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /**
+     * Reads the Lease to see this replica's renewals land. The elector's own thread renews it; if
+     * that thread is stuck or gone (an OutOfMemoryError elsewhere, a hung API call), the renewals
+     * stop, and this replica must stop calling itself leader before another one takes the Lease.
+     */
+    private void checkRenewals() {
+        if (!leading || closed) {
+            return;
+        }
+        try {
+            var lease = client.leases().inNamespace(namespace).withName(leaseName).get();
+            if (lease != null && lease.getSpec() != null && identity.equals(lease.getSpec().getHolderIdentity())
+                    && lease.getSpec().getRenewTime() != null) {
+                java.time.Instant renewed = lease.getSpec().getRenewTime().toInstant();
+                if (renewed.isAfter(lastRenewSeen)) {
+                    lastRenewSeen = renewed;
+                }
+            }
+        } catch (RuntimeException e) {
+            // Not seeing the renewals is the same as their not happening: leading() runs out.
+            log.debug("could not read the Lease: {}", e.toString());
+        }
+        if (leading && !renewedRecently()) {
+            log.error("{}: the Lease {}/{} was last renewed at {}, longer ago than the renew deadline ({}):"
+                    + " stepping down", identity, namespace, leaseName, lastRenewSeen, timing.renewDeadline());
+            stopped();
+            CompletableFuture<?> term = election;
+            if (term != null) {
+                term.cancel(true);
+            }
+        }
+    }
+
+    private boolean renewedRecently() {
+        return java.time.Duration.between(lastRenewSeen, clock.instant()).compareTo(timing.renewDeadline()) <= 0;
     }
 
     /** Becomes a candidate; when the term ends (lost, or never won because of an error), stands again. */
@@ -72,6 +114,14 @@ public final class Leadership implements AutoCloseable {
                 .build()).build().start();
         election = term;
         term.whenComplete((ok, error) -> {
+            Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : error;
+            if (cause instanceof Error fatal) {
+                // The Lease thread died of something the JVM may not survive: end the process, so
+                // Kubernetes restarts it instead of leaving a replica that claims a role it lost.
+                log.error("the leader election thread died: {}; exiting", fatal.toString());
+                Runtime.getRuntime().halt(70);
+            }
             if (error != null && !term.isCancelled()) {
                 log.warn("leader election ended with an error: {}", error.toString());
             }
@@ -82,6 +132,7 @@ public final class Leadership implements AutoCloseable {
     }
 
     private void started() {
+        lastRenewSeen = clock.instant();
         leading = true;
         leader = identity;
         log.info("{} leads (Lease {}/{}): diagnosing and acting", identity, namespace, leaseName);
@@ -105,8 +156,12 @@ public final class Leadership implements AutoCloseable {
         }
     }
 
+    /**
+     * True only while this replica holds the Lease and its renewals are seen to land: at most the
+     * renew deadline after the last one, whatever the elector's thread believes.
+     */
     public boolean leading() {
-        return leading && !closed;
+        return leading && !closed && renewedRecently();
     }
 
     /** The holder this replica last saw, or null before it saw one. */

@@ -55,10 +55,12 @@ public final class RemediatorMetrics {
     }
 
     public void alertReceived(String alertname, String status, boolean hasRunbook) {
+        // Label values come from the request: only runbook alertnames and the two statuses
+        // Alertmanager sends are kept, so no sender can create series without bound.
         Counter.builder("remediator_alerts_received")
-                .description("Alerts received, by alertname, status and whether a runbook handles them")
-                .tag("alertname", alertname)
-                .tag("status", status)
+                .description("Alerts received, by alertname (other: no runbook), status and whether a runbook handles them")
+                .tag("alertname", hasRunbook ? alertname : "other")
+                .tag("status", "firing".equals(status) || "resolved".equals(status) ? status : "other")
                 .tag("handled", String.valueOf(hasRunbook))
                 .register(registry).increment();
     }

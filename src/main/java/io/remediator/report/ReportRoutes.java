@@ -6,6 +6,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.remediator.kubevirt.ApiErrors;
+import io.remediator.logging.LogSafe;
 import io.remediator.runbook.RecommendedAction;
 import io.remediator.webhook.BearerToken;
 import java.util.Arrays;
@@ -39,10 +40,26 @@ public final class ReportRoutes {
         routes.get("/reports", ctx -> ctx.html(pages.index(store.summaries())));
         routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx))));
         routes.post("/api/reports/{id}/approve", this::approve);
-        // Reports live in the Kubernetes API: when it fails, say so instead of showing nothing.
-        routes.exception(KubernetesClientException.class, (e, ctx) -> ctx.status(503).header("Retry-After", "10")
-                .json(Map.of("error", "reports are stored in the Kubernetes API, which failed: " + ApiErrors.describe(e))));
+        // Reports live in the Kubernetes API: when it fails, say so instead of showing nothing, but
+        // without its internals (these routes need no token): the details go to the log.
+        routes.exception(KubernetesClientException.class, (e, ctx) -> {
+            log.warn("reading reports for {} failed: {}", LogSafe.of(ctx.path()), ApiErrors.describe(e));
+            ctx.status(503).header("Retry-After", "10")
+                    .json(Map.of("error", "reports are stored in the Kubernetes API, which did not answer; try again"));
+        });
     }
+
+    /**
+     * A report id is a Kubernetes object name (DNS-1123 subdomain). Anything else cannot name a
+     * report, and must never reach the API: a blank name would turn a GET into a LIST of everything.
+     */
+    static boolean validId(String id) {
+        return id != null && id.length() <= 253 && OBJECT_NAME.matcher(id).matches();
+    }
+
+    private static final java.util.regex.Pattern OBJECT_NAME =
+            java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportRoutes.class);
 
     private void approve(Context ctx) {
         if (adminToken == null) {
@@ -76,7 +93,10 @@ public final class ReportRoutes {
     }
 
     private Report find(Context ctx) {
-        return store.find(ctx.pathParam("id"))
-                .orElseThrow(() -> new NotFoundResponse("no report with id " + ctx.pathParam("id")));
+        String id = ctx.pathParam("id");
+        if (!validId(id)) {
+            throw new NotFoundResponse("no report with that id");
+        }
+        return store.find(id).orElseThrow(() -> new NotFoundResponse("no report with id " + id));
     }
 }

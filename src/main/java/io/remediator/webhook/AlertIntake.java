@@ -2,6 +2,7 @@ package io.remediator.webhook;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.remediator.kubevirt.ApiErrors;
+import io.remediator.logging.LogSafe;
 import io.remediator.metrics.RemediatorMetrics;
 import java.time.Clock;
 import java.time.Instant;
@@ -75,7 +76,7 @@ public final class AlertIntake {
                 created += s.created() ? 1 : 0;
             } catch (KubernetesClientException ex) {
                 // An item stored before this one stays: Alertmanager's retry finds and counts it.
-                log.warn("could not store {} for group {}: {}", e.getKey(), payload.groupKey(), ApiErrors.describe(ex));
+                log.warn("could not store {} for group {}: {}", e.getKey(), LogSafe.of(payload.groupKey()), ApiErrors.describe(ex));
                 return new Outcome.Unavailable("the alert could not be stored in the Kubernetes API ("
                         + ApiErrors.describe(ex) + "); retry later");
             }

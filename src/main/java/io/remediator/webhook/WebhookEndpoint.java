@@ -23,6 +23,12 @@ public final class WebhookEndpoint implements Handler {
     private final ObjectMapper json;
     private final AlertIntake intake;
     private final RemediatorMetrics metrics;
+    /**
+     * Deliveries handled at once. Past this the webhook answers 503 with Retry-After at once, so a
+     * flood of deliveries cannot take every server thread from `/healthz`, `/readyz` and the pages.
+     */
+    static final int MAX_CONCURRENT_DELIVERIES = 32;
+    private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_CONCURRENT_DELIVERIES);
 
     public WebhookEndpoint(BearerToken token, long maxBodyBytes, ObjectMapper json, AlertIntake intake,
                            RemediatorMetrics metrics) {
@@ -35,6 +41,20 @@ public final class WebhookEndpoint implements Handler {
 
     @Override
     public void handle(Context ctx) throws IOException {
+        if (!inFlight.tryAcquire()) {
+            ctx.header("Retry-After", "5");
+            answer(ctx, HttpStatus.SERVICE_UNAVAILABLE, "busy",
+                    Map.of("error", "more than " + MAX_CONCURRENT_DELIVERIES + " deliveries at once; try again"));
+            return;
+        }
+        try {
+            handleOne(ctx);
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    private void handleOne(Context ctx) throws IOException {
         if (!token.matches(ctx.header("Authorization"))) {
             ctx.header("WWW-Authenticate", "Bearer");
             answer(ctx, HttpStatus.UNAUTHORIZED, "unauthorized", Map.of("error", "missing or wrong bearer token"));

@@ -28,17 +28,17 @@ class ConfigLoaderTest {
                 server:
                   port: 9090
                 webhook:
-                  bearerToken: s3cret
+                  bearerToken: s3cret-0123456789abcdef
                 """), Map.of());
         assertThat(c.server().port()).isEqualTo(9090);
         assertThat(c.server().host()).isEqualTo("0.0.0.0");
-        assertThat(c.webhook().bearerToken()).isEqualTo("s3cret");
+        assertThat(c.webhook().bearerToken()).isEqualTo("s3cret-0123456789abcdef");
         assertThat(c.webhook().maxBodyBytes()).isEqualTo(1024 * 1024);
     }
 
     @Test
     void environmentOverridesTheFile() throws IOException {
-        RemediatorConfig c = load(file("server: {port: 9090}\nwebhook: {bearerToken: a}\n"), Map.of(
+        RemediatorConfig c = load(file("server: {port: 9090}\nwebhook: {bearerToken: aaaaaaaaaaaaaaaa}\n"), Map.of(
                 "REMEDIATOR_SERVER_PORT", "7070",
                 "REMEDIATOR_WEBHOOK_MAX_BODY_BYTES", "2048",
                 "HOME", "/root"));
@@ -48,8 +48,8 @@ class ConfigLoaderTest {
 
     @Test
     void worksWithoutAFileFromTheEnvironmentAlone() {
-        RemediatorConfig c = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "from-env"));
-        assertThat(c.webhook().bearerToken()).isEqualTo("from-env");
+        RemediatorConfig c = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "from-env-0123456789"));
+        assertThat(c.webhook().bearerToken()).isEqualTo("from-env-0123456789");
     }
 
     @Test
@@ -60,7 +60,7 @@ class ConfigLoaderTest {
 
     @Test
     void unknownKeyStopsStartUpNamingTheKey() throws IOException {
-        Path f = file("webhook:\n  bearerToken: a\n  bearerTokn: typo\n");
+        Path f = file("webhook:\n  bearerToken: aaaaaaaaaaaaaaaa\n  bearerTokn: typo\n");
         assertThatThrownBy(() -> load(f, Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("webhook.bearerTokn: unknown key");
@@ -68,24 +68,24 @@ class ConfigLoaderTest {
 
     @Test
     void unknownEnvironmentVariableStopsStartUp() {
-        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "a",
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "aaaaaaaaaaaaaaaa",
                 "REMEDIATOR_SERVER_PROT", "1")))
                 .hasMessageContaining("environment variable REMEDIATOR_SERVER_PROT: not a known setting");
     }
 
     @Test
     void badValueNamesTheKey() throws IOException {
-        Path f = file("server: {port: eighty}\nwebhook: {bearerToken: a}\n");
+        Path f = file("server: {port: eighty}\nwebhook: {bearerToken: aaaaaaaaaaaaaaaa}\n");
         assertThatThrownBy(() -> load(f, Map.of()))
                 .hasMessageContaining("server.port: must be a whole number");
-        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "a",
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "aaaaaaaaaaaaaaaa",
                 "REMEDIATOR_SERVER_PORT", "70000")))
                 .hasMessageContaining("server.port: must be between 0 and 65535, got 70000");
     }
 
     @Test
     void aSectionGivenAsAValueIsRefused() throws IOException {
-        Path f = file("server: 8080\nwebhook: {bearerToken: a}\n");
+        Path f = file("server: 8080\nwebhook: {bearerToken: aaaaaaaaaaaaaaaa}\n");
         assertThatThrownBy(() -> load(f, Map.of())).hasMessageContaining("server: must be a mapping");
     }
 
@@ -97,7 +97,7 @@ class ConfigLoaderTest {
 
     @Test
     void tokenFileMustBeReadableAndExclusiveWithAToken() throws IOException {
-        Path token = Files.writeString(dir.resolve("token"), "abc\n");
+        Path token = Files.writeString(dir.resolve("token"), "abc-0123456789abcdef\n");
         assertThat(load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE", token.toString()))
                 .webhook().bearerTokenFile()).isEqualTo(token.toString());
         assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE", dir + "/missing")))
@@ -105,6 +105,18 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE", token.toString(),
                 "REMEDIATOR_WEBHOOK_BEARER_TOKEN", "x")))
                 .hasMessageContaining("set only one of them");
+    }
+
+    @Test
+    void tokensAreLongAnEmptyTokenFileIsRefusedAndTheAdminTokenIsNotAlertmanagers() throws IOException {
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "short")))
+                .hasMessageContaining("webhook.bearerToken: must be at least 16 characters");
+        Path empty = Files.writeString(dir.resolve("empty-token"), "\n");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN_FILE", empty.toString())))
+                .hasMessageContaining("webhook.bearerTokenFile: " + empty + " holds no token");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "same-token-0123456789",
+                "REMEDIATOR_API_ADMIN_TOKEN", "same-token-0123456789")))
+                .hasMessageContaining("api.adminToken: must differ from the webhook token");
     }
 
     @Test
@@ -116,13 +128,13 @@ class ConfigLoaderTest {
 
     @Test
     void emptyFileMeansDefaults() throws IOException {
-        assertThat(load(file(""), Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "a")).server().port()).isEqualTo(8080);
+        assertThat(load(file(""), Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "aaaaaaaaaaaaaaaa")).server().port()).isEqualTo(8080);
     }
 
     @Test
     void namespaceScopeIsReadFromListsInTheFileAndCommaSeparatedFromTheEnvironment() throws IOException {
         RemediatorConfig fromFile = load(file("""
-                webhook: {bearerToken: t}
+                webhook: {bearerToken: tttttttttttttttt}
                 diagnosis:
                   failedMigrationsBeforeRestart: 5
                   namespaces:
@@ -135,7 +147,7 @@ class ConfigLoaderTest {
         assertThat(fromFile.diagnosis().namespaces().selector()).isEqualTo("env in (prod,staging), !legacy");
         assertThat(fromFile.diagnosis().failedMigrationsBeforeRestart()).isEqualTo(5);
 
-        RemediatorConfig fromEnv = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "t",
+        RemediatorConfig fromEnv = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "tttttttttttttttt",
                 "REMEDIATOR_DIAGNOSIS_NAMESPACES_EXCLUDE", "dev, lab ,"));
         assertThat(fromEnv.diagnosis().namespaces().exclude()).containsExactly("dev", "lab");
         assertThat(fromEnv.diagnosis().namespaces().include()).isEmpty();
@@ -144,7 +156,7 @@ class ConfigLoaderTest {
     @Test
     void aBadNamespaceScopeStopsStartUpNamingEachField() throws IOException {
         assertThatThrownBy(() -> load(file("""
-                webhook: {bearerToken: t}
+                webhook: {bearerToken: tttttttttttttttt}
                 diagnosis:
                   failedMigrationsBeforeRestart: 0
                   namespaces:
@@ -158,7 +170,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("diagnosis.namespaces.exclude: prod is also in diagnosis.namespaces.include")
                 .hasMessageContaining("diagnosis.namespaces.selector: \"env in prod\" is not a label selector");
         assertThatThrownBy(() -> load(file("""
-                webhook: {bearerToken: t}
+                webhook: {bearerToken: tttttttttttttttt}
                 diagnosis: {namespaces: {include: prod}}
                 """), Map.of()))
                 .hasMessageContaining("diagnosis.namespaces.include: must be a list of values");
@@ -167,7 +179,7 @@ class ConfigLoaderTest {
     @Test
     void aBadPolicyStopsStartUpNamingEachField() throws IOException {
         assertThatThrownBy(() -> load(file("""
-                webhook: {bearerToken: t}
+                webhook: {bearerToken: tttttttttttttttt}
                 policy:
                   mode: yolo
                   actions: {restart: sometimes, liveMigrate: approve}
@@ -191,7 +203,7 @@ class ConfigLoaderTest {
 
     @Test
     void theDefaultPolicyIsReportModeWithNothingDisruptive() {
-        RemediatorConfig c = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "t"));
+        RemediatorConfig c = load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "tttttttttttttttt"));
         assertThat(c.policy().mode()).isEqualTo("report");
         assertThat(c.policy().actions()).isEqualTo(new RemediatorConfig.Actions(null, null, null, null, null));
         assertThat(c.api().adminToken()).isNull();

@@ -1,0 +1,90 @@
+package io.remediator.webhook;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.remediator.testing.Payloads;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** What a hostile or careless request may not do to a replica, on a real API server. */
+@ExtendWith(RealCluster.class)
+class HardeningTest {
+    private RunningService service;
+
+    @BeforeEach
+    void start(TestCluster cluster) {
+        cluster.reset();
+        cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
+        cluster.create(vmi("ns-1", "outdated-1").migratable().build());
+        service = RunningService.start(cluster.newClient()).awaitReady();
+    }
+
+    @AfterEach
+    void stop() {
+        service.close();
+    }
+
+    @Test
+    void anIdThatCannotNameAReportIs404AndNeverReachesTheApi() {
+        service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+        // A blank name made fabric8 LIST every report (and then fail, or run out of memory).
+        for (String id : List.of("%20", "%09", "UPPER", "a..b", "-x", "x".repeat(254), "a%2Fb")) {
+            for (String path : List.of("/api/reports/", "/reports/")) {
+                HttpResponse<String> r = service.get(path + id);
+                assertThat(r.statusCode()).as(path + id).isEqualTo(404);
+                assertThat(r.body()).as(path + id).doesNotContain("https://").doesNotContain("Exception");
+            }
+        }
+    }
+
+    @Test
+    void everyResponseCarriesTheSecurityHeaders() {
+        for (String path : List.of("/reports", "/api/reports", "/healthz", "/metrics", "/no-such-page")) {
+            HttpResponse<String> r = service.get(path);
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(csp ->
+                    assertThat(csp).contains("default-src 'none'").contains("frame-ancestors 'none'").doesNotContain("script-src"));
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+            assertThat(r.headers().firstValue("Referrer-Policy")).as(path).hasValue("no-referrer");
+        }
+        assertThat(service.get("/api/reports").headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+
+    @Test
+    void onlyStrictJsonIsAccepted() {
+        String ok = Payloads.firing();
+        String trailing = ok + "{\"version\":\"4\"}";
+        String duplicate = ok.replaceFirst("\"receiver\":\"kubevirt-remediator\"",
+                "\"receiver\":\"kubevirt-remediator\",\"receiver\":\"someone-else\"");
+        String numericTime = ok.replace("\"startsAt\":\"2026-11-23T10:00:00.000Z\"", "\"startsAt\":1e300");
+
+        for (String body : List.of(trailing, duplicate, numericTime)) {
+            HttpResponse<String> r = service.postWebhook(body, RunningService.TOKEN);
+            assertThat(r.statusCode()).as(body.substring(0, 40)).isEqualTo(400);
+            assertThat(r.body()).startsWith("{\"error\":\"malformed JSON");
+        }
+        assertThat(numericTime).contains("1e300");
+        assertThat(service.getJson("/api/reports")).isEmpty();
+        assertThat(service.postWebhook(ok, RunningService.TOKEN).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void alertsWithoutARunbookShareOneMetricLabelWhateverTheirNames() {
+        for (int i = 0; i < 20; i++) {
+            String group = Payloads.group("firing", 0, Payloads.alert("firing", "Random" + i, null));
+            assertThat(service.postWebhook(group, RunningService.TOKEN).statusCode()).isEqualTo(200);
+        }
+        String metrics = service.get("/metrics").body();
+
+        assertThat(metrics).contains("remediator_alerts_received_total{alertname=\"other\",handled=\"false\",status=\"firing\"} 20.0")
+                .doesNotContain("Random");
+    }
+}
