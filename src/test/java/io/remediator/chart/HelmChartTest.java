@@ -65,7 +65,7 @@ class HelmChartTest {
         // The Deployment mounts the Secret at this path; here a file stands in for it.
         String mountedTokenPath = "/etc/kubevirt-remediator/webhook/token";
         assertThat(Files.readString(config)).contains(mountedTokenPath);
-        Path token = Files.writeString(dir.resolve("token"), "t");
+        Path token = Files.writeString(dir.resolve("token"), "token-0123456789abcdef");
         Files.writeString(config, Files.readString(config).replace(mountedTokenPath, token.toString()));
 
         RemediatorConfig loaded = new ConfigLoader(Map.of()).load(config);

@@ -33,7 +33,7 @@ class UnreachableApiTest {
             var reports = service.get("/api/reports");
             assertThat(reports.statusCode()).isEqualTo(503);
             assertThat(service.parse(reports.body()).get("error").asText())
-                    .startsWith("reports are stored in the Kubernetes API, which failed");
+                    .isEqualTo("reports are stored in the Kubernetes API, which did not answer; try again");
         }
     }
 }

@@ -120,7 +120,7 @@ class WebhookTest {
         assertThat(report.get("truncatedAlerts").asInt()).isEqualTo(3);
         assertThat(report.get("outdatedVmis")).hasSize(2);
         assertThat(service.get("/metrics").body())
-                .contains("remediator_alerts_received_total{alertname=\"KubeVirtNoAvailableNodesToRunVMs\",handled=\"false\",status=\"firing\"} 1.0")
+                .contains("remediator_alerts_received_total{alertname=\"other\",handled=\"false\",status=\"firing\"} 1.0")
                 .contains("remediator_alerts_received_total{alertname=\"" + OUTDATED + "\",handled=\"true\",status=\"firing\"} 2.0");
     }
 
