@@ -6,8 +6,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.remediator.kubevirt.ApiErrors;
+import io.remediator.logging.LogSafe;
 import io.remediator.leader.LeadershipLostException;
 import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.remediation.Approval;
 import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.remediation.Remediation;
@@ -15,6 +17,7 @@ import io.remediator.remediation.RemediationReport;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportRetention;
 import io.remediator.report.ReportStatus;
+import io.remediator.report.ApprovalOutcome;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredReport;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
@@ -379,25 +382,40 @@ public final class WorkItemProcessor implements AutoCloseable {
     }
 
     /**
-     * An operator approves every action of the report that awaits approval. Any replica takes it:
-     * it is stored with the report, and the leader runs a pass for it at once.
-     * Empty when the report is closed, resolved, or has nothing awaiting.
+     * Approves the named actions of the report's current plan, if that plan is the one the operator
+     * reviewed (pass {@code pass}). Any replica takes it: it is stored with the report, and the
+     * leader runs a pass for it at once.
      */
-    public Optional<Set<String>> approve(String reportId) {
+    public ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by) {
         Optional<StoredReport> found = store.get(reportId);
-        if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null
-                || found.get().phase() == ReportPhase.Closed || !found.get().item().firing()) {
-            return Optional.empty();
+        if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
+            return new ApprovalOutcome.NotOpen("this report has no plan (yet) to approve");
         }
-        Set<String> keys = found.get().status().remediation().actions().stream()
-                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL)
-                .map(PlannedAction::key).collect(Collectors.toUnmodifiableSet());
-        if (keys.isEmpty()) {
-            return Optional.empty();
+        StoredReport r = found.get();
+        if (r.phase() == ReportPhase.Closed || !r.item().firing()) {
+            return new ApprovalOutcome.NotOpen("this report is closed: its alert resolved, or a newer episode of its"
+                    + " alert group replaced it");
         }
-        store.approve(reportId, keys);
-        log.info("report {}: {} action(s) approved", reportId, keys.size());
-        return Optional.of(keys);
+        Map<String, PlannedAction> awaiting = new java.util.TreeMap<>();
+        r.status().remediation().actions().stream().filter(a -> a.decision() == Decision.AWAITING_APPROVAL)
+                .forEach(a -> awaiting.put(a.key(), a));
+        List<String> awaitingKeys = List.copyOf(awaiting.keySet());
+        if (r.status().remediation().pass() != pass) {
+            return new ApprovalOutcome.Stale(r.status().remediation().pass(), awaitingKeys);
+        }
+        List<String> notAwaiting = keys.stream().filter(k -> !awaiting.containsKey(k)).sorted().toList();
+        if (!notAwaiting.isEmpty() || keys.isEmpty()) {
+            return new ApprovalOutcome.NotAwaiting(notAwaiting, awaitingKeys);
+        }
+        Map<String, String> uids = new HashMap<>();
+        r.status().outdatedVmis().forEach(v -> uids.put(v.namespace() + "/" + v.name(), v.uid()));
+        Set<String> entries = keys.stream().map(awaiting::get)
+                .map(a -> Approval.of(a, a.vmi() == null ? null : uids.get(a.namespace() + "/" + a.vmi())).entry())
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        List<String> approved = keys.stream().sorted().toList();
+        store.approve(reportId, entries, new WorkItem.ApprovalGiven(clock.instant(), by, pass, approved));
+        log.info("report {}: {} action(s) of pass {} approved by {}", reportId, keys.size(), pass, LogSafe.of(by));
+        return new ApprovalOutcome.Approved(approved);
     }
 
     private ReportStatus status(WorkItem item, int pass, Diagnosed d, RemediationReport acted, String error) {

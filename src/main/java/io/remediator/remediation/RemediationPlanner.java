@@ -30,7 +30,7 @@ public final class RemediationPlanner {
      * @param policyNamespaces namespaces matching `policy.namespaces.selector`, null when none is set
      * @param recent           what this service executed lately: the circuit breaker's and the
      *                         batch limit's share already used
-     * @param approved         keys of actions an operator approved
+     * @param approved         {@link Approval#entry() approval entries}: action, attempt and target UID
      * @param episode          identifies the alert's firing episode; part of deterministic names
      */
     public List<PlannedAction> plan(OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
@@ -50,7 +50,7 @@ public final class RemediationPlanner {
             PlannedAction enable = new PlannedAction("ENABLE_WORKLOAD_UPDATES " + target.substring(target.indexOf(' ') + 1),
                     Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, target,
                     1, null, null, policy.rule(Action.ENABLE_WORKLOAD_UPDATES), null, null, now, null, null);
-            enable = decide(enable, approved, budget, now);
+            enable = decide(enable, approved, budget, now, null);
             kubeVirtTakesLiveMigrate = enable.decision().executes()
                     && policy.enableWorkloadUpdatesMethods().contains("LiveMigrate");
             out.add(enable);
@@ -91,7 +91,7 @@ public final class RemediationPlanner {
                 p = p.decided(Decision.RETRY_BACKOFF, "attempt " + attempt + " waits until "
                         + retryDue(v.migrations().lastFailedAt(), attempt, cluster) + " (the wait doubles per failure)");
             } else {
-                p = decide(p, approved, budget, now);
+                p = decide(p, approved, budget, now, v.uid());
             }
             out.add(p);
         }
@@ -114,7 +114,8 @@ public final class RemediationPlanner {
         return lastFailure.plus(policy.passInterval(cluster.batchEvictionInterval()).multipliedBy(1L << Math.min(attempt - 2, 10)));
     }
 
-    private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now) {
+    /** @param targetUid the VMI the action is for; an approval counts only for that one, this attempt */
+    private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now, String targetUid) {
         Action a = p.action();
         Setting setting = policy.effective(a);
         if (setting == Setting.NEVER) {
@@ -123,7 +124,7 @@ public final class RemediationPlanner {
         if (setting == Setting.REPORT) {
             return p.decided(Decision.REPORT_ONLY, p.rule() + ": planned and dry-run, not executed");
         }
-        boolean isApproved = approved.contains(p.key());
+        boolean isApproved = approved.contains(Approval.of(p, targetUid).entry());
         if (setting == Setting.APPROVE && !isApproved) {
             return p.decided(Decision.AWAITING_APPROVAL, p.rule() + ": runs once approved");
         }

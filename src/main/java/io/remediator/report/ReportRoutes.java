@@ -10,6 +10,7 @@ import io.remediator.logging.LogSafe;
 import io.remediator.runbook.RecommendedAction;
 import io.remediator.webhook.BearerToken;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -20,14 +21,21 @@ public final class ReportRoutes {
     private final ReportStore store;
     private final ReportPages pages;
     private final BearerToken adminToken;
-    private final Function<String, Optional<Set<String>>> approve;
+    private final Approver approve;
+    private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    /** Approves the named actions of a report's plan of the given pass. */
+    @FunctionalInterface
+    public interface Approver {
+        ApprovalOutcome approve(String reportId, int pass, List<String> actions, String by);
+    }
 
     /**
      * @param adminToken guards approvals; null disables them
-     * @param approve    approves what a report awaits; empty when it awaits nothing
+     * @param approve    approves what the operator reviewed
      */
-    public ReportRoutes(ReportStore store, ReportPages pages, BearerToken adminToken,
-                        Function<String, Optional<Set<String>>> approve) {
+    public ReportRoutes(ReportStore store, ReportPages pages, BearerToken adminToken, Approver approve) {
         this.store = store;
         this.pages = pages;
         this.adminToken = adminToken;
@@ -61,7 +69,12 @@ public final class ReportRoutes {
             java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportRoutes.class);
 
+    /**
+     * `POST /api/reports/{id}/approve` with `{"pass": N, "actions": ["KEY", ...], "by": "name"}`: the
+     * actions the operator reviewed, in the plan of pass N. Anything else approves nothing.
+     */
     private void approve(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
         if (adminToken == null) {
             ctx.status(403).json(Map.of("error", "approvals are disabled: set api.adminToken"));
             return;
@@ -71,14 +84,35 @@ public final class ReportRoutes {
             return;
         }
         find(ctx);
-        Optional<Set<String>> approved = approve.apply(ctx.pathParam("id"));
-        if (approved.isEmpty()) {
-            ctx.status(409).json(Map.of("error", "nothing in this report awaits approval (or its alert resolved,"
-                    + " or a newer episode of its alert group replaced it)"));
+        ApprovalRequest request;
+        try {
+            request = json.readValue(ctx.bodyAsBytes(), ApprovalRequest.class);
+        } catch (java.io.IOException e) {
+            request = null;
+        }
+        if (request == null || request.pass() == null || request.actions() == null || request.actions().isEmpty()) {
+            ctx.status(400).json(Map.of("error", "name what you reviewed: {\"pass\": <the plan's pass>,"
+                    + " \"actions\": [<action keys>], \"by\": <your name>}"));
             return;
         }
-        ctx.status(202).json(Map.of("approved", approved.get().stream().sorted().toList()));
+        String by = request.by() == null || request.by().isBlank() ? "admin token" : request.by().strip();
+        ApprovalOutcome outcome = approve.approve(ctx.pathParam("id"), request.pass(), request.actions(),
+                by.length() > 100 ? by.substring(0, 100) : by);
+        if (outcome instanceof ApprovalOutcome.Approved a) {
+            ctx.status(202).json(Map.of("approved", a.actions(), "pass", request.pass()));
+        } else if (outcome instanceof ApprovalOutcome.Stale st) {
+            ctx.status(409).json(Map.of("error", "the plan changed since pass " + request.pass() + ": review pass "
+                    + st.currentPass() + " and approve from it", "currentPass", st.currentPass(), "awaiting", st.awaiting()));
+        } else if (outcome instanceof ApprovalOutcome.NotAwaiting n) {
+            ctx.status(409).json(Map.of("error", "not awaiting approval in this plan: " + n.actions(),
+                    "awaiting", n.awaiting()));
+        } else if (outcome instanceof ApprovalOutcome.NotOpen n) {
+            ctx.status(409).json(Map.of("error", n.why()));
+        }
     }
+
+    /** The body of an approval: what the operator reviewed. */
+    record ApprovalRequest(Integer pass, List<String> actions, String by) {}
 
     private static RecommendedAction action(Context ctx) {
         String action = ctx.queryParam("action");

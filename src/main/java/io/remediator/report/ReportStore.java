@@ -74,10 +74,11 @@ public final class ReportStore {
         }
     }
 
-    /** Adds approved action keys to the report's work item (any replica may take an approval). */
-    public StoredReport approve(String name, Set<String> keys) {
+    /** Adds approvals to the report's work item (any replica may take an approval). */
+    public StoredReport approve(String name, Set<String> entries, WorkItem.ApprovalGiven given) {
         return changeSpec(name, current -> current.orElseThrow(
-                () -> new KubernetesClientException("report " + name + " is gone", 404, null)).item().withApproved(keys));
+                () -> new KubernetesClientException("report " + name + " is gone", 404, null)).item()
+                .withApproved(entries, given));
     }
 
     /**

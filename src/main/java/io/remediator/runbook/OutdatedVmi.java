@@ -7,6 +7,7 @@ import java.util.List;
  * One VMI still running in an outdated virt-launcher pod, with everything the runbook asks about
  * it and the branch it falls into.
  *
+ * @param uid               the VMI's UID: approvals are bound to it
  * @param liveMigratable    the VMI's LiveMigratable condition; null when KubeVirt has not set it
  * @param reason            the condition's reason (why it cannot migrate), or null
  * @param evictionStrategy  `spec.evictionStrategy`, null when unset (cluster default)
@@ -26,6 +27,7 @@ import java.util.List;
 public record OutdatedVmi(
         String namespace,
         String name,
+        String uid,
         String node,
         String phase,
         Boolean liveMigratable,

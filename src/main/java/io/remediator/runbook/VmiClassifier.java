@@ -40,7 +40,7 @@ final class VmiClassifier {
         String eviction = effectiveEvictionStrategy(vmi);
         Decision d = decide(vmi, vm, Boolean.TRUE.equals(migratable), eviction, history);
         return new OutdatedVmi(
-                vmi.namespace(), vmi.name(), vmi.nodeName(), vmi.phase(), migratable,
+                vmi.namespace(), vmi.name(), vmi.uid(), vmi.nodeName(), vmi.phase(), migratable,
                 condition.map(VirtualMachineInstance.Condition::reason).orElse(null),
                 condition.map(VirtualMachineInstance.Condition::message).orElse(null),
                 vmi.evictionStrategy(),

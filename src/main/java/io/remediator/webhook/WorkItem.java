@@ -24,7 +24,9 @@ import java.util.TreeSet;
  * @param deliveries      how many deliveries of this episode arrived
  * @param status          firing when any of its alerts fires; once resolved it stays resolved
  *                        (a late retry of an earlier firing delivery does not reopen it)
- * @param approvedActions action keys an operator approved (`POST /api/reports/{id}/approve`)
+ * @param approvedActions approvals an operator gave (`POST /api/reports/{id}/approve`), each bound to
+ *                        one action, attempt and target UID
+ * @param approvals       the record of who approved what, when, having reviewed which pass
  */
 public record WorkItem(
         String id,
@@ -39,11 +41,16 @@ public record WorkItem(
         String externalURL,
         int truncatedAlerts,
         List<AlertmanagerPayload.Alert> alerts,
-        List<String> approvedActions) {
+        List<String> approvedActions,
+        List<ApprovalGiven> approvals) {
+
+    /** One approval request as it was accepted. */
+    public record ApprovalGiven(Instant at, String by, int pass, List<String> actions) {}
 
     public WorkItem {
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
         approvedActions = approvedActions == null ? List.of() : List.copyOf(approvedActions);
+        approvals = approvals == null ? List.of() : List.copyOf(approvals);
     }
 
     /** The first delivery of what Alertmanager sent now. */
@@ -54,21 +61,23 @@ public record WorkItem(
         String episode = groupKey + "@" + startsAt.getEpochSecond();
         String status = alerts.stream().anyMatch(AlertmanagerPayload.Alert::firing) ? "firing" : "resolved";
         return new WorkItem(reportName(alertname, groupKey, episode), episode, now, now, 1, alertname, status, groupKey,
-                receiver, externalURL, truncatedAlerts, alerts, List.of());
+                receiver, externalURL, truncatedAlerts, alerts, List.of(), List.of());
     }
 
     /** This episode after one more delivery of it. */
     public WorkItem withDelivery(WorkItem delivery) {
         String newStatus = firing() ? delivery.status() : status;
         return new WorkItem(id, episode, receivedAt, delivery.lastDeliveryAt(), deliveries + 1, alertname, newStatus,
-                groupKey, receiver, externalURL, delivery.truncatedAlerts(), delivery.alerts(), approvedActions);
+                groupKey, receiver, externalURL, delivery.truncatedAlerts(), delivery.alerts(), approvedActions, approvals);
     }
 
-    public WorkItem withApproved(Set<String> keys) {
+    public WorkItem withApproved(Set<String> entries, ApprovalGiven given) {
         Set<String> all = new TreeSet<>(approvedActions);
-        all.addAll(keys);
+        all.addAll(entries);
+        List<ApprovalGiven> log = new java.util.ArrayList<>(approvals);
+        log.add(given);
         return new WorkItem(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
-                externalURL, truncatedAlerts, alerts, List.copyOf(all));
+                externalURL, truncatedAlerts, alerts, List.copyOf(all), log);
     }
 
     public boolean firing() {

@@ -28,7 +28,7 @@ class RemediationPlannerTest {
     }
 
     private static OutdatedVmi vmi(String name, RecommendedAction action, boolean optedOut, int failedByUs) {
-        return new OutdatedVmi("ns", name, "n1", "Running", action == RecommendedAction.LIVE_MIGRATE, null, null, null,
+        return new OutdatedVmi("ns", name, "uid-" + name, "n1", "Running", action == RecommendedAction.LIVE_MIGRATE, null, null, null,
                 "None", "vm-" + name, "Always", true, true, optedOut, List.of(),
                 new OutdatedVmi.MigrationHistory(null, null, null, null, failedByUs, null, null, 0, 0, failedByUs),
                 null, Branch.NOT_MIGRATABLE_NOT_AUTOMATED, action, "", null);
@@ -123,11 +123,17 @@ class RemediationPlannerTest {
                 vmi("tired", RecommendedAction.LIVE_MIGRATE, false, 3),
                 vmi("fresh", RecommendedAction.LIVE_MIGRATE, false, 0));
         Map<String, Decision> approve = decisions(plan(Policies.mode("approve").maxRetries(2), cluster(true, 5, 0, 10),
-                vmis, Map.of(), Set.of("LIVE_MIGRATE ns/fresh")));
+                vmis, Map.of(), Set.of("LIVE_MIGRATE ns/fresh #1 uid=uid-fresh")));
         assertThat(plan(Policies.mode("approve").maxRetries(2), cluster(true, 5, 0, 10), vmis, Map.of(), Set.of()))
                 .filteredOn(a -> a.decision() == Decision.GAVE_UP).extracting(PlannedAction::why)
                 .containsExactly("3 migrations this service created failed (policy.maxRetries=2); left to the operator:"
                         + " restart it (virtctl restart -n ns vm-tired): its VM starts it again in an up-to-date launcher");
+        // An approval counts only for the VMI (UID) and attempt it was given for.
+        for (String stale : List.of("LIVE_MIGRATE ns/fresh #1 uid=a-vmi-since-recreated", "LIVE_MIGRATE ns/fresh #2 uid=uid-fresh",
+                "LIVE_MIGRATE ns/fresh")) {
+            assertThat(decisions(plan(Policies.mode("approve").maxRetries(2), cluster(true, 5, 0, 10), vmis, Map.of(),
+                    Set.of(stale)))).as(stale).containsEntry("LIVE_MIGRATE ns/fresh", Decision.AWAITING_APPROVAL);
+        }
         assertThat(approve).containsEntry("LIVE_MIGRATE ns/skip", Decision.OPTED_OUT)
                 .containsEntry("LIVE_MIGRATE ns/tired", Decision.GAVE_UP)
                 .containsEntry("LIVE_MIGRATE ns/fresh", Decision.APPROVED);
@@ -143,7 +149,7 @@ class RemediationPlannerTest {
     }
 
     private static OutdatedVmi inFlight(String name, Boolean byUpdater, Boolean byUs) {
-        return new OutdatedVmi("ns", name, "n1", "Running", true, null, null, null, "None", null, null, false, false, false,
+        return new OutdatedVmi("ns", name, "uid-" + name, "n1", "Running", true, null, null, null, "None", null, null, false, false, false,
                 List.of(),
                 new OutdatedVmi.MigrationHistory("Running", "m-" + name, byUpdater, byUs, 0, null, null, 0, 0, 0),
                 null, Branch.MIGRATION_IN_FLIGHT, RecommendedAction.WAIT, "", null);

@@ -322,8 +322,24 @@ class RemediationTest {
             assertThat(actions(report).get("LIVE_MIGRATE team/db").get("decision").asText()).isEqualTo("AWAITING_APPROVAL");
             assertThat(migrations()).isEmpty();
 
-            assertThat(service.post("/api/reports/" + id + "/approve", "", RunningService.TOKEN).statusCode()).isEqualTo(401);
-            var approved = service.post("/api/reports/" + id + "/approve", "", RunningService.ADMIN_TOKEN);
+            int pass = report.get("remediation").get("pass").asInt();
+            String reviewed = "{\"pass\":" + pass + ",\"actions\":[\"LIVE_MIGRATE team/db\"],\"by\":\"alice\"}";
+            assertThat(service.post("/api/reports/" + id + "/approve", reviewed, RunningService.TOKEN).statusCode()).isEqualTo(401);
+            // Approving blind (no body) or what was not planned approves nothing.
+            assertThat(service.post("/api/reports/" + id + "/approve", "", RunningService.ADMIN_TOKEN).statusCode())
+                    .isEqualTo(400);
+            var unplanned = service.post("/api/reports/" + id + "/approve", reviewed.replace("team/db", "team/other"),
+                    RunningService.ADMIN_TOKEN);
+            assertThat(unplanned.statusCode()).isEqualTo(409);
+            assertThat(unplanned.body()).contains("not awaiting approval in this plan: [LIVE_MIGRATE team/other]")
+                    .contains("\"awaiting\":[\"LIVE_MIGRATE team/db\"]");
+            var stale = service.post("/api/reports/" + id + "/approve", reviewed.replace("\"pass\":" + pass,
+                    "\"pass\":" + (pass - 1)), RunningService.ADMIN_TOKEN);
+            assertThat(stale.statusCode()).isEqualTo(409);
+            assertThat(stale.body()).contains("review pass " + pass);
+            assertThat(migrations()).isEmpty();
+
+            var approved = service.post("/api/reports/" + id + "/approve", reviewed, RunningService.ADMIN_TOKEN);
             assertThat(approved.statusCode()).as(approved.body()).isEqualTo(202);
             assertThat(approved.body()).contains("LIVE_MIGRATE team/db");
 
@@ -331,8 +347,19 @@ class RemediationTest {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
                     actions(service.getJson("/api/reports/" + id)).get("LIVE_MIGRATE team/db").get("decision").asText())
                     .isEqualTo("APPROVED"));
-            assertThat(service.post("/api/reports/" + id + "/approve", "", RunningService.ADMIN_TOKEN).statusCode())
+            assertThat(service.post("/api/reports/" + id + "/approve", reviewed, RunningService.ADMIN_TOKEN).statusCode())
                     .isEqualTo(409);
+            JsonNode spec = cluster.client().genericKubernetesResources(io.remediator.report.ReportStore.KIND)
+                    .inAnyNamespace().list().getItems().stream().filter(r -> r.getMetadata().getName().equals(id))
+                    // Earlier tests stored the same episode in their own namespaces: take this one's.
+                    .max(java.util.Comparator.comparing(r -> r.getMetadata().getCreationTimestamp())).map(r -> (JsonNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                            .valueToTree(r.getAdditionalProperties().get("spec"))).orElseThrow();
+            String uid = cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("team")
+                    .withName("db").get().getMetadata().getUid();
+            assertThat(spec.get("approvedActions")).extracting(JsonNode::asText)
+                    .containsExactly("LIVE_MIGRATE team/db #1 uid=" + uid);
+            assertThat(spec.get("approvals").get(0).get("by").asText()).isEqualTo("alice");
+            assertThat(spec.get("approvals").get(0).get("pass").asInt()).isEqualTo(pass);
 
             migrationSucceeded(ourMigrations().get(0));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {

@@ -50,7 +50,7 @@ class ReportStoreTest {
     }
 
     static OutdatedVmi vmi(int i, RecommendedAction action) {
-        return new OutdatedVmi("ns-" + (i % 7), "vmi-" + i, "node-" + (i % 5), "Running", action != RecommendedAction.STOP,
+        return new OutdatedVmi("ns-" + (i % 7), "vmi-" + i, "uid-" + i, "node-" + (i % 5), "Running", action != RecommendedAction.STOP,
                 null, null, "LiveMigrate", "LiveMigrate", "vm-" + i, "Always", true, true, false,
                 List.of(new OutdatedVmi.LauncherPodRef("virt-launcher-vmi-" + i + "-abcde", "node-1", "Running", false)),
                 OutdatedVmi.MigrationHistory.NONE, T0, Branch.MIGRATABLE_NOT_AUTOMATED, action,
