@@ -24,6 +24,7 @@ import io.remediator.webhook.AlertIntake;
 import io.remediator.webhook.BearerToken;
 import io.remediator.webhook.StrictJson;
 import io.remediator.webhook.WebhookEndpoint;
+import io.remediator.webhook.WorkItem;
 import io.remediator.config.GoDuration;
 import io.remediator.leader.Leadership;
 import io.remediator.report.ReportRetention;
@@ -88,7 +89,17 @@ public final class RemediatorService implements AutoCloseable {
             boolean created = stored.item().deliveries() == 1;
             metrics.deliveryStored(item.alertname(), created);
             return new AlertIntake.Stored(stored.item(), created);
-        }, reachability::reachable, metrics, clock);
+        }, reachability::reachable, metrics, clock, new AlertIntake.StoredSize() {
+            @Override
+            public int bytes(WorkItem item) {
+                return reports.specBytes(item);
+            }
+
+            @Override
+            public int max() {
+                return reports.maxSpecBytes();
+            }
+        });
         WebhookEndpoint webhook = new WebhookEndpoint(token(config.webhook()), config.webhook().maxBodyBytes(),
                 StrictJson.forWebhook(json), intake, metrics);
         String adminToken = config.api().adminToken();

@@ -220,6 +220,12 @@ public final class WorkItemProcessor implements AutoCloseable {
         } catch (LeadershipLostException e) {
             log.info("report {}: {}", name, e.getMessage());
         } catch (KubernetesClientException e) {
+            if (e.getCode() == 413 || String.valueOf(e.getMessage()).contains("request is too large")) {
+                // Retrying the same write cannot succeed: say so once, and leave the report be.
+                log.error("report {}: the API server refuses the write as too large ({}); not retried", name,
+                        ApiErrors.describe(e));
+                return;
+            }
             log.warn("report {}: {}; trying again in {}s", name, ApiErrors.describe(e), API_RETRY.toSeconds());
             scheduleNextPass(name, clock.instant().plus(API_RETRY));
         } catch (RuntimeException e) {

@@ -48,6 +48,9 @@ public final class ReportPages {
         view.put("vmiCount", r.outdatedVmiCount());
         view.put("oneDelivery", r.deliveries() <= 1);
         view.put("hasLiveUpdates", !r.pendingLiveUpdateVmis().isEmpty());
+        // Mustache renders a section for 0 too: "0 VMIs were left out" must not appear.
+        view.put("omittedVmis", r.omittedVmis() > 0 ? r.omittedVmis() : null);
+        view.put("omittedActions", r.omittedActions() > 0 ? r.omittedActions() : null);
         view.put("lastDeliveryAt", HUMAN_TIME.format(r.lastDeliveryAt()));
         view.put("notMigratableCount", r.outdatedVmis().stream()
                 .filter(v -> !Boolean.TRUE.equals(v.liveMigratable())).count());

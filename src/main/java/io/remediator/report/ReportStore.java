@@ -111,7 +111,8 @@ public final class ReportStore {
      * @param mayWrite checked before every attempt: a replica that lost leadership writes nothing
      */
     public StoredReport writeStatus(StoredReport current, ReportStatus status, BooleanSupplier mayWrite) {
-        ReportStatus bounded = bounded(status);
+        // The status gets what the spec leaves of the object's limit.
+        ReportStatus bounded = bounded(status, Math.max(MIN_STATUS_BYTES, maxObjectBytes - sizeOf(current.item())));
         StoredReport base = current;
         for (int attempt = 0; ; attempt++) {
             if (!mayWrite.getAsBoolean()) {
@@ -188,8 +189,27 @@ public final class ReportStore {
      * executed actions first, and says how many it left out: storing must never fail for size.
      */
     ReportStatus bounded(ReportStatus status) {
+        return bounded(status, maxObjectBytes);
+    }
+
+    /**
+     * The largest spec (one delivery's alerts, as stored) a report takes: half the object, so the
+     * status always has the other half. Intake refuses a larger delivery with 413.
+     */
+    public int maxSpecBytes() {
+        return maxObjectBytes / 2;
+    }
+
+    /** The size of the work item as the report's `spec` stores it (JSON, as the API server gets it). */
+    public int specBytes(WorkItem item) {
+        return sizeOf(json.convertValue(item, MAP));
+    }
+
+    private static final int MIN_STATUS_BYTES = 16 * 1024;
+
+    ReportStatus bounded(ReportStatus status, int maxBytes) {
         int size = sizeOf(status);
-        if (size <= maxObjectBytes) {
+        if (size <= maxBytes) {
             return status;
         }
         List<OutdatedVmi> vmis = status.outdatedVmis().stream()
@@ -204,7 +224,7 @@ public final class ReportStore {
         double bytesPerVmi = (double) sizeOf(vmis) / Math.max(1, vmis.size());
         double bytesPerAction = (double) sizeOf(actions) / Math.max(1, actions.size());
         ReportStatus candidate = status;
-        while (size > maxObjectBytes && (keepVmis > 0 || keepActions > 0)) {
+        while (size > maxBytes && (keepVmis > 0 || keepActions > 0)) {
             if (keepVmis > 0 && (keepVmis * bytesPerVmi >= keepActions * bytesPerAction || keepActions == 0)) {
                 keepVmis /= 2;
             } else {

@@ -28,6 +28,15 @@ public final class AlertIntake {
         /** @param newReports how many of the items started a new report (the rest were repeats) */
         record Accepted(List<WorkItem> items, int newReports, int ignoredAlerts) implements Outcome {}
         record Unavailable(String reason) implements Outcome {}
+        /** Stored, it would not fit in one report object: retrying cannot help (413). */
+        record TooLarge(String reason) implements Outcome {}
+    }
+
+    /** How large a delivery is as stored, and the most a report takes. */
+    public interface StoredSize {
+        int bytes(WorkItem item);
+
+        int max();
     }
 
     /** What storing one delivery gave: the item as stored, and whether it is a new episode. */
@@ -38,10 +47,28 @@ public final class AlertIntake {
     private final BooleanSupplier reachable;
     private final RemediatorMetrics metrics;
     private final Clock clock;
+    private final StoredSize size;
 
     /** @param store writes one delivery durably, or throws KubernetesClientException */
     public AlertIntake(Set<String> runbookAlertnames, Function<WorkItem, Stored> store, BooleanSupplier reachable,
                        RemediatorMetrics metrics, Clock clock) {
+        this(runbookAlertnames, store, reachable, metrics, clock, new StoredSize() {
+            @Override
+            public int bytes(WorkItem item) {
+                return 0;
+            }
+
+            @Override
+            public int max() {
+                return Integer.MAX_VALUE;
+            }
+        });
+    }
+
+    /** @param size measures a delivery as stored: one that cannot fit is refused before any write */
+    public AlertIntake(Set<String> runbookAlertnames, Function<WorkItem, Stored> store, BooleanSupplier reachable,
+                       RemediatorMetrics metrics, Clock clock, StoredSize size) {
+        this.size = size;
         this.runbookAlertnames = Set.copyOf(runbookAlertnames);
         this.store = store;
         this.reachable = reachable;
@@ -64,19 +91,31 @@ public final class AlertIntake {
             return new Outcome.Unavailable("the Kubernetes API is not reachable, so the alert cannot be stored; retry later");
         }
         Instant now = clock.instant();
-        List<WorkItem> stored = new ArrayList<>();
-        int created = 0;
+        List<WorkItem> deliveries = new ArrayList<>();
         for (Map.Entry<String, List<AlertmanagerPayload.Alert>> e : byAlertname.entrySet()) {
             WorkItem delivery = WorkItem.delivered(now, e.getKey(), List.copyOf(e.getValue()), payload.groupKey(),
                     payload.receiver(), payload.externalURL(),
                     payload.truncatedAlerts() == null ? 0 : payload.truncatedAlerts());
+            // Measured as it would be stored (escapes, nulls), not as it arrived: the raw body
+            // limit alone let through deliveries the API server then refused forever.
+            int bytes = size.bytes(delivery);
+            if (bytes > size.max()) {
+                return new Outcome.TooLarge("stored, the " + e.getKey() + " alerts of this delivery take " + bytes
+                        + " bytes; a report takes at most " + size.max() + " (reports.maxObjectBytes / 2)");
+            }
+            deliveries.add(delivery);
+        }
+        List<WorkItem> stored = new ArrayList<>();
+        int created = 0;
+        for (WorkItem delivery : deliveries) {
             try {
                 Stored s = store.apply(delivery);
                 stored.add(s.item());
                 created += s.created() ? 1 : 0;
             } catch (KubernetesClientException ex) {
                 // An item stored before this one stays: Alertmanager's retry finds and counts it.
-                log.warn("could not store {} for group {}: {}", e.getKey(), LogSafe.of(payload.groupKey()), ApiErrors.describe(ex));
+                log.warn("could not store {} for group {}: {}", delivery.alertname(), LogSafe.of(payload.groupKey()),
+                        ApiErrors.describe(ex));
                 return new Outcome.Unavailable("the alert could not be stored in the Kubernetes API ("
                         + ApiErrors.describe(ex) + "); retry later");
             }

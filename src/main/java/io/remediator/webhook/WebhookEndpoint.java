@@ -87,6 +87,8 @@ public final class WebhookEndpoint implements Handler {
                     "workItems", accepted.items().stream().map(WorkItem::id).toList(),
                     "newReports", accepted.newReports(),
                     "ignoredAlerts", accepted.ignoredAlerts()));
+        } else if (outcome instanceof AlertIntake.Outcome.TooLarge tooLarge) {
+            answer(ctx, HttpStatus.CONTENT_TOO_LARGE, "too_large", Map.of("error", tooLarge.reason()));
         } else if (outcome instanceof AlertIntake.Outcome.Unavailable unavailable) {
             ctx.header("Retry-After", "10");
             answer(ctx, HttpStatus.SERVICE_UNAVAILABLE, "unavailable", Map.of("error", unavailable.reason()));

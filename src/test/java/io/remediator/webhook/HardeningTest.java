@@ -87,4 +87,23 @@ class HardeningTest {
         assertThat(metrics).contains("remediator_alerts_received_total{alertname=\"other\",handled=\"false\",status=\"firing\"} 20.0")
                 .doesNotContain("Random");
     }
+
+    @Test
+    void aDeliveryThatCannotFitInAReportIs413BeforeAnythingIsStored(TestCluster cluster) {
+        io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
+        io.remediator.config.RemediatorConfig small = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
+                d.diagnosis(), new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(),
+                d.reports().maxReports(), d.reports().maxAge(), 20_000), d.policy(), d.api(), d.leaderElection());
+        try (RunningService tight = RunningService.start(cluster.newClient(), small).awaitReady()) {
+            // Well under webhook.maxBodyBytes as sent, over half of reports.maxObjectBytes as stored.
+            String big = Payloads.group("firing", 0, Payloads.alert("firing", Payloads.OUTDATED,
+                    "\"note\":\"" + "<&>".repeat(4_000) + "\""));
+            HttpResponse<String> r = tight.postWebhook(big, RunningService.TOKEN);
+
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(r.body()).contains("a report takes at most 10000 (reports.maxObjectBytes / 2)");
+            assertThat(tight.getJson("/api/reports")).isEmpty();
+            assertThat(tight.postWebhook(Payloads.firing(), RunningService.TOKEN).statusCode()).isEqualTo(200);
+        }
+    }
 }
