@@ -350,9 +350,8 @@ class RemediationTest {
             assertThat(service.post("/api/reports/" + id + "/approve", reviewed, RunningService.ADMIN_TOKEN).statusCode())
                     .isEqualTo(409);
             JsonNode spec = cluster.client().genericKubernetesResources(io.remediator.report.ReportStore.KIND)
-                    .inAnyNamespace().list().getItems().stream().filter(r -> r.getMetadata().getName().equals(id))
-                    // Earlier tests stored the same episode in their own namespaces: take this one's.
-                    .max(java.util.Comparator.comparing(r -> r.getMetadata().getCreationTimestamp())).map(r -> (JsonNode) new com.fasterxml.jackson.databind.ObjectMapper()
+                    .inNamespace(service.reportsNamespace()).list().getItems().stream()
+                    .filter(r -> r.getMetadata().getName().equals(id)).findFirst().map(r -> (JsonNode) new com.fasterxml.jackson.databind.ObjectMapper()
                             .valueToTree(r.getAdditionalProperties().get("spec"))).orElseThrow();
             String uid = cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("team")
                     .withName("db").get().getMetadata().getUid();

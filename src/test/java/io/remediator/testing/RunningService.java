@@ -32,10 +32,17 @@ public final class RunningService implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
+    private String reportsNamespace;
+
     private RunningService(IntSupplier port, BooleanSupplier leading, Runnable stop) {
         this.port = port;
         this.leading = leading;
         this.stop = stop;
+    }
+
+    /** Where this service keeps its RemediationReports (null for a service in another process). */
+    public String reportsNamespace() {
+        return reportsNamespace;
     }
 
     /** A service running elsewhere (another process) on this port; close() stops nothing. */
@@ -55,10 +62,12 @@ public final class RunningService implements AutoCloseable {
     public static RunningService start(KubernetesClient client, RemediatorConfig config) {
         reportsNamespace(client, config.reports().namespace());
         RemediatorService service = new RemediatorService(config, client, Clock.systemUTC()).start();
-        return new RunningService(service::port, service::leading, () -> {
+        RunningService running = new RunningService(service::port, service::leading, () -> {
             service.close();
             client.close();
         });
+        running.reportsNamespace = config.reports().namespace();
+        return running;
     }
 
     /**
