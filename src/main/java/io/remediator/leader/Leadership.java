@@ -38,13 +38,20 @@ public final class Leadership implements AutoCloseable {
     private volatile boolean leading;
     /** When the Lease last showed this replica's own renewal; leading() trusts nothing older than renewDeadline. */
     private volatile java.time.Instant lastRenewSeen = java.time.Instant.EPOCH;
-    private final java.time.Clock clock = java.time.Clock.systemUTC();
+    private final java.time.Clock clock;
     private volatile String leader;
     private volatile boolean closed;
     private volatile CompletableFuture<?> election;
 
     public Leadership(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
                       Runnable onStartLeading, Runnable onStopLeading) {
+        this(client, namespace, leaseName, identity, timing, onStartLeading, onStopLeading, java.time.Clock.systemUTC());
+    }
+
+    /** @param clock compared with the Lease's renewTime, which this replica's elector writes from its own clock */
+    Leadership(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
+               Runnable onStartLeading, Runnable onStopLeading, java.time.Clock clock) {
+        this.clock = clock;
         this.client = client;
         this.namespace = namespace;
         this.leaseName = leaseName;
