@@ -18,6 +18,7 @@ import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportRetention;
 import io.remediator.report.ReportStatus;
 import io.remediator.report.ApprovalOutcome;
+import io.remediator.report.LightReportCache;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredReport;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
@@ -82,6 +83,9 @@ public final class WorkItemProcessor implements AutoCloseable {
     private volatile long term;
     private volatile boolean acting;
     private volatile SharedIndexInformer<GenericKubernetesResource> informer;
+    private static final long REPORT_LIST_PAGE = 10;
+    /** A new leader that cannot list its reports in this time steps back and tries again. */
+    private static final Duration TAKE_OVER_TIMEOUT = Duration.ofSeconds(60);
     private volatile ScheduledFuture<?> sweeps;
 
     public WorkItemProcessor(KubernetesClient client, ReportStore store, Map<String, Runbook> runbooks,
@@ -132,8 +136,12 @@ public final class WorkItemProcessor implements AutoCloseable {
             // The limits count what earlier leaders executed: read before the first pass may act.
             remediation.rememberExecuted(store.all().stream().map(StoredReport::status).filter(Objects::nonNull)
                     .map(ReportStatus::remediation).filter(Objects::nonNull).toList());
+            // Paged, and cached without the VMI lists: a new leader must be able to take over at the
+            // documented limits (reports.maxReports of reports.maxObjectBytes) on a small heap.
             SharedIndexInformer<GenericKubernetesResource> i = client.genericKubernetesResources(ReportStore.KIND)
-                    .inNamespace(store.namespace()).inform(new ResourceEventHandler<>() {
+                    .inNamespace(store.namespace()).withLimit(REPORT_LIST_PAGE).runnableInformer(0);
+            i.itemStore(new LightReportCache());
+            i.addEventHandler(new ResourceEventHandler<>() {
                         @Override
                         public void onAdd(GenericKubernetesResource r) {
                             enqueue(t, r.getMetadata().getName());
@@ -149,6 +157,18 @@ public final class WorkItemProcessor implements AutoCloseable {
                             cancelNextPass(r.getMetadata().getName());
                         }
                     });
+            i.exceptionHandler((started, error) -> started);
+            try {
+                i.start().toCompletableFuture().get(TAKE_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                i.close();
+                throw new KubernetesClientException("listing the stored reports did not complete within "
+                        + TAKE_OVER_TIMEOUT.toSeconds() + "s: " + (e.getCause() != null ? e.getCause() : e));
+            } catch (InterruptedException e) {
+                i.close();
+                Thread.currentThread().interrupt();
+                return;
+            }
             synchronized (this) {
                 if (!current(t)) {
                     i.close();

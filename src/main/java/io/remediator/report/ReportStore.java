@@ -38,7 +38,13 @@ public final class ReportStore {
             .withGroup("kubevirt-remediator.io").withVersion("v1alpha1").withKind("RemediationReport")
             .withPlural("remediationreports").withNamespaced(true).build();
     private static final int MAX_CONFLICT_RETRIES = 50;
-    private static final long LIST_PAGE = 50;
+    /**
+     * Reports per LIST page. A report may be close to 1 MB, so a page of ten keeps what is in
+     * memory at once to about 10 MB, whatever the number of reports.
+     */
+    private static final long LIST_PAGE = 10;
+    /** The bulk of a status, which no listing needs: read a report by name for it. */
+    static final List<String> HEAVY_STATUS_FIELDS = List.of("outdatedVmis", "pendingLiveUpdateVmis");
 
     private final KubernetesClient client;
     private final String namespace;
@@ -139,22 +145,38 @@ public final class ReportStore {
         return get(name).map(StoredReport::report);
     }
 
-    /** Every stored report, read page by page. */
+    /**
+     * Every stored report, read page by page, each without its VMI lists ({@link #HEAVY_STATUS_FIELDS}):
+     * what retention, the index and a new leader's ledger need. Memory stays bounded by a page.
+     */
     public List<StoredReport> all() {
         List<StoredReport> all = new ArrayList<>();
+        forEach(all::add);
+        return all;
+    }
+
+    private void forEach(java.util.function.Consumer<StoredReport> each) {
         String next = null;
         do {
             GenericKubernetesResourceList page = reports().list(new ListOptionsBuilder().withLimit(LIST_PAGE)
                     .withContinue(next).build());
-            page.getItems().forEach(o -> all.add(read(o)));
+            page.getItems().forEach(o -> each.accept(read(light(o))));
             next = page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());
-        return all;
+    }
+
+    /** The object without the bulk of its status (the same object, changed in place: it is a copy from the API). */
+    public static GenericKubernetesResource light(GenericKubernetesResource object) {
+        if (object.getAdditionalProperties().get("status") instanceof Map<?, ?> status) {
+            HEAVY_STATUS_FIELDS.forEach(status::remove);
+        }
+        return object;
     }
 
     /** Newest first by the first delivery; only the summaries are kept while reading. */
     public List<ReportSummary> summaries() {
-        List<ReportSummary> summaries = new ArrayList<>(all().stream().map(r -> ReportSummary.of(r.report())).toList());
+        List<ReportSummary> summaries = new ArrayList<>();
+        forEach(r -> summaries.add(ReportSummary.of(r.report())));
         summaries.sort(Comparator.comparing(ReportSummary::receivedAt).reversed());
         return summaries;
     }
