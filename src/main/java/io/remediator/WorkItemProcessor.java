@@ -83,7 +83,7 @@ public final class WorkItemProcessor implements AutoCloseable {
     private volatile long term;
     private volatile boolean acting;
     private volatile SharedIndexInformer<GenericKubernetesResource> informer;
-    private static final long REPORT_LIST_PAGE = 10;
+    private static final long REPORT_LIST_PAGE = 2;
     /** A new leader that cannot list its reports in this time steps back and tries again. */
     private static final Duration TAKE_OVER_TIMEOUT = Duration.ofSeconds(60);
     private volatile ScheduledFuture<?> sweeps;

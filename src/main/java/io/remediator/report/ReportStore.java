@@ -39,10 +39,10 @@ public final class ReportStore {
             .withPlural("remediationreports").withNamespaced(true).build();
     private static final int MAX_CONFLICT_RETRIES = 50;
     /**
-     * Reports per LIST page. A report may be close to 1 MB, so a page of ten keeps what is in
-     * memory at once to about 10 MB, whatever the number of reports.
+     * Reports per LIST page. A report may be close to 1 MB, and parsed it takes several times that:
+     * two at a time keep a listing within a small heap, whatever the number of reports.
      */
-    private static final long LIST_PAGE = 10;
+    private static final long LIST_PAGE = 2;
     /** The bulk of a status, which no listing needs: read a report by name for it. */
     static final List<String> HEAVY_STATUS_FIELDS = List.of("outdatedVmis", "pendingLiveUpdateVmis");
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +32,12 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Path dir, String name, TestCluster cluster, String reportsNamespace,
                                        String policyYaml) {
+        return start(dir, name, cluster, reportsNamespace, policyYaml, List.of());
+    }
+
+    /** @param jvmOptions e.g. a small `-Xmx` with `-XX:+ExitOnOutOfMemoryError`, as the image runs it */
+    public static ServiceProcess start(Path dir, String name, TestCluster cluster, String reportsNamespace,
+                                       String policyYaml, List<String> jvmOptions) {
         try {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
@@ -47,9 +54,12 @@ public final class ServiceProcess implements AutoCloseable {
                     RunningService.FAST_ELECTION.leaseDuration(), RunningService.FAST_ELECTION.renewDeadline(),
                     RunningService.FAST_ELECTION.retryPeriod(), policyYaml));
             Path log = dir.resolve(name + ".log");
-            ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), "io.remediator.Main",
-                    "--config", config.toString())
+            List<String> command = new java.util.ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
+            command.addAll(jvmOptions);
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.remediator.Main",
+                    "--config", config.toString()));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             pb.environment().keySet().removeIf(k -> k.startsWith("REMEDIATOR_"));
             pb.environment().put("KUBECONFIG", kubeconfig.toString());

@@ -1,0 +1,70 @@
+package io.remediator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.RecommendedAction;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.ServiceProcess;
+import io.remediator.testing.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Reports near the size limit must not take a replica down: a new leader takes over and the index
+ * answers with a heap far smaller than what the reports take, because lists and the leader's cache
+ * hold reports without their VMI lists, a page at a time.
+ */
+@ExtendWith(RealCluster.class)
+class BoundedMemoryTest {
+    private static final int REPORTS = 40;
+
+    @Test
+    void aSmallHeapTakesOverAndListsReportsOfNearlyAMegabyteEach(TestCluster cluster, @TempDir Path dir) throws Exception {
+        String ns = RunningService.freshNamespace();
+        cluster.namespace(ns);
+        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        ReportStore store = new ReportStore(cluster.client(), ns, json, 1_000_000);
+        List<OutdatedVmi> vmis = IntStream.range(0, 2_000).mapToObj(i -> ReportStoreTest.vmi(i, RecommendedAction.LIVE_MIGRATE))
+                .toList();
+        for (int i = 0; i < REPORTS; i++) {
+            StoredReport r = store.recordDelivery(ReportStoreTest.delivery("group-" + i, "2026-11-20T10:00:00Z", "resolved",
+                    Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i)));
+            store.writeStatus(r, ReportStoreTest.status(vmis, List.of()).withPhase(ReportPhase.Closed), () -> true);
+        }
+        long stored = cluster.client().genericKubernetesResources(ReportStore.KIND).inNamespace(ns).list().getItems()
+                .stream().mapToLong(o -> json.valueToTree(o).toString().length()).sum();
+        assertThat(stored).as("what the reports take as JSON").isGreaterThan(REPORTS * 900_000L);
+
+        try (ServiceProcess service = ServiceProcess.start(dir, "small-heap", cluster, ns, "{mode: report}",
+                List.of("-Xmx96m", "-XX:+ExitOnOutOfMemoryError"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !service.alive()
+                    || Files.readString(service.log()).contains("took over the stored reports"));
+            assertThat(service.alive()).as("alive; log:%n%s", Files.readString(service.log())).isTrue();
+
+            var index = service.http().get("/api/reports");
+            assertThat(index.statusCode()).as(index.body()).isEqualTo(200);
+            JsonNode list = new ObjectMapper().readTree(index.body());
+            assertThat(list).hasSize(REPORTS);
+            assertThat(list.get(0).get("outdatedVmiCount").asInt()).isEqualTo(2_000);
+            var one = service.http().get("/api/reports/" + list.get(0).get("id").asText());
+            assertThat(one.statusCode()).isEqualTo(200);
+            assertThat(service.http().get("/reports").statusCode()).isEqualTo(200);
+            assertThat(service.alive()).isTrue();
+        }
+    }
+}
