@@ -16,6 +16,7 @@ import io.remediator.remediation.RemediationPolicy;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.report.ReportPages;
 import io.remediator.report.ReportRoutes;
+import io.remediator.report.NewReportBudget;
 import io.remediator.report.ReportStore;
 import io.remediator.runbook.NamespaceScope;
 import io.remediator.runbook.OutdatedVmiWorkloadsRunbook;
@@ -34,6 +35,7 @@ import java.net.UnknownHostException;
 import java.util.UUID;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 import java.time.Clock;
 import java.util.Map;
@@ -84,8 +86,14 @@ public final class RemediatorService implements AutoCloseable {
                 processor::startActing, processor::stopActing);
         metrics.leader(identity, leadership::leading);
 
+        // New reports per minute per replica: as many as retention keeps.
+        NewReportBudget newReports = new NewReportBudget(rc.maxReports(), clock);
         AlertIntake intake = new AlertIntake(runbooks.keySet(), item -> {
-            StoredReport stored = reports.recordDelivery(item);
+            Optional<StoredReport> maybe = reports.recordDelivery(item, newReports::tryTake);
+            if (maybe.isEmpty()) {
+                return AlertIntake.Stored.REFUSED;
+            }
+            StoredReport stored = maybe.get();
             boolean created = stored.item().deliveries() == 1;
             metrics.deliveryStored(item.alertname(), created);
             return new AlertIntake.Stored(stored.item(), created);

@@ -75,8 +75,27 @@ public final class ReportStore {
      * @throws KubernetesClientException when the API server did not store it
      */
     public StoredReport recordDelivery(WorkItem delivery) {
+        return recordDelivery(delivery, () -> true).orElseThrow();
+    }
+
+    /**
+     * The same, when a new report is allowed only while {@code mayCreate} says so: empty when this
+     * delivery would start a new report and may not (a repeat of a stored episode always counts).
+     */
+    public Optional<StoredReport> recordDelivery(WorkItem delivery, java.util.function.BooleanSupplier mayCreate) {
         synchronized (locks[Math.floorMod(delivery.id().hashCode(), locks.length)]) {
-            return changeSpec(delivery.id(), current -> current.map(c -> c.item().withDelivery(delivery)).orElse(delivery));
+            boolean[] refused = {false};
+            StoredReport stored = changeSpec(delivery.id(), current -> {
+                if (current.isPresent()) {
+                    return current.get().item().withDelivery(delivery);
+                }
+                if (!mayCreate.getAsBoolean()) {
+                    refused[0] = true;
+                    return null;
+                }
+                return delivery;
+            });
+            return refused[0] ? Optional.empty() : Optional.of(stored);
         }
     }
 
@@ -95,6 +114,9 @@ public final class ReportStore {
         for (int attempt = 0; ; attempt++) {
             Optional<StoredReport> current = get(name);
             WorkItem item = change.apply(current);
+            if (item == null) {
+                return null;
+            }
             try {
                 return current.isEmpty() ? read(reports().resource(object(item, null)).create())
                         : writeSpec(current.get(), item);

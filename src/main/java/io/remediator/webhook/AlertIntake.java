@@ -39,8 +39,13 @@ public final class AlertIntake {
         int max();
     }
 
-    /** What storing one delivery gave: the item as stored, and whether it is a new episode. */
-    public record Stored(WorkItem item, boolean created) {}
+    /**
+     * What storing one delivery gave: the item as stored, and whether it is a new episode; or, when
+     * {@code item} is null, that a new report was refused for now (too many new reports this minute).
+     */
+    public record Stored(WorkItem item, boolean created) {
+        public static final Stored REFUSED = new Stored(null, false);
+    }
 
     private final Set<String> runbookAlertnames;
     private final Function<WorkItem, Stored> store;
@@ -110,6 +115,10 @@ public final class AlertIntake {
         for (WorkItem delivery : deliveries) {
             try {
                 Stored s = store.apply(delivery);
+                if (s.item() == null) {
+                    return new Outcome.Unavailable("too many new alert episodes at once (more new reports than this"
+                            + " replica takes per minute); retry later");
+                }
                 stored.add(s.item());
                 created += s.created() ? 1 : 0;
             } catch (KubernetesClientException ex) {

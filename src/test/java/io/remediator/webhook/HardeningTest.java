@@ -106,4 +106,29 @@ class HardeningTest {
             assertThat(tight.postWebhook(Payloads.firing(), RunningService.TOKEN).statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void newReportsPerMinuteAreCappedWhileRepeatsOfStoredEpisodesAlwaysPass(TestCluster cluster) {
+        io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
+        io.remediator.config.RemediatorConfig few = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
+                d.diagnosis(), new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(), 3,
+                d.reports().maxAge(), d.reports().maxObjectBytes()), d.policy(), d.api(), d.leaderElection());
+        try (RunningService capped = RunningService.start(cluster.newClient(), few).awaitReady()) {
+            List<Integer> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                answers.add(capped.postWebhook(Payloads.firing().replace("\"groupKey\":\"{}:", "\"groupKey\":\"{}/g" + i + ":"),
+                        RunningService.TOKEN).statusCode());
+            }
+            HttpResponse<String> refused = capped.postWebhook(
+                    Payloads.firing().replace("\"groupKey\":\"{}:", "\"groupKey\":\"{}/g9:"), RunningService.TOKEN);
+            HttpResponse<String> repeat = capped.postWebhook(
+                    Payloads.firing().replace("\"groupKey\":\"{}:", "\"groupKey\":\"{}/g0:"), RunningService.TOKEN);
+
+            assertThat(answers).containsExactly(200, 200, 200, 503, 503);
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(refused.body()).contains("too many new alert episodes");
+            assertThat(repeat.statusCode()).isEqualTo(200);
+            assertThat(capped.getJson("/api/reports")).hasSize(3);
+        }
+    }
 }
