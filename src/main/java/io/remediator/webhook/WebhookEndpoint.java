@@ -21,6 +21,7 @@ public final class WebhookEndpoint implements Handler {
     private final BearerToken token;
     private final long maxBodyBytes;
     private final ObjectMapper json;
+    private final PayloadReader reader;
     private final AlertIntake intake;
     private final RemediatorMetrics metrics;
     /**
@@ -35,6 +36,7 @@ public final class WebhookEndpoint implements Handler {
         this.token = token;
         this.maxBodyBytes = maxBodyBytes;
         this.json = json;
+        this.reader = new PayloadReader(json);
         this.intake = intake;
         this.metrics = metrics;
     }
@@ -66,21 +68,17 @@ public final class WebhookEndpoint implements Handler {
                     Map.of("error", "body larger than webhook.maxBodyBytes (" + maxBodyBytes + " bytes)"));
             return;
         }
-        AlertmanagerPayload payload;
-        try {
-            payload = json.readValue(body, AlertmanagerPayload.class);
-        } catch (JsonProcessingException e) {
-            answer(ctx, HttpStatus.BAD_REQUEST, "malformed",
-                    Map.of("error", "malformed JSON: " + e.getOriginalMessage()));
+        PayloadReader.Read read = reader.read(body);
+        if (read instanceof PayloadReader.Read.Malformed m) {
+            answer(ctx, HttpStatus.BAD_REQUEST, "malformed", Map.of("error", "malformed JSON: " + m.why()));
             return;
         }
-        List<String> problems = payload == null ? List.of("body: empty") : PayloadValidation.problems(payload);
-        if (!problems.isEmpty()) {
+        if (read instanceof PayloadReader.Read.Invalid invalid) {
             answer(ctx, HttpStatus.BAD_REQUEST, "invalid",
-                    Map.of("error", "invalid Alertmanager payload", "problems", problems));
+                    Map.of("error", "invalid Alertmanager payload", "problems", invalid.problems()));
             return;
         }
-        AlertIntake.Outcome outcome = intake.accept(payload);
+        AlertIntake.Outcome outcome = intake.accept(((PayloadReader.Read.Payload) read).payload());
         if (outcome instanceof AlertIntake.Outcome.Accepted accepted) {
             answer(ctx, HttpStatus.OK, "accepted", Map.of(
                     "status", "accepted",

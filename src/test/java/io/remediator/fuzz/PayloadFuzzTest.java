@@ -1,0 +1,44 @@
+package io.remediator.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.remediator.webhook.AlertmanagerPayload;
+import io.remediator.webhook.PayloadReader;
+import io.remediator.webhook.StrictJson;
+import io.remediator.webhook.WorkItem;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Whatever bytes arrive, the webhook's reader answers (a payload, malformed, or invalid with its
+ * problems) and never throws; a payload it takes becomes a work item that serializes. Under
+ * `mvn test` this replays the seeds in `PayloadFuzzTestInputs/`; `scripts/fuzz` (and a bounded run
+ * in `scripts/test`) fuzzes it with Jazzer.
+ */
+class PayloadFuzzTest {
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    private static final PayloadReader READER = new PayloadReader(StrictJson.forWebhook(JSON));
+
+    @FuzzTest(maxDuration = "20s")
+    void theReaderAlwaysAnswersAndWhatItTakesCanBeStored(byte[] body) throws Exception {
+        PayloadReader.Read read = READER.read(body);
+        assertThat(read).isNotNull();
+        if (read instanceof PayloadReader.Read.Invalid invalid) {
+            assertThat(invalid.problems()).isNotEmpty();
+        }
+        if (read instanceof PayloadReader.Read.Payload ok) {
+            AlertmanagerPayload p = ok.payload();
+            WorkItem item = WorkItem.delivered(Instant.EPOCH, "OutdatedVirtualMachineInstanceWorkloads",
+                    List.copyOf(p.alerts()), p.groupKey(), p.receiver(), p.externalURL(),
+                    p.truncatedAlerts() == null ? 0 : p.truncatedAlerts());
+            // A Kubernetes object name, whatever the group key.
+            assertThat(item.id()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?").hasSizeLessThanOrEqualTo(253);
+            assertThat(JSON.writeValueAsBytes(item)).isNotEmpty();
+        }
+    }
+}
