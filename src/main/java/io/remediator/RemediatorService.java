@@ -111,8 +111,10 @@ public final class RemediatorService implements AutoCloseable {
         WebhookEndpoint webhook = new WebhookEndpoint(token(config.webhook()), config.webhook().maxBodyBytes(),
                 StrictJson.forWebhook(json), intake, metrics);
         String adminToken = config.api().adminToken();
+        String readToken = config.api().readToken();
         ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(),
-                adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken), processor::approve);
+                adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken),
+                readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken), processor::approve);
 
         this.http = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));

@@ -53,6 +53,11 @@ final class ConfigValidation {
         if (!blank(admin) && webhookToken != null && admin.trim().equals(webhookToken.trim())) {
             problems.add("api.adminToken: must differ from the webhook token (Alertmanager holds that one)");
         }
+        String read = config.api().readToken();
+        if (!blank(read) && (read.trim().equals(String.valueOf(webhookToken).trim())
+                || (!blank(admin) && read.trim().equals(admin.trim())))) {
+            problems.add("api.readToken: must differ from the webhook token and the admin token");
+        }
         if (webhook.maxBodyBytes() < 1024) {
             problems.add("webhook.maxBodyBytes: must be at least 1024, got " + webhook.maxBodyBytes());
         }
@@ -160,6 +165,9 @@ final class ConfigValidation {
         if (approvals && blank(api.adminToken())) {
             problems.add("api.adminToken: required when policy.mode or a policy.actions entry is approve"
                     + " (it guards POST /api/reports/{id}/approve)");
+        }
+        if (!blank(api.readToken()) && api.readToken().trim().length() < MIN_TOKEN_LENGTH) {
+            problems.add("api.readToken: must be at least " + MIN_TOKEN_LENGTH + " characters");
         }
         if (!blank(api.adminToken()) && api.adminToken().trim().length() < MIN_TOKEN_LENGTH) {
             problems.add("api.adminToken: must be at least " + MIN_TOKEN_LENGTH + " characters");

@@ -87,8 +87,13 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      */
     public record Limits(int maxActionsPerHour, int maxMigrationsInFlight, int batchSize, String batchInterval) {}
 
-    /** @param adminToken guards `POST /api/reports/{id}/approve`; required when anything is `approve` */
-    public record Api(String adminToken) {}
+    /**
+     * @param adminToken guards `POST /api/reports/{id}/approve`; required when anything is `approve`
+     * @param readToken  when set, the report pages and JSON (`/reports`, `/api/reports`) ask for it
+     *                   (or the admin token) as a bearer token; unset, they are open to whoever reaches
+     *                   the Service (README: "What is open, and to whom")
+     */
+    public record Api(String adminToken, String readToken) {}
 
     public static RemediatorConfig defaults() {
         return new RemediatorConfig(
@@ -99,7 +104,7 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                 new Policy("report", new Actions(null, null, null, null, null), List.of("LiveMigrate"),
                         new Namespaces(List.of(), List.of(), ""), "kubevirt-remediator/skip", List.of(), "UTC",
                         new Limits(20, 0, 0, ""), 2),
-                new Api(null),
+                new Api(null, null),
                 new LeaderElection("kubevirt-remediator", "", "15s", "10s", "2s"));
     }
 }

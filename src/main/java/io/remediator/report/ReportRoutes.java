@@ -22,6 +22,7 @@ public final class ReportRoutes {
     private final ReportPages pages;
     private final BearerToken adminToken;
     private final Approver approve;
+    private final BearerToken readToken;
     private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
             .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
@@ -36,6 +37,13 @@ public final class ReportRoutes {
      * @param approve    approves what the operator reviewed
      */
     public ReportRoutes(ReportStore store, ReportPages pages, BearerToken adminToken, Approver approve) {
+        this(store, pages, adminToken, null, approve);
+    }
+
+    /** @param readToken when not null, reading reports needs it (or the admin token) */
+    public ReportRoutes(ReportStore store, ReportPages pages, BearerToken adminToken, BearerToken readToken,
+                        Approver approve) {
+        this.readToken = readToken;
         this.store = store;
         this.pages = pages;
         this.adminToken = adminToken;
@@ -43,6 +51,10 @@ public final class ReportRoutes {
     }
 
     public void register(RoutesConfig routes) {
+        // One place decides who may read reports: every report route passes here first.
+        for (String path : List.of("/reports", "/reports/*", "/api/reports", "/api/reports/*")) {
+            routes.before(path, this::mayRead);
+        }
         routes.get("/api/reports", ctx -> ctx.json(store.summaries()));
         routes.get("/api/reports/{id}", ctx -> ctx.json(find(ctx)));
         routes.get("/reports", ctx -> ctx.html(pages.index(store.summaries())));
@@ -55,6 +67,17 @@ public final class ReportRoutes {
             ctx.status(503).header("Retry-After", "10")
                     .json(Map.of("error", "reports are stored in the Kubernetes API, which did not answer; try again"));
         });
+    }
+
+    private void mayRead(Context ctx) {
+        if (readToken == null || ctx.path().endsWith("/approve")) {
+            return;
+        }
+        String auth = ctx.header("Authorization");
+        if (!readToken.matches(auth) && (adminToken == null || !adminToken.matches(auth))) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new io.javalin.http.UnauthorizedResponse("reports need api.readToken (or the admin token) as a bearer token");
+        }
     }
 
     /**

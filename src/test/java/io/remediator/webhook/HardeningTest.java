@@ -131,4 +131,27 @@ class HardeningTest {
             assertThat(capped.getJson("/api/reports")).hasSize(3);
         }
     }
+
+    @Test
+    void withAReadTokenReportsAreClosedToEveryoneWithoutIt(TestCluster cluster) throws Exception {
+        io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
+        String read = "read-token-0123456789";
+        io.remediator.config.RemediatorConfig closed = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
+                d.diagnosis(), d.reports(), d.policy(),
+                new io.remediator.config.RemediatorConfig.Api(RunningService.ADMIN_TOKEN, read), d.leaderElection());
+        try (RunningService service = RunningService.start(cluster.newClient(), closed).awaitReady()) {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            for (String path : List.of("/reports", "/api/reports", "/api/reports/some-id", "/reports/some-id")) {
+                assertThat(service.get(path).statusCode()).as(path).isEqualTo(401);
+                for (String token : List.of(read, RunningService.ADMIN_TOKEN)) {
+                    int code = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + path))
+                            .header("Authorization", "Bearer " + token).build(),
+                            java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                    assertThat(code).as(path).isIn(200, 404);
+                }
+            }
+            assertThat(service.get("/healthz").statusCode()).isEqualTo(200);
+            assertThat(service.postWebhook(Payloads.firing(), RunningService.TOKEN).statusCode()).isEqualTo(200);
+        }
+    }
 }
