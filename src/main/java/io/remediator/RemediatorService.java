@@ -48,6 +48,7 @@ public final class RemediatorService implements AutoCloseable {
     private final KubeVirtInformers informers;
     private final Leadership leadership;
     private final Javalin http;
+    private final TlsEndpoint tls;
 
     public RemediatorService(RemediatorConfig config, KubernetesClient client, Clock clock) {
         this.config = config;
@@ -116,6 +117,10 @@ public final class RemediatorService implements AutoCloseable {
                 adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken),
                 readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken), processor::approve);
 
+        this.tls = config.server().tls().enabled()
+                ? new TlsEndpoint(Path.of(config.server().tls().certFile()), Path.of(config.server().tls().keyFile()))
+                : null;
+        TlsEndpoint tls = this.tls;
         this.http = Javalin.create(c -> {
             c.jsonMapper(new JavalinJackson(json, false));
             c.startup.showJavalinBanner = false;
@@ -137,6 +142,11 @@ public final class RemediatorService implements AutoCloseable {
                 }
             }));
             c.routes.before(SecurityHeaders::apply);
+            if (config.server().tls().enabled()) {
+                c.jetty.modifyServer(server -> server.setConnectors(new org.eclipse.jetty.server.Connector[] {
+                        tls.connector(server, config.server().host(), config.server().port(),
+                                REQUEST_IDLE_TIMEOUT.toMillis(), MIN_REQUEST_BYTES_PER_SECOND)}));
+            }
             c.routes.post("/alertmanager/webhook", webhook);
             reportRoutes.register(c.routes);
             c.routes.get("/", ctx -> ctx.redirect("/reports"));
@@ -161,7 +171,11 @@ public final class RemediatorService implements AutoCloseable {
     static final Duration REQUEST_IDLE_TIMEOUT = Duration.ofSeconds(10);
     static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
 
-    private static BearerToken token(RemediatorConfig.Webhook webhook) {
+    private static io.remediator.webhook.Credentials token(RemediatorConfig.Webhook webhook) {
+        if (webhook.basicAuth() != null && webhook.basicAuth().enabled()) {
+            return new io.remediator.webhook.BasicCredentials(webhook.basicAuth().username(),
+                    Path.of(webhook.basicAuth().passwordFile()));
+        }
         return webhook.bearerTokenFile() != null && !webhook.bearerTokenFile().isBlank()
                 ? BearerToken.fromFile(Path.of(webhook.bearerTokenFile()))
                 : BearerToken.of(webhook.bearerToken());
@@ -186,6 +200,9 @@ public final class RemediatorService implements AutoCloseable {
     public RemediatorService start() {
         reachability.start(5_000);
         http.start();
+        if (tls != null) {
+            tls.start();
+        }
         leadership.start();
         return this;
     }
@@ -202,6 +219,9 @@ public final class RemediatorService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (tls != null) {
+            tls.close();
+        }
         leadership.close();
         http.stop();
         processor.close();

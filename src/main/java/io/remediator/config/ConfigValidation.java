@@ -28,10 +28,36 @@ final class ConfigValidation {
         if (blank(config.server().host())) {
             problems.add("server.host: must not be empty");
         }
+        RemediatorConfig.Tls tls = config.server().tls();
+        if (tls != null && (!blank(tls.certFile()) || !blank(tls.keyFile()))) {
+            if (blank(tls.certFile()) || blank(tls.keyFile())) {
+                problems.add("server.tls: set both certFile and keyFile, or neither");
+            } else {
+                try {
+                    PemKeyStore.load(Path.of(tls.certFile()), Path.of(tls.keyFile()));
+                } catch (IllegalArgumentException e) {
+                    problems.add("server.tls: " + e.getMessage());
+                }
+            }
+        }
         RemediatorConfig.Webhook webhook = config.webhook();
         boolean hasToken = !blank(webhook.bearerToken());
         boolean hasFile = !blank(webhook.bearerTokenFile());
-        if (hasToken && hasFile) {
+        boolean hasBasic = webhook.basicAuth() != null && webhook.basicAuth().enabled();
+        if (hasBasic) {
+            if (hasToken || hasFile) {
+                problems.add("webhook.basicAuth: set it or a bearer token (webhook.bearerToken, webhook.bearerTokenFile),"
+                        + " not both");
+            }
+            if (blank(webhook.basicAuth().passwordFile())) {
+                problems.add("webhook.basicAuth.passwordFile: required with webhook.basicAuth.username");
+            } else if (!Files.isReadable(Path.of(webhook.basicAuth().passwordFile()))) {
+                problems.add("webhook.basicAuth.passwordFile: cannot read " + webhook.basicAuth().passwordFile());
+            } else if (tokenIn(Path.of(webhook.basicAuth().passwordFile())).length() < MIN_TOKEN_LENGTH) {
+                problems.add("webhook.basicAuth.passwordFile: the password must be at least " + MIN_TOKEN_LENGTH
+                        + " characters");
+            }
+        } else if (hasToken && hasFile) {
             problems.add("webhook.bearerToken and webhook.bearerTokenFile: set only one of them");
         } else if (!hasToken && !hasFile) {
             problems.add("webhook.bearerToken or webhook.bearerTokenFile: one must be set; the webhook never runs unauthenticated");

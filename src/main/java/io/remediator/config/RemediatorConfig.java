@@ -10,14 +10,36 @@ import java.util.List;
 public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
                                Api api, LeaderElection leaderElection) {
 
-    public record Server(String host, int port) {}
+    /** @param tls serve HTTPS with this certificate; both files empty = plain HTTP */
+    public record Server(String host, int port, Tls tls) {}
+
+    /**
+     * PEM files, as a Kubernetes TLS Secret mounts them; re-read when they change (cert-manager renewal).
+     *
+     * @param certFile the certificate chain (`tls.crt`)
+     * @param keyFile  its PKCS#8 private key, RSA or EC (`tls.key`)
+     */
+    public record Tls(String certFile, String keyFile) {
+        public boolean enabled() {
+            return certFile != null && !certFile.isBlank();
+        }
+    }
 
     /**
      * @param bearerToken     the token Alertmanager sends (`authorization.credentials`)
      * @param bearerTokenFile a file holding the token instead; re-read when it changes (Secret rotation)
      * @param maxBodyBytes    larger webhook bodies are refused with 413
+     * @param basicAuth       HTTP basic authentication instead of a bearer token (Alertmanager's
+     *                        `basic_auth`); the password from a file, re-read when it changes
      */
-    public record Webhook(String bearerToken, String bearerTokenFile, long maxBodyBytes) {}
+    public record Webhook(String bearerToken, String bearerTokenFile, long maxBodyBytes, BasicAuth basicAuth) {}
+
+    /** @param passwordFile a file holding the password (Alertmanager's `basic_auth.password_file`) */
+    public record BasicAuth(String username, String passwordFile) {
+        public boolean enabled() {
+            return username != null && !username.isBlank();
+        }
+    }
 
     /**
      * @param pageSize                      items per LIST page when reading from the API server
@@ -97,8 +119,8 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
 
     public static RemediatorConfig defaults() {
         return new RemediatorConfig(
-                new Server("0.0.0.0", 8080),
-                new Webhook(null, null, 1024 * 1024),
+                new Server("0.0.0.0", 8080, new Tls("", "")),
+                new Webhook(null, null, 1024 * 1024, new BasicAuth("", "")),
                 new Diagnosis(500, 3, 120, new Namespaces(List.of(), List.of(), "")),
                 new Reports("", 100, "720h", 1_000_000),
                 new Policy("report", new Actions(null, null, null, null, null), List.of("LiveMigrate"),

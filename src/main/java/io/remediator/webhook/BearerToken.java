@@ -12,7 +12,7 @@ import java.security.MessageDigest;
  * The secret Alertmanager must present. From a file it is re-read when the file changes, so a
  * rotated Kubernetes Secret takes effect without a restart.
  */
-public final class BearerToken {
+public final class BearerToken implements Credentials {
     private final byte[] fixed;
     private final Path file;
     private volatile byte[] cached;
@@ -33,7 +33,13 @@ public final class BearerToken {
         return token;
     }
 
+    @Override
+    public String challenge() {
+        return "Bearer";
+    }
+
     /** True when the Authorization header carries this token; the comparison takes constant time. */
+    @Override
     public boolean matches(String authorizationHeader) {
         if (authorizationHeader == null || !authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return false;

@@ -18,7 +18,7 @@ import java.util.Map;
  * is only for a request that will never succeed.
  */
 public final class WebhookEndpoint implements Handler {
-    private final BearerToken token;
+    private final Credentials token;
     private final long maxBodyBytes;
     private final ObjectMapper json;
     private final PayloadReader reader;
@@ -31,7 +31,7 @@ public final class WebhookEndpoint implements Handler {
     static final int MAX_CONCURRENT_DELIVERIES = 32;
     private final java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(MAX_CONCURRENT_DELIVERIES);
 
-    public WebhookEndpoint(BearerToken token, long maxBodyBytes, ObjectMapper json, AlertIntake intake,
+    public WebhookEndpoint(Credentials token, long maxBodyBytes, ObjectMapper json, AlertIntake intake,
                            RemediatorMetrics metrics) {
         this.token = token;
         this.maxBodyBytes = maxBodyBytes;
@@ -58,8 +58,8 @@ public final class WebhookEndpoint implements Handler {
 
     private void handleOne(Context ctx) throws IOException {
         if (!token.matches(ctx.header("Authorization"))) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            answer(ctx, HttpStatus.UNAUTHORIZED, "unauthorized", Map.of("error", "missing or wrong bearer token"));
+            ctx.header("WWW-Authenticate", token.challenge());
+            answer(ctx, HttpStatus.UNAUTHORIZED, "unauthorized", Map.of("error", "missing or wrong credentials"));
             return;
         }
         byte[] body = readLimited(ctx);

@@ -120,6 +120,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void basicAuthAndTlsAreCheckedAtStartUp() throws IOException {
+        Path password = Files.writeString(dir.resolve("password"), "short\n");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BASIC_AUTH_USERNAME", "am",
+                "REMEDIATOR_WEBHOOK_BASIC_AUTH_PASSWORD_FILE", password.toString(),
+                "REMEDIATOR_WEBHOOK_BEARER_TOKEN", "aaaaaaaaaaaaaaaa")))
+                .hasMessageContaining("webhook.basicAuth: set it or a bearer token")
+                .hasMessageContaining("webhook.basicAuth.passwordFile: the password must be at least 16 characters");
+        Path notPem = Files.writeString(dir.resolve("tls.crt"), "hello");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "aaaaaaaaaaaaaaaa",
+                "REMEDIATOR_SERVER_TLS_CERT_FILE", notPem.toString())))
+                .hasMessageContaining("server.tls: set both certFile and keyFile, or neither");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "aaaaaaaaaaaaaaaa",
+                "REMEDIATOR_SERVER_TLS_CERT_FILE", notPem.toString(), "REMEDIATOR_SERVER_TLS_KEY_FILE", notPem.toString())))
+                .hasMessageContaining("server.tls: certFile " + notPem);
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() throws IOException {
         Path f = file("webhook: {maxBodyBytes: 10}\nreports: {maxReports: 0}\n");
         assertThatThrownBy(() -> load(f, Map.of()))

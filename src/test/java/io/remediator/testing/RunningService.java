@@ -76,8 +76,8 @@ public final class RunningService implements AutoCloseable {
      */
     public static RemediatorConfig defaultConfig() {
         RemediatorConfig d = RemediatorConfig.defaults();
-        return new RemediatorConfig(new RemediatorConfig.Server("127.0.0.1", 0),
-                new RemediatorConfig.Webhook(TOKEN, null, d.webhook().maxBodyBytes()),
+        return new RemediatorConfig(new RemediatorConfig.Server("127.0.0.1", 0, new RemediatorConfig.Tls("", "")),
+                new RemediatorConfig.Webhook(TOKEN, null, d.webhook().maxBodyBytes(), d.webhook().basicAuth()),
                 d.diagnosis(), withReportsNamespace(d.reports(), freshNamespace()), d.policy(), d.api(), FAST_ELECTION);
     }
 
@@ -147,6 +147,10 @@ public final class RunningService implements AutoCloseable {
 
     public boolean leading() {
         return leading.getAsBoolean();
+    }
+
+    public int port() {
+        return port.getAsInt();
     }
 
     public String baseUrl() {

@@ -154,4 +154,30 @@ class HardeningTest {
             assertThat(service.postWebhook(Payloads.firing(), RunningService.TOKEN).statusCode()).isEqualTo(200);
         }
     }
+
+    @Test
+    void slowDeliveriesDoNotTakeTheServerFromHealthChecks() throws Exception {
+        // Each connection announces a body and trickles one byte: a slowloris on the webhook.
+        List<java.net.Socket> slow = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", service.port());
+                s.getOutputStream().write(("POST /alertmanager/webhook HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                        + RunningService.TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                slow.add(s);
+            }
+            // The answer must come within the client's 10 s timeout (it took 50 s before the limits).
+            for (int i = 0; i < 3; i++) {
+                assertThat(service.get("/healthz").statusCode()).isEqualTo(200);
+                assertThat(service.get("/readyz").statusCode()).isEqualTo(200);
+            }
+            assertThat(service.postWebhook(Payloads.firing(), RunningService.TOKEN).statusCode()).isIn(200, 503);
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
+    }
 }
