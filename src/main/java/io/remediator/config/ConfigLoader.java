@@ -101,6 +101,10 @@ public final class ConfigLoader {
                 }
             } else if (field.getValue().isContainerNode()) {
                 problems.add(key + ": must be a single value, not a " + (field.getValue().isArray() ? "list" : "mapping"));
+            } else if (field.getValue().isNull() && !known.isNull()) {
+                // `mode:` with nothing after it: say so rather than run with a null nobody meant.
+                problems.add(key + ": has no value; give one, or leave the key out for the default ("
+                        + known.asText() + ")");
             } else {
                 target.set(field.getKey(), field.getValue());
             }
@@ -139,7 +143,7 @@ public final class ConfigLoader {
 
     private static boolean allScalars(JsonNode list) {
         for (JsonNode item : list) {
-            if (item.isContainerNode()) {
+            if (item.isContainerNode() || item.isNull()) {
                 return false;
             }
         }

@@ -172,7 +172,7 @@ final class ConfigValidation {
             "([a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
 
     private static void checkPolicy(RemediatorConfig.Policy policy, RemediatorConfig.Api api, List<String> problems) {
-        if (!MODES.contains(policy.mode())) {
+        if (policy.mode() == null || !MODES.contains(policy.mode())) {
             problems.add("policy.mode: must be report, approve or auto, got \"" + policy.mode() + "\"");
         }
         RemediatorConfig.Actions a = policy.actions();
@@ -200,7 +200,7 @@ final class ConfigValidation {
         }
 
         if (policy.enableWorkloadUpdatesMethods() == null || policy.enableWorkloadUpdatesMethods().isEmpty()
-                || !METHODS.containsAll(policy.enableWorkloadUpdatesMethods())) {
+                || policy.enableWorkloadUpdatesMethods().stream().anyMatch(m -> m == null || !METHODS.contains(m))) {
             problems.add("policy.enableWorkloadUpdatesMethods: must list LiveMigrate and/or Evict, got "
                     + policy.enableWorkloadUpdatesMethods());
         }

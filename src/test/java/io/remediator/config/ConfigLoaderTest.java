@@ -137,6 +137,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aKeyWithoutAValueIsNamedNotRunWithNull() throws IOException {
+        // Found by ConfigFuzzTest: `mode:` with no value used to end start-up with a NullPointerException.
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\npolicy: {mode: }\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("policy.mode: has no value; give one, or leave the key out for the default (report)");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\n"
+                + "policy: {enableWorkloadUpdatesMethods: [LiveMigrate, null]}\n"), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("policy.enableWorkloadUpdatesMethods: must be a list of values");
+    }
+
+    @Test
     void everyProblemIsReportedAtOnce() throws IOException {
         Path f = file("webhook: {maxBodyBytes: 10}\nreports: {maxReports: 0}\n");
         assertThatThrownBy(() -> load(f, Map.of()))
