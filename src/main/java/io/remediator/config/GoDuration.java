@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 public final class GoDuration {
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|\u00b5s|\u03bcs|ms|h|m|s)");
 
+    private static final Duration MAX = Duration.ofNanos(Long.MAX_VALUE);
+
     private GoDuration() {}
 
     /** @throws IllegalArgumentException when it is not such a duration */
@@ -35,7 +37,15 @@ public final class GoDuration {
                 default -> 1_000L;
             };
             java.math.BigDecimal nanos = new java.math.BigDecimal(m.group(1)).multiply(java.math.BigDecimal.valueOf(unitNanos));
-            total = total.plusNanos(nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+            try {
+                // Go's time.Duration is an int64 of nanoseconds (about 292 years): larger is an error there too.
+                total = total.plusNanos(nanos.setScale(0, java.math.RoundingMode.DOWN).longValueExact());
+                if (total.compareTo(MAX) > 0) {
+                    throw new ArithmeticException("over " + MAX);
+                }
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("\"" + text + "\" is longer than a duration can be");
+            }
             end = m.end();
         }
         if (end != text.trim().length()) {

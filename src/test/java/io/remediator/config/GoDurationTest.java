@@ -25,5 +25,9 @@ class GoDurationTest {
         assertThatThrownBy(() -> GoDuration.parse("1 minute")).hasMessageContaining("\"1 minute\" is not a duration");
         assertThatThrownBy(() -> GoDuration.parse("5")).hasMessageContaining("\"5\"");
         assertThatThrownBy(() -> GoDuration.parse("")).hasMessageContaining("empty");
+        // Found by ConfigFuzzTest: this used to escape as an ArithmeticException.
+        assertThatThrownBy(() -> GoDuration.parse("5555555555555555555551.5m1.5s"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("longer than a duration can be");
+        assertThatThrownBy(() -> GoDuration.parse("3000000h")).isInstanceOf(IllegalArgumentException.class);
     }
 }
