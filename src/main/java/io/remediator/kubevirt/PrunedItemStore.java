@@ -3,15 +3,11 @@ package io.remediator.kubevirt;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * An informer store that keeps only the fields a runbook reads. Real virt-launcher pods and VMIs
@@ -19,8 +15,7 @@ import java.util.stream.Stream;
  * fabric8's ReducedStateItemStore does the same job but re-serializes every item on each read,
  * which would make every warm diagnosis pay for a full conversion of the cache.
  */
-final class PrunedItemStore implements ItemStore<GenericKubernetesResource> {
-    private final Map<String, GenericKubernetesResource> items = new ConcurrentHashMap<>();
+final class PrunedItemStore extends ReducedItemStore {
     private final List<String[]> paths;
     private final Set<String> labels;
     private final Set<String> annotations;
@@ -86,45 +81,7 @@ final class PrunedItemStore implements ItemStore<GenericKubernetesResource> {
     }
 
     @Override
-    public String getKey(GenericKubernetesResource obj) {
-        return Cache.metaNamespaceKeyFunc(obj);
-    }
-
-    @Override
-    public GenericKubernetesResource put(String key, GenericKubernetesResource obj) {
-        if (!keep.test(obj)) {
-            return items.remove(key);
-        }
-        return items.put(key, prune(obj));
-    }
-
-    @Override
-    public GenericKubernetesResource remove(String key) {
-        return items.remove(key);
-    }
-
-    @Override
-    public Stream<String> keySet() {
-        return items.keySet().stream();
-    }
-
-    @Override
-    public Stream<GenericKubernetesResource> values() {
-        return items.values().stream();
-    }
-
-    @Override
-    public int size() {
-        return items.size();
-    }
-
-    @Override
-    public GenericKubernetesResource get(String key) {
-        return items.get(key);
-    }
-
-    @Override
-    public boolean isFullState() {
-        return false;
+    protected GenericKubernetesResource reduce(GenericKubernetesResource obj) {
+        return keep.test(obj) ? prune(obj) : null;
     }
 }

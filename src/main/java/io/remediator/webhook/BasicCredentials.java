@@ -1,11 +1,7 @@
 package io.remediator.webhook;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.Base64;
 
@@ -15,14 +11,11 @@ import java.util.Base64;
  */
 public final class BasicCredentials implements Credentials {
     private final String username;
-    private final Path passwordFile;
-    private volatile byte[] expected;
-    private volatile FileTime readAt;
+    private final SecretFile password;
 
     public BasicCredentials(String username, Path passwordFile) {
         this.username = username;
-        this.passwordFile = passwordFile;
-        expected(); // fail at start-up, not on the first alert
+        this.password = new SecretFile(passwordFile);
     }
 
     @Override
@@ -36,29 +29,13 @@ public final class BasicCredentials implements Credentials {
         } catch (IllegalArgumentException e) {
             return false;
         }
-        byte[] want = expected();
-        return want.length > username.length() + 1 && MessageDigest.isEqual(want, presented);
+        String secret = password.current();
+        byte[] want = (username + ":" + secret).getBytes(StandardCharsets.UTF_8);
+        return !secret.isEmpty() && MessageDigest.isEqual(want, presented);
     }
 
     @Override
     public String challenge() {
         return "Basic realm=\"kubevirt-remediator\", charset=\"UTF-8\"";
-    }
-
-    private byte[] expected() {
-        try {
-            FileTime modified = Files.getLastModifiedTime(passwordFile);
-            if (expected == null || !modified.equals(readAt)) {
-                String password = Files.readString(passwordFile).trim();
-                expected = (username + ":" + password).getBytes(StandardCharsets.UTF_8);
-                readAt = modified;
-            }
-            return expected;
-        } catch (IOException e) {
-            if (expected != null) {
-                return expected; // a Secret being swapped in place; keep the last good password
-            }
-            throw new UncheckedIOException("cannot read basic auth password file " + passwordFile, e);
-        }
     }
 }

@@ -1,11 +1,7 @@
 package io.remediator.webhook;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 
 /**
@@ -14,11 +10,9 @@ import java.security.MessageDigest;
  */
 public final class BearerToken implements Credentials {
     private final byte[] fixed;
-    private final Path file;
-    private volatile byte[] cached;
-    private volatile FileTime cachedAt;
+    private final SecretFile file;
 
-    private BearerToken(byte[] fixed, Path file) {
+    private BearerToken(byte[] fixed, SecretFile file) {
         this.fixed = fixed;
         this.file = file;
     }
@@ -28,9 +22,7 @@ public final class BearerToken implements Credentials {
     }
 
     public static BearerToken fromFile(Path file) {
-        BearerToken token = new BearerToken(null, file);
-        token.current(); // fail at start-up, not on the first alert
-        return token;
+        return new BearerToken(null, new SecretFile(file)); // reads it now: fails at start-up, not on the first alert
     }
 
     @Override
@@ -50,21 +42,6 @@ public final class BearerToken implements Credentials {
     }
 
     private byte[] current() {
-        if (fixed != null) {
-            return fixed;
-        }
-        try {
-            FileTime modified = Files.getLastModifiedTime(file);
-            if (cached == null || !modified.equals(cachedAt)) {
-                cached = Files.readString(file).trim().getBytes(StandardCharsets.UTF_8);
-                cachedAt = modified;
-            }
-            return cached;
-        } catch (IOException e) {
-            if (cached != null) {
-                return cached; // a Secret being swapped in place; keep the last good token
-            }
-            throw new UncheckedIOException("cannot read bearer token file " + file, e);
-        }
+        return fixed != null ? fixed : file.current().getBytes(StandardCharsets.UTF_8);
     }
 }

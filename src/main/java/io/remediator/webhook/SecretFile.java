@@ -1,0 +1,41 @@
+package io.remediator.webhook;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+
+/**
+ * A secret in a file (a mounted Kubernetes Secret), re-read when the file changes, so a rotated
+ * Secret takes effect without a restart. While the file is being swapped and cannot be read, the
+ * last good value stays.
+ */
+final class SecretFile {
+    private final Path file;
+    private volatile String cached;
+    private volatile FileTime cachedAt;
+
+    /** @throws UncheckedIOException when it cannot be read now: fail at start-up, not on the first request */
+    SecretFile(Path file) {
+        this.file = file;
+        current();
+    }
+
+    /** The file's content, trimmed. */
+    String current() {
+        try {
+            FileTime modified = Files.getLastModifiedTime(file);
+            if (cached == null || !modified.equals(cachedAt)) {
+                cached = Files.readString(file).trim();
+                cachedAt = modified;
+            }
+            return cached;
+        } catch (IOException e) {
+            if (cached != null) {
+                return cached;
+            }
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+}
