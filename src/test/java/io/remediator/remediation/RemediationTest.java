@@ -312,6 +312,29 @@ class RemediationTest {
     }
 
     @Test
+    void aClosedReportCannotBeApprovedAnyMore() {
+        cluster.create(kubeVirt("kubevirt", List.of("Evict"), null, null));
+        cluster.create(vmi("team", "db").migratable().build());
+
+        try (RunningService service = start(Policies.mode("approve"))) {
+            JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = report.get("id").asText();
+            int pass = report.get("remediation").get("pass").asInt();
+            service.postWebhook(Payloads.group("resolved", 0, Payloads.alert("resolved", Payloads.OUTDATED, null)),
+                    RunningService.TOKEN);
+            await().atMost(Duration.ofSeconds(20)).until(() ->
+                    "Closed".equals(service.getJson("/api/reports/" + id).get("phase").asText()));
+
+            var late = service.post("/api/reports/" + id + "/approve", "{\"pass\":" + pass
+                    + ",\"actions\":[\"LIVE_MIGRATE team/db\"]}", RunningService.ADMIN_TOKEN);
+
+            assertThat(late.statusCode()).isEqualTo(409);
+            assertThat(late.body()).contains("this report is closed");
+            assertThat(migrations()).isEmpty();
+        }
+    }
+
+    @Test
     void approveModeWaitsForTheAdminTokenThenActs() {
         cluster.create(kubeVirt("kubevirt", List.of("Evict"), null, null));
         cluster.create(vmi("team", "db").migratable().build());
