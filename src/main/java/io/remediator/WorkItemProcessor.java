@@ -17,6 +17,8 @@ import io.remediator.remediation.RemediationReport;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportRetention;
 import io.remediator.report.ReportStatus;
+import io.remediator.reconcile.NextStep;
+import io.remediator.reconcile.Triage;
 import io.remediator.report.ApprovalOutcome;
 import io.remediator.report.LightReportCache;
 import io.remediator.report.ReportStore;
@@ -175,12 +177,13 @@ public final class WorkItemProcessor implements AutoCloseable {
                     return;
                 }
                 informer = i;
+                // Under the same lock as stopActing(), so a step-down in between cannot miss it.
+                sweeps = worker.scheduleWithFixedDelay(() -> {
+                    if (current(t)) {
+                        retention.sweep(acting());
+                    }
+                }, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
             }
-            sweeps = worker.scheduleWithFixedDelay(() -> {
-                if (current(t)) {
-                    retention.sweep(acting());
-                }
-            }, 0, RETENTION_SWEEP.toMillis(), TimeUnit.MILLISECONDS);
             log.info("{} took over the stored reports in namespace {}", identity, store.namespace());
         } catch (KubernetesClientException e) {
             log.warn("could not read the stored reports ({}); trying again in {}s", ApiErrors.describe(e),
@@ -216,26 +219,13 @@ public final class WorkItemProcessor implements AutoCloseable {
             StoredReport r = found.get();
             WorkItem item = r.item();
             ReportStatus s = r.status();
-            if (!item.firing()) {
-                close(r, "Closed: the alert resolved (delivery " + item.deliveries() + " at " + item.lastDeliveryAt()
-                        + "); no further passes.");
-                return;
-            }
-            Optional<WorkItem> newer = newerEpisode(item);
-            if (newer.isPresent()) {
-                close(r, "Closed: a newer firing episode of this alert group (report " + newer.get().id()
-                        + ") replaced it; no further passes.");
-                return;
-            }
-            boolean due = s == null
-                    || s.phase() == ReportPhase.Acting
-                    || item.deliveries() > s.handledDeliveries()
-                    || item.approvedActions().size() > s.handledApprovals()
-                    || (s.nextPassAt() != null && !s.nextPassAt().isAfter(clock.instant()));
-            if (due) {
+            NextStep step = Triage.decide(item, s, newerEpisode(item).map(WorkItem::id).orElse(null), clock.instant());
+            if (step instanceof NextStep.Close c) {
+                close(r, c.note());
+            } else if (step instanceof NextStep.RunPass) {
                 runPass(r);
-            } else {
-                scheduleNextPass(name, s.nextPassAt());
+            } else if (step instanceof NextStep.WaitUntil w) {
+                scheduleNextPass(name, w.at());
             }
         } catch (LeadershipLostException e) {
             log.info("report {}: {}", name, e.getMessage());
@@ -398,7 +388,10 @@ public final class WorkItemProcessor implements AutoCloseable {
                 Diagnosed d = byAlert.computeIfAbsent(r.item().alertname(), a -> diagnose(r.item()));
                 RemediationReport now = remediation.followUp(s.remediation(), d.diagnosis());
                 if (!now.equals(s.remediation())) {
-                    store.writeStatus(r, status(r.item(), s.pass(), d, now, null), acting());
+                    // Only a pass marks deliveries and approvals handled: a refresh keeps what the
+                    // last pass handled, so one that arrived since still gets its pass at once.
+                    store.writeStatus(r, status(r.item(), s.pass(), d, now, null)
+                            .withHandled(s.handledDeliveries(), s.handledApprovals()), acting());
                 }
             } catch (RuntimeException e) {
                 // The next pass diagnoses again and says so if it fails; nothing is lost here.

@@ -64,6 +64,13 @@ public record ReportStatus(
                 outdatedVmis, omittedVmis, remediation, omittedActions, nextPassAt, pendingLiveUpdateVmis);
     }
 
+    /** The same status, with what was handled as the given counts (a refresh is not a pass). */
+    public ReportStatus withHandled(int deliveries, int approvals) {
+        return new ReportStatus(phase, pass, deliveries, approvals, actor, completedAt, diagnosisMillis,
+                diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
+                outdatedVmis, omittedVmis, remediation, omittedActions, nextPassAt, pendingLiveUpdateVmis);
+    }
+
     /** The same diagnosis with another remediation; the phase and next pass follow from it. */
     public ReportStatus withRemediation(RemediationReport r, ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,

@@ -1,0 +1,76 @@
+package io.remediator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.remediator.report.ReportPhase;
+import io.remediator.report.ReportStatus;
+import io.remediator.webhook.AlertmanagerPayload;
+import io.remediator.webhook.WorkItem;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Every case of the triage, without a cluster. */
+class TriageTest {
+    private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
+
+    private static WorkItem firing() {
+        return WorkItem.delivered(T0, "OutdatedVirtualMachineInstanceWorkloads", List.of(new AlertmanagerPayload.Alert(
+                "firing", Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"), Map.of(), T0, null, null, "fp")),
+                "{}:{alertname=\"x\"}", "kubevirt-remediator", "http://am", 0);
+    }
+
+    private static ReportStatus status(ReportPhase phase, int handledDeliveries, int handledApprovals, Instant nextPassAt) {
+        return new ReportStatus(phase, 1, handledDeliveries, handledApprovals, "a", T0, 1L, true, null, null, null,
+                List.of(), 0, 0, List.of(), 0, null, 0, nextPassAt, List.of());
+    }
+
+    @Test
+    void aResolvedAlertOrANewerEpisodeClosesTheReport() {
+        WorkItem resolved = firing().withDelivery(WorkItem.delivered(T0.plusSeconds(60), "OutdatedVirtualMachineInstanceWorkloads",
+                List.of(new AlertmanagerPayload.Alert("resolved", Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"),
+                        Map.of(), T0, T0.plusSeconds(50), null, "fp")), "{}:{alertname=\"x\"}", "kubevirt-remediator",
+                "http://am", 0));
+
+        assertThat(Triage.decide(resolved, null, null, T0)).isInstanceOfSatisfying(NextStep.Close.class,
+                c -> assertThat(c.note()).startsWith("Closed: the alert resolved"));
+        assertThat(Triage.decide(firing(), status(ReportPhase.Waiting, 1, 0, null), "newer-report", T0))
+                .isInstanceOfSatisfying(NextStep.Close.class, c -> assertThat(c.note()).contains("(report newer-report)"));
+    }
+
+    @Test
+    void aPassRunsForTheFirstTimeAfterACutOffForANewDeliveryOrApprovalAndWhenDue() {
+        WorkItem item = firing();
+        assertThat(Triage.decide(item, null, null, T0)).isEqualTo(new NextStep.RunPass(NextStep.Reason.FIRST_PASS));
+        assertThat(Triage.decide(item, status(ReportPhase.Acting, 1, 0, null), null, T0))
+                .isEqualTo(new NextStep.RunPass(NextStep.Reason.CUT_OFF));
+        assertThat(Triage.decide(item.withDelivery(item), status(ReportPhase.Waiting, 1, 0, null), null, T0))
+                .isEqualTo(new NextStep.RunPass(NextStep.Reason.NEW_DELIVERY));
+        assertThat(Triage.decide(item, status(ReportPhase.Waiting, 1, 0, T0.plusSeconds(1)), null, T0.plusSeconds(1)))
+                .isEqualTo(new NextStep.RunPass(NextStep.Reason.SCHEDULED));
+    }
+
+    @Test
+    void anApprovalThatArrivedAfterTheLastPassRunsAPassEvenAfterAnOutcomeRefresh() {
+        // The refresh of outcomes between passes used to stamp the current counts as handled, so an
+        // approval in between waited a whole pass interval. A refresh now keeps the pass's counts.
+        WorkItem approved = firing().withApproved(Set.of("LIVE_MIGRATE ns/db #1 uid=u"),
+                new WorkItem.ApprovalGiven(T0, "alice", 1, List.of("LIVE_MIGRATE ns/db")));
+        ReportStatus afterPass = status(ReportPhase.Waiting, 1, 0, T0.plusSeconds(600));
+        ReportStatus afterRefresh = status(ReportPhase.Waiting, 1, 1, T0.plusSeconds(600))
+                .withHandled(afterPass.handledDeliveries(), afterPass.handledApprovals());
+
+        assertThat(Triage.decide(approved, afterRefresh, null, T0.plusSeconds(5)))
+                .isEqualTo(new NextStep.RunPass(NextStep.Reason.NEW_APPROVAL));
+    }
+
+    @Test
+    void otherwiseItWaitsForTheScheduledPassOrForAChange() {
+        assertThat(Triage.decide(firing(), status(ReportPhase.Waiting, 1, 0, T0.plusSeconds(60)), null, T0))
+                .isEqualTo(new NextStep.WaitUntil(T0.plusSeconds(60)));
+        assertThat(Triage.decide(firing(), status(ReportPhase.Done, 1, 0, null), null, T0))
+                .isEqualTo(new NextStep.WaitUntil(null));
+    }
+}
