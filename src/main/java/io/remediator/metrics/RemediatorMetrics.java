@@ -10,7 +10,6 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.remediator.remediation.PlannedAction;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -99,19 +98,25 @@ public final class RemediatorMetrics {
         }).set(n));
     }
 
-    /** Every action a remediation pass considered, by what was decided and what came of it. */
-    public void actionPlanned(PlannedAction a) {
+    /**
+     * Every action a remediation pass considered, by what was decided and what came of it. Plain
+     * names, so metrics depend on no other package (all values come from the remediation's enums).
+     *
+     * @param result the write's outcome, or null when nothing was written
+     * @param skipped the decision did not let it run
+     */
+    public void actionPlanned(String action, String decision, String result, boolean skipped) {
         Counter.builder("remediator_actions_total")
                 .description("Actions considered by remediation passes, by action, decision and result")
-                .tag("action", a.action().name())
-                .tag("decision", a.decision().name())
-                .tag("result", a.result() == null ? "none" : a.result().outcome())
+                .tag("action", action)
+                .tag("decision", decision)
+                .tag("result", result == null ? "none" : result)
                 .register(registry).increment();
-        if (!a.decision().executes()) {
+        if (skipped) {
             Counter.builder("remediator_actions_skipped_total")
                     .description("Actions not executed, by action and reason (policy, window, limit, opt-out, ...)")
-                    .tag("action", a.action().name())
-                    .tag("reason", a.decision().name())
+                    .tag("action", action)
+                    .tag("reason", decision)
                     .register(registry).increment();
         }
     }

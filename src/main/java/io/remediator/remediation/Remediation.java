@@ -101,7 +101,8 @@ public final class Remediation {
             done.add(executed);
         }
         RemediationReport report = assemble(pass, now, done, previous, d, notes);
-        report.actions().stream().filter(a -> a.followUp() == null).forEach(metrics::actionPlanned);
+        report.actions().stream().filter(a -> a.followUp() == null).forEach(a -> metrics.actionPlanned(a.action().name(),
+                a.decision().name(), a.result() == null ? null : a.result().outcome(), !a.decision().executes()));
         metrics.remediationPass(d.cluster().migrationsInFlight() + (int) done.stream()
                         .filter(a -> a.action() == Action.LIVE_MIGRATE && a.result() != null
                                 && "done".equals(a.result().outcome())).count(),

@@ -1,0 +1,43 @@
+package io.remediator.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+/**
+ * The package layering that holds today, pinned so it cannot erode: no cycles; the domain
+ * (kubevirt → runbook → remediation) knows nothing of HTTP, stored reports or the leader's loop;
+ * config, metrics and logging are used by all and use none.
+ */
+@AnalyzeClasses(packages = "io.remediator", importOptions = ImportOption.DoNotIncludeTests.class)
+class LayeringTest {
+    @ArchTest
+    static final ArchRule noCycles = slices().matching("io.remediator.(*)..").should().beFreeOfCycles();
+
+    @ArchTest
+    static final ArchRule leavesUseNoOtherPackage = noClasses()
+            .that().resideInAnyPackage("io.remediator.config..", "io.remediator.metrics..", "io.remediator.logging..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.kubevirt..", "io.remediator.runbook..",
+                    "io.remediator.remediation..", "io.remediator.report..", "io.remediator.webhook..",
+                    "io.remediator.reconcile..", "io.remediator.leader..");
+
+    @ArchTest
+    static final ArchRule kubevirtReadsOnlyTheCluster = noClasses().that().resideInAPackage("io.remediator.kubevirt..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.runbook..", "io.remediator.remediation..",
+                    "io.remediator.report..", "io.remediator.webhook..", "io.remediator.reconcile..");
+
+    @ArchTest
+    static final ArchRule runbooksKnowNothingOfActingOrHttp = noClasses().that().resideInAPackage("io.remediator.runbook..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.remediation..", "io.remediator.report..",
+                    "io.remediator.webhook..", "io.remediator.reconcile..", "io.javalin..");
+
+    @ArchTest
+    static final ArchRule remediationKnowsNothingOfHttpOrStoredReports = noClasses()
+            .that().resideInAPackage("io.remediator.remediation..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.report..", "io.remediator.webhook..",
+                    "io.remediator.reconcile..", "io.javalin..");
+}
