@@ -426,10 +426,9 @@ public final class WorkItemProcessor implements AutoCloseable {
         if (!notAwaiting.isEmpty() || keys.isEmpty()) {
             return new ApprovalOutcome.NotAwaiting(notAwaiting, awaitingKeys);
         }
-        Map<String, String> uids = new HashMap<>();
-        r.status().outdatedVmis().forEach(v -> uids.put(v.namespace() + "/" + v.name(), v.uid()));
-        Set<String> entries = keys.stream().map(awaiting::get)
-                .map(a -> Approval.of(a, a.vmi() == null ? null : uids.get(a.namespace() + "/" + a.vmi())).entry())
+        // Bound to the VMI the plan named: its UID travels with the action, also for a VMI left out of
+        // a stored report too large to list every VMI.
+        Set<String> entries = keys.stream().map(awaiting::get).map(a -> Approval.of(a).entry())
                 .collect(Collectors.toCollection(java.util.TreeSet::new));
         List<String> approved = keys.stream().sorted().toList();
         store.approve(reportId, entries, new WorkItem.ApprovalGiven(clock.instant(), by, pass, approved));

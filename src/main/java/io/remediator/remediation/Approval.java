@@ -14,7 +14,7 @@ public record Approval(String key, int attempt, String targetUid) {
         return key + " #" + attempt + (targetUid == null ? "" : " uid=" + targetUid);
     }
 
-    public static Approval of(PlannedAction action, String targetUid) {
-        return new Approval(action.key(), action.attempt(), targetUid);
+    public static Approval of(PlannedAction action) {
+        return new Approval(action.key(), action.attempt(), action.targetUid());
     }
 }

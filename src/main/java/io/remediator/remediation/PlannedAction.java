@@ -7,6 +7,8 @@ import java.time.Instant;
  * which object, why it runs or not, what the API server said to the dry run, and what happened.
  *
  * @param key      stable per action and target across passes, e.g. `LIVE_MIGRATE prod/db`
+ * @param targetUid the UID of the VMI it is for, as diagnosed (null for an action on no VMI): an
+ *                 approval counts only for that VMI
  * @param object   the object written, e.g. `VirtualMachineInstanceMigration prod/kvr-db-1a2b3c4d`
  * @param attempt  1 for the first try; retries of a failed migration count up
  * @param rule     the policy setting that decided it
@@ -18,6 +20,7 @@ public record PlannedAction(
         String namespace,
         String vmi,
         String vm,
+        String targetUid,
         String object,
         int attempt,
         Decision decision,
@@ -42,22 +45,22 @@ public record PlannedAction(
     }
 
     PlannedAction decided(Decision d, String reason) {
-        return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, d, reason, rule, dryRun, result,
+        return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, d, reason, rule, dryRun, result,
                 plannedAt, executedAt, followUp);
     }
 
     PlannedAction withDryRun(DryRun d) {
-        return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, decision, why, rule, d, result,
+        return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, d, result,
                 plannedAt, executedAt, followUp);
     }
 
     PlannedAction withResult(Result r, Instant at) {
-        return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, decision, why, rule, dryRun, r,
+        return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, r,
                 plannedAt, at, followUp);
     }
 
     PlannedAction withFollowUp(String f) {
-        return new PlannedAction(key, action, namespace, vmi, vm, object, attempt, decision, why, rule, dryRun, result,
+        return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, result,
                 plannedAt, executedAt, f);
     }
 

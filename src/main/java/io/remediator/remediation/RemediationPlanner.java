@@ -48,9 +48,9 @@ public final class RemediationPlanner {
             String target = hco != null ? "HyperConverged " + ns + "/" + hco.name()
                     : "KubeVirt " + ns + "/" + cluster.kubeVirt().name();
             PlannedAction enable = new PlannedAction("ENABLE_WORKLOAD_UPDATES " + target.substring(target.indexOf(' ') + 1),
-                    Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, target,
+                    Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, null, target,
                     1, null, null, policy.rule(Action.ENABLE_WORKLOAD_UPDATES), null, null, now, null, null);
-            enable = decide(enable, approved, budget, now, null);
+            enable = decide(enable, approved, budget, now);
             kubeVirtTakesLiveMigrate = enable.decision().executes()
                     && policy.enableWorkloadUpdatesMethods().contains("LiveMigrate");
             out.add(enable);
@@ -58,7 +58,7 @@ public final class RemediationPlanner {
         for (OutdatedVmi v : d.outdatedVmis()) {
             if (someoneElsesMigrationInFlight(v, cluster)) {
                 out.add(new PlannedAction(Action.LIVE_MIGRATE + " " + v.namespace() + "/" + v.name(), Action.LIVE_MIGRATE,
-                        v.namespace(), v.name(), v.vm(), "VirtualMachineInstanceMigration " + v.namespace() + "/"
+                        v.namespace(), v.name(), v.vm(), v.uid(), "VirtualMachineInstanceMigration " + v.namespace() + "/"
                         + v.migrations().inFlightName(), 1, Decision.IN_FLIGHT, "migration "
                         + v.migrations().inFlightName() + " is in flight (" + v.migrations().inFlightPhase()
                         + "); a second one is never created", policy.rule(Action.LIVE_MIGRATE), null, null, now,
@@ -71,7 +71,7 @@ public final class RemediationPlanner {
             }
             int attempt = action == Action.LIVE_MIGRATE ? v.migrations().failedByRemediator() + 1 : 1;
             PlannedAction p = new PlannedAction(action + " " + v.namespace() + "/" + v.name(), action, v.namespace(),
-                    v.name(), v.vm(), object(action, v, episode, attempt), attempt, null, null, policy.rule(action),
+                    v.name(), v.vm(), v.uid(), object(action, v, episode, attempt), attempt, null, null, policy.rule(action),
                     null, null, now, null, null);
             if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
@@ -91,7 +91,7 @@ public final class RemediationPlanner {
                 p = p.decided(Decision.RETRY_BACKOFF, "attempt " + attempt + " waits until "
                         + retryDue(v.migrations().lastFailedAt(), attempt, cluster) + " (the wait doubles per failure)");
             } else {
-                p = decide(p, approved, budget, now, v.uid());
+                p = decide(p, approved, budget, now);
             }
             out.add(p);
         }
@@ -114,8 +114,8 @@ public final class RemediationPlanner {
         return lastFailure.plus(policy.passInterval(cluster.batchEvictionInterval()).multipliedBy(1L << Math.min(attempt - 2, 10)));
     }
 
-    /** @param targetUid the VMI the action is for; an approval counts only for that one, this attempt */
-    private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now, String targetUid) {
+    /** An approval counts only for the action's target VMI (UID) and this attempt. */
+    private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now) {
         Action a = p.action();
         Setting setting = policy.effective(a);
         if (setting == Setting.NEVER) {
@@ -124,7 +124,7 @@ public final class RemediationPlanner {
         if (setting == Setting.REPORT) {
             return p.decided(Decision.REPORT_ONLY, p.rule() + ": planned and dry-run, not executed");
         }
-        boolean isApproved = approved.contains(Approval.of(p, targetUid).entry());
+        boolean isApproved = approved.contains(Approval.of(p).entry());
         if (setting == Setting.APPROVE && !isApproved) {
             return p.decided(Decision.AWAITING_APPROVAL, p.rule() + ": runs once approved");
         }

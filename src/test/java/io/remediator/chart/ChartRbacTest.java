@@ -136,12 +136,12 @@ class ChartRbacTest {
                                     + RenderedChart.NAMESPACE + ":" + account));
 
             // No runbook branch recommends EVICT; prove its RBAC through the executor directly.
-            PlannedAction evict = new PlannedAction("EVICT rbac-all/orphan", Action.EVICT, "rbac-all", "orphan", null,
+            PlannedAction evict = new PlannedAction("EVICT rbac-all/orphan", Action.EVICT, "rbac-all", "orphan", null, null,
                     "Pod rbac-all/virt-launcher-orphan-x1", 1, Decision.RUN, "", "policy.actions.evict=auto", null,
                     null, Instant.now(), null, null);
             ActionExecutor executor = new ActionExecutor(client, List.of("LiveMigrate"), Clock.systemUTC());
             assertThat(executor.dryRun(evict).accepted()).isTrue();
-            PlannedAction restart = new PlannedAction("RESTART rbac-all/web", Action.RESTART, "rbac-all", "web", "web",
+            PlannedAction restart = new PlannedAction("RESTART rbac-all/web", Action.RESTART, "rbac-all", "web", "web", null,
                     "VirtualMachine rbac-all/web", 1, Decision.RUN, "", "policy.actions.restart=auto", null,
                     null, Instant.now(), null, null);
             assertThat(executor.dryRun(restart).accepted()).isTrue();

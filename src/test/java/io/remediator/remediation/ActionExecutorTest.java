@@ -73,7 +73,7 @@ class ActionExecutorTest {
     }
 
     private static PlannedAction evict(String namespace, String pod) {
-        return new PlannedAction("EVICT " + namespace + "/" + pod, Action.EVICT, namespace, pod, null,
+        return new PlannedAction("EVICT " + namespace + "/" + pod, Action.EVICT, namespace, pod, null, null,
                 "Pod " + namespace + "/" + pod, 1, Decision.RUN, "", "policy.actions.evict=auto", null, null,
                 Instant.now(), null, null);
     }
@@ -150,7 +150,7 @@ class ActionExecutorTest {
     }
 
     private static PlannedAction restart(String vmi, String vm) {
-        return new PlannedAction("RESTART evict/" + vmi, Action.RESTART, "evict", vmi, vm,
+        return new PlannedAction("RESTART evict/" + vmi, Action.RESTART, "evict", vmi, vm, null,
                 "VirtualMachine evict/" + vm, 1, Decision.RUN, "", "policy.actions.restart=auto", null, null,
                 Instant.now(), null, null);
     }
@@ -174,7 +174,7 @@ class ActionExecutorTest {
     }
 
     private static PlannedAction stop(String vmi, String vm) {
-        return new PlannedAction("STOP evict/" + vmi, Action.STOP, "evict", vmi, vm,
+        return new PlannedAction("STOP evict/" + vmi, Action.STOP, "evict", vmi, vm, null,
                 "VirtualMachine evict/" + vm, 1, Decision.RUN, "", "policy.actions.stop=auto", null, null,
                 Instant.now(), null, null);
     }
@@ -304,7 +304,7 @@ class ActionExecutorTest {
     @Test
     void creatingTheSameMigrationTwiceIsRecordedAsAlreadyDoneNotASecondMigration() {
         cluster.create(io.remediator.testing.KubeVirtObjects.vmi("evict", "db").migratable().build());
-        PlannedAction migrate = new PlannedAction("LIVE_MIGRATE evict/db", Action.LIVE_MIGRATE, "evict", "db", null,
+        PlannedAction migrate = new PlannedAction("LIVE_MIGRATE evict/db", Action.LIVE_MIGRATE, "evict", "db", null, null,
                 "VirtualMachineInstanceMigration evict/kvr-db-0a1b2c3d", 1, Decision.RUN, "", "policy.mode=auto",
                 null, null, Instant.now(), null, null);
 

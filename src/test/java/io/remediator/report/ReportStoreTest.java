@@ -68,7 +68,7 @@ class ReportStoreTest {
 
     static PlannedAction action(int i, boolean executed) {
         return new PlannedAction("LIVE_MIGRATE ns/vmi-" + i, io.remediator.remediation.Action.LIVE_MIGRATE, "ns",
-                "vmi-" + i, "vm-" + i, "VirtualMachineInstanceMigration ns/kvr-vmi-" + i, 1, Decision.RUN, "why",
+                "vmi-" + i, "vm-" + i, "uid-" + i, "VirtualMachineInstanceMigration ns/kvr-vmi-" + i, 1, Decision.RUN, "why",
                 "policy.actions.liveMigrate=auto", new PlannedAction.DryRun(true, null, null),
                 executed ? new PlannedAction.Result("done", null) : null, T0, executed ? T0 : null, null);
     }
