@@ -170,10 +170,23 @@ public final class ActionExecutor {
                 .map(VirtualMachine::from).orElse(null);
     }
 
-    /** Whether virt-api's aggregated API is registered (discovery lists its group). */
+    /**
+     * Whether virt-api's aggregated API is registered (discovery lists its group). Asked once a
+     * minute, not per write: a pass proves up to a hundred actions, and the answer changes only
+     * when KubeVirt is installed or removed.
+     */
     private boolean subresourcesServed() {
-        return client.getApiGroup(KubeVirtResources.SUBRESOURCES_GROUP) != null;
+        java.time.Instant now = clock.instant();
+        if (subresourcesCheckedAt == null || now.isAfter(subresourcesCheckedAt.plus(DISCOVERY_TTL))) {
+            subresourcesServed = client.getApiGroup(KubeVirtResources.SUBRESOURCES_GROUP) != null;
+            subresourcesCheckedAt = now;
+        }
+        return subresourcesServed;
     }
+
+    private static final java.time.Duration DISCOVERY_TTL = java.time.Duration.ofMinutes(1);
+    private volatile boolean subresourcesServed;
+    private volatile java.time.Instant subresourcesCheckedAt;
 
     /**
      * `PUT /apis/subresources.kubevirt.io/v1/namespaces/{ns}/virtualmachines/{vm}/{restart|stop}`,
