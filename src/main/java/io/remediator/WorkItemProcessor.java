@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.remediator.kubevirt.ApiErrors;
+import io.remediator.kubevirt.InformerSync;
 import io.remediator.logging.LogSafe;
 import io.remediator.leader.LeadershipLostException;
 import io.remediator.metrics.RemediatorMetrics;
@@ -160,17 +161,8 @@ public final class WorkItemProcessor implements AutoCloseable {
                         }
                     });
             i.exceptionHandler((started, error) -> started);
-            try {
-                i.start().toCompletableFuture().get(TAKE_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                i.close();
-                throw new KubernetesClientException("listing the stored reports did not complete within "
-                        + TAKE_OVER_TIMEOUT.toSeconds() + "s: " + (e.getCause() != null ? e.getCause() : e));
-            } catch (InterruptedException e) {
-                i.close();
-                Thread.currentThread().interrupt();
-                return;
-            }
+            // A take-over that cannot list its reports in time steps back (the catch below) and retries.
+            InformerSync.await(List.of(i), TAKE_OVER_TIMEOUT, "the stored reports");
             synchronized (this) {
                 if (!current(t)) {
                     i.close();

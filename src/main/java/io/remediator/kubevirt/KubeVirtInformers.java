@@ -11,12 +11,10 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -155,16 +153,11 @@ public final class KubeVirtInformers implements AutoCloseable {
                 e -> "VirtualMachineInstanceMigration".equals(e.get("involvedObject", "kind"))));
         events.exceptionHandler((isStarted, t) -> isStarted);
         try {
-            events.start().toCompletableFuture().get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            InformerSync.await(List.of(events), syncTimeout, "FailedMigration events");
             failedMigrationEvents = events;
-        } catch (ExecutionException | TimeoutException e) {
-            events.stop();
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        } catch (KubernetesClientException e) {
             problems.add("FailedMigration events (why a migration failed, where the migration does not say): "
-                    + (cause instanceof KubernetesClientException k ? ApiErrors.describe(k) : String.valueOf(cause)));
-        } catch (InterruptedException e) {
-            events.stop();
-            Thread.currentThread().interrupt();
+                    + ApiErrors.describe(e));
         }
     }
 
@@ -176,12 +169,12 @@ public final class KubeVirtInformers implements AutoCloseable {
     }
 
     /** The newest `FailedMigration` message per migration: often the only place KubeVirt says why. */
-    private java.util.Map<String, String> failedMigrationMessages() {
-        java.util.Map<String, String> latest = new java.util.HashMap<>();
+    private Map<String, String> failedMigrationMessages() {
+        Map<String, String> latest = new HashMap<>();
         if (failedMigrationEvents == null) {
             return latest;
         }
-        java.util.Map<String, String> at = new java.util.HashMap<>();
+        Map<String, String> at = new HashMap<>();
         for (GenericKubernetesResource e : failedMigrationEvents.getStore().list()) {
             Object name = e.get("involvedObject", "name");
             Object message = e.get("message");
@@ -245,19 +238,10 @@ public final class KubeVirtInformers implements AutoCloseable {
                 : informer(all, client.namespaces().withLabelSelector(policyNamespaceSelector), null);
         running = List.copyOf(all);
         try {
-            CompletableFuture.allOf(running.stream().map(i -> i.start().toCompletableFuture())
-                    .toArray(CompletableFuture[]::new)).get(syncTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
+            InformerSync.await(running, syncTimeout, "KubeVirt objects");
+        } catch (KubernetesClientException e) {
             stopAll();
-            throw e.getCause() instanceof KubernetesClientException k ? k
-                    : new KubernetesClientException("listing KubeVirt objects failed: " + e.getCause(), e.getCause());
-        } catch (TimeoutException e) {
-            stopAll();
-            throw new KubernetesClientException("listing KubeVirt objects did not finish within " + syncTimeout);
-        } catch (InterruptedException e) {
-            stopAll();
-            Thread.currentThread().interrupt();
-            throw new KubernetesClientException("interrupted while listing KubeVirt objects");
+            throw e;
         }
         log.info("caches of KubeVirt objects synced in {} ms: {} outdated VMIs, {} VMs, {} migrations, {} launcher pods",
                 (System.nanoTime() - started) / 1_000_000, vmis.getStore().list().size(),

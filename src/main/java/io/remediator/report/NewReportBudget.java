@@ -35,8 +35,4 @@ public final class NewReportBudget {
         available -= 1;
         return true;
     }
-
-    public int perMinute() {
-        return perMinute;
-    }
 }
