@@ -306,21 +306,16 @@ public final class KubeVirtInformers implements AutoCloseable {
 
         @Override
         public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-            if (isOutdated(before) && !isOutdated(after)) {
+            if (KubeVirtResources.outdated(before) && !KubeVirtResources.outdated(after)) {
                 actedOnChanged.run();
             }
         }
 
         @Override
         public void onDelete(GenericKubernetesResource r, boolean finalStateUnknown) {
-            if (isOutdated(r)) {
+            if (KubeVirtResources.outdated(r)) {
                 actedOnChanged.run();
             }
-        }
-
-        private boolean isOutdated(GenericKubernetesResource r) {
-            return r != null && r.getMetadata().getLabels() != null
-                    && r.getMetadata().getLabels().containsKey(KubeVirtResources.OUTDATED_LABEL);
         }
     }
 

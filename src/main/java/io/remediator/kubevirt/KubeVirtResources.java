@@ -36,6 +36,12 @@ public final class KubeVirtResources {
 
     private KubeVirtResources() {}
 
+    /** KubeVirt labelled this VMI (or its pod) outdated. */
+    public static boolean outdated(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        return object != null && object.getMetadata().getLabels() != null
+                && object.getMetadata().getLabels().containsKey(OUTDATED_LABEL);
+    }
+
     private static ResourceDefinitionContext context(String kind, String plural) {
         return new ResourceDefinitionContext.Builder()
                 .withGroup(GROUP).withVersion(VERSION).withKind(kind).withPlural(plural).withNamespaced(true)

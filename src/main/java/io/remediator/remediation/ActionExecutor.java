@@ -308,8 +308,7 @@ public final class ActionExecutor {
         GenericKubernetesResource vmi = client.genericKubernetesResources(KubeVirtResources.VMI)
                 .inNamespace(p.namespace()).withName(p.vmi()).get();
         boolean outdated = vmi != null && vmi.getMetadata().getDeletionTimestamp() == null
-                && vmi.getMetadata().getLabels() != null
-                && vmi.getMetadata().getLabels().containsKey(KubeVirtResources.OUTDATED_LABEL);
+                && KubeVirtResources.outdated(vmi);
         return outdated ? vmi : null;
     }
 
