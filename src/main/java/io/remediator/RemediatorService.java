@@ -9,6 +9,8 @@ import io.javalin.json.JavalinJackson;
 import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.ApiReachability;
 import io.remediator.kubevirt.KubeVirtInformers;
+import io.remediator.reconcile.PlanApprovals;
+import io.remediator.reconcile.ReportLoop;
 import io.remediator.remediation.ActionExecutor;
 import io.remediator.remediation.ActionLedger;
 import io.remediator.remediation.Remediation;
@@ -44,7 +46,7 @@ import java.util.Map;
 public final class RemediatorService implements AutoCloseable {
     private final RemediatorConfig config;
     private final ApiReachability reachability;
-    private final WorkItemProcessor processor;
+    private final ReportLoop loop;
     private final KubeVirtInformers informers;
     private final Leadership leadership;
     private final Javalin http;
@@ -77,14 +79,14 @@ public final class RemediatorService implements AutoCloseable {
         String identity = identity(config.leaderElection());
         Remediation remediation = new Remediation(policy,
                 new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
-        this.processor = new WorkItemProcessor(client, reports, runbooks, remediation, informers::policyNamespaces,
+        this.loop = new ReportLoop(client, reports, runbooks, remediation, informers::policyNamespaces,
                 new ReportRetention(reports, rc.maxReports(), GoDuration.parse(rc.maxAge()), clock), metrics, clock,
                 identity);
-        informers.onActedOnChange(processor::actedOnObjectsChanged);
+        informers.onActedOnChange(loop::actedOnObjectsChanged);
         RemediatorConfig.LeaderElection le = config.leaderElection();
         this.leadership = new Leadership(client, namespace, le.leaseName(), identity, new Leadership.Timing(
                 GoDuration.parse(le.leaseDuration()), GoDuration.parse(le.renewDeadline()), GoDuration.parse(le.retryPeriod())),
-                processor::startActing, processor::stopActing);
+                loop::startActing, loop::stopActing);
         metrics.leader(identity, leadership::leading);
 
         // New reports per minute per replica: as many as retention keeps.
@@ -115,7 +117,8 @@ public final class RemediatorService implements AutoCloseable {
         String readToken = config.api().readToken();
         ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(),
                 adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken),
-                readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken), processor::approve);
+                readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken),
+                new PlanApprovals(reports, clock)::approve);
 
         this.tls = config.server().tls().enabled()
                 ? new TlsEndpoint(Path.of(config.server().tls().certFile()), Path.of(config.server().tls().keyFile()))
@@ -224,7 +227,7 @@ public final class RemediatorService implements AutoCloseable {
         }
         leadership.close();
         http.stop();
-        processor.close();
+        loop.close();
         informers.close();
         reachability.close();
     }

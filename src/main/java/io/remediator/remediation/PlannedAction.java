@@ -1,5 +1,7 @@
 package io.remediator.remediation;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 
 /**
@@ -21,7 +23,7 @@ public record PlannedAction(
         String vmi,
         String vm,
         String targetUid,
-        String object,
+        Target object,
         int attempt,
         Decision decision,
         String why,
@@ -30,18 +32,60 @@ public record PlannedAction(
         Result result,
         Instant plannedAt,
         Instant executedAt,
-        String followUp) {
+        FollowUp followUp) {
 
     /** @param code the API's HTTP status when it refused (403, 404, 409, 422, 429…), else null */
     public record DryRun(boolean accepted, Integer code, String message) {}
 
-    /** @param outcome `done`, `already-done` (a 409 on create: a retry of our own request), `failed`, or
-     *                `interrupted` (the process stopped during the write; the next pass finds out) */
-    public record Result(String outcome, String message) {}
+    public record Result(Outcome outcome, String message) {}
+
+    /** What became of a write, stored and served in the words an operator reads. */
+    public enum Outcome {
+        DONE("done"),
+        /** Nothing needed writing: a 409 on our own name (a retry of our own request), or the VMI was updated since. */
+        ALREADY_DONE("already-done"),
+        FAILED("failed"),
+        /** The process stopped during the write; the next pass finds out whether it happened. */
+        INTERRUPTED("interrupted");
+
+        private final String wire;
+
+        Outcome(String wire) {
+            this.wire = wire;
+        }
+
+        @JsonValue
+        public String wire() {
+            return wire;
+        }
+
+        /** The words, also where a template shows it. */
+        @Override
+        public String toString() {
+            return wire;
+        }
+
+        @JsonCreator
+        public static Outcome of(String wire) {
+            for (Outcome o : values()) {
+                if (o.wire.equals(wire)) {
+                    return o;
+                }
+            }
+            throw new IllegalArgumentException("unknown outcome " + wire);
+        }
+    }
+
+    /** An action as the planner first proposes it: not decided, proven or executed yet. */
+    static PlannedAction proposed(String key, Action action, String namespace, String vmi, String vm, String targetUid,
+                                  Target object, int attempt, String rule, Instant now) {
+        return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, null, null, rule, null, null,
+                now, null, null);
+    }
 
     /** The name part of {@link #object()}: `kvr-db-1a2b3c4d` for `VirtualMachineInstanceMigration prod/kvr-db-1a2b3c4d`. */
     public String objectName() {
-        return object.substring(object.indexOf('/') + 1);
+        return object.name();
     }
 
     PlannedAction decided(Decision d, String reason) {
@@ -59,19 +103,22 @@ public record PlannedAction(
                 plannedAt, at, followUp);
     }
 
-    PlannedAction withFollowUp(String f) {
+    PlannedAction withFollowUp(FollowUp f) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, result,
                 plannedAt, executedAt, f);
     }
 
+    /** The plan says to write it, and it has not been written yet. */
+    boolean pending() {
+        return result == null && decision.executes();
+    }
+
     boolean executed() {
-        return result != null && !"failed".equals(result.outcome());
+        return result != null && result.outcome() != Outcome.FAILED;
     }
 
     /** The plan said to write it, and the process stopped before it knew whether the write happened. */
     boolean interruptedOrPending() {
-        return result == null ? decision.executes() : INTERRUPTED.equals(result.outcome());
+        return result == null ? decision.executes() : result.outcome() == Outcome.INTERRUPTED;
     }
-
-    static final String INTERRUPTED = "interrupted";
 }

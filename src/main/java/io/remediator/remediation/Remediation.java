@@ -1,6 +1,5 @@
 package io.remediator.remediation;
 
-import io.remediator.leader.LeadershipLostException;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import java.time.Clock;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,16 +39,14 @@ public final class Remediation {
     }
 
     /**
-     * @param previous     the report of the previous pass, or null: what it executed is carried on,
-     *                     with what became of it
-     * @param beforeWrites gets the proven plan before the first write, so that it is stored: a
-     *                     process killed while executing leaves a record of what it was about to do
-     * @param mayWrite     checked before every write: a replica that stopped leading writes nothing more
-     * @throws LeadershipLostException when mayWrite turned false; nothing after that was written
+     * The pass up to its first write: the plan (pure: policy, limits, ledger) with every planned
+     * write proven by a dry run. Writes nothing.
+     *
+     * @param previous the result of the previous pass, or null: what it executed is carried on,
+     *                 with what became of it
      */
-    public RemediationReport pass(String reportId, int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
-                                  Set<String> approved, String episode, RemediationReport previous,
-                                  Consumer<RemediationReport> beforeWrites, BooleanSupplier mayWrite) {
+    public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
+                            String episode, PassResult previous) {
         Instant now = clock.instant();
         List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now);
         List<PlannedAction> proven = new ArrayList<>();
@@ -69,7 +65,7 @@ public final class Remediation {
                 continue;
             }
             dryRuns++;
-            PlannedAction p2 = p.withDryRun(executor.dryRun(p));
+            PlannedAction p2 = p.withDryRun(executor.dryRun(p).asDryRun());
             if (p2.decision().executes() && !p2.dryRun().accepted()) {
                 p2 = p2.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: " + p2.dryRun().message());
             }
@@ -79,42 +75,65 @@ public final class Remediation {
             notes.add(skippedDryRuns + " planned action(s) were not dry-run in this pass (at most "
                     + MAX_DRY_RUNS_PER_PASS + " per pass).");
         }
-        if (proven.stream().anyMatch(p -> p.decision().executes())) {
-            beforeWrites.accept(assemble(pass, now, proven, previous, d, notes));
-        }
+        return assemble(pass, now, proven, previous, d, notes);
+    }
+
+    /** True when the proven pass writes anything: then it is stored before the first write. */
+    public static boolean writes(PassResult proven) {
+        return proven.actions().stream().anyMatch(PlannedAction::pending);
+    }
+
+    /**
+     * Executes what the proven pass says to, in order, and returns it with each result. Stops
+     * before the next write once {@code mayWrite} says no (this replica stopped leading): the
+     * actions not written keep no result, and the answer says it stopped.
+     */
+    public Executed execute(PassResult proven, OutdatedWorkloadsDiagnosis d, String reportId, BooleanSupplier mayWrite) {
         List<PlannedAction> done = new ArrayList<>();
-        for (PlannedAction p : proven) {
-            if (!p.decision().executes()) {
+        for (PlannedAction p : proven.actions()) {
+            if (!p.pending()) {
                 done.add(p);
                 continue;
             }
             if (!mayWrite.getAsBoolean()) {
-                throw new LeadershipLostException();
+                return new Executed.Stopped(done.size());
             }
-            PlannedAction executed = p.withResult(executor.execute(p, reportId), clock.instant());
-            // Only a write that happened now counts against the limits: `already-done` was
+            WriteOutcome outcome = executor.execute(p, reportId);
+            PlannedAction executed = p.withResult(outcome.asResult(), clock.instant());
+            // Only a write that happened now counts against the limits: an AlreadyDone was
             // counted when it happened, or never happened (the VMI was left alone).
-            if ("done".equals(executed.result().outcome())) {
-                ledger.record(executed.action(), now);
+            if (outcome instanceof WriteOutcome.Done) {
+                ledger.record(executed.action(), proven.at());
             }
-            log.info("{} {}: {} ({})", executed.action(), executed.object(), executed.result().outcome(), executed.rule());
+            log.info("{} {}: {} ({})", executed.action(), executed.object(), executed.result().outcome().wire(),
+                    executed.rule());
             done.add(executed);
         }
-        RemediationReport report = assemble(pass, now, done, previous, d, notes);
-        report.actions().stream().filter(a -> a.followUp() == null).forEach(a -> metrics.actionPlanned(a.action().name(),
-                a.decision().name(), a.result() == null ? null : a.result().outcome(), !a.decision().executes()));
-        metrics.remediationPass(d.cluster().migrationsInFlight() + (int) done.stream()
+        // Written actions now await their outcome: the next pass follows them up.
+        PassResult result = scheduled(proven.withActions(done), d);
+        result.actions().stream().filter(a -> a.followUp() == null).forEach(a -> metrics.actionPlanned(a.action().name(),
+                a.decision().name(), a.result() == null ? null : a.result().outcome().wire(), !a.decision().executes()));
+        metrics.remediationPass(d.cluster().migrationsInFlight() + (int) result.actions().stream()
                         .filter(a -> a.action() == Action.LIVE_MIGRATE && a.result() != null
-                                && "done".equals(a.result().outcome())).count(),
-                done.stream().filter(a -> a.decision().deferred()).count());
-        return report;
+                                && a.result().outcome() == PlannedAction.Outcome.DONE && a.followUp() == null).count(),
+                result.actions().stream().filter(a -> a.decision().deferred()).count());
+        return new Executed.Complete(result);
+    }
+
+    /** What became of a pass's writes. */
+    public sealed interface Executed {
+        /** Every write the pass planned was made (or answered). */
+        record Complete(PassResult result) implements Executed {}
+
+        /** This replica stopped leading after {@code written} of them; nothing more was written. */
+        record Stopped(int written) implements Executed {}
     }
 
     /** This pass's actions, then what earlier passes executed and this one did not, with what became of it. */
-    private RemediationReport assemble(int pass, Instant now, List<PlannedAction> thisPass, RemediationReport previous,
+    private PassResult assemble(int pass, Instant now, List<PlannedAction> thisPass, PassResult previous,
                                        OutdatedWorkloadsDiagnosis d, List<String> notes) {
         List<PlannedAction> all = new ArrayList<>(thisPass);
-        Set<String> executedNow = new HashSet<>();
+        Set<Target> executedNow = new HashSet<>();
         thisPass.stream().filter(a -> a.executed() || a.decision().executes()).forEach(a -> executedNow.add(a.object()));
         if (previous != null) {
             previous.actions().stream().filter(PlannedAction::executed)
@@ -123,15 +142,20 @@ public final class Remediation {
         }
         Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
         thisPass.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
-        RemediationReport report = new RemediationReport(policy.mode().configValue(), pass, now, decisions,
+        PassResult report = new PassResult(policy.mode().configValue(), pass, now, decisions,
                 List.copyOf(all), null, List.copyOf(notes));
-        return report.needsFollowUp() ? report.withNextPass(now.plus(interval(d)), null) : report;
+        return scheduled(report, d);
+    }
+
+    private PassResult scheduled(PassResult r, OutdatedWorkloadsDiagnosis d) {
+        return r.needsFollowUp() ? r.withNextPass(r.at().plus(interval(d)), null) : r;
     }
 
     /** Every write the stored reports say was made (or was about to be), so the limits survive a restart. */
-    public void rememberExecuted(List<RemediationReport> stored) {
+    public void rememberExecuted(List<PassResult> stored) {
         ledger.replace(stored.stream().flatMap(r -> r.actions().stream())
-                .filter(a -> a.executedAt() != null ? "done".equals(a.result().outcome()) : a.interruptedOrPending())
+                .filter(a -> a.executedAt() != null ? a.result().outcome() == PlannedAction.Outcome.DONE
+                        : a.interruptedOrPending())
                 .map(a -> new ActionLedger.Entry(a.action(), a.executedAt() != null ? a.executedAt() : a.plannedAt()))
                 .toList());
     }
@@ -140,36 +164,35 @@ public final class Remediation {
      * The same pass, with what became of each executed action according to a newer diagnosis:
      * nothing is planned, proven or written. Runs as the watch sees the acted-on objects change.
      */
-    public RemediationReport followUp(RemediationReport report, OutdatedWorkloadsDiagnosis d) {
+    public static PassResult followUp(PassResult report, OutdatedWorkloadsDiagnosis d) {
         return report.withActions(report.actions().stream()
                 .map(a -> a.executed() ? a.withFollowUp(followUp(a, d)) : a).toList());
     }
 
-    static final String IN_PROGRESS = "in progress";
-
     /** What a later diagnosis says about an action executed earlier. */
-    static String followUp(PlannedAction a, OutdatedWorkloadsDiagnosis d) {
+    static FollowUp followUp(PlannedAction a, OutdatedWorkloadsDiagnosis d) {
         if (a.action() == Action.ENABLE_WORKLOAD_UPDATES) {
             return d.cluster().workloadUpdatesEnabled()
-                    ? "done: KubeVirt's workload updater runs with " + String.join(" and ", d.cluster().workloadUpdateMethods())
-                    : "not in effect: the KubeVirt CR has no workload update methods"
-                            + (d.cluster().hyperConverged() != null ? " yet (HCO copies them from the HyperConverged)" : "");
+                    ? new FollowUp(FollowUp.State.DONE, "KubeVirt's workload updater runs with "
+                            + String.join(" and ", d.cluster().workloadUpdateMethods()))
+                    : new FollowUp(FollowUp.State.NOT_IN_EFFECT, "the KubeVirt CR has no workload update methods"
+                            + (d.cluster().hyperConverged() != null ? " yet (HCO copies them from the HyperConverged)" : ""));
         }
         var vmi = d.outdatedVmis().stream()
                 .filter(v -> v.namespace().equals(a.namespace()) && v.name().equals(a.vmi())).findFirst();
         if (vmi.isEmpty()) {
-            return "done: " + a.namespace() + "/" + a.vmi() + " no longer runs an outdated launcher";
+            return new FollowUp(FollowUp.State.DONE, a.namespace() + "/" + a.vmi() + " no longer runs an outdated launcher");
         }
         var m = vmi.get().migrations();
         if (a.action() == Action.LIVE_MIGRATE) {
             if (a.objectName().equals(m.inFlightName())) {
-                return IN_PROGRESS + ": migration " + m.inFlightPhase();
+                return new FollowUp(FollowUp.State.IN_PROGRESS, "migration " + m.inFlightPhase());
             }
             if (m.failedByRemediator() >= a.attempt()) {
-                return "failed" + (m.lastFailureReason() == null ? "" : ": " + m.lastFailureReason());
+                return new FollowUp(FollowUp.State.FAILED, m.lastFailureReason());
             }
         }
-        return IN_PROGRESS + ": the VMI still runs an outdated launcher";
+        return new FollowUp(FollowUp.State.IN_PROGRESS, "the VMI still runs an outdated launcher");
     }
 
     private Duration interval(OutdatedWorkloadsDiagnosis d) {

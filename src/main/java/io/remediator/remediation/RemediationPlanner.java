@@ -45,11 +45,11 @@ public final class RemediationPlanner {
             // Under HCO the setting lives in the HyperConverged: HCO reverts an edit of the KubeVirt CR.
             var hco = cluster.hyperConverged();
             String ns = hco != null ? hco.namespace() : cluster.kubeVirt().namespace();
-            String target = hco != null ? "HyperConverged " + ns + "/" + hco.name()
-                    : "KubeVirt " + ns + "/" + cluster.kubeVirt().name();
-            PlannedAction enable = new PlannedAction("ENABLE_WORKLOAD_UPDATES " + target.substring(target.indexOf(' ') + 1),
-                    Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, null, target,
-                    1, null, null, policy.rule(Action.ENABLE_WORKLOAD_UPDATES), null, null, now, null, null);
+            Target target = hco != null ? new Target("HyperConverged", ns, hco.name())
+                    : new Target("KubeVirt", ns, cluster.kubeVirt().name());
+            PlannedAction enable = PlannedAction.proposed("ENABLE_WORKLOAD_UPDATES " + ns + "/" + target.name(),
+                    Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, null, target, 1,
+                    policy.rule(Action.ENABLE_WORKLOAD_UPDATES), now);
             enable = decide(enable, approved, budget, now);
             kubeVirtTakesLiveMigrate = enable.decision().executes()
                     && policy.enableWorkloadUpdatesMethods().contains("LiveMigrate");
@@ -57,12 +57,12 @@ public final class RemediationPlanner {
         }
         for (OutdatedVmi v : d.outdatedVmis()) {
             if (someoneElsesMigrationInFlight(v, cluster)) {
-                out.add(new PlannedAction(Action.LIVE_MIGRATE + " " + v.namespace() + "/" + v.name(), Action.LIVE_MIGRATE,
-                        v.namespace(), v.name(), v.vm(), v.uid(), "VirtualMachineInstanceMigration " + v.namespace() + "/"
-                        + v.migrations().inFlightName(), 1, Decision.IN_FLIGHT, "migration "
-                        + v.migrations().inFlightName() + " is in flight (" + v.migrations().inFlightPhase()
-                        + "); a second one is never created", policy.rule(Action.LIVE_MIGRATE), null, null, now,
-                        null, null));
+                out.add(PlannedAction.proposed(Action.LIVE_MIGRATE + " " + v.namespace() + "/" + v.name(),
+                        Action.LIVE_MIGRATE, v.namespace(), v.name(), v.vm(), v.uid(),
+                        new Target("VirtualMachineInstanceMigration", v.namespace(), v.migrations().inFlightName()), 1,
+                        policy.rule(Action.LIVE_MIGRATE), now)
+                        .decided(Decision.IN_FLIGHT, "migration " + v.migrations().inFlightName() + " is in flight ("
+                                + v.migrations().inFlightPhase() + "); a second one is never created"));
                 continue;
             }
             Action action = Action.carrying(v.recommendedAction());
@@ -70,9 +70,8 @@ public final class RemediationPlanner {
                 continue;
             }
             int attempt = action == Action.LIVE_MIGRATE ? v.migrations().failedByRemediator() + 1 : 1;
-            PlannedAction p = new PlannedAction(action + " " + v.namespace() + "/" + v.name(), action, v.namespace(),
-                    v.name(), v.vm(), v.uid(), object(action, v, episode, attempt), attempt, null, null, policy.rule(action),
-                    null, null, now, null, null);
+            PlannedAction p = PlannedAction.proposed(action + " " + v.namespace() + "/" + v.name(), action, v.namespace(),
+                    v.name(), v.vm(), v.uid(), object(action, v, episode, attempt), attempt, policy.rule(action), now);
             if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
             } else if (v.optedOut()) {
@@ -179,17 +178,15 @@ public final class RemediationPlanner {
         }
     }
 
-    private static String object(Action action, OutdatedVmi v, String episode, int attempt) {
+    private static Target object(Action action, OutdatedVmi v, String episode, int attempt) {
         return switch (action) {
-            case LIVE_MIGRATE -> "VirtualMachineInstanceMigration " + v.namespace() + "/"
-                    + migrationName(v.namespace(), v.name(), episode, attempt);
+            case LIVE_MIGRATE -> new Target("VirtualMachineInstanceMigration", v.namespace(),
+                    migrationName(v.namespace(), v.name(), episode, attempt));
             // The pod KubeVirt would evict: on the VMI's node, not terminating (not a migration target).
-            case EVICT -> "Pod " + v.namespace() + "/" + (v.currentLauncherPod() == null ? "?" : v.currentLauncherPod().name());
+            case EVICT -> new Target("Pod", v.namespace(), v.currentLauncherPod() == null ? "?" : v.currentLauncherPod().name());
             // KubeVirt's restart acts on the VM (its VMI is stopped and a new one started).
-            case RESTART -> v.vm() == null ? "VirtualMachineInstance " + v.namespace() + "/" + v.name()
-                    : "VirtualMachine " + v.namespace() + "/" + v.vm();
-            case STOP -> v.vm() == null ? "VirtualMachineInstance " + v.namespace() + "/" + v.name()
-                    : "VirtualMachine " + v.namespace() + "/" + v.vm();
+            case RESTART, STOP -> v.vm() == null ? new Target("VirtualMachineInstance", v.namespace(), v.name())
+                    : new Target("VirtualMachine", v.namespace(), v.vm());
             case ENABLE_WORKLOAD_UPDATES -> throw new IllegalArgumentException(action.name());
         };
     }

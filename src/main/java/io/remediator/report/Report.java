@@ -1,6 +1,6 @@
 package io.remediator.report;
 
-import io.remediator.remediation.RemediationReport;
+import io.remediator.remediation.PassResult;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
@@ -50,7 +50,7 @@ public record Report(
         int outdatedVmiCount,
         List<OutdatedVmi> outdatedVmis,
         int omittedVmis,
-        RemediationReport remediation,
+        PassResult remediation,
         int omittedActions,
         List<OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi> pendingLiveUpdateVmis) {
 

@@ -16,9 +16,6 @@ import java.util.Map;
 
 /** Renders reports as HTML for a person; Mustache escapes every value, so labels cannot inject markup. */
 public final class ReportPages {
-    /** Most disruptive first: those are the rows an operator must read. */
-    static final List<RecommendedAction> SEVERITY = List.of(RecommendedAction.STOP, RecommendedAction.RESTART,
-            RecommendedAction.EVICT, RecommendedAction.LIVE_MIGRATE, RecommendedAction.WAIT, RecommendedAction.NONE);
     /** Rows per page; the JSON API always has every VMI. */
     static final int MAX_ROWS = 500;
     private static final DateTimeFormatter HUMAN_TIME =
@@ -56,14 +53,14 @@ public final class ReportPages {
                 .filter(v -> !Boolean.TRUE.equals(v.liveMigratable())).count());
         List<OutdatedVmi> shown = r.outdatedVmis().stream()
                 .filter(v -> action == null || v.recommendedAction() == action)
-                .sorted(Comparator.comparing((OutdatedVmi v) -> SEVERITY.indexOf(v.recommendedAction()))
+                .sorted(Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction()))
                         .thenComparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
                 .toList();
         view.put("vmis", shown.stream().limit(MAX_ROWS).map(ReportPages::vmiRow).toList());
         view.put("cut", shown.size() > MAX_ROWS ? Map.of("shown", MAX_ROWS, "of", shown.size()) : null);
         view.put("filter", action == null ? null : action.name());
         if (r.recommendedActionCounts() != null) {
-            view.put("counts", SEVERITY.stream().map(a -> Map.of("action", a.name(),
+            view.put("counts", RecommendedAction.BY_SEVERITY.stream().map(a -> Map.of("action", a.name(),
                     "count", r.recommendedActionCounts().getOrDefault(a, 0),
                     "active", a == action)).toList());
         }

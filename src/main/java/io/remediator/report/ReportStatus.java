@@ -1,10 +1,11 @@
 package io.remediator.report;
 
-import io.remediator.remediation.RemediationReport;
+import io.remediator.remediation.PassResult;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.RecommendedAction;
+import io.remediator.webhook.WorkItem;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -41,7 +42,7 @@ public record ReportStatus(
         int outdatedVmiCount,
         List<OutdatedVmi> outdatedVmis,
         int omittedVmis,
-        RemediationReport remediation,
+        PassResult remediation,
         int omittedActions,
         Instant nextPassAt,
         List<OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi> pendingLiveUpdateVmis) {
@@ -58,6 +59,31 @@ public record ReportStatus(
                 ? recommendedActionCounts : new EnumMap<>(recommendedActionCounts);
     }
 
+    /**
+     * What a pass stores: its diagnosis and what the policy made of it. The phase follows from the
+     * result: Acting while a planned write has no result, Waiting for a next pass, else Done.
+     *
+     * @param acted  the pass's result, null when remediation failed ({@code error} says why)
+     */
+    public static ReportStatus afterPass(WorkItem item, int pass, String actor, Instant at, long diagnosisMillis,
+                                         OutdatedWorkloadsDiagnosis dx, PassResult acted, String error) {
+        ReportPhase phase = error != null ? ReportPhase.Failed
+                : acted == null ? ReportPhase.Done
+                : acted.actions().stream().anyMatch(a -> a.result() == null && a.decision().executes()) ? ReportPhase.Acting
+                : acted.nextPassAt() != null ? ReportPhase.Waiting : ReportPhase.Done;
+        return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), actor, at, diagnosisMillis,
+                true, error, dx.cluster(), dx.recommendedActionCounts(), dx.findings(), dx.outOfScopeVmis(),
+                dx.outdatedVmis().size(), dx.outdatedVmis(), 0, acted, 0, acted == null ? null : acted.nextPassAt(),
+                dx.pendingLiveUpdateVmis());
+    }
+
+    /** A report that never got a diagnosis: the first pass failed ({@code error}), or it closed before one. */
+    public static ReportStatus undiagnosed(WorkItem item, int pass, ReportPhase phase, String actor, Instant at,
+                                           String error) {
+        return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), actor, at, null, false,
+                error, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null, List.of());
+    }
+
     public ReportStatus withPhase(ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
                 diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
@@ -72,13 +98,13 @@ public record ReportStatus(
     }
 
     /** The same diagnosis with another remediation; the phase and next pass follow from it. */
-    public ReportStatus withRemediation(RemediationReport r, ReportPhase p) {
+    public ReportStatus withRemediation(PassResult r, ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
                 diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
                 outdatedVmis, omittedVmis, r, omittedActions, r == null ? null : r.nextPassAt(), pendingLiveUpdateVmis);
     }
 
-    ReportStatus bounded(List<OutdatedVmi> vmis, int leftOutVmis, RemediationReport r, int leftOutActions) {
+    ReportStatus bounded(List<OutdatedVmi> vmis, int leftOutVmis, PassResult r, int leftOutActions) {
         return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
                 diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
                 List.copyOf(vmis), omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt,

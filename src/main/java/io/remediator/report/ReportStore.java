@@ -13,10 +13,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.remediator.leader.LeadershipLostException;
 import io.remediator.remediation.PlannedAction;
-import io.remediator.remediation.RemediationReport;
+import io.remediator.remediation.PassResult;
 import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.RecommendedAction;
 import io.remediator.webhook.WorkItem;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -82,7 +82,7 @@ public final class ReportStore {
      * The same, when a new report is allowed only while {@code mayCreate} says so: empty when this
      * delivery would start a new report and may not (a repeat of a stored episode always counts).
      */
-    public Optional<StoredReport> recordDelivery(WorkItem delivery, java.util.function.BooleanSupplier mayCreate) {
+    public Optional<StoredReport> recordDelivery(WorkItem delivery, BooleanSupplier mayCreate) {
         synchronized (locks[Math.floorMod(delivery.id().hashCode(), locks.length)]) {
             boolean[] refused = {false};
             StoredReport stored = changeSpec(delivery.id(), current -> {
@@ -134,18 +134,14 @@ public final class ReportStore {
 
     /**
      * Writes the status, bounded to the size limit. A conflict (the webhook counted a delivery in
-     * the meantime) is retried on the newer object: the status is the leader's alone.
-     *
-     * @param mayWrite checked before every attempt: a replica that lost leadership writes nothing
+     * the meantime) is retried on the newer object: the status is the leader's alone, and the
+     * leader's loop checks that it still leads before it calls this.
      */
-    public StoredReport writeStatus(StoredReport current, ReportStatus status, BooleanSupplier mayWrite) {
+    public StoredReport writeStatus(StoredReport current, ReportStatus status) {
         // The status gets what the spec leaves of the object's limit.
         ReportStatus bounded = bounded(status, Math.max(MIN_STATUS_BYTES, maxObjectBytes - sizeOf(current.item())));
         StoredReport base = current;
         for (int attempt = 0; ; attempt++) {
-            if (!mayWrite.getAsBoolean()) {
-                throw new LeadershipLostException();
-            }
             GenericKubernetesResource object = object(base.item(), base.resourceVersion());
             object.getAdditionalProperties().put("status", json.convertValue(bounded, MAP));
             try {
@@ -257,9 +253,9 @@ public final class ReportStore {
             return status;
         }
         List<OutdatedVmi> vmis = status.outdatedVmis().stream()
-                .sorted(Comparator.comparing((OutdatedVmi v) -> ReportPages.SEVERITY.indexOf(v.recommendedAction())))
+                .sorted(Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction())))
                 .toList();
-        RemediationReport r = status.remediation();
+        PassResult r = status.remediation();
         List<PlannedAction> actions = r == null ? List.of() : r.actions().stream()
                 .sorted(Comparator.comparing((PlannedAction a) -> a.result() == null ? 1 : 0)).toList();
         int keepVmis = vmis.size();

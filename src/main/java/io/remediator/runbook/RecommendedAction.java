@@ -21,4 +21,8 @@ public enum RecommendedAction {
      * strategy), or delete a VMI that has no VM: the workload stays down until someone starts it.
      */
     STOP
+
+    /** Most disruptive first: the order in which an operator must read them, and the last to be cut. */
+    public static final java.util.List<RecommendedAction> BY_SEVERITY = java.util.List.of(STOP, RESTART, EVICT,
+            LIVE_MIGRATE, WAIT, NONE);
 }

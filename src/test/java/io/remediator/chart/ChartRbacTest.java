@@ -137,23 +137,23 @@ class ChartRbacTest {
 
             // No runbook branch recommends EVICT; prove its RBAC through the executor directly.
             PlannedAction evict = new PlannedAction("EVICT rbac-all/orphan", Action.EVICT, "rbac-all", "orphan", null, null,
-                    "Pod rbac-all/virt-launcher-orphan-x1", 1, Decision.RUN, "", "policy.actions.evict=auto", null,
+                    io.remediator.remediation.Target.parse("Pod rbac-all/virt-launcher-orphan-x1"), 1, Decision.RUN, "", "policy.actions.evict=auto", null,
                     null, Instant.now(), null, null);
             ActionExecutor executor = new ActionExecutor(client, List.of("LiveMigrate"), Clock.systemUTC());
-            assertThat(executor.dryRun(evict).accepted()).isTrue();
+            assertThat(executor.dryRun(evict).asDryRun().accepted()).isTrue();
             PlannedAction restart = new PlannedAction("RESTART rbac-all/web", Action.RESTART, "rbac-all", "web", "web", null,
-                    "VirtualMachine rbac-all/web", 1, Decision.RUN, "", "policy.actions.restart=auto", null,
+                    io.remediator.remediation.Target.parse("VirtualMachine rbac-all/web"), 1, Decision.RUN, "", "policy.actions.restart=auto", null,
                     null, Instant.now(), null, null);
-            assertThat(executor.dryRun(restart).accepted()).isTrue();
+            assertThat(executor.dryRun(restart).asDryRun().accepted()).isTrue();
 
             // The chart's defaults take the disruptive writes away again: the same dry run is refused.
             applyRbac(cluster, Map.of("webhook.token", "s3cret"));
-            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(403).equals(executor.dryRun(evict).code()));
-            assertThat(executor.dryRun(evict).message()).contains("cannot create resource \"pods/eviction\"");
+            await().atMost(Duration.ofSeconds(10)).until(() -> Integer.valueOf(403).equals(executor.dryRun(evict).asDryRun().code()));
+            assertThat(executor.dryRun(evict).asDryRun().message()).contains("cannot create resource \"pods/eviction\"");
             // The real API server refuses KubeVirt's restart subresource before virt-api sees it.
             int callsBefore = virtApi.calls().size();
-            assertThat(executor.dryRun(restart).code()).isEqualTo(403);
-            assertThat(executor.dryRun(restart).message())
+            assertThat(executor.dryRun(restart).asDryRun().code()).isEqualTo(403);
+            assertThat(executor.dryRun(restart).asDryRun().message())
                     .contains("cannot update resource \"virtualmachines/restart\" in API group \"subresources.kubevirt.io\"");
             assertThat(virtApi.calls()).hasSize(callsBefore);
         }

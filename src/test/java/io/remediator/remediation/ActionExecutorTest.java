@@ -74,7 +74,7 @@ class ActionExecutorTest {
 
     private static PlannedAction evict(String namespace, String pod) {
         return new PlannedAction("EVICT " + namespace + "/" + pod, Action.EVICT, namespace, pod, null, null,
-                "Pod " + namespace + "/" + pod, 1, Decision.RUN, "", "policy.actions.evict=auto", null, null,
+                io.remediator.remediation.Target.parse("Pod " + namespace + "/" + pod), 1, Decision.RUN, "", "policy.actions.evict=auto", null, null,
                 Instant.now(), null, null);
     }
 
@@ -92,13 +92,13 @@ class ActionExecutorTest {
                   selector: {matchLabels: {app: db}}
                 """.formatted(v1 ? "v1" : "v1beta1")).createOr(op -> op.update());
 
-        PlannedAction.DryRun dryRun = executor.dryRun(evict("guarded"));
-        PlannedAction.Result result = executor.execute(evict("guarded"), "report-1");
+        PlannedAction.DryRun dryRun = executor.dryRun(evict("guarded")).asDryRun();
+        PlannedAction.Result result = executor.execute(evict("guarded"), "report-1").asResult();
 
         assertThat(dryRun.accepted()).isFalse();
         assertThat(dryRun.code()).isEqualTo(429);
         assertThat(dryRun.message()).contains("eviction refused (429) by PodDisruptionBudget db-pdb");
-        assertThat(result.outcome()).isEqualTo("failed");
+        assertThat(result.outcome().wire()).isEqualTo("failed");
         assertThat(result.message()).contains("PodDisruptionBudget db-pdb");
         assertThat(cluster.client().pods().inNamespace("evict").withName("guarded").get()).isNotNull();
     }
@@ -108,23 +108,23 @@ class ActionExecutorTest {
         try (KubeVirtEvictionWebhook webhook = KubeVirtEvictionWebhook.register(cluster, "evict-kubevirt", tmp)) {
             pod("evict-kubevirt", "launcher", "vm");
             // The API server picks up a new webhook configuration from its own watch, not at once.
-            await().atMost(Duration.ofSeconds(20)).until(() -> executor.dryRun(evict("evict-kubevirt", "launcher")) != null
+            await().atMost(Duration.ofSeconds(20)).until(() -> executor.dryRun(evict("evict-kubevirt", "launcher")).asDryRun() != null
                     && !webhook.calls().isEmpty());
 
             // LiveMigrate and migratable: the 429 is KubeVirt's success, an evacuation started.
-            PlannedAction.DryRun dryRun = executor.dryRun(evict("evict-kubevirt", "launcher"));
+            PlannedAction.DryRun dryRun = executor.dryRun(evict("evict-kubevirt", "launcher")).asDryRun();
             assertThat(dryRun.accepted()).isTrue();
             assertThat(dryRun.message()).startsWith("KubeVirt took the eviction as an evacuation")
                     .contains("Eviction triggered evacuation of VMI \"evict-kubevirt/launcher\"");
-            PlannedAction.Result result = executor.execute(evict("evict-kubevirt", "launcher"), "report-1");
-            assertThat(result.outcome()).isEqualTo("done");
+            PlannedAction.Result result = executor.execute(evict("evict-kubevirt", "launcher"), "report-1").asResult();
+            assertThat(result.outcome().wire()).isEqualTo("done");
             assertThat(result.message()).contains("live-migrates the VMI");
             assertThat(webhook.calls()).contains(true, false);
             assertThat(cluster.client().pods().inNamespace("evict-kubevirt").withName("launcher").get()).isNotNull();
 
             // LiveMigrate but not migratable: refused for good.
             webhook.answer(KubeVirtEvictionWebhook.NOT_MIGRATABLE);
-            PlannedAction.DryRun refused = executor.dryRun(evict("evict-kubevirt", "launcher"));
+            PlannedAction.DryRun refused = executor.dryRun(evict("evict-kubevirt", "launcher")).asDryRun();
             assertThat(refused.accepted()).isFalse();
             assertThat(refused.code()).isEqualTo(429);
             assertThat(refused.message()).startsWith("eviction refused (429) by KubeVirt's eviction webhook, for good:"
@@ -132,7 +132,7 @@ class ActionExecutorTest {
 
             // The pod is a migration's target.
             webhook.answer(KubeVirtEvictionWebhook.TARGET_POD);
-            assertThat(executor.execute(evict("evict-kubevirt", "launcher"), "report-1").message())
+            assertThat(executor.execute(evict("evict-kubevirt", "launcher"), "report-1").asResult().message())
                     .contains("this pod is a migration's target, not the VMI's current pod");
             assertThat(cluster.client().pods().inNamespace("evict-kubevirt").withName("launcher").get()).isNotNull();
         }
@@ -142,16 +142,16 @@ class ActionExecutorTest {
     void anUnguardedPodIsEvictedOnlyWhenNotADryRun() {
         pod("free", "web");
 
-        assertThat(executor.dryRun(evict("free")).accepted()).isTrue();
+        assertThat(executor.dryRun(evict("free")).asDryRun().accepted()).isTrue();
         assertThat(cluster.client().pods().inNamespace("evict").withName("free").get()).isNotNull();
 
-        assertThat(executor.execute(evict("free"), "report-1").outcome()).isEqualTo("done");
+        assertThat(executor.execute(evict("free"), "report-1").asResult().outcome().wire()).isEqualTo("done");
         assertThat(cluster.client().pods().inNamespace("evict").withName("free").get()).isNull();
     }
 
     private static PlannedAction restart(String vmi, String vm) {
         return new PlannedAction("RESTART evict/" + vmi, Action.RESTART, "evict", vmi, vm, null,
-                "VirtualMachine evict/" + vm, 1, Decision.RUN, "", "policy.actions.restart=auto", null, null,
+                io.remediator.remediation.Target.parse("VirtualMachine evict/" + vm), 1, Decision.RUN, "", "policy.actions.restart=auto", null, null,
                 Instant.now(), null, null);
     }
 
@@ -175,7 +175,7 @@ class ActionExecutorTest {
 
     private static PlannedAction stop(String vmi, String vm) {
         return new PlannedAction("STOP evict/" + vmi, Action.STOP, "evict", vmi, vm, null,
-                "VirtualMachine evict/" + vm, 1, Decision.RUN, "", "policy.actions.stop=auto", null, null,
+                io.remediator.remediation.Target.parse("VirtualMachine evict/" + vm), 1, Decision.RUN, "", "policy.actions.stop=auto", null, null,
                 Instant.now(), null, null);
     }
 
@@ -185,23 +185,23 @@ class ActionExecutorTest {
         cluster.create(KubeVirtObjects.vmi("evict", "web").ownedBy("web").notMigratable("DisksNotLiveMigratable", "RWO")
                 .build());
 
-        assertThat(executor.dryRun(restart("web", "web")).accepted()).isTrue();
+        assertThat(executor.dryRun(restart("web", "web")).asDryRun().accepted()).isTrue();
         assertThat(vmiNow("web")).isNotNull();
 
         // RerunOnFailure would not start a deleted VMI again (vm.go:1039-1085): never delete it as a "restart".
         for (String strategy : List.of("RerunOnFailure", "Halted")) {
             setRunStrategy("web", strategy);
-            PlannedAction.DryRun refused = executor.dryRun(restart("web", "web"));
+            PlannedAction.DryRun refused = executor.dryRun(restart("web", "web")).asDryRun();
             assertThat(refused.accepted()).isFalse();
             assertThat(refused.message()).isEqualTo("not restarted: KubeVirt's restart API (subresources.kubevirt.io)"
                     + " is not served, and deleting the VMI of a VM with run strategy " + strategy
                     + " would stop it, not restart it");
-            assertThat(executor.execute(restart("web", "web"), "r").outcome()).isEqualTo("failed");
+            assertThat(executor.execute(restart("web", "web"), "r").asResult().outcome().wire()).isEqualTo("failed");
             assertThat(vmiNow("web")).isNotNull();
         }
 
         setRunStrategy("web", "Always");
-        assertThat(executor.execute(restart("web", "web"), "r").outcome()).isEqualTo("done");
+        assertThat(executor.execute(restart("web", "web"), "r").asResult().outcome().wire()).isEqualTo("done");
         assertThat(vmiNow("web")).isNull();
     }
 
@@ -212,13 +212,13 @@ class ActionExecutorTest {
         cluster.create(KubeVirtObjects.vm("evict", "always", "Always"));
         cluster.create(KubeVirtObjects.vmi("evict", "always").ownedBy("always").build());
 
-        PlannedAction.Result manual = executor.execute(stop("manual", "manual"), "r");
-        PlannedAction.Result always = executor.execute(stop("always", "always"), "r");
+        PlannedAction.Result manual = executor.execute(stop("manual", "manual"), "r").asResult();
+        PlannedAction.Result always = executor.execute(stop("always", "always"), "r").asResult();
 
-        assertThat(manual.outcome()).isEqualTo("failed");
+        assertThat(manual.outcome().wire()).isEqualTo("failed");
         assertThat(manual.message()).contains("setting run strategy Manual to Halted would lose it");
         assertThat((Object) vmNow("manual").get("spec", "runStrategy")).isEqualTo("Manual");
-        assertThat(always.outcome()).isEqualTo("done");
+        assertThat(always.outcome().wire()).isEqualTo("done");
         assertThat((Object) vmNow("always").get("spec", "runStrategy")).isEqualTo("Halted");
     }
 
@@ -235,14 +235,14 @@ class ActionExecutorTest {
 
         try (KubeVirtApiStandIn virtApi = KubeVirtApiStandIn.register(cluster, tmp)) {
             // The dry run reaches KubeVirt's API and changes nothing.
-            assertThat(executor.dryRun(restart("rerun", "rerun")).accepted()).isTrue();
+            assertThat(executor.dryRun(restart("rerun", "rerun")).asDryRun().accepted()).isTrue();
             assertThat((Object) vmNow("rerun").get("status", "stateChangeRequests")).isNull();
 
-            PlannedAction.Result rerun = executor.execute(restart("rerun", "rerun"), "r");
-            assertThat(rerun.outcome()).as(rerun.message()).isEqualTo("done");
-            assertThat(executor.execute(restart("manual", "manual"), "r").outcome()).isEqualTo("done");
-            PlannedAction.Result stopManual = executor.execute(stop("manual", "manual"), "r");
-            assertThat(stopManual.outcome()).as(stopManual.message()).isEqualTo("done");
+            PlannedAction.Result rerun = executor.execute(restart("rerun", "rerun"), "r").asResult();
+            assertThat(rerun.outcome().wire()).as(rerun.message()).isEqualTo("done");
+            assertThat(executor.execute(restart("manual", "manual"), "r").asResult().outcome().wire()).isEqualTo("done");
+            PlannedAction.Result stopManual = executor.execute(stop("manual", "manual"), "r").asResult();
+            assertThat(stopManual.outcome().wire()).as(stopManual.message()).isEqualTo("done");
 
             // KubeVirt's restart: stop exactly this VMI, then start; the VMI is not deleted by us.
             assertThat((Object) vmNow("rerun").get("status", "stateChangeRequests")).isEqualTo(List.of(
@@ -255,7 +255,7 @@ class ActionExecutorTest {
                     Map.of("action", "Stop", "uid", manualUid)));
 
             // Halted cannot be restarted: KubeVirt's own 409, reported as the refusal.
-            PlannedAction.DryRun halted = executor.dryRun(restart("halted", "halted"));
+            PlannedAction.DryRun halted = executor.dryRun(restart("halted", "halted")).asDryRun();
             assertThat(halted.accepted()).isFalse();
             assertThat(halted.code()).isEqualTo(409);
             assertThat(halted.message()).contains("RunStategy Halted does not support manual restart requests");
@@ -278,12 +278,12 @@ class ActionExecutorTest {
         String uid = cluster.create(KubeVirtObjects.vmi("evict", "api").ownedBy("api").outdated(false)
                 .notMigratable("DisksNotLiveMigratable", "RWO").build()).getMetadata().getUid();
 
-        PlannedAction.DryRun dryRun = executor.dryRun(restart("api", "api"));
-        PlannedAction.Result result = executor.execute(restart("api", "api"), "r");
+        PlannedAction.DryRun dryRun = executor.dryRun(restart("api", "api")).asDryRun();
+        PlannedAction.Result result = executor.execute(restart("api", "api"), "r").asResult();
 
         assertThat(dryRun.accepted()).isTrue();
         assertThat(dryRun.message()).startsWith("left alone: evict/api no longer runs an outdated launcher");
-        assertThat(result.outcome()).isEqualTo("already-done");
+        assertThat(result.outcome().wire()).isEqualTo("already-done");
         assertThat(vmiNow("api").getMetadata().getUid()).isEqualTo(uid);
         assertThat(cluster.client().v1().events().inNamespace("evict").list().getItems())
                 .noneMatch(e -> "api".equals(e.getInvolvedObject().getName()));
@@ -296,7 +296,7 @@ class ActionExecutorTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> vmiNow("race") == null);
         String recreated = cluster.create(KubeVirtObjects.vmi("evict", "race").build()).getMetadata().getUid();
 
-        assertThatThrownBy(() -> executor.delete(checked, false)).isInstanceOf(KubernetesClientException.class)
+        assertThatThrownBy(() -> new VmLifecycle(cluster.client(), java.time.Clock.systemUTC()).delete(checked, false)).isInstanceOf(KubernetesClientException.class)
                 .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(409));
         assertThat(vmiNow("race").getMetadata().getUid()).isEqualTo(recreated);
     }
@@ -305,14 +305,14 @@ class ActionExecutorTest {
     void creatingTheSameMigrationTwiceIsRecordedAsAlreadyDoneNotASecondMigration() {
         cluster.create(io.remediator.testing.KubeVirtObjects.vmi("evict", "db").migratable().build());
         PlannedAction migrate = new PlannedAction("LIVE_MIGRATE evict/db", Action.LIVE_MIGRATE, "evict", "db", null, null,
-                "VirtualMachineInstanceMigration evict/kvr-db-0a1b2c3d", 1, Decision.RUN, "", "policy.mode=auto",
+                io.remediator.remediation.Target.parse("VirtualMachineInstanceMigration evict/kvr-db-0a1b2c3d"), 1, Decision.RUN, "", "policy.mode=auto",
                 null, null, Instant.now(), null, null);
 
-        assertThat(executor.dryRun(migrate).accepted()).isTrue();
-        assertThat(executor.execute(migrate, "r").outcome()).isEqualTo("done");
-        PlannedAction.Result again = executor.execute(migrate, "r");
+        assertThat(executor.dryRun(migrate).asDryRun().accepted()).isTrue();
+        assertThat(executor.execute(migrate, "r").asResult().outcome().wire()).isEqualTo("done");
+        PlannedAction.Result again = executor.execute(migrate, "r").asResult();
 
-        assertThat(again.outcome()).isEqualTo("already-done");
+        assertThat(again.outcome().wire()).isEqualTo("already-done");
         assertThat(again.message()).contains("kvr-db-0a1b2c3d already exists");
         assertThat(cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
                 .inNamespace("evict").list().getItems()).hasSize(1);

@@ -162,7 +162,7 @@ class RemediationPlannerTest {
         // LiveMigrate on in KubeVirt: the updater's migration is KubeVirt's business.
         List<PlannedAction> on = plan(Policies.mode("auto"), cluster(true, 5, 3, 10), vmis, Map.of(), Set.of());
         assertThat(decisions(on)).containsExactly(Map.entry("LIVE_MIGRATE ns/manual", Decision.IN_FLIGHT));
-        assertThat(on.get(0).object()).isEqualTo("VirtualMachineInstanceMigration ns/m-manual");
+        assertThat(on.get(0).object()).hasToString("VirtualMachineInstanceMigration ns/m-manual");
         assertThat(Decision.IN_FLIGHT.deferred()).isTrue();
         // LiveMigrate off (someone turned it off mid-update): the updater's leftover is someone else's too.
         assertThat(decisions(plan(Policies.mode("auto"), cluster(false, 5, 3, 10), vmis, Map.of(), Set.of())))

@@ -44,7 +44,7 @@ class BoundedMemoryTest {
         for (int i = 0; i < REPORTS; i++) {
             StoredReport r = store.recordDelivery(ReportStoreTest.delivery("group-" + i, "2026-11-20T10:00:00Z", "resolved",
                     Instant.parse("2026-11-20T10:00:00Z").plusSeconds(i)));
-            store.writeStatus(r, ReportStoreTest.status(vmis, List.of()).withPhase(ReportPhase.Closed), () -> true);
+            store.writeStatus(r, ReportStoreTest.status(vmis, List.of()).withPhase(ReportPhase.Closed));
         }
         long stored = cluster.client().genericKubernetesResources(ReportStore.KIND).inNamespace(ns).list().getItems()
                 .stream().mapToLong(o -> json.valueToTree(o).toString().length()).sum();

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
-import io.remediator.remediation.RemediationReport;
+import io.remediator.remediation.PassResult;
 import io.remediator.runbook.Branch;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
@@ -59,7 +59,7 @@ class ReportStoreTest {
     }
 
     static ReportStatus status(List<OutdatedVmi> vmis, List<PlannedAction> actions) {
-        RemediationReport r = new RemediationReport("auto", 2, T0, Map.of(Decision.RUN, actions.size()), actions,
+        PassResult r = new PassResult("auto", 2, T0, Map.of(Decision.RUN, actions.size()), actions,
                 T0.plusSeconds(60), List.of("a note"));
         return new ReportStatus(ReportPhase.Waiting, 2, 1, 0, "replica-a", T0, 12L, true, null, null,
                 Map.of(RecommendedAction.LIVE_MIGRATE, vmis.size()), List.of("finding"), 3, vmis.size(), vmis, 0, r, 0,
@@ -68,9 +68,9 @@ class ReportStoreTest {
 
     static PlannedAction action(int i, boolean executed) {
         return new PlannedAction("LIVE_MIGRATE ns/vmi-" + i, io.remediator.remediation.Action.LIVE_MIGRATE, "ns",
-                "vmi-" + i, "vm-" + i, "uid-" + i, "VirtualMachineInstanceMigration ns/kvr-vmi-" + i, 1, Decision.RUN, "why",
+                "vmi-" + i, "vm-" + i, "uid-" + i, io.remediator.remediation.Target.parse("VirtualMachineInstanceMigration ns/kvr-vmi-" + i), 1, Decision.RUN, "why",
                 "policy.actions.liveMigrate=auto", new PlannedAction.DryRun(true, null, null),
-                executed ? new PlannedAction.Result("done", null) : null, T0, executed ? T0 : null, null);
+                executed ? new PlannedAction.Result(PlannedAction.Outcome.DONE, null) : null, T0, executed ? T0 : null, null);
     }
 
     @Test
@@ -78,7 +78,7 @@ class ReportStoreTest {
         StoredReport created = store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0));
         assertThat(created.phase()).isEqualTo(ReportPhase.Received);
         ReportStatus status = status(List.of(vmi(1, RecommendedAction.LIVE_MIGRATE)), List.of(action(1, true)));
-        store.writeStatus(created, status, () -> true);
+        store.writeStatus(created, status);
 
         StoredReport repeated = store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0.plusSeconds(3600)));
         assertThat(repeated.name()).isEqualTo(created.name());
@@ -101,7 +101,7 @@ class ReportStoreTest {
         List<PlannedAction> actions = new ArrayList<>();
         IntStream.range(0, 3_000).forEach(i -> actions.add(action(i, i < 20)));
 
-        StoredReport stored = store.writeStatus(created, status(vmis, actions), () -> true);
+        StoredReport stored = store.writeStatus(created, status(vmis, actions));
 
         Report r = store.find(stored.name()).orElseThrow();
         assertThat(r.outdatedVmiCount()).isEqualTo(10_000);

@@ -417,12 +417,12 @@ class OutdatedVmiWorkloadsRunbookTest {
                 .enableWorkloadUpdates("auto").build())).plan(d, null, new ActionLedger.RecentActions(Map.of(), 0),
                 Set.of(), "g@1", Instant.now());
         PlannedAction enable = plan.stream().filter(p -> p.action() == Action.ENABLE_WORKLOAD_UPDATES).findFirst().orElseThrow();
-        assertThat(enable.object()).isEqualTo("HyperConverged kubevirt-hyperconverged-ns/kubevirt-hyperconverged");
+        assertThat(enable.object()).hasToString("HyperConverged kubevirt-hyperconverged-ns/kubevirt-hyperconverged");
 
         try (var client = cluster.newClient()) {
             ActionExecutor executor = new ActionExecutor(client, List.of("LiveMigrate"), java.time.Clock.systemUTC());
-            assertThat(executor.dryRun(enable).accepted()).isTrue();
-            assertThat(executor.execute(enable, "r").outcome()).isEqualTo("done");
+            assertThat(executor.dryRun(enable).asDryRun().accepted()).isTrue();
+            assertThat(executor.execute(enable, "r").asResult().outcome().wire()).isEqualTo("done");
         }
         assertThat((Object) cluster.client().genericKubernetesResources(KubeVirtResources.HYPERCONVERGED)
                 .inNamespace("kubevirt-hyperconverged-ns").withName("kubevirt-hyperconverged").get()

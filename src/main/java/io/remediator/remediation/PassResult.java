@@ -14,7 +14,7 @@ import java.util.Map;
  * @param nextPassAt when the next pass runs (deferred work or actions to follow up), or null
  * @param notes      what the operator should know about this pass as a whole
  */
-public record RemediationReport(
+public record PassResult(
         String mode,
         int pass,
         Instant at,
@@ -23,18 +23,18 @@ public record RemediationReport(
         Instant nextPassAt,
         List<String> notes) {
 
-    public RemediationReport {
+    public PassResult {
         // Read back from the API server, map keys come sorted by name: keep the decisions' own order.
         decisions = decisions == null || decisions.isEmpty() ? decisions : new EnumMap<>(decisions);
     }
 
     /** The same pass with another next-pass time (null: none) and, when given, one more note. */
-    public RemediationReport withNextPass(Instant next, String note) {
+    public PassResult withNextPass(Instant next, String note) {
         List<String> allNotes = new ArrayList<>(notes);
         if (note != null) {
             allNotes.add(note);
         }
-        return new RemediationReport(mode, pass, at, decisions, actions, next, List.copyOf(allNotes));
+        return new PassResult(mode, pass, at, decisions, actions, next, List.copyOf(allNotes));
     }
 
     /** Deferred work, or something executed whose outcome a later diagnosis will show. */
@@ -45,7 +45,7 @@ public record RemediationReport(
     /** Something executed whose outcome is not known yet. */
     public boolean awaitsOutcome() {
         return actions.stream().anyMatch(a -> a.executed()
-                && (a.followUp() == null || a.followUp().startsWith(Remediation.IN_PROGRESS)));
+                && (a.followUp() == null || a.followUp().pending()));
     }
 
     /**
@@ -53,14 +53,14 @@ public record RemediationReport(
      * what it was about to write is marked interrupted, so that it is followed up like an executed
      * action, and the next pass re-plans it (deterministic names make a repeat a no-op).
      */
-    public RemediationReport interrupted() {
+    public PassResult interrupted() {
         return withActions(actions.stream().map(a -> a.result() == null && a.decision().executes()
-                ? a.withResult(new PlannedAction.Result(PlannedAction.INTERRUPTED, "the service stopped during this"
+                ? a.withResult(new PlannedAction.Result(PlannedAction.Outcome.INTERRUPTED, "the service stopped during this"
                         + " pass; the next pass checks whether the write happened"), null)
                 : a).toList());
     }
 
-    public RemediationReport withActions(List<PlannedAction> newActions) {
-        return new RemediationReport(mode, pass, at, decisions, List.copyOf(newActions), nextPassAt, notes);
+    public PassResult withActions(List<PlannedAction> newActions) {
+        return new PassResult(mode, pass, at, decisions, List.copyOf(newActions), nextPassAt, notes);
     }
 }

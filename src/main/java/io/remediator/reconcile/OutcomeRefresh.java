@@ -1,0 +1,73 @@
+package io.remediator.reconcile;
+
+import io.remediator.remediation.PassResult;
+import io.remediator.remediation.Remediation;
+import io.remediator.report.ReportPhase;
+import io.remediator.report.ReportStatus;
+import io.remediator.report.StoredReport;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Between passes, shows in the open reports what became of their executed actions (a migration
+ * succeeded, a VMI came back up to date) as soon as the watch sees it. Plans, proves and writes
+ * nothing in the cluster, and is not a pass: what the last pass handled stays as it was.
+ */
+final class OutcomeRefresh {
+    private static final Logger log = LoggerFactory.getLogger(OutcomeRefresh.class);
+
+    private final RunbookDiagnosis diagnosis;
+    private final Clock clock;
+    private final String identity;
+
+    OutcomeRefresh(RunbookDiagnosis diagnosis, Clock clock, String identity) {
+        this.diagnosis = diagnosis;
+        this.clock = clock;
+        this.identity = identity;
+    }
+
+    void refresh(Collection<StoredReport> reports, StatusWrites writes) {
+        // Diagnosis is cluster-wide: reports of several groups of one alert share one.
+        Map<String, RunbookDiagnosis.Diagnosed> byAlert = new HashMap<>();
+        for (StoredReport r : reports) {
+            if (!awaitsOutcome(r.status())) {
+                continue;
+            }
+            try {
+                RunbookDiagnosis.Diagnosed d = byAlert.computeIfAbsent(r.item().alertname(), diagnosis::diagnose);
+                refreshed(r, d, identity, clock.instant()).ifPresent(s -> writes.write(r, s));
+            } catch (SteppedDown e) {
+                throw e;
+            } catch (RuntimeException e) {
+                // The next pass diagnoses again and says so if it fails; nothing is lost here.
+                log.warn("report {}: could not refresh the outcome of its actions: {}", r.name(), e.toString());
+            }
+        }
+    }
+
+    private static boolean awaitsOutcome(ReportStatus s) {
+        return s != null && s.remediation() != null && s.phase() != ReportPhase.Closed && s.phase() != ReportPhase.Acting
+                && s.remediation().awaitsOutcome();
+    }
+
+    /**
+     * The report's status with its executed actions followed up by a newer diagnosis, or empty
+     * when nothing changed. The diagnosis is the newer one; the deliveries and approvals handled
+     * are the last pass's: one that arrived since still gets its pass at once.
+     */
+    static Optional<ReportStatus> refreshed(StoredReport r, RunbookDiagnosis.Diagnosed d, String identity, Instant at) {
+        ReportStatus s = r.status();
+        PassResult now = Remediation.followUp(s.remediation(), d.diagnosis());
+        if (now.equals(s.remediation())) {
+            return Optional.empty();
+        }
+        return Optional.of(ReportStatus.afterPass(r.item(), s.pass(), identity, at, d.millis(),
+                d.diagnosis(), now, null).withHandled(s.handledDeliveries(), s.handledApprovals()));
+    }
+}

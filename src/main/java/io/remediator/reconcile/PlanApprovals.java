@@ -1,0 +1,70 @@
+package io.remediator.reconcile;
+
+import io.remediator.logging.LogSafe;
+import io.remediator.remediation.Approval;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.report.ApprovalOutcome;
+import io.remediator.report.ReportPhase;
+import io.remediator.report.ReportStore;
+import io.remediator.report.StoredReport;
+import io.remediator.webhook.WorkItem;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Approves the named actions of a report's current plan, if that plan is the one the operator
+ * reviewed. Any replica takes an approval: it is stored in the report's spec, and the leader's loop
+ * sees the change and runs a pass for it at once.
+ */
+public final class PlanApprovals {
+    private static final Logger log = LoggerFactory.getLogger(PlanApprovals.class);
+
+    private final ReportStore store;
+    private final Clock clock;
+
+    public PlanApprovals(ReportStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    /** @param pass the pass whose plan the operator reviewed */
+    public ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by) {
+        Optional<StoredReport> found = store.get(reportId);
+        if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
+            return new ApprovalOutcome.NotOpen("this report has no plan (yet) to approve");
+        }
+        StoredReport r = found.get();
+        if (r.phase() == ReportPhase.Closed || !r.item().firing()) {
+            return new ApprovalOutcome.NotOpen("this report is closed: its alert resolved, or a newer episode of its"
+                    + " alert group replaced it");
+        }
+        Map<String, PlannedAction> awaiting = new TreeMap<>();
+        r.status().remediation().actions().stream().filter(a -> a.decision() == Decision.AWAITING_APPROVAL)
+                .forEach(a -> awaiting.put(a.key(), a));
+        List<String> awaitingKeys = List.copyOf(awaiting.keySet());
+        if (r.status().remediation().pass() != pass) {
+            return new ApprovalOutcome.Stale(r.status().remediation().pass(), awaitingKeys);
+        }
+        List<String> notAwaiting = keys.stream().filter(k -> !awaiting.containsKey(k)).sorted().toList();
+        if (!notAwaiting.isEmpty() || keys.isEmpty()) {
+            return new ApprovalOutcome.NotAwaiting(notAwaiting, awaitingKeys);
+        }
+        // Bound to the VMI the plan named: its UID travels with the action, also for a VMI left out of
+        // a stored report too large to list every VMI.
+        Set<String> entries = keys.stream().map(awaiting::get).map(a -> Approval.of(a).entry())
+                .collect(Collectors.toCollection(TreeSet::new));
+        List<String> approved = keys.stream().sorted().toList();
+        store.approve(reportId, entries, new WorkItem.ApprovalGiven(clock.instant(), by, pass, approved));
+        log.info("report {}: {} action(s) of pass {} approved by {}", reportId, keys.size(), pass, LogSafe.of(by));
+        return new ApprovalOutcome.Approved(approved);
+    }
+}

@@ -1,0 +1,235 @@
+package io.remediator.reconcile;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.remediator.kubevirt.ApiErrors;
+import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.remediation.Remediation;
+import io.remediator.report.ReportPhase;
+import io.remediator.report.ReportRetention;
+import io.remediator.report.ReportStatus;
+import io.remediator.report.ReportStore;
+import io.remediator.report.StoredReport;
+import io.remediator.runbook.Runbook;
+import io.remediator.webhook.WorkItem;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's loop. Watch events only put keys into one {@link DueQueue}; one thread takes them
+ * and, for a report, reads it fresh, asks {@link Triage#decide} what it needs and carries that out
+ * (close, a pass, or look again later). Everything runs on that thread, so two passes never act at
+ * once, and the stored reports are the only state: a new leader picks the work up where they say
+ * it stands. Leadership is checked here, before every write, and nowhere else.
+ */
+public final class ReportLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ReportLoop.class);
+    private static final Duration API_RETRY = Duration.ofSeconds(5);
+    private static final Duration OUTCOME_REFRESH_DELAY = Duration.ofSeconds(2);
+    private static final Duration RETENTION_SWEEP = Duration.ofMinutes(10);
+    /** A new leader that cannot list its reports in this time steps back and tries again. */
+    private static final Duration TAKE_OVER_TIMEOUT = Duration.ofSeconds(60);
+
+    private final KubernetesClient client;
+    private final ReportStore store;
+    private final Remediation remediation;
+    private final ReportRetention retention;
+    private final Clock clock;
+    private final String identity;
+    private final PassRunner passes;
+    private final OutcomeRefresh refresh;
+    private final DueQueue<Job> queue = new DueQueue<>();
+    private final Thread worker;
+    /** Bumped on every change of leadership: work started in an earlier term writes nothing. */
+    private volatile long term;
+    private volatile boolean acting;
+    private volatile OpenReports reports;
+
+    public ReportLoop(KubernetesClient client, ReportStore store, Map<String, Runbook> runbooks, Remediation remediation,
+                      Supplier<Set<String>> policyNamespaces, ReportRetention retention, RemediatorMetrics metrics,
+                      Clock clock, String identity) {
+        this.client = client;
+        this.store = store;
+        this.remediation = remediation;
+        this.retention = retention;
+        this.clock = clock;
+        this.identity = identity;
+        RunbookDiagnosis diagnosis = new RunbookDiagnosis(runbooks, metrics);
+        this.passes = new PassRunner(diagnosis, remediation, policyNamespaces, clock, identity);
+        this.refresh = new OutcomeRefresh(diagnosis, clock, identity);
+        this.worker = new Thread(this::work, "report-worker");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** This replica became the leader: take over every stored report's unfinished work. */
+    public synchronized void startActing() {
+        term++;
+        acting = true;
+        queue.add(Job.Chore.TAKE_OVER);
+    }
+
+    /** This replica stopped leading: no further write, no queued work. */
+    public synchronized void stopActing() {
+        acting = false;
+        term++;
+        queue.clear();
+        OpenReports r = reports;
+        reports = null;
+        if (r != null) {
+            r.close();
+        }
+    }
+
+    /**
+     * A migration this service created, or an outdated VMI, changed: soon (a burst of watch events
+     * becomes one look) the open reports show what became of their executed actions.
+     */
+    public void actedOnObjectsChanged() {
+        if (acting) {
+            queue.addAfter(Job.Chore.REFRESH_OUTCOMES, OUTCOME_REFRESH_DELAY);
+        }
+    }
+
+    private void work() {
+        while (!Thread.currentThread().isInterrupted()) {
+            Job job;
+            try {
+                job = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            long t = term;
+            if (!acting) {
+                continue;
+            }
+            try {
+                run(job, writes(t));
+            } catch (SteppedDown e) {
+                log.info("{}: {}", job, e.getMessage());
+            } catch (RuntimeException e) {
+                log.error("{}: unexpected failure", job, e);
+            }
+        }
+    }
+
+    private void run(Job job, StatusWrites writes) {
+        if (job instanceof Job.Report r) {
+            look(r.name(), writes);
+        } else if (job == Job.Chore.TAKE_OVER) {
+            takeOver(writes);
+        } else if (job == Job.Chore.REFRESH_OUTCOMES) {
+            OpenReports r = reports;
+            if (r != null) {
+                refresh.refresh(r.all(), writes);
+            }
+        } else if (job == Job.Chore.RETENTION) {
+            retention.sweep(writes::mayWrite);
+            queue.addAfter(Job.Chore.RETENTION, RETENTION_SWEEP);
+        }
+    }
+
+    /** The writes of a job started in term {@code t}: each only while that term lasts. */
+    private StatusWrites writes(long t) {
+        return new StatusWrites() {
+            @Override
+            public boolean mayWrite() {
+                return acting && term == t;
+            }
+
+            @Override
+            public StoredReport write(StoredReport current, ReportStatus status) {
+                if (!mayWrite()) {
+                    throw new SteppedDown();
+                }
+                return store.writeStatus(current, status);
+            }
+        };
+    }
+
+    private void takeOver(StatusWrites writes) {
+        try {
+            // The limits count what earlier leaders executed: read before the first pass may act.
+            remediation.rememberExecuted(store.all().stream().map(StoredReport::status).filter(Objects::nonNull)
+                    .map(ReportStatus::remediation).filter(Objects::nonNull).toList());
+            OpenReports watch = new OpenReports(client, store, TAKE_OVER_TIMEOUT, name -> {
+                if (writes.mayWrite()) {
+                    queue.add(new Job.Report(name));
+                }
+            }, name -> queue.forget(new Job.Report(name)));
+            synchronized (this) {
+                if (!writes.mayWrite()) {
+                    watch.close();
+                    return;
+                }
+                reports = watch;
+            }
+            queue.add(Job.Chore.RETENTION);
+            log.info("{} took over the stored reports in namespace {}", identity, store.namespace());
+        } catch (KubernetesClientException e) {
+            // Includes a take-over that could not list its reports in time: step back and retry.
+            log.warn("could not read the stored reports ({}); trying again in {}s", ApiErrors.describe(e),
+                    API_RETRY.toSeconds());
+            queue.addAfter(Job.Chore.TAKE_OVER, API_RETRY);
+        }
+    }
+
+    /** Reads the report fresh and does what it needs now, if anything. */
+    private void look(String name, StatusWrites writes) {
+        try {
+            Optional<StoredReport> found = store.get(name);
+            if (found.isEmpty() || found.get().phase() == ReportPhase.Closed) {
+                return;
+            }
+            StoredReport r = found.get();
+            NextStep step = Triage.decide(r.item(), r.status(), newerEpisode(r.item()).map(WorkItem::id).orElse(null),
+                    clock.instant());
+            if (step instanceof NextStep.Close c) {
+                passes.close(r, c.note(), writes);
+            } else if (step instanceof NextStep.RunPass) {
+                lookAgainAt(name, passes.run(r, writes));
+            } else if (step instanceof NextStep.WaitUntil w) {
+                lookAgainAt(name, w.at());
+            }
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 413 || String.valueOf(e.getMessage()).contains("request is too large")) {
+                // Retrying the same write cannot succeed: say so once, and leave the report be.
+                log.error("report {}: the API server refuses the write as too large ({}); not retried", name,
+                        ApiErrors.describe(e));
+                return;
+            }
+            log.warn("report {}: {}; trying again in {}s", name, ApiErrors.describe(e), API_RETRY.toSeconds());
+            queue.addAfter(new Job.Report(name), API_RETRY);
+        }
+    }
+
+    private void lookAgainAt(String name, Instant at) {
+        if (at != null && acting) {
+            queue.addAfter(new Job.Report(name), Duration.between(clock.instant(), at));
+        }
+    }
+
+    private Optional<WorkItem> newerEpisode(WorkItem item) {
+        OpenReports r = reports;
+        return r == null ? Optional.empty() : r.newerEpisode(item);
+    }
+
+    @Override
+    public void close() {
+        stopActing();
+        worker.interrupt();
+        try {
+            worker.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

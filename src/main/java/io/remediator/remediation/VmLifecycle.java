@@ -1,0 +1,168 @@
+package io.remediator.remediation;
+
+import io.fabric8.kubernetes.api.model.DeleteOptions;
+import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.remediator.kubevirt.KubeVirtResources;
+import io.remediator.kubevirt.VirtualMachine;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Restart and stop, the way `virtctl` does them: through virt-api's subresources. Where virt-api
+ * is not served, only what gives the same result without it (deleting the VMI of an Always VM,
+ * halting an Always or Once VM); anything else is refused as not possible, never approximated.
+ */
+final class VmLifecycle {
+    private static final Duration DISCOVERY_TTL = Duration.ofMinutes(1);
+
+    private final KubernetesClient client;
+    private final Clock clock;
+    private volatile boolean subresourcesServed;
+    private volatile Instant subresourcesCheckedAt;
+
+    VmLifecycle(KubernetesClient client, Clock clock) {
+        this.client = client;
+        this.clock = clock;
+    }
+
+    WriteOutcome restart(PlannedAction p, boolean dryRun) {
+        GenericKubernetesResource vmi = stillOutdated(p);
+        if (vmi == null) {
+            return leftAlone(p);
+        }
+        VirtualMachine vm = currentVm(p);
+        if (vm == null) {
+            return new WriteOutcome.Refused(409, "not restarted: it has no VirtualMachine now, so nothing would start it"
+                    + " again");
+        }
+        if (subresourcesServed()) {
+            // What `virtctl restart` does: KubeVirt stops this VMI and starts a new one, for Always,
+            // Manual and RerunOnFailure; it answers 409 for Halted and Once.
+            vmSubresource(p.namespace(), vm.name(), "restart", dryRun);
+        } else if (vm.recreatesVmi()) {
+            // No virt-api here: deleting the VMI restarts only an Always VM (vm.go:979-1037).
+            delete(vmi, dryRun);
+        } else {
+            return new WriteOutcome.Refused(501, "not restarted: KubeVirt's restart API ("
+                    + KubeVirtResources.SUBRESOURCES_GROUP + ") is not served, and deleting the VMI of a VM with"
+                    + " run strategy " + vm.effectiveRunStrategy() + " would stop it, not restart it");
+        }
+        return new WriteOutcome.Done(null);
+    }
+
+    WriteOutcome stop(PlannedAction p, boolean dryRun) {
+        GenericKubernetesResource vmi = stillOutdated(p);
+        if (vmi == null) {
+            return leftAlone(p);
+        }
+        if (p.vm() == null) {
+            delete(vmi, dryRun);
+        } else if (subresourcesServed()) {
+            // What `virtctl stop` does: a Manual or RerunOnFailure VM keeps its run strategy.
+            vmSubresource(p.namespace(), p.vm(), "stop", dryRun);
+        } else {
+            return haltWithoutVirtApi(p, dryRun);
+        }
+        return new WriteOutcome.Done(null);
+    }
+
+    private VirtualMachine currentVm(PlannedAction p) {
+        return p.vm() == null ? null : Optional.ofNullable(client.genericKubernetesResources(
+                KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm()).get())
+                .map(VirtualMachine::from).orElse(null);
+    }
+
+    /**
+     * Whether virt-api's aggregated API is registered (discovery lists its group). Asked once a
+     * minute, not per write: a pass proves up to a hundred actions, and the answer changes only
+     * when KubeVirt is installed or removed.
+     */
+    private boolean subresourcesServed() {
+        Instant now = clock.instant();
+        if (subresourcesCheckedAt == null || now.isAfter(subresourcesCheckedAt.plus(DISCOVERY_TTL))) {
+            subresourcesServed = client.getApiGroup(KubeVirtResources.SUBRESOURCES_GROUP) != null;
+            subresourcesCheckedAt = now;
+        }
+        return subresourcesServed;
+    }
+
+    /**
+     * `PUT /apis/subresources.kubevirt.io/v1/namespaces/{ns}/virtualmachines/{vm}/{restart|stop}`,
+     * with the options body virtctl sends; `dryRun: [All]` makes virt-api check and not act.
+     */
+    private void vmSubresource(String namespace, String vm, String verb, boolean dryRun) {
+        String kind = "restart".equals(verb) ? "RestartOptions" : "StopOptions";
+        client.raw("/apis/" + KubeVirtResources.SUBRESOURCES_GROUP + "/v1/namespaces/" + namespace
+                        + "/virtualmachines/" + vm + "/" + verb, "PUT",
+                dryRun ? Map.of("apiVersion", KubeVirtResources.SUBRESOURCES_GROUP + "/v1", "kind", kind, "dryRun", List.of("All"))
+                        : Map.of("apiVersion", KubeVirtResources.SUBRESOURCES_GROUP + "/v1", "kind", kind));
+    }
+
+    /** One operation of an RFC 6902 JSON patch. */
+    record JsonPatchOp(String op, String path, Object value) {}
+
+    /**
+     * Without virt-api, stop as its stop subresource does for Always and Once VMs: a JSON patch to
+     * Halted guarded by a `test` of the run strategy diagnosed now (rest/lifecycle.go:238-245,
+     * 633-650). Manual and RerunOnFailure VMs are refused: halting them would lose their strategy.
+     */
+    private WriteOutcome haltWithoutVirtApi(PlannedAction p, boolean dryRun) {
+        VirtualMachine vm = currentVm(p);
+        if (vm == null) {
+            return new WriteOutcome.Refused(404, "not stopped: VirtualMachine " + p.namespace() + "/" + p.vm()
+                    + " no longer exists");
+        }
+        List<JsonPatchOp> patch;
+        if (vm.runStrategy() != null && List.of("Always", "Once").contains(vm.runStrategy())) {
+            patch = List.of(new JsonPatchOp("test", "/spec/runStrategy", vm.runStrategy()),
+                    new JsonPatchOp("replace", "/spec/runStrategy", "Halted"));
+        } else if (vm.usesDeprecatedRunning() && Boolean.TRUE.equals(vm.running())) {
+            patch = List.of(new JsonPatchOp("test", "/spec/running", true),
+                    new JsonPatchOp("replace", "/spec/running", false));
+        } else {
+            return new WriteOutcome.Refused(501, "not stopped: KubeVirt's stop API (" + KubeVirtResources.SUBRESOURCES_GROUP
+                    + ") is not served, and setting run strategy " + vm.effectiveRunStrategy() + " to Halted would lose"
+                    + " it (a later start would make the VM Always)");
+        }
+        client.genericKubernetesResources(KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm())
+                .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON), client.getKubernetesSerialization().asJson(patch));
+        return new WriteOutcome.Done(null);
+    }
+
+    /**
+     * The VMI as it is now, or null when it no longer runs an outdated launcher. The plan came
+     * from a cache: a VMI recreated since (same name, up to date) must not be restarted or stopped.
+     */
+    private GenericKubernetesResource stillOutdated(PlannedAction p) {
+        GenericKubernetesResource vmi = client.genericKubernetesResources(KubeVirtResources.VMI)
+                .inNamespace(p.namespace()).withName(p.vmi()).get();
+        boolean outdated = vmi != null && vmi.getMetadata().getDeletionTimestamp() == null
+                && KubeVirtResources.outdated(vmi);
+        return outdated ? vmi : null;
+    }
+
+    private static WriteOutcome leftAlone(PlannedAction p) {
+        return new WriteOutcome.AlreadyDone("left alone: " + p.namespace() + "/" + p.vmi() + " no longer runs an outdated"
+                + " launcher (updated, recreated or deleted since the diagnosis)");
+    }
+
+    /**
+     * Deletes exactly the VMI that was checked: a VMI recreated under the same name since has
+     * another UID, and the API server refuses with 409 instead of deleting it.
+     */
+    void delete(GenericKubernetesResource vmi, boolean dryRun) {
+        DeleteOptions options = new DeleteOptionsBuilder().withNewPreconditions().withUid(vmi.getMetadata().getUid())
+                .endPreconditions().withDryRun(dryRun ? List.of("All") : List.of()).build();
+        client.raw("/apis/" + KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION + "/namespaces/"
+                + vmi.getMetadata().getNamespace() + "/" + KubeVirtResources.VMI.getPlural() + "/" + vmi.getMetadata().getName()
+                + (dryRun ? "?dryRun=All" : ""), "DELETE", options);
+    }
+}
