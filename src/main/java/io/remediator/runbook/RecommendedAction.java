@@ -20,7 +20,7 @@ public enum RecommendedAction {
      * Stop the VM through KubeVirt (`virtctl stop`, which keeps a Manual or RerunOnFailure run
      * strategy), or delete a VMI that has no VM: the workload stays down until someone starts it.
      */
-    STOP
+    STOP;
 
     /** Most disruptive first: the order in which an operator must read them, and the last to be cut. */
     public static final java.util.List<RecommendedAction> BY_SEVERITY = java.util.List.of(STOP, RESTART, EVICT,
