@@ -16,15 +16,18 @@ import io.remediator.remediation.ActionLedger;
 import io.remediator.remediation.Remediation;
 import io.remediator.remediation.RemediationPolicy;
 import io.remediator.metrics.RemediatorMetrics;
-import io.remediator.report.ReportPages;
-import io.remediator.report.ReportRoutes;
+import io.remediator.web.Access;
+import io.remediator.web.AccessCheck;
+import io.remediator.web.ReportPages;
+import io.remediator.web.SecurityHeaders;
+import io.remediator.web.ReportRoutes;
 import io.remediator.report.NewReportBudget;
 import io.remediator.report.ReportStore;
 import io.remediator.runbook.NamespaceScope;
 import io.remediator.runbook.OutdatedVmiWorkloadsRunbook;
 import io.remediator.runbook.Runbook;
 import io.remediator.webhook.AlertIntake;
-import io.remediator.webhook.BearerToken;
+import io.remediator.web.BearerToken;
 import io.remediator.webhook.StrictJson;
 import io.remediator.webhook.WebhookEndpoint;
 import io.remediator.webhook.WorkItem;
@@ -111,14 +114,14 @@ public final class RemediatorService implements AutoCloseable {
                 return reports.maxSpecBytes();
             }
         });
-        WebhookEndpoint webhook = new WebhookEndpoint(token(config.webhook()), config.webhook().maxBodyBytes(),
+        WebhookEndpoint webhook = new WebhookEndpoint(config.webhook().maxBodyBytes(),
                 StrictJson.forWebhook(json), intake, metrics);
         String adminToken = config.api().adminToken();
         String readToken = config.api().readToken();
-        ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(),
-                adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken),
+        ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(), new PlanApprovals(reports, clock)::approve);
+        AccessCheck access = new AccessCheck(token(config.webhook()),
                 readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken),
-                new PlanApprovals(reports, clock)::approve);
+                adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken), metrics::webhookRequest);
 
         this.tls = config.server().tls().enabled()
                 ? new TlsEndpoint(Path.of(config.server().tls().certFile()), Path.of(config.server().tls().keyFile()))
@@ -150,10 +153,11 @@ public final class RemediatorService implements AutoCloseable {
                         tls.connector(server, config.server().host(), config.server().port(),
                                 REQUEST_IDLE_TIMEOUT.toMillis(), MIN_REQUEST_BYTES_PER_SECOND)}));
             }
-            c.routes.post("/alertmanager/webhook", webhook);
+            c.routes.beforeMatched(access);
+            c.routes.post("/alertmanager/webhook", webhook, Access.ALERTMANAGER);
             reportRoutes.register(c.routes);
-            c.routes.get("/", ctx -> ctx.redirect("/reports"));
-            c.routes.get("/healthz", ctx -> ctx.result("ok"));
+            c.routes.get("/", ctx -> ctx.redirect("/reports"), Access.ANYONE);
+            c.routes.get("/healthz", ctx -> ctx.result("ok"), Access.ANYONE);
             c.routes.get("/readyz", ctx -> {
                 // Every replica is ready to take webhooks and serve reports; the body says who acts.
                 if (reachability.reachable()) {
@@ -164,9 +168,9 @@ public final class RemediatorService implements AutoCloseable {
                 } else {
                     ctx.status(503).result("Kubernetes API not reachable: " + reachability.lastError());
                 }
-            });
+            }, Access.ANYONE);
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                    .result(metrics.scrape()));
+                    .result(metrics.scrape()), Access.SCRAPER);
         });
     }
 
@@ -174,9 +178,9 @@ public final class RemediatorService implements AutoCloseable {
     static final Duration REQUEST_IDLE_TIMEOUT = Duration.ofSeconds(10);
     static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
 
-    private static io.remediator.webhook.Credentials token(RemediatorConfig.Webhook webhook) {
+    private static io.remediator.web.Credentials token(RemediatorConfig.Webhook webhook) {
         if (webhook.basicAuth() != null && webhook.basicAuth().enabled()) {
-            return new io.remediator.webhook.BasicCredentials(webhook.basicAuth().username(),
+            return new io.remediator.web.BasicCredentials(webhook.basicAuth().username(),
                     Path.of(webhook.basicAuth().passwordFile()));
         }
         return webhook.bearerTokenFile() != null && !webhook.bearerTokenFile().isBlank()

@@ -23,7 +23,7 @@ class LayeringTest {
             .that().resideInAnyPackage("io.remediator.config..", "io.remediator.metrics..", "io.remediator.logging..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.kubevirt..", "io.remediator.runbook..",
                     "io.remediator.remediation..", "io.remediator.report..", "io.remediator.webhook..",
-                    "io.remediator.reconcile..", "io.remediator.leader..");
+                    "io.remediator.reconcile..", "io.remediator.leader..", "io.remediator.web..");
 
     @ArchTest
     static final ArchRule kubevirtReadsOnlyTheCluster = noClasses().that().resideInAPackage("io.remediator.kubevirt..")
@@ -34,6 +34,21 @@ class LayeringTest {
     static final ArchRule runbooksKnowNothingOfActingOrHttp = noClasses().that().resideInAPackage("io.remediator.runbook..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.remediation..", "io.remediator.report..",
                     "io.remediator.webhook..", "io.remediator.reconcile..", "io.javalin..");
+
+    @ArchTest
+    static final ArchRule storedReportsKnowNothingOfHttpOrTheLoop = noClasses().that().resideInAPackage("io.remediator.report..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.reconcile..",
+                    "io.javalin..");
+
+    @ArchTest
+    static final ArchRule intakeKnowsNothingOfPagesTheLoopOrActing = noClasses()
+            .that().resideInAPackage("io.remediator.webhook..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.reconcile..",
+                    "io.remediator.remediation..", "io.remediator.runbook..", "io.remediator.report..");
+
+    @ArchTest
+    static final ArchRule theLoopServesNoHttp = noClasses().that().resideInAPackage("io.remediator.reconcile..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.javalin..");
 
     @ArchTest
     static final ArchRule remediationKnowsNothingOfHttpOrStoredReports = noClasses()

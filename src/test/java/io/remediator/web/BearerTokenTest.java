@@ -1,4 +1,4 @@
-package io.remediator.webhook;
+package io.remediator.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

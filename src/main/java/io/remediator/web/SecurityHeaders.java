@@ -1,4 +1,4 @@
-package io.remediator;
+package io.remediator.web;
 
 import io.javalin.http.Context;
 
@@ -7,13 +7,13 @@ import io.javalin.http.Context;
  * framed, leak no referrer, and JSON is never sniffed as HTML. API answers (reports, approvals)
  * are not cached by browsers or proxies.
  */
-final class SecurityHeaders {
+public final class SecurityHeaders {
     static final String CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none';"
             + " form-action 'self'; frame-ancestors 'none'";
 
     private SecurityHeaders() {}
 
-    static void apply(Context ctx) {
+    public static void apply(Context ctx) {
         ctx.header("Content-Security-Policy", CSP);
         ctx.header("X-Content-Type-Options", "nosniff");
         ctx.header("X-Frame-Options", "DENY");

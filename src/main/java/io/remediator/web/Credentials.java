@@ -1,4 +1,4 @@
-package io.remediator.webhook;
+package io.remediator.web;
 
 /** What a caller must present in its Authorization header. */
 public interface Credentials {

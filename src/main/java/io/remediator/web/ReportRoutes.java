@@ -1,4 +1,4 @@
-package io.remediator.report;
+package io.remediator.web;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javalin.config.RoutesConfig;
@@ -7,8 +7,11 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.logging.LogSafe;
+import io.remediator.report.ApprovalOutcome;
+import io.remediator.report.Report;
+import io.remediator.report.ReportStore;
 import io.remediator.runbook.RecommendedAction;
-import io.remediator.webhook.BearerToken;
+import io.remediator.web.BearerToken;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +23,7 @@ import java.util.function.Function;
 public final class ReportRoutes {
     private final ReportStore store;
     private final ReportPages pages;
-    private final BearerToken adminToken;
     private final Approver approve;
-    private final BearerToken readToken;
     private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
             .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
 
@@ -32,34 +33,19 @@ public final class ReportRoutes {
         ApprovalOutcome approve(String reportId, int pass, List<String> actions, String by);
     }
 
-    /**
-     * @param adminToken guards approvals; null disables them
-     * @param approve    approves what the operator reviewed
-     */
-    public ReportRoutes(ReportStore store, ReportPages pages, BearerToken adminToken, Approver approve) {
-        this(store, pages, adminToken, null, approve);
-    }
-
-    /** @param readToken when not null, reading reports needs it (or the admin token) */
-    public ReportRoutes(ReportStore store, ReportPages pages, BearerToken adminToken, BearerToken readToken,
-                        Approver approve) {
-        this.readToken = readToken;
+    /** @param approve approves what the operator reviewed (who may is {@link AccessCheck}'s call) */
+    public ReportRoutes(ReportStore store, ReportPages pages, Approver approve) {
         this.store = store;
         this.pages = pages;
-        this.adminToken = adminToken;
         this.approve = approve;
     }
 
     public void register(RoutesConfig routes) {
-        // One place decides who may read reports: every report route passes here first.
-        for (String path : List.of("/reports", "/reports/*", "/api/reports", "/api/reports/*")) {
-            routes.before(path, this::mayRead);
-        }
-        routes.get("/api/reports", ctx -> ctx.json(store.summaries()));
-        routes.get("/api/reports/{id}", ctx -> ctx.json(find(ctx)));
-        routes.get("/reports", ctx -> ctx.html(pages.index(store.summaries())));
-        routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx))));
-        routes.post("/api/reports/{id}/approve", this::approve);
+        routes.get("/api/reports", ctx -> ctx.json(store.summaries()), Access.REPORT_READER);
+        routes.get("/api/reports/{id}", ctx -> ctx.json(find(ctx)), Access.REPORT_READER);
+        routes.get("/reports", ctx -> ctx.html(pages.index(store.summaries())), Access.REPORT_READER);
+        routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx))), Access.REPORT_READER);
+        routes.post("/api/reports/{id}/approve", this::approve, Access.APPROVER);
         // Reports live in the Kubernetes API: when it fails, say so instead of showing nothing, but
         // without its internals (these routes need no token): the details go to the log.
         routes.exception(KubernetesClientException.class, (e, ctx) -> {
@@ -67,17 +53,6 @@ public final class ReportRoutes {
             ctx.status(503).header("Retry-After", "10")
                     .json(Map.of("error", "reports are stored in the Kubernetes API, which did not answer; try again"));
         });
-    }
-
-    private void mayRead(Context ctx) {
-        if (readToken == null || ctx.path().endsWith("/approve")) {
-            return;
-        }
-        String auth = ctx.header("Authorization");
-        if (!readToken.matches(auth) && (adminToken == null || !adminToken.matches(auth))) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new io.javalin.http.UnauthorizedResponse("reports need api.readToken (or the admin token) as a bearer token");
-        }
     }
 
     /**
@@ -97,15 +72,6 @@ public final class ReportRoutes {
      * actions the operator reviewed, in the plan of pass N. Anything else approves nothing.
      */
     private void approve(Context ctx) {
-        ctx.header("Cache-Control", "no-store");
-        if (adminToken == null) {
-            ctx.status(403).json(Map.of("error", "approvals are disabled: set api.adminToken"));
-            return;
-        }
-        if (!adminToken.matches(ctx.header("Authorization"))) {
-            ctx.status(401).json(Map.of("error", "missing or wrong admin bearer token"));
-            return;
-        }
         find(ctx);
         ApprovalRequest request;
         try {

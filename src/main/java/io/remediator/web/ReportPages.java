@@ -1,9 +1,11 @@
-package io.remediator.report;
+package io.remediator.web;
 
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
 import io.remediator.remediation.PlannedAction;
+import io.remediator.report.Report;
+import io.remediator.report.ReportSummary;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
 import java.io.StringWriter;

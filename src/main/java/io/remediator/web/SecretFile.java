@@ -1,4 +1,4 @@
-package io.remediator.webhook;
+package io.remediator.web;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.remediator.webhook;
+package io.remediator.web;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

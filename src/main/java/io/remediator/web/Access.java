@@ -1,0 +1,17 @@
+package io.remediator.web;
+
+import io.javalin.security.RouteRole;
+
+/** Who may call a route. Every route names one; {@link AccessCheck} is the only place that checks it. */
+public enum Access implements RouteRole {
+    /** Probes and the redirect to the index: no credentials. */
+    ANYONE,
+    /** `/metrics`: open, like every Prometheus target in the cluster (docs/security.md). */
+    SCRAPER,
+    /** Alertmanager: `webhook.bearerToken(File)` or `webhook.basicAuth`. */
+    ALERTMANAGER,
+    /** Report pages and the JSON API: `api.readToken` (or the admin token) when set, else anyone. */
+    REPORT_READER,
+    /** Approvals: `api.adminToken`; refused altogether when none is set. */
+    APPROVER
+}
