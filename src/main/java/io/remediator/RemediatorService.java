@@ -31,7 +31,6 @@ import io.remediator.web.BearerToken;
 import io.remediator.webhook.StrictJson;
 import io.remediator.webhook.WebhookEndpoint;
 import io.remediator.webhook.WorkItem;
-import io.remediator.config.GoDuration;
 import io.remediator.leader.Leadership;
 import io.remediator.report.ReportRetention;
 import io.remediator.report.StoredReport;
@@ -83,12 +82,12 @@ public final class RemediatorService implements AutoCloseable {
         Remediation remediation = new Remediation(policy,
                 new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
         this.loop = new ReportLoop(client, reports, runbooks, remediation, informers::policyNamespaces,
-                new ReportRetention(reports, rc.maxReports(), GoDuration.parse(rc.maxAge()), clock), metrics, clock,
+                new ReportRetention(reports, rc.maxReports(), rc.maxAge(), clock), metrics, clock,
                 identity);
         informers.onActedOnChange(loop::actedOnObjectsChanged);
         RemediatorConfig.LeaderElection le = config.leaderElection();
         this.leadership = new Leadership(client, namespace, le.leaseName(), identity, new Leadership.Timing(
-                GoDuration.parse(le.leaseDuration()), GoDuration.parse(le.renewDeadline()), GoDuration.parse(le.retryPeriod())),
+                le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
                 loop::startActing, loop::stopActing);
         metrics.leader(identity, leadership::leading);
 

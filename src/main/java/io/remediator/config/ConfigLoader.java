@@ -1,7 +1,10 @@
 package io.remediator.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -47,14 +50,30 @@ public final class ConfigLoader {
             throw new ConfigException(problems);
         }
         RemediatorConfig config;
+        List<String> badValues = new ArrayList<>();
         try {
-            config = yaml.treeToValue(tree, RemediatorConfig.class);
+            config = yaml.readerFor(RemediatorConfig.class).withHandler(new DeserializationProblemHandler() {
+                @Override
+                public Object handleWeirdStringValue(DeserializationContext ctxt, Class<?> type, String value, String why) {
+                    if (type != java.time.Duration.class) {
+                        return NOT_HANDLED;
+                    }
+                    badValues.add(keyOf(ctxt.getParser().getParsingContext()) + ": " + why);
+                    return null;
+                }
+            }).readValue(yaml.treeAsTokens(tree));
         } catch (MismatchedInputException e) {
             throw new ConfigException(List.of(keyOf(e) + ": " + describe(e)));
         } catch (JsonProcessingException e) {
             throw new ConfigException(List.of(e.getOriginalMessage()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e); // reading a tree in memory
         }
-        new ConfigValidation(config).problems().forEach(problems::add);
+        problems.addAll(badValues);
+        // A value that could not be bound is reported once, as bound-wrong, not again as missing.
+        new ConfigValidation(config).problems().stream()
+                .filter(p -> badValues.stream().noneMatch(b -> p.startsWith(b.substring(0, b.indexOf(": ") + 1))))
+                .forEach(problems::add);
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
@@ -166,6 +185,16 @@ public final class ConfigLoader {
         return ENV_PREFIX + key.replace('.', '_').replaceAll("([a-z0-9])([A-Z])", "$1_$2").toUpperCase();
     }
 
+    private static String keyOf(JsonStreamContext at) {
+        List<String> names = new ArrayList<>();
+        for (JsonStreamContext c = at; c != null; c = c.getParent()) {
+            if (c.getCurrentName() != null) {
+                names.add(0, c.getCurrentName());
+            }
+        }
+        return String.join(".", names);
+    }
+
     private static String keyOf(MismatchedInputException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
@@ -175,6 +204,7 @@ public final class ConfigLoader {
     private static String describe(MismatchedInputException e) {
         String type = e.getTargetType() == null ? "value" : e.getTargetType().getSimpleName();
         return switch (type) {
+            case "Duration" -> e.getOriginalMessage();
             case "int", "Integer", "long", "Long" -> "must be a whole number";
             case "boolean", "Boolean" -> "must be true or false";
             default -> "invalid " + type + ": " + e.getOriginalMessage();

@@ -143,26 +143,24 @@ final class ConfigValidation {
         // The same rules as client-go's: otherwise two replicas could both believe they lead.
         if (lease != null && renew != null && !renew.minus(lease).isNegative()) {
             problems.add("leaderElection.renewDeadline: must be shorter than leaderElection.leaseDuration ("
-                    + le.renewDeadline() + " >= " + le.leaseDuration() + ")");
+                    + GoDuration.format(renew) + " >= " + GoDuration.format(lease) + ")");
         }
         if (renew != null && retry != null && !retry.minus(renew).isNegative()) {
             problems.add("leaderElection.retryPeriod: must be shorter than leaderElection.renewDeadline ("
-                    + le.retryPeriod() + " >= " + le.renewDeadline() + ")");
+                    + GoDuration.format(retry) + " >= " + GoDuration.format(renew) + ")");
         }
     }
 
-    private static Duration positiveDuration(String key, String value, List<String> problems) {
-        try {
-            Duration d = GoDuration.parse(value);
-            if (d.isZero() || d.isNegative()) {
-                problems.add(key + ": must be longer than 0, got \"" + value + "\"");
-                return null;
-            }
-            return d;
-        } catch (IllegalArgumentException e) {
-            problems.add(key + ": " + e.getMessage());
+    private static Duration positiveDuration(String key, Duration d, List<String> problems) {
+        if (d == null) {
+            problems.add(key + ": must be set, e.g. 15s");
             return null;
         }
+        if (d.isZero() || d.isNegative()) {
+            problems.add(key + ": must be longer than 0, got \"" + GoDuration.format(d) + "\"");
+            return null;
+        }
+        return d;
     }
 
     private static final Set<String> MODES = Set.of("report", "approve", "auto");
@@ -236,12 +234,8 @@ final class ConfigValidation {
         if (limits.batchSize() < 0) {
             problems.add("policy.limits.batchSize: must be 0 (KubeVirt's batchEvictionSize) or more, got " + limits.batchSize());
         }
-        if (!blank(limits.batchInterval())) {
-            try {
-                GoDuration.parse(limits.batchInterval());
-            } catch (IllegalArgumentException e) {
-                problems.add("policy.limits.batchInterval: " + e.getMessage());
-            }
+        if (limits.batchInterval() != null && (limits.batchInterval().isZero() || limits.batchInterval().isNegative())) {
+            problems.add("policy.limits.batchInterval: must be longer than 0, or empty for KubeVirt's batchEvictionInterval");
         }
         if (policy.maxRetries() < 0) {
             problems.add("policy.maxRetries: must be 0 or more, got " + policy.maxRetries());

@@ -1,5 +1,12 @@
 package io.remediator.config;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.ser.std.StdScalarSerializer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -73,5 +80,46 @@ public final class GoDuration {
             out.append(d.toMillisPart()).append("ms");
         }
         return out.toString();
+    }
+
+    /**
+     * Binds a config value written as a Go duration to a {@link Duration}, once, when the config is
+     * read. Empty means "not set" (null); anything else that is not a duration fails the binding
+     * with the key named ({@link ConfigLoader}).
+     */
+    public static final class Deserializer extends StdScalarDeserializer<Duration> {
+        public Deserializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        public Duration deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String text = p.getValueAsString();
+            if (text == null) {
+                return (Duration) ctxt.handleUnexpectedToken(Duration.class, p);
+            }
+            if (text.isBlank()) {
+                return null;
+            }
+            try {
+                return parse(text);
+            } catch (IllegalArgumentException e) {
+                // The loader's problem handler records it with its key and binding goes on, so one
+                // start-up names every bad value; without a handler this throws InvalidFormatException.
+                return (Duration) ctxt.handleWeirdStringValue(Duration.class, text, e.getMessage());
+            }
+        }
+    }
+
+    /** Writes a {@link Duration} back the way the config takes it (the defaults are merged as a tree). */
+    public static final class Serializer extends StdScalarSerializer<Duration> {
+        public Serializer() {
+            super(Duration.class);
+        }
+
+        @Override
+        public void serialize(Duration value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+            gen.writeString(format(value));
+        }
     }
 }

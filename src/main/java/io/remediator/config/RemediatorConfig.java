@@ -1,9 +1,13 @@
 package io.remediator.config;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * Everything the operator can set, in one tree. The field names are the config keys
+ * Everything the operator can set, in one tree, bound once when the config is read: durations are
+ * {@link Duration}s here (written as Go durations, `1m30s`), never re-parsed where they are used. The field names are the config keys
  * (`server.port`) and, in upper snake case, the environment overrides (`REMEDIATOR_SERVER_PORT`);
  * scripts and docs depend on them, so renaming one is a breaking change.
  */
@@ -69,7 +73,8 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param maxObjectBytes a stored report larger than this keeps its summary and a bounded VMI and
      *                       action list (the API server refuses objects above about 1.5 MiB)
      */
-    public record Reports(String namespace, int maxReports, String maxAge, int maxObjectBytes) {}
+    public record Reports(String namespace, int maxReports,
+                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration maxAge, int maxObjectBytes) {}
 
     /**
      * Replicas elect one leader with a `coordination.k8s.io` Lease: only it diagnoses and acts.
@@ -80,8 +85,10 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param renewDeadline the leader stops acting when it could not renew for this long
      * @param retryPeriod   how often candidates try, and the leader renews
      */
-    public record LeaderElection(String leaseName, String identity, String leaseDuration, String renewDeadline,
-                                 String retryPeriod) {}
+    public record LeaderElection(String leaseName, String identity,
+                                 @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration leaseDuration,
+                                 @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration renewDeadline,
+                                 @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration retryPeriod) {}
 
     /**
      * What the service may do about what it diagnosed (docs/remediation.md).
@@ -107,7 +114,8 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param batchSize             disruptive actions per batch; 0 = KubeVirt's batchEvictionSize
      * @param batchInterval         between batches, e.g. `1m`; empty = KubeVirt's batchEvictionInterval
      */
-    public record Limits(int maxActionsPerHour, int maxMigrationsInFlight, int batchSize, String batchInterval) {}
+    public record Limits(int maxActionsPerHour, int maxMigrationsInFlight, int batchSize,
+                         @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration batchInterval) {}
 
     /**
      * @param adminToken guards `POST /api/reports/{id}/approve`; required when anything is `approve`
@@ -122,11 +130,12 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                 new Server("0.0.0.0", 8080, new Tls("", "")),
                 new Webhook(null, null, 1024 * 1024, new BasicAuth("", "")),
                 new Diagnosis(500, 3, 120, new Namespaces(List.of(), List.of(), "")),
-                new Reports("", 100, "720h", 1_000_000),
+                new Reports("", 100, Duration.ofHours(720), 1_000_000),
                 new Policy("report", new Actions(null, null, null, null, null), List.of("LiveMigrate"),
                         new Namespaces(List.of(), List.of(), ""), "kubevirt-remediator/skip", List.of(), "UTC",
-                        new Limits(20, 0, 0, ""), 2),
+                        new Limits(20, 0, 0, null), 2),
                 new Api(null, null),
-                new LeaderElection("kubevirt-remediator", "", "15s", "10s", "2s"));
+                new LeaderElection("kubevirt-remediator", "", Duration.ofSeconds(15), Duration.ofSeconds(10),
+                        Duration.ofSeconds(2)));
     }
 }

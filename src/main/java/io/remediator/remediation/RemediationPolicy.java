@@ -51,7 +51,7 @@ public record RemediationPolicy(
                 p.limits().maxActionsPerHour(),
                 p.limits().maxMigrationsInFlight(),
                 p.limits().batchSize(),
-                p.limits().batchInterval().isBlank() ? null : GoDuration.parse(p.limits().batchInterval()),
+                p.limits().batchInterval(),
                 p.maxRetries());
     }
 

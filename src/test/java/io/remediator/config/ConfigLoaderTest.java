@@ -74,6 +74,25 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void durationsAreBoundOnceFromWhatGoPrints() throws IOException {
+        RemediatorConfig c = load(file("""
+                webhook: {bearerToken: aaaaaaaaaaaaaaaa}
+                reports: {maxAge: 1h0m0s}
+                leaderElection: {leaseDuration: 1.5s, renewDeadline: 300ms, retryPeriod: 100ms}
+                policy: {limits: {batchInterval: 2m0s}}
+                """), Map.of("REMEDIATOR_LEADER_ELECTION_LEASE_DURATION", "20s"));
+
+        assertThat(c.reports().maxAge()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(c.leaderElection().leaseDuration()).isEqualTo(java.time.Duration.ofSeconds(20));
+        assertThat(c.leaderElection().renewDeadline()).isEqualTo(java.time.Duration.ofMillis(300));
+        assertThat(c.policy().limits().batchInterval()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\nleaderElection: {leaseDuration: 1.5s, renewDeadline:"
+                + " 1s, retryPeriod: 250ms}\n"), Map.of()).leaderElection().leaseDuration()).isEqualTo(java.time.Duration.ofMillis(1500));
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\nreports: {maxAge: 3 days}\n"), Map.of()))
+                .hasMessageContaining("reports.maxAge: \"3 days\" is not a duration");
+    }
+
+    @Test
     void badValueNamesTheKey() throws IOException {
         Path f = file("server: {port: eighty}\nwebhook: {bearerToken: aaaaaaaaaaaaaaaa}\n");
         assertThatThrownBy(() -> load(f, Map.of()))

@@ -13,7 +13,7 @@ public final class Policies {
     private List<String> windows = List.of();
     private int maxMigrationsInFlight;
     private int batchSize;
-    private String batchInterval = "";
+    private java.time.Duration batchInterval;
     private int maxRetries = 2;
     private List<String> exclude = List.of();
 
@@ -57,7 +57,7 @@ public final class Policies {
 
     public Policies batch(int size, String interval) {
         batchSize = size;
-        batchInterval = interval;
+        batchInterval = interval == null || interval.isBlank() ? null : io.remediator.config.GoDuration.parse(interval);
         return this;
     }
 

@@ -82,7 +82,8 @@ public final class RunningService implements AutoCloseable {
     }
 
     public static final RemediatorConfig.LeaderElection FAST_ELECTION =
-            new RemediatorConfig.LeaderElection("kubevirt-remediator", "", "4s", "3s", "500ms");
+            new RemediatorConfig.LeaderElection("kubevirt-remediator", "", java.time.Duration.ofSeconds(4),
+                    java.time.Duration.ofSeconds(3), java.time.Duration.ofMillis(500));
 
     public static String freshNamespace() {
         return "reports-" + UUID.randomUUID().toString().substring(0, 8);
