@@ -1,5 +1,7 @@
 package io.remediator.testing;
 
+import io.remediator.config.GoDuration;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -51,8 +53,9 @@ public final class ServiceProcess implements AutoCloseable {
                     leaderElection: {identity: %s, leaseDuration: %s, renewDeadline: %s, retryPeriod: %s}
                     policy: %s
                     """.formatted(port, RunningService.TOKEN, reportsNamespace, name,
-                    RunningService.FAST_ELECTION.leaseDuration(), RunningService.FAST_ELECTION.renewDeadline(),
-                    RunningService.FAST_ELECTION.retryPeriod(), policyYaml));
+                    GoDuration.format(RunningService.FAST_ELECTION.leaseDuration()),
+                    GoDuration.format(RunningService.FAST_ELECTION.renewDeadline()),
+                    GoDuration.format(RunningService.FAST_ELECTION.retryPeriod()), policyYaml));
             Path log = dir.resolve(name + ".log");
             List<String> command = new java.util.ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
