@@ -30,7 +30,7 @@ import io.remediator.webhook.AlertIntake;
 import io.remediator.web.BearerToken;
 import io.remediator.webhook.StrictJson;
 import io.remediator.webhook.WebhookEndpoint;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import io.remediator.leader.Leadership;
 import io.remediator.report.ReportRetention;
 import io.remediator.report.StoredReport;
@@ -77,7 +77,7 @@ public final class RemediatorService implements AutoCloseable {
         RemediatorConfig.Reports rc = config.reports();
         String namespace = !rc.namespace().isBlank() ? rc.namespace()
                 : client.getNamespace() != null && !client.getNamespace().isBlank() ? client.getNamespace() : "default";
-        ReportStore reports = new ReportStore(client, namespace, json, rc.maxObjectBytes());
+        ReportStore reports = new ReportStore(client, namespace, rc.maxObjectBytes());
         String identity = identity(config.leaderElection());
         Remediation remediation = new Remediation(policy,
                 new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
@@ -99,12 +99,12 @@ public final class RemediatorService implements AutoCloseable {
                 return AlertIntake.Stored.REFUSED;
             }
             StoredReport stored = maybe.get();
-            boolean created = stored.item().deliveries() == 1;
+            boolean created = stored.spec().deliveries() == 1;
             metrics.deliveryStored(item.alertname(), created);
-            return new AlertIntake.Stored(stored.item(), created);
+            return new AlertIntake.Stored(stored.spec(), created);
         }, reachability::reachable, metrics, clock, new AlertIntake.StoredSize() {
             @Override
-            public int bytes(WorkItem item) {
+            public int bytes(ReportSpec item) {
                 return reports.specBytes(item);
             }
 

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * fabric8's ReducedStateItemStore does the same job but re-serializes every item on each read,
  * which would make every warm diagnosis pay for a full conversion of the cache.
  */
-final class PrunedItemStore extends ReducedItemStore {
+final class PrunedItemStore extends ReducedItemStore<GenericKubernetesResource> {
     private final List<String[]> paths;
     private final Set<String> labels;
     private final Set<String> annotations;

@@ -1,6 +1,6 @@
 package io.remediator.kubevirt;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.informers.cache.ItemStore;
 import java.util.Map;
@@ -12,25 +12,25 @@ import java.util.stream.Stream;
  * for an object its {@link #reduce} drops: the caches' memory then grows with what is read, not
  * with what the API server holds.
  */
-public abstract class ReducedItemStore implements ItemStore<GenericKubernetesResource> {
-    private final Map<String, GenericKubernetesResource> items = new ConcurrentHashMap<>();
+public abstract class ReducedItemStore<T extends HasMetadata> implements ItemStore<T> {
+    private final Map<String, T> items = new ConcurrentHashMap<>();
 
     /** The form to keep, or null to keep nothing (and forget an earlier form). */
-    protected abstract GenericKubernetesResource reduce(GenericKubernetesResource object);
+    protected abstract T reduce(T object);
 
     @Override
-    public final String getKey(GenericKubernetesResource obj) {
+    public final String getKey(T obj) {
         return Cache.metaNamespaceKeyFunc(obj);
     }
 
     @Override
-    public final GenericKubernetesResource put(String key, GenericKubernetesResource obj) {
-        GenericKubernetesResource kept = reduce(obj);
+    public final T put(String key, T obj) {
+        T kept = reduce(obj);
         return kept == null ? items.remove(key) : items.put(key, kept);
     }
 
     @Override
-    public final GenericKubernetesResource remove(String key) {
+    public final T remove(String key) {
         return items.remove(key);
     }
 
@@ -40,7 +40,7 @@ public abstract class ReducedItemStore implements ItemStore<GenericKubernetesRes
     }
 
     @Override
-    public final Stream<GenericKubernetesResource> values() {
+    public final Stream<T> values() {
         return items.values().stream();
     }
 
@@ -50,7 +50,7 @@ public abstract class ReducedItemStore implements ItemStore<GenericKubernetesRes
     }
 
     @Override
-    public final GenericKubernetesResource get(String key) {
+    public final T get(String key) {
         return items.get(key);
     }
 

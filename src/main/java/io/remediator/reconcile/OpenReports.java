@@ -1,14 +1,14 @@
 package io.remediator.reconcile;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.remediator.kubevirt.InformerSync;
 import io.remediator.report.LightReportCache;
+import io.remediator.report.RemediationReport;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredReport;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -23,8 +23,7 @@ import java.util.function.Consumer;
 final class OpenReports implements AutoCloseable {
     private static final long LIST_PAGE = 2;
 
-    private final ReportStore store;
-    private final SharedIndexInformer<GenericKubernetesResource> informer;
+    private final SharedIndexInformer<RemediationReport> informer;
 
     /**
      * Starts watching and waits for the first LIST.
@@ -33,23 +32,22 @@ final class OpenReports implements AutoCloseable {
      */
     OpenReports(KubernetesClient client, ReportStore store, Duration timeout, Consumer<String> changed,
                 Consumer<String> deleted) {
-        this.store = store;
-        this.informer = client.genericKubernetesResources(ReportStore.KIND).inNamespace(store.namespace())
+        this.informer = client.resources(RemediationReport.class).inNamespace(store.namespace())
                 .withLimit(LIST_PAGE).runnableInformer(0);
         informer.itemStore(new LightReportCache());
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
-            public void onAdd(GenericKubernetesResource r) {
+            public void onAdd(RemediationReport r) {
                 changed.accept(r.getMetadata().getName());
             }
 
             @Override
-            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
+            public void onUpdate(RemediationReport before, RemediationReport after) {
                 changed.accept(after.getMetadata().getName());
             }
 
             @Override
-            public void onDelete(GenericKubernetesResource r, boolean unknownFinalState) {
+            public void onDelete(RemediationReport r, boolean unknownFinalState) {
                 deleted.accept(r.getMetadata().getName());
             }
         });
@@ -59,15 +57,15 @@ final class OpenReports implements AutoCloseable {
 
     /** Every report as cached (without its VMI lists). */
     List<StoredReport> all() {
-        return informer.getStore().list().stream().map(store::read).toList();
+        return informer.getStore().list().stream().map(RemediationReport::stored).toList();
     }
 
     /** The newest firing episode of the same alert group that started after this one, if any. */
-    Optional<WorkItem> newerEpisode(WorkItem item) {
-        return informer.getStore().list().stream().map(store::item)
+    Optional<ReportSpec> newerEpisode(ReportSpec item) {
+        return informer.getStore().list().stream().map(RemediationReport::getSpec)
                 .filter(o -> o.sameGroup(item) && !o.episode().equals(item.episode()) && o.firing()
                         && o.receivedAt().isAfter(item.receivedAt()))
-                .max(Comparator.comparing(WorkItem::receivedAt));
+                .max(Comparator.comparing(ReportSpec::receivedAt));
     }
 
     @Override

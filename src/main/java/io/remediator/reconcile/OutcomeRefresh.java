@@ -40,7 +40,7 @@ final class OutcomeRefresh {
                 continue;
             }
             try {
-                RunbookDiagnosis.Diagnosed d = byAlert.computeIfAbsent(r.item().alertname(), diagnosis::diagnose);
+                RunbookDiagnosis.Diagnosed d = byAlert.computeIfAbsent(r.spec().alertname(), diagnosis::diagnose);
                 refreshed(r, d, identity, clock.instant()).ifPresent(s -> writes.write(r, s));
             } catch (SteppedDown e) {
                 throw e;
@@ -67,7 +67,7 @@ final class OutcomeRefresh {
         if (now.equals(s.remediation())) {
             return Optional.empty();
         }
-        return Optional.of(ReportStatus.afterPass(r.item(), s.pass(), identity, at, d.millis(),
+        return Optional.of(ReportStatus.afterPass(r.spec(), s.pass(), identity, at, d.millis(),
                 d.diagnosis(), now, null).withHandled(s.handledDeliveries(), s.handledApprovals()));
     }
 }

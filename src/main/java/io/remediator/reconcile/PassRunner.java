@@ -7,7 +7,7 @@ import io.remediator.remediation.Remediation;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportStatus;
 import io.remediator.report.StoredReport;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,7 +42,7 @@ final class PassRunner {
 
     /** @return when the report needs its next pass, or null when only a change to it does */
     Instant run(StoredReport r, StatusWrites writes) {
-        WorkItem item = r.item();
+        ReportSpec item = r.spec();
         ReportStatus s = r.status();
         int pass = s == null ? 1 : s.pass() + 1;
         RunbookDiagnosis.Diagnosed d;
@@ -93,7 +93,7 @@ final class PassRunner {
     void close(StoredReport r, String note, StatusWrites writes) {
         ReportStatus s = r.status();
         ReportStatus closed = s == null
-                ? ReportStatus.undiagnosed(r.item(), 0, ReportPhase.Closed, identity, clock.instant(), null)
+                ? ReportStatus.undiagnosed(r.spec(), 0, ReportPhase.Closed, identity, clock.instant(), null)
                 : s.withRemediation(s.remediation() == null ? null : s.remediation().withNextPass(null, note),
                         ReportPhase.Closed);
         writes.write(r, closed);
@@ -109,7 +109,7 @@ final class PassRunner {
         log.warn("diagnosis of {} failed: {}", r.name(), why);
         ReportStatus s = r.status();
         if (s == null || s.remediation() == null) {
-            writes.write(r, ReportStatus.undiagnosed(r.item(), pass, ReportPhase.Failed, identity, clock.instant(), why));
+            writes.write(r, ReportStatus.undiagnosed(r.spec(), pass, ReportPhase.Failed, identity, clock.instant(), why));
             return null;
         }
         Instant retryAt = clock.instant().plus(FAILED_PASS_RETRY);
@@ -118,7 +118,7 @@ final class PassRunner {
         return retryAt;
     }
 
-    private ReportStatus status(WorkItem item, int pass, RunbookDiagnosis.Diagnosed d, PassResult acted, String error) {
+    private ReportStatus status(ReportSpec item, int pass, RunbookDiagnosis.Diagnosed d, PassResult acted, String error) {
         return ReportStatus.afterPass(item, pass, identity, clock.instant(), d.millis(), d.diagnosis(), acted, error);
     }
 }

@@ -8,7 +8,7 @@ import io.remediator.report.ApprovalOutcome;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredReport;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,7 @@ public final class PlanApprovals {
             return new ApprovalOutcome.NotOpen("this report has no plan (yet) to approve");
         }
         StoredReport r = found.get();
-        if (r.phase() == ReportPhase.Closed || !r.item().firing()) {
+        if (r.phase() == ReportPhase.Closed || !r.spec().firing()) {
             return new ApprovalOutcome.NotOpen("this report is closed: its alert resolved, or a newer episode of its"
                     + " alert group replaced it");
         }
@@ -63,7 +63,7 @@ public final class PlanApprovals {
         Set<String> entries = keys.stream().map(awaiting::get).map(a -> Approval.of(a).entry())
                 .collect(Collectors.toCollection(TreeSet::new));
         List<String> approved = keys.stream().sorted().toList();
-        store.approve(reportId, entries, new WorkItem.ApprovalGiven(clock.instant(), by, pass, approved));
+        store.approve(reportId, entries, new ReportSpec.ApprovalGiven(clock.instant(), by, pass, approved));
         log.info("report {}: {} action(s) of pass {} approved by {}", reportId, keys.size(), pass, LogSafe.of(by));
         return new ApprovalOutcome.Approved(approved);
     }

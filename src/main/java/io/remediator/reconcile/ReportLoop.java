@@ -11,7 +11,7 @@ import io.remediator.report.ReportStatus;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredReport;
 import io.remediator.runbook.Runbook;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -190,7 +190,7 @@ public final class ReportLoop implements AutoCloseable {
                 return;
             }
             StoredReport r = found.get();
-            NextStep step = Triage.decide(r.item(), r.status(), newerEpisode(r.item()).map(WorkItem::id).orElse(null),
+            NextStep step = Triage.decide(r.spec(), r.status(), newerEpisode(r.spec()).map(ReportSpec::id).orElse(null),
                     clock.instant());
             if (step instanceof NextStep.Close c) {
                 passes.close(r, c.note(), writes);
@@ -217,7 +217,7 @@ public final class ReportLoop implements AutoCloseable {
         }
     }
 
-    private Optional<WorkItem> newerEpisode(WorkItem item) {
+    private Optional<ReportSpec> newerEpisode(ReportSpec item) {
         OpenReports r = reports;
         return r == null ? Optional.empty() : r.newerEpisode(item);
     }

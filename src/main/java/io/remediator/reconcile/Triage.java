@@ -2,7 +2,7 @@ package io.remediator.reconcile;
 
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportStatus;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Instant;
 
 /**
@@ -17,7 +17,7 @@ public final class Triage {
      * @param status          its status, null before the first pass
      * @param newerEpisodeId  the report of a newer firing episode of the same alert group, or null
      */
-    public static NextStep decide(WorkItem item, ReportStatus status, String newerEpisodeId, Instant now) {
+    public static NextStep decide(ReportSpec item, ReportStatus status, String newerEpisodeId, Instant now) {
         if (!item.firing()) {
             return new NextStep.Close("Closed: the alert resolved (delivery " + item.deliveries() + " at "
                     + item.lastDeliveryAt() + "); no further passes.");

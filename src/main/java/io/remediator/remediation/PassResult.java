@@ -1,5 +1,6 @@
 package io.remediator.remediation;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -14,6 +15,7 @@ import java.util.Map;
  * @param nextPassAt when the next pass runs (deferred work or actions to follow up), or null
  * @param notes      what the operator should know about this pass as a whole
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record PassResult(
         String mode,
         int pass,

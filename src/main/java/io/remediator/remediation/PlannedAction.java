@@ -1,5 +1,6 @@
 package io.remediator.remediation;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.time.Instant;
  * @param rule     the policy setting that decided it
  * @param followUp for an action executed in an earlier pass, what became of it since
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record PlannedAction(
         String key,
         Action action,
@@ -35,8 +37,10 @@ public record PlannedAction(
         FollowUp followUp) {
 
     /** @param code the API's HTTP status when it refused (403, 404, 409, 422, 429…), else null */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record DryRun(boolean accepted, Integer code, String message) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record Result(Outcome outcome, String message) {}
 
     /** What became of a write, stored and served in the words an operator reads. */

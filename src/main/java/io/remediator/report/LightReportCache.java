@@ -1,6 +1,5 @@
 package io.remediator.report;
 
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.remediator.kubevirt.ReducedItemStore;
 
 /**
@@ -8,9 +7,9 @@ import io.remediator.kubevirt.ReducedItemStore;
  * outcome refresh read the spec, the phase and the plan; a full report is read by name when a pass
  * needs it. At 100 reports of about 1 MB this keeps the cache to what the plans take.
  */
-public final class LightReportCache extends ReducedItemStore {
+public final class LightReportCache extends ReducedItemStore<RemediationReport> {
     @Override
-    protected GenericKubernetesResource reduce(GenericKubernetesResource object) {
+    protected RemediationReport reduce(RemediationReport object) {
         return ReportStore.light(object);
     }
 }

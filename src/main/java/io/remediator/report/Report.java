@@ -5,7 +5,7 @@ import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.RecommendedAction;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +54,7 @@ public record Report(
         int omittedActions,
         List<OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi> pendingLiveUpdateVmis) {
 
-    static Report of(WorkItem w, ReportStatus s) {
+    static Report of(ReportSpec w, ReportStatus s) {
         ReportStatus st = s != null ? s : new ReportStatus(ReportPhase.Received, 0, 0, 0, null, null, null, false,
                 null, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null, List.of());
         return new Report(w.id(), w.alertname(), w.status(), st.phase(), w.receivedAt(), w.lastDeliveryAt(),

@@ -58,13 +58,13 @@ public final class ReportRetention {
     /** Pure: which of these reports retention deletes now. */
     List<StoredReport> expired(List<StoredReport> all, Instant now) {
         List<StoredReport> newestFirst = new ArrayList<>(all);
-        newestFirst.sort(Comparator.comparing((StoredReport r) -> r.item().lastDeliveryAt()).reversed());
+        newestFirst.sort(Comparator.comparing((StoredReport r) -> r.spec().lastDeliveryAt()).reversed());
         Instant oldest = now.minus(maxAge);
         List<StoredReport> doomed = new ArrayList<>();
         for (int i = 1; i < newestFirst.size(); i++) {
             StoredReport r = newestFirst.get(i);
-            boolean unfinished = r.item().firing() && r.phase().open();
-            if (!unfinished && (i >= maxReports || r.item().lastDeliveryAt().isBefore(oldest))) {
+            boolean unfinished = r.spec().firing() && r.phase().open();
+            if (!unfinished && (i >= maxReports || r.spec().lastDeliveryAt().isBefore(oldest))) {
                 doomed.add(r);
             }
         }

@@ -1,11 +1,12 @@
 package io.remediator.report;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.remediator.remediation.PassResult;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.RecommendedAction;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Map;
  * @param pendingLiveUpdateVmis VMIs KubeVirt's alert counts that wait for a hot-plug or volume-change
  *                          migration (the first {@link #MAX_PENDING_LIVE_UPDATES}; a finding gives the count)
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ReportStatus(
         ReportPhase phase,
         int pass,
@@ -65,7 +67,7 @@ public record ReportStatus(
      *
      * @param acted  the pass's result, null when remediation failed ({@code error} says why)
      */
-    public static ReportStatus afterPass(WorkItem item, int pass, String actor, Instant at, long diagnosisMillis,
+    public static ReportStatus afterPass(ReportSpec item, int pass, String actor, Instant at, long diagnosisMillis,
                                          OutdatedWorkloadsDiagnosis dx, PassResult acted, String error) {
         ReportPhase phase = error != null ? ReportPhase.Failed
                 : acted == null ? ReportPhase.Done
@@ -78,10 +80,20 @@ public record ReportStatus(
     }
 
     /** A report that never got a diagnosis: the first pass failed ({@code error}), or it closed before one. */
-    public static ReportStatus undiagnosed(WorkItem item, int pass, ReportPhase phase, String actor, Instant at,
+    public static ReportStatus undiagnosed(ReportSpec item, int pass, ReportPhase phase, String actor, Instant at,
                                            String error) {
         return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), actor, at, null, false,
                 error, null, null, List.of(), 0, 0, List.of(), 0, null, 0, null, List.of());
+    }
+
+    /**
+     * The same status without its VMI lists (counts and the plan stay): what a listing or the
+     * leader's cache keeps; a full report is read by name.
+     */
+    public ReportStatus withoutVmiLists() {
+        return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+                diagnosed, error, cluster, recommendedActionCounts, findings, outOfScopeVmis, outdatedVmiCount,
+                List.of(), omittedVmis, remediation, omittedActions, nextPassAt, List.of());
     }
 
     public ReportStatus withPhase(ReportPhase p) {

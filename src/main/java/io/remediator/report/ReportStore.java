@@ -1,13 +1,8 @@
 package io.remediator.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
@@ -17,11 +12,10 @@ import io.remediator.remediation.PlannedAction;
 import io.remediator.remediation.PassResult;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
-import io.remediator.webhook.WorkItem;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -29,35 +23,29 @@ import java.util.function.Function;
 
 /**
  * Reports are RemediationReport objects in the Kubernetes API, so every replica serves the same
- * ones and a restarted process finds them all. The webhook writes `spec` (the work item), the
+ * ones and a restarted process finds them all. The webhook writes `spec` (the episode), the
  * leader writes `status`; both with the object's resourceVersion, retrying on conflict, so neither
  * overwrites the other.
  */
 public final class ReportStore {
-    public static final ResourceDefinitionContext KIND = new ResourceDefinitionContext.Builder()
-            .withGroup("kubevirt-remediator.io").withVersion("v1alpha1").withKind("RemediationReport")
-            .withPlural("remediationreports").withNamespaced(true).build();
+    /** The kind, for readers of the raw objects (tests, kubectl-like tools). */
+    public static final ResourceDefinitionContext KIND = ResourceDefinitionContext.fromResourceType(RemediationReport.class);
     private static final int MAX_CONFLICT_RETRIES = 50;
     /**
      * Reports per LIST page. A report may be close to 1 MB, and parsed it takes several times that:
      * two at a time keep a listing within a small heap, whatever the number of reports.
      */
     private static final long LIST_PAGE = 2;
-    /** The bulk of a status, which no listing needs: read a report by name for it. */
-    static final List<String> HEAVY_STATUS_FIELDS = List.of("outdatedVmis", "pendingLiveUpdateVmis");
 
     private final KubernetesClient client;
     private final String namespace;
-    private final ObjectMapper json;
     private final int maxObjectBytes;
     /** Deliveries of one episode on this replica wait for each other instead of conflicting. */
     private final Object[] locks = new Object[64];
 
-    public ReportStore(KubernetesClient client, String namespace, ObjectMapper json, int maxObjectBytes) {
+    public ReportStore(KubernetesClient client, String namespace, int maxObjectBytes) {
         this.client = client;
         this.namespace = namespace;
-        // A newer version may have written fields this one does not know: keep reading its reports.
-        this.json = json.copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         this.maxObjectBytes = maxObjectBytes;
         for (int i = 0; i < locks.length; i++) {
             locks[i] = new Object();
@@ -74,7 +62,7 @@ public final class ReportStore {
      *
      * @throws KubernetesClientException when the API server did not store it
      */
-    public StoredReport recordDelivery(WorkItem delivery) {
+    public StoredReport recordDelivery(ReportSpec delivery) {
         return recordDelivery(delivery, () -> true).orElseThrow();
     }
 
@@ -82,12 +70,12 @@ public final class ReportStore {
      * The same, when a new report is allowed only while {@code mayCreate} says so: empty when this
      * delivery would start a new report and may not (a repeat of a stored episode always counts).
      */
-    public Optional<StoredReport> recordDelivery(WorkItem delivery, BooleanSupplier mayCreate) {
+    public Optional<StoredReport> recordDelivery(ReportSpec delivery, BooleanSupplier mayCreate) {
         synchronized (locks[Math.floorMod(delivery.id().hashCode(), locks.length)]) {
             boolean[] refused = {false};
             StoredReport stored = changeSpec(delivery.id(), current -> {
                 if (current.isPresent()) {
-                    return current.get().item().withDelivery(delivery);
+                    return current.get().spec().withDelivery(delivery);
                 }
                 if (!mayCreate.getAsBoolean()) {
                     refused[0] = true;
@@ -100,9 +88,9 @@ public final class ReportStore {
     }
 
     /** Adds approvals to the report's work item (any replica may take an approval). */
-    public StoredReport approve(String name, Set<String> entries, WorkItem.ApprovalGiven given) {
+    public StoredReport approve(String name, Set<String> entries, ReportSpec.ApprovalGiven given) {
         return changeSpec(name, current -> current.orElseThrow(
-                () -> new KubernetesClientException("report " + name + " is gone", 404, null)).item()
+                () -> new KubernetesClientException("report " + name + " is gone", 404, null)).spec()
                 .withApproved(entries, given));
     }
 
@@ -110,15 +98,15 @@ public final class ReportStore {
      * Reads the report, writes the changed work item (creating the report when it is absent), and
      * on a conflict (AlreadyExists from a concurrent create, or a newer resourceVersion) reads again.
      */
-    private StoredReport changeSpec(String name, Function<Optional<StoredReport>, WorkItem> change) {
+    private StoredReport changeSpec(String name, Function<Optional<StoredReport>, ReportSpec> change) {
         for (int attempt = 0; ; attempt++) {
             Optional<StoredReport> current = get(name);
-            WorkItem item = change.apply(current);
+            ReportSpec item = change.apply(current);
             if (item == null) {
                 return null;
             }
             try {
-                return current.isEmpty() ? read(reports().resource(object(item, null)).create())
+                return current.isEmpty() ? reports().resource(object(item, null)).create().stored()
                         : writeSpec(current.get(), item);
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
@@ -128,8 +116,8 @@ public final class ReportStore {
         }
     }
 
-    private StoredReport writeSpec(StoredReport current, WorkItem item) {
-        return read(reports().resource(object(item, current.resourceVersion())).update());
+    private StoredReport writeSpec(StoredReport current, ReportSpec item) {
+        return reports().resource(object(item, current.resourceVersion())).update().stored();
     }
 
     /**
@@ -139,13 +127,13 @@ public final class ReportStore {
      */
     public StoredReport writeStatus(StoredReport current, ReportStatus status) {
         // The status gets what the spec leaves of the object's limit.
-        ReportStatus bounded = bounded(status, Math.max(MIN_STATUS_BYTES, maxObjectBytes - sizeOf(current.item())));
+        ReportStatus bounded = bounded(status, Math.max(MIN_STATUS_BYTES, maxObjectBytes - sizeOf(current.spec())));
         StoredReport base = current;
         for (int attempt = 0; ; attempt++) {
-            GenericKubernetesResource object = object(base.item(), base.resourceVersion());
-            object.getAdditionalProperties().put("status", json.convertValue(bounded, MAP));
+            RemediationReport object = object(base.spec(), base.resourceVersion());
+            object.setStatus(bounded);
             try {
-                return read(reports().resource(object).updateStatus());
+                return reports().resource(object).updateStatus().stored();
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
                     throw e;
@@ -156,7 +144,7 @@ public final class ReportStore {
     }
 
     public Optional<StoredReport> get(String name) {
-        return Optional.ofNullable(reports().withName(name).get()).map(this::read);
+        return Optional.ofNullable(reports().withName(name).get()).map(RemediationReport::stored);
     }
 
     public Optional<Report> find(String name) {
@@ -176,17 +164,17 @@ public final class ReportStore {
     private void forEach(java.util.function.Consumer<StoredReport> each) {
         String next = null;
         do {
-            GenericKubernetesResourceList page = reports().list(new ListOptionsBuilder().withLimit(LIST_PAGE)
+            KubernetesResourceList<RemediationReport> page = reports().list(new ListOptionsBuilder().withLimit(LIST_PAGE)
                     .withContinue(next).build());
-            page.getItems().forEach(o -> each.accept(read(light(o))));
+            page.getItems().forEach(o -> each.accept(light(o).stored()));
             next = page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());
     }
 
     /** The object without the bulk of its status (the same object, changed in place: it is a copy from the API). */
-    public static GenericKubernetesResource light(GenericKubernetesResource object) {
-        if (object.getAdditionalProperties().get("status") instanceof Map<?, ?> status) {
-            HEAVY_STATUS_FIELDS.forEach(status::remove);
+    static RemediationReport light(RemediationReport object) {
+        if (object.getStatus() != null) {
+            object.setStatus(object.getStatus().withoutVmiLists());
         }
         return object;
     }
@@ -203,25 +191,13 @@ public final class ReportStore {
         reports().withName(report.name()).delete();
     }
 
-    public StoredReport read(GenericKubernetesResource object) {
-        Object status = object.getAdditionalProperties().get("status");
-        return new StoredReport(object.getMetadata().getResourceVersion(), item(object),
-                status == null ? null : json.convertValue(status, ReportStatus.class));
-    }
-
-    /** Only the work item: cheap, where a status of thousands of VMIs need not be read. */
-    public WorkItem item(GenericKubernetesResource object) {
-        return json.convertValue(object.getAdditionalProperties().get("spec"), WorkItem.class);
-    }
-
-    private GenericKubernetesResource object(WorkItem item, String resourceVersion) {
-        return new GenericKubernetesResourceBuilder()
-                .withApiVersion(KIND.getGroup() + "/" + KIND.getVersion()).withKind(KIND.getKind())
-                .withNewMetadata().withName(item.id()).withNamespace(namespace).withResourceVersion(resourceVersion)
-                .addToLabels("app.kubernetes.io/managed-by", "kubevirt-remediator")
-                .endMetadata()
-                .addToAdditionalProperties("spec", json.convertValue(item, MAP))
-                .build();
+    private RemediationReport object(ReportSpec spec, String resourceVersion) {
+        RemediationReport r = new RemediationReport();
+        r.setMetadata(new ObjectMetaBuilder().withName(spec.id()).withNamespace(namespace)
+                .withResourceVersion(resourceVersion)
+                .addToLabels("app.kubernetes.io/managed-by", "kubevirt-remediator").build());
+        r.setSpec(spec);
+        return r;
     }
 
     /**
@@ -241,8 +217,8 @@ public final class ReportStore {
     }
 
     /** The size of the work item as the report's `spec` stores it (JSON, as the API server gets it). */
-    public int specBytes(WorkItem item) {
-        return sizeOf(json.convertValue(item, MAP));
+    public int specBytes(ReportSpec item) {
+        return sizeOf(item);
     }
 
     private static final int MIN_STATUS_BYTES = 16 * 1024;
@@ -260,16 +236,13 @@ public final class ReportStore {
                 .sorted(Comparator.comparing((PlannedAction a) -> a.result() == null ? 1 : 0)).toList();
         int keepVmis = vmis.size();
         int keepActions = actions.size();
-        // Cut whichever list takes more room, so a huge action list does not crowd out every VMI.
-        double bytesPerVmi = (double) sizeOf(vmis) / Math.max(1, vmis.size());
-        double bytesPerAction = (double) sizeOf(actions) / Math.max(1, actions.size());
         ReportStatus candidate = status;
         while (size > maxBytes && (keepVmis > 0 || keepActions > 0)) {
-            if (keepVmis > 0 && (keepVmis * bytesPerVmi >= keepActions * bytesPerAction || keepActions == 0)) {
-                keepVmis /= 2;
-            } else {
-                keepActions /= 2;
-            }
+            // Both lists shrink in proportion to what is too much (plus 2%), not by half: a status
+            // just over the limit keeps nearly all of its rows, and neither list crowds out the other.
+            double scale = (double) maxBytes / size * 0.98;
+            keepVmis = Math.max(0, Math.min(keepVmis - 1, (int) (keepVmis * scale)));
+            keepActions = Math.max(0, Math.min(keepActions - 1, (int) (keepActions * scale)));
             candidate = status.bounded(vmis.subList(0, keepVmis), vmis.size() - keepVmis,
                     r == null ? null : r.withActions(actions.subList(0, keepActions)), actions.size() - keepActions);
             size = sizeOf(candidate);
@@ -277,17 +250,13 @@ public final class ReportStore {
         return candidate;
     }
 
+    /** Bytes as the typed client sends it (fabric8's serialization, which leaves out null fields). */
     private int sizeOf(Object value) {
-        try {
-            return json.writeValueAsBytes(value).length;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a report status must serialize", e);
-        }
+        return client.getKubernetesSerialization().asJson(value).getBytes(StandardCharsets.UTF_8).length;
     }
 
-    private NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> reports() {
-        return client.genericKubernetesResources(KIND).inNamespace(namespace);
+    private NonNamespaceOperation<RemediationReport, KubernetesResourceList<RemediationReport>, Resource<RemediationReport>> reports() {
+        return client.resources(RemediationReport.class).inNamespace(namespace);
     }
 
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 }

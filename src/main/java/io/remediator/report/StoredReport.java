@@ -1,6 +1,6 @@
 package io.remediator.report;
 
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 
 /**
  * One RemediationReport as read from the API server.
@@ -8,10 +8,10 @@ import io.remediator.webhook.WorkItem;
  * @param resourceVersion what a write of it must match (optimistic concurrency)
  * @param status          null until the leader's first write
  */
-public record StoredReport(String resourceVersion, WorkItem item, ReportStatus status) {
+public record StoredReport(String resourceVersion, ReportSpec spec, ReportStatus status) {
 
     public String name() {
-        return item.id();
+        return spec.id();
     }
 
     public ReportPhase phase() {
@@ -19,6 +19,6 @@ public record StoredReport(String resourceVersion, WorkItem item, ReportStatus s
     }
 
     public Report report() {
-        return Report.of(item, status);
+        return Report.of(spec, status);
     }
 }

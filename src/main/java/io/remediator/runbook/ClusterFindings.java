@@ -1,5 +1,6 @@
 package io.remediator.runbook;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.List;
 
@@ -18,6 +19,7 @@ import java.util.List;
  *                                     alert's metric says; null when KubeVirt has not reported it
  * @param enableWorkloadUpdatesCommand the `kubectl patch` that enables LiveMigrate, when updates are off
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record ClusterFindings(
         KubeVirtRef kubeVirt,
         boolean workloadUpdatesEnabled,
@@ -38,6 +40,7 @@ public record ClusterFindings(
         Integer kubeVirtOutdatedCount,
         String enableWorkloadUpdatesCommand) {
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record KubeVirtRef(String namespace, String name) {}
 
     /**
@@ -45,6 +48,7 @@ public record ClusterFindings(
      *                   `spec.workloadUpdateStrategy`; in `v1` it is `spec.virtualization.workloadUpdateStrategy`)
      * @param workloadUpdateMethods what the HyperConverged itself says, or null when it could not be read
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record HyperConvergedRef(String namespace, String name, String apiVersion, List<String> workloadUpdateMethods) {}
 
     public boolean liveMigrateEnabled() {

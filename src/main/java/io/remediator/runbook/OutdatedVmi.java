@@ -1,5 +1,6 @@
 package io.remediator.runbook;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,6 +25,7 @@ import java.util.List;
  * @param explanation       the situation, in the operator's words
  * @param mitigation        what to run, when the runbook gives a command; null otherwise
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record OutdatedVmi(
         String namespace,
         String name,
@@ -49,6 +51,7 @@ public record OutdatedVmi(
         String mitigation) {
 
     /** @param terminating it has a deletionTimestamp */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record LauncherPodRef(String name, String node, String phase, boolean terminating) {}
 
     /**
@@ -70,6 +73,7 @@ public record OutdatedVmi(
      * @param createdByWorkloadUpdater    how many of them KubeVirt's workload updater created
      * @param failedByRemediator          how many that this service created have failed
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record MigrationHistory(
             String inFlightPhase,
             String inFlightName,

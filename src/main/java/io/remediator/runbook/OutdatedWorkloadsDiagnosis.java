@@ -1,5 +1,6 @@
 package io.remediator.runbook;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +13,7 @@ import java.util.Map;
  * @param pendingLiveUpdateVmis   VMIs without the outdated label that KubeVirt's alert counts all the
  *                                same: they wait for a hot-plug or volume-change migration
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 public record OutdatedWorkloadsDiagnosis(
         ClusterFindings cluster,
         Map<RecommendedAction, Integer> recommendedActionCounts,
@@ -30,6 +32,7 @@ public record OutdatedWorkloadsDiagnosis(
      *                       MigrationRequired or VolumesChange
      * @param liveMigratable the VMI's LiveMigratable condition, null when unset
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record PendingLiveUpdateVmi(String namespace, String name, String node, String phase, String condition,
                                        Boolean liveMigratable) {}
 }

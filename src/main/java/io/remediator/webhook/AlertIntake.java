@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.logging.LogSafe;
 import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.report.Alert;
+import io.remediator.report.ReportSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +28,7 @@ public final class AlertIntake {
 
     public sealed interface Outcome {
         /** @param newReports how many of the items started a new report (the rest were repeats) */
-        record Accepted(List<WorkItem> items, int newReports, int ignoredAlerts) implements Outcome {}
+        record Accepted(List<ReportSpec> items, int newReports, int ignoredAlerts) implements Outcome {}
         record Unavailable(String reason) implements Outcome {}
         /** Stored, it would not fit in one report object: retrying cannot help (413). */
         record TooLarge(String reason) implements Outcome {}
@@ -34,7 +36,7 @@ public final class AlertIntake {
 
     /** How large a delivery is as stored, and the most a report takes. */
     public interface StoredSize {
-        int bytes(WorkItem item);
+        int bytes(ReportSpec item);
 
         int max();
     }
@@ -43,23 +45,23 @@ public final class AlertIntake {
      * What storing one delivery gave: the item as stored, and whether it is a new episode; or, when
      * {@code item} is null, that a new report was refused for now (too many new reports this minute).
      */
-    public record Stored(WorkItem item, boolean created) {
+    public record Stored(ReportSpec spec, boolean created) {
         public static final Stored REFUSED = new Stored(null, false);
     }
 
     private final Set<String> runbookAlertnames;
-    private final Function<WorkItem, Stored> store;
+    private final Function<ReportSpec, Stored> store;
     private final BooleanSupplier reachable;
     private final RemediatorMetrics metrics;
     private final Clock clock;
     private final StoredSize size;
 
     /** @param store writes one delivery durably, or throws KubernetesClientException */
-    public AlertIntake(Set<String> runbookAlertnames, Function<WorkItem, Stored> store, BooleanSupplier reachable,
+    public AlertIntake(Set<String> runbookAlertnames, Function<ReportSpec, Stored> store, BooleanSupplier reachable,
                        RemediatorMetrics metrics, Clock clock) {
         this(runbookAlertnames, store, reachable, metrics, clock, new StoredSize() {
             @Override
-            public int bytes(WorkItem item) {
+            public int bytes(ReportSpec item) {
                 return 0;
             }
 
@@ -71,7 +73,7 @@ public final class AlertIntake {
     }
 
     /** @param size measures a delivery as stored: one that cannot fit is refused before any write */
-    public AlertIntake(Set<String> runbookAlertnames, Function<WorkItem, Stored> store, BooleanSupplier reachable,
+    public AlertIntake(Set<String> runbookAlertnames, Function<ReportSpec, Stored> store, BooleanSupplier reachable,
                        RemediatorMetrics metrics, Clock clock, StoredSize size) {
         this.size = size;
         this.runbookAlertnames = Set.copyOf(runbookAlertnames);
@@ -79,6 +81,11 @@ public final class AlertIntake {
         this.reachable = reachable;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** The wire alert as a report stores it: the mapping from Alertmanager's schema to ours is here only. */
+    public static Alert stored(AlertmanagerPayload.Alert a) {
+        return new Alert(a.status(), a.labels(), a.annotations(), a.startsAt(), a.endsAt(), a.generatorURL(), a.fingerprint());
     }
 
     public Outcome accept(AlertmanagerPayload payload) {
@@ -96,9 +103,10 @@ public final class AlertIntake {
             return new Outcome.Unavailable("the Kubernetes API is not reachable, so the alert cannot be stored; retry later");
         }
         Instant now = clock.instant();
-        List<WorkItem> deliveries = new ArrayList<>();
+        List<ReportSpec> deliveries = new ArrayList<>();
         for (Map.Entry<String, List<AlertmanagerPayload.Alert>> e : byAlertname.entrySet()) {
-            WorkItem delivery = WorkItem.delivered(now, e.getKey(), List.copyOf(e.getValue()), payload.groupKey(),
+            ReportSpec delivery = ReportSpec.delivered(now, e.getKey(), e.getValue().stream().map(AlertIntake::stored).toList(),
+                    payload.groupKey(),
                     payload.receiver(), payload.externalURL(),
                     payload.truncatedAlerts() == null ? 0 : payload.truncatedAlerts());
             // Measured as it would be stored (escapes, nulls), not as it arrived: the raw body
@@ -110,16 +118,16 @@ public final class AlertIntake {
             }
             deliveries.add(delivery);
         }
-        List<WorkItem> stored = new ArrayList<>();
+        List<ReportSpec> stored = new ArrayList<>();
         int created = 0;
-        for (WorkItem delivery : deliveries) {
+        for (ReportSpec delivery : deliveries) {
             try {
                 Stored s = store.apply(delivery);
-                if (s.item() == null) {
+                if (s.spec() == null) {
                     return new Outcome.Unavailable("too many new alert episodes at once (more new reports than this"
                             + " replica takes per minute); retry later");
                 }
-                stored.add(s.item());
+                stored.add(s.spec());
                 created += s.created() ? 1 : 0;
             } catch (KubernetesClientException ex) {
                 // An item stored before this one stays: Alertmanager's retry finds and counts it.

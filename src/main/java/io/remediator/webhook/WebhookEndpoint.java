@@ -1,5 +1,6 @@
 package io.remediator.webhook;
 
+import io.remediator.report.ReportSpec;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
@@ -76,7 +77,7 @@ public final class WebhookEndpoint implements Handler {
         if (outcome instanceof AlertIntake.Outcome.Accepted accepted) {
             answer(ctx, HttpStatus.OK, "accepted", Map.of(
                     "status", "accepted",
-                    "workItems", accepted.items().stream().map(WorkItem::id).toList(),
+                    "workItems", accepted.items().stream().map(ReportSpec::id).toList(),
                     "newReports", accepted.newReports(),
                     "ignoredAlerts", accepted.ignoredAlerts()));
         } else if (outcome instanceof AlertIntake.Outcome.TooLarge tooLarge) {

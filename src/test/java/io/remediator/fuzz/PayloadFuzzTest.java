@@ -9,7 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.remediator.webhook.AlertmanagerPayload;
 import io.remediator.webhook.PayloadReader;
 import io.remediator.webhook.StrictJson;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Instant;
 import java.util.List;
 
@@ -33,8 +33,8 @@ class PayloadFuzzTest {
         }
         if (read instanceof PayloadReader.Read.Payload ok) {
             AlertmanagerPayload p = ok.payload();
-            WorkItem item = WorkItem.delivered(Instant.EPOCH, "OutdatedVirtualMachineInstanceWorkloads",
-                    List.copyOf(p.alerts()), p.groupKey(), p.receiver(), p.externalURL(),
+            ReportSpec item = ReportSpec.delivered(Instant.EPOCH, "OutdatedVirtualMachineInstanceWorkloads",
+                    p.alerts().stream().map(io.remediator.webhook.AlertIntake::stored).toList(), p.groupKey(), p.receiver(), p.externalURL(),
                     p.truncatedAlerts() == null ? 0 : p.truncatedAlerts());
             // A Kubernetes object name, whatever the group key.
             assertThat(item.id()).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?").hasSizeLessThanOrEqualTo(253);

@@ -13,7 +13,7 @@ import io.remediator.report.StoredReport;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.webhook.AlertmanagerPayload;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 class OutcomeRefreshTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
-    private static WorkItem firing() {
-        return WorkItem.delivered(T0, "OutdatedVirtualMachineInstanceWorkloads", List.of(new AlertmanagerPayload.Alert(
+    private static ReportSpec firing() {
+        return ReportSpec.delivered(T0, "OutdatedVirtualMachineInstanceWorkloads", List.of(new io.remediator.report.Alert(
                 "firing", Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"), Map.of(), T0, null, null, "fp")),
                 "{}:{alertname=\"x\"}", "kubevirt-remediator", "http://am", 0);
     }
@@ -36,7 +36,7 @@ class OutcomeRefreshTest {
     }
 
     /** Pass 1 migrated ns/db; the report has seen one delivery and no approval. */
-    private static StoredReport afterPassOne(WorkItem spec) {
+    private static StoredReport afterPassOne(ReportSpec spec) {
         PlannedAction migrated = new PlannedAction("LIVE_MIGRATE ns/db", Action.LIVE_MIGRATE, "ns", "db", "db", "uid-db",
                 Target.parse("VirtualMachineInstanceMigration ns/kvr-db-1a2b3c4d"), 1, Decision.RUN, "", "policy.mode=auto",
                 new PlannedAction.DryRun(true, null, null), new PlannedAction.Result(PlannedAction.Outcome.DONE, null), T0,
@@ -50,8 +50,8 @@ class OutcomeRefreshTest {
 
     @Test
     void anApprovalAndARepeatThatArrivedAfterTheLastPassStillGetAPassAfterTheRefresh() {
-        WorkItem since = firing().withApproved(Set.of("RESTART ns/web #1 uid=u"),
-                new WorkItem.ApprovalGiven(T0.plusSeconds(10), "alice", 1, List.of("RESTART ns/web")));
+        ReportSpec since = firing().withApproved(Set.of("RESTART ns/web #1 uid=u"),
+                new ReportSpec.ApprovalGiven(T0.plusSeconds(10), "alice", 1, List.of("RESTART ns/web")));
         StoredReport stored = afterPassOne(since);
         // The migrated VMI is no longer outdated: the refresh has something to show.
         RunbookDiagnosis.Diagnosed now = new RunbookDiagnosis.Diagnosed(
@@ -67,7 +67,7 @@ class OutcomeRefreshTest {
         assertThat(Triage.decide(since, refreshed, null, T0.plusSeconds(21)))
                 .isEqualTo(new NextStep.RunPass(NextStep.Reason.NEW_APPROVAL));
 
-        WorkItem repeated = firing().withDelivery(firing());
+        ReportSpec repeated = firing().withDelivery(firing());
         ReportStatus afterRepeat = OutcomeRefresh.refreshed(afterPassOne(repeated), now, "leader", T0.plusSeconds(20))
                 .orElseThrow();
         assertThat(Triage.decide(repeated, afterRepeat, null, T0.plusSeconds(21)))

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportStatus;
 import io.remediator.webhook.AlertmanagerPayload;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 class TriageTest {
     private static final Instant T0 = Instant.parse("2026-11-26T10:00:00Z");
 
-    private static WorkItem firing() {
-        return WorkItem.delivered(T0, "OutdatedVirtualMachineInstanceWorkloads", List.of(new AlertmanagerPayload.Alert(
+    private static ReportSpec firing() {
+        return ReportSpec.delivered(T0, "OutdatedVirtualMachineInstanceWorkloads", List.of(new io.remediator.report.Alert(
                 "firing", Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"), Map.of(), T0, null, null, "fp")),
                 "{}:{alertname=\"x\"}", "kubevirt-remediator", "http://am", 0);
     }
@@ -29,8 +29,8 @@ class TriageTest {
 
     @Test
     void aResolvedAlertOrANewerEpisodeClosesTheReport() {
-        WorkItem resolved = firing().withDelivery(WorkItem.delivered(T0.plusSeconds(60), "OutdatedVirtualMachineInstanceWorkloads",
-                List.of(new AlertmanagerPayload.Alert("resolved", Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"),
+        ReportSpec resolved = firing().withDelivery(ReportSpec.delivered(T0.plusSeconds(60), "OutdatedVirtualMachineInstanceWorkloads",
+                List.of(new io.remediator.report.Alert("resolved", Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"),
                         Map.of(), T0, T0.plusSeconds(50), null, "fp")), "{}:{alertname=\"x\"}", "kubevirt-remediator",
                 "http://am", 0));
 
@@ -42,7 +42,7 @@ class TriageTest {
 
     @Test
     void aPassRunsForTheFirstTimeAfterACutOffForANewDeliveryOrApprovalAndWhenDue() {
-        WorkItem item = firing();
+        ReportSpec item = firing();
         assertThat(Triage.decide(item, null, null, T0)).isEqualTo(new NextStep.RunPass(NextStep.Reason.FIRST_PASS));
         assertThat(Triage.decide(item, status(ReportPhase.Acting, 1, 0, null), null, T0))
                 .isEqualTo(new NextStep.RunPass(NextStep.Reason.CUT_OFF));
@@ -56,8 +56,8 @@ class TriageTest {
     void anApprovalThatArrivedAfterTheLastPassRunsAPassEvenAfterAnOutcomeRefresh() {
         // The refresh of outcomes between passes used to stamp the current counts as handled, so an
         // approval in between waited a whole pass interval. A refresh now keeps the pass's counts.
-        WorkItem approved = firing().withApproved(Set.of("LIVE_MIGRATE ns/db #1 uid=u"),
-                new WorkItem.ApprovalGiven(T0, "alice", 1, List.of("LIVE_MIGRATE ns/db")));
+        ReportSpec approved = firing().withApproved(Set.of("LIVE_MIGRATE ns/db #1 uid=u"),
+                new ReportSpec.ApprovalGiven(T0, "alice", 1, List.of("LIVE_MIGRATE ns/db")));
         ReportStatus afterPass = status(ReportPhase.Waiting, 1, 0, T0.plusSeconds(600));
         ReportStatus afterRefresh = status(ReportPhase.Waiting, 1, 1, T0.plusSeconds(600))
                 .withHandled(afterPass.handledDeliveries(), afterPass.handledApprovals());

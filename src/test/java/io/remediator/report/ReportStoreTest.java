@@ -15,7 +15,7 @@ import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
 import io.remediator.testing.TestCluster;
 import io.remediator.webhook.AlertmanagerPayload;
-import io.remediator.webhook.WorkItem;
+import io.remediator.report.ReportSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -35,16 +35,18 @@ class ReportStoreTest {
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     private ReportStore store;
+    private TestCluster cluster;
 
     @BeforeEach
     void store(TestCluster cluster) {
+        this.cluster = cluster;
         String ns = RunningService.freshNamespace();
         cluster.namespace(ns);
-        store = new ReportStore(cluster.client(), ns, json, 1_000_000);
+        store = new ReportStore(cluster.client(), ns, 1_000_000);
     }
 
-    static WorkItem delivery(String groupKey, String startsAt, String status, Instant at) {
-        return WorkItem.delivered(at, "OutdatedVirtualMachineInstanceWorkloads", List.of(new AlertmanagerPayload.Alert(
+    static ReportSpec delivery(String groupKey, String startsAt, String status, Instant at) {
+        return ReportSpec.delivered(at, "OutdatedVirtualMachineInstanceWorkloads", List.of(new io.remediator.report.Alert(
                 status, Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"), Map.of("summary", "s"),
                 Instant.parse(startsAt), null, null, "fp")), groupKey, "kubevirt-remediator", "http://am", 0);
     }
@@ -82,9 +84,9 @@ class ReportStoreTest {
 
         StoredReport repeated = store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0.plusSeconds(3600)));
         assertThat(repeated.name()).isEqualTo(created.name());
-        assertThat(repeated.item().deliveries()).isEqualTo(2);
-        assertThat(repeated.item().receivedAt()).isEqualTo(T0);
-        assertThat(repeated.item().lastDeliveryAt()).isEqualTo(T0.plusSeconds(3600));
+        assertThat(repeated.spec().deliveries()).isEqualTo(2);
+        assertThat(repeated.spec().receivedAt()).isEqualTo(T0);
+        assertThat(repeated.spec().lastDeliveryAt()).isEqualTo(T0.plusSeconds(3600));
         assertThat(repeated.status()).isEqualTo(status);
 
         StoredReport next = store.recordDelivery(delivery("{}:{}", "2026-11-24T10:00:00Z", "firing", T0));
@@ -113,6 +115,11 @@ class ReportStoreTest {
         assertThat(r.remediation().actions()).filteredOn(a -> a.result() != null).hasSize(20);
         assertThat(r.remediation().actions().size() + r.omittedActions()).isEqualTo(3_000);
         assertThat(r.phase()).isEqualTo(ReportPhase.Waiting);
+        // Cut by what was too much, not by half: the object uses most of its limit.
+        int bytes = cluster.client().getKubernetesSerialization().asJson(cluster.client()
+                .genericKubernetesResources(ReportStore.KIND).inNamespace(store.namespace()).withName(stored.name()).get())
+                .length();
+        assertThat(bytes).isBetween(900_000, 1_010_000);
     }
 
     @Test
@@ -121,13 +128,13 @@ class ReportStoreTest {
         List<StoredReport> all = new ArrayList<>();
         // Newest first by last delivery: i days old.
         for (int i = 0; i < 6; i++) {
-            WorkItem w = delivery("g" + i, "2026-11-23T10:00:00Z", i == 4 ? "firing" : "resolved", now.minus(Duration.ofDays(i * 10L)));
+            ReportSpec w = delivery("g" + i, "2026-11-23T10:00:00Z", i == 4 ? "firing" : "resolved", now.minus(Duration.ofDays(i * 10L)));
             all.add(new StoredReport("1", w, i == 4 ? status(List.of(), List.of()) : null));
         }
-        all.set(0, new StoredReport("1", all.get(0).item(), status(List.of(), List.of()).withPhase(ReportPhase.Closed)));
+        all.set(0, new StoredReport("1", all.get(0).spec(), status(List.of(), List.of()).withPhase(ReportPhase.Closed)));
         ReportRetention retention = new ReportRetention(store, 3, Duration.ofDays(25), Clock.fixed(now, ZoneOffset.UTC));
         // 0 (newest), 1, 2 kept by count and age; 3 is 30 days old; 4 is older but still firing with a pass due;
         // 5 is beyond the count and too old.
-        assertThat(retention.expired(all, now)).extracting(r -> r.item().groupKey()).containsExactly("g3", "g5");
+        assertThat(retention.expired(all, now)).extracting(r -> r.spec().groupKey()).containsExactly("g3", "g5");
     }
 }

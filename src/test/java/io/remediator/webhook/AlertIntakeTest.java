@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.report.ReportSpec;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class AlertIntakeTest {
                 List.of(alerts));
     }
 
-    private final List<WorkItem> stored = new ArrayList<>();
+    private final List<ReportSpec> stored = new ArrayList<>();
 
     private AlertIntake intake(boolean reachable) {
         return new AlertIntake(Set.of(OUTDATED), item -> {
@@ -82,7 +83,7 @@ class AlertIntakeTest {
         intake.accept(payload(alert(OUTDATED, "firing")));
         intake.accept(payload(alert(OUTDATED, "resolved")));
         intake.accept(payload(alert(OUTDATED, "firing", "2026-11-24T08:00:00Z")));
-        assertThat(stored).extracting(WorkItem::id).satisfies(ids -> {
+        assertThat(stored).extracting(ReportSpec::id).satisfies(ids -> {
             assertThat(ids.get(0)).isEqualTo(ids.get(1)).isEqualTo(ids.get(2)).isNotEqualTo(ids.get(3));
             assertThat(ids.get(0)).startsWith("outdatedvirtualmachineinstanceworkloads-").matches("[a-z0-9-]{1,63}");
         });
@@ -90,11 +91,11 @@ class AlertIntakeTest {
 
     @Test
     void aRepeatCountsADeliveryAndAResolvedEpisodeStaysResolved() {
-        WorkItem first = WorkItem.delivered(Instant.parse("2026-11-24T00:00:00Z"), OUTDATED,
-                List.of(alert(OUTDATED, "firing")), "g", "r", null, 0);
-        WorkItem resolved = first.withDelivery(WorkItem.delivered(Instant.parse("2026-11-24T01:00:00Z"), OUTDATED,
-                List.of(alert(OUTDATED, "resolved")), "g", "r", null, 0));
-        WorkItem lateRetry = resolved.withDelivery(first);
+        ReportSpec first = ReportSpec.delivered(Instant.parse("2026-11-24T00:00:00Z"), OUTDATED,
+                List.of(AlertIntake.stored(alert(OUTDATED, "firing"))), "g", "r", null, 0);
+        ReportSpec resolved = first.withDelivery(ReportSpec.delivered(Instant.parse("2026-11-24T01:00:00Z"), OUTDATED,
+                List.of(AlertIntake.stored(alert(OUTDATED, "resolved"))), "g", "r", null, 0));
+        ReportSpec lateRetry = resolved.withDelivery(first);
         assertThat(resolved.deliveries()).isEqualTo(2);
         assertThat(resolved.lastDeliveryAt()).isEqualTo(Instant.parse("2026-11-24T01:00:00Z"));
         assertThat(resolved.receivedAt()).isEqualTo(first.receivedAt());

@@ -1,4 +1,6 @@
-package io.remediator.webhook;
+package io.remediator.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -13,8 +15,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * One firing episode of one alert group's alerts of one alertname: what the pipeline diagnoses and
- * acts on, and the `spec` of its RemediationReport. Every delivery of the episode (Alertmanager's
+ * The `spec` of a RemediationReport: one firing episode of one alert group's alerts of one
+ * alertname, what the pipeline diagnoses and acts on. Written by the intake (deliveries) and the
+ * approval routes, never by the leader. Every delivery of the episode (Alertmanager's
  * retries, its repeats every `repeat_interval`, the same group sent to two replicas) has the same
  * {@link #id}, so a duplicate finds the existing report instead of making a new one.
  *
@@ -28,7 +31,8 @@ import java.util.TreeSet;
  *                        one action, attempt and target UID
  * @param approvals       the record of who approved what, when, having reviewed which pass
  */
-public record WorkItem(
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record ReportSpec(
         String id,
         String episode,
         Instant receivedAt,
@@ -40,43 +44,44 @@ public record WorkItem(
         String receiver,
         String externalURL,
         int truncatedAlerts,
-        List<AlertmanagerPayload.Alert> alerts,
+        List<Alert> alerts,
         List<String> approvedActions,
         List<ApprovalGiven> approvals) {
 
     /** One approval request as it was accepted. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     public record ApprovalGiven(Instant at, String by, int pass, List<String> actions) {}
 
-    public WorkItem {
+    public ReportSpec {
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
         approvedActions = approvedActions == null ? List.of() : List.copyOf(approvedActions);
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
     }
 
     /** The first delivery of what Alertmanager sent now. */
-    public static WorkItem delivered(Instant now, String alertname, List<AlertmanagerPayload.Alert> alerts,
+    public static ReportSpec delivered(Instant now, String alertname, List<Alert> alerts,
                                      String groupKey, String receiver, String externalURL, int truncatedAlerts) {
-        Instant startsAt = alerts.stream().map(AlertmanagerPayload.Alert::startsAt).filter(Objects::nonNull)
+        Instant startsAt = alerts.stream().map(Alert::startsAt).filter(Objects::nonNull)
                 .min(Comparator.naturalOrder()).orElse(now);
         String episode = groupKey + "@" + startsAt.getEpochSecond();
-        String status = alerts.stream().anyMatch(AlertmanagerPayload.Alert::firing) ? "firing" : "resolved";
-        return new WorkItem(reportName(alertname, groupKey, episode), episode, now, now, 1, alertname, status, groupKey,
+        String status = alerts.stream().anyMatch(Alert::firing) ? "firing" : "resolved";
+        return new ReportSpec(reportName(alertname, groupKey, episode), episode, now, now, 1, alertname, status, groupKey,
                 receiver, externalURL, truncatedAlerts, alerts, List.of(), List.of());
     }
 
     /** This episode after one more delivery of it. */
-    public WorkItem withDelivery(WorkItem delivery) {
+    public ReportSpec withDelivery(ReportSpec delivery) {
         String newStatus = firing() ? delivery.status() : status;
-        return new WorkItem(id, episode, receivedAt, delivery.lastDeliveryAt(), deliveries + 1, alertname, newStatus,
+        return new ReportSpec(id, episode, receivedAt, delivery.lastDeliveryAt(), deliveries + 1, alertname, newStatus,
                 groupKey, receiver, externalURL, delivery.truncatedAlerts(), delivery.alerts(), approvedActions, approvals);
     }
 
-    public WorkItem withApproved(Set<String> entries, ApprovalGiven given) {
+    public ReportSpec withApproved(Set<String> entries, ApprovalGiven given) {
         Set<String> all = new TreeSet<>(approvedActions);
         all.addAll(entries);
         List<ApprovalGiven> log = new java.util.ArrayList<>(approvals);
         log.add(given);
-        return new WorkItem(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
+        return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
                 externalURL, truncatedAlerts, alerts, List.copyOf(all), log);
     }
 
@@ -85,7 +90,7 @@ public record WorkItem(
     }
 
     /** Same alert group and alertname: a newer episode of it supersedes this one. */
-    public boolean sameGroup(WorkItem other) {
+    public boolean sameGroup(ReportSpec other) {
         return alertname.equals(other.alertname) && groupKey.equals(other.groupKey);
     }
 
