@@ -228,7 +228,7 @@ public final class ReportStore {
         if (size <= maxBytes) {
             return status;
         }
-        List<OutdatedVmi> vmis = status.outdatedVmis().stream()
+        List<OutdatedVmi> vmis = status.found().outdatedVmis().stream()
                 .sorted(Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction())))
                 .toList();
         PassResult r = status.remediation();

@@ -25,7 +25,7 @@ public record ReportSummary(
     static ReportSummary of(Report r) {
         return new ReportSummary(r.id(), r.alertname(), r.status(), r.phase(), r.receivedAt(), r.lastDeliveryAt(),
                 r.deliveries(), r.completedAt(), r.diagnosed(), r.error(), r.outdatedVmiCount(),
-                r.recommendedActionCounts(), r.remediation() == null ? null : r.remediation().decisions(),
+                r.diagnosis().recommendedActionCounts(), r.remediation() == null ? null : r.remediation().decisions(),
                 "/reports/" + r.id());
     }
 }

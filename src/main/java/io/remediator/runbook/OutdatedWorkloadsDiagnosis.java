@@ -1,6 +1,7 @@
 package io.remediator.runbook;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -22,9 +23,28 @@ public record OutdatedWorkloadsDiagnosis(
         int outOfScopeVmis,
         List<PendingLiveUpdateVmi> pendingLiveUpdateVmis) {
 
+    /** What a report shows before (or without) a diagnosis: nothing found, nothing listed. */
+    public static final OutdatedWorkloadsDiagnosis NONE = new OutdatedWorkloadsDiagnosis(null, null, List.of(), List.of(), 0);
+
+    public OutdatedWorkloadsDiagnosis {
+        findings = findings == null ? List.of() : findings;
+        outdatedVmis = outdatedVmis == null ? List.of() : outdatedVmis;
+        pendingLiveUpdateVmis = pendingLiveUpdateVmis == null ? List.of() : pendingLiveUpdateVmis;
+        // Read back from the API server, map keys come sorted by name: keep the actions' own order.
+        recommendedActionCounts = recommendedActionCounts == null || recommendedActionCounts.isEmpty()
+                ? recommendedActionCounts : new EnumMap<>(recommendedActionCounts);
+    }
+
     public OutdatedWorkloadsDiagnosis(ClusterFindings cluster, Map<RecommendedAction, Integer> recommendedActionCounts,
                                       List<String> findings, List<OutdatedVmi> outdatedVmis, int outOfScopeVmis) {
         this(cluster, recommendedActionCounts, findings, outdatedVmis, outOfScopeVmis, List.of());
+    }
+
+    /** The same findings listing only these VMIs, and at most {@code maxPending} waiting for a live update. */
+    public OutdatedWorkloadsDiagnosis listing(List<OutdatedVmi> vmis, int maxPending) {
+        return new OutdatedWorkloadsDiagnosis(cluster, recommendedActionCounts, findings, List.copyOf(vmis), outOfScopeVmis,
+                pendingLiveUpdateVmis.size() <= maxPending ? pendingLiveUpdateVmis
+                        : List.copyOf(pendingLiveUpdateVmis.subList(0, maxPending)));
     }
 
     /**

@@ -46,14 +46,14 @@ public final class ReportPages {
         view.put("receivedAt", HUMAN_TIME.format(r.receivedAt()));
         view.put("vmiCount", r.outdatedVmiCount());
         view.put("oneDelivery", r.deliveries() <= 1);
-        view.put("hasLiveUpdates", !r.pendingLiveUpdateVmis().isEmpty());
+        view.put("hasLiveUpdates", !r.diagnosis().pendingLiveUpdateVmis().isEmpty());
         // Mustache renders a section for 0 too: "0 VMIs were left out" must not appear.
         view.put("omittedVmis", r.omittedVmis() > 0 ? r.omittedVmis() : null);
         view.put("omittedActions", r.omittedActions() > 0 ? r.omittedActions() : null);
         view.put("lastDeliveryAt", HUMAN_TIME.format(r.lastDeliveryAt()));
-        view.put("notMigratableCount", r.outdatedVmis().stream()
+        view.put("notMigratableCount", r.diagnosis().outdatedVmis().stream()
                 .filter(v -> !Boolean.TRUE.equals(v.liveMigratable())).count());
-        List<OutdatedVmi> shown = r.outdatedVmis().stream()
+        List<OutdatedVmi> shown = r.diagnosis().outdatedVmis().stream()
                 .filter(v -> action == null || v.recommendedAction() == action)
                 .sorted(Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction()))
                         .thenComparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
@@ -61,16 +61,16 @@ public final class ReportPages {
         view.put("vmis", shown.stream().limit(MAX_ROWS).map(ReportPages::vmiRow).toList());
         view.put("cut", shown.size() > MAX_ROWS ? Map.of("shown", MAX_ROWS, "of", shown.size()) : null);
         view.put("filter", action == null ? null : action.name());
-        if (r.recommendedActionCounts() != null) {
+        if (r.diagnosis().recommendedActionCounts() != null) {
             view.put("counts", RecommendedAction.BY_SEVERITY.stream().map(a -> Map.of("action", a.name(),
-                    "count", r.recommendedActionCounts().getOrDefault(a, 0),
+                    "count", r.diagnosis().recommendedActionCounts().getOrDefault(a, 0),
                     "active", a == action)).toList());
         }
-        if (r.cluster() != null) {
-            view.put("methods", r.cluster().workloadUpdatesEnabled()
-                    ? String.join(", ", r.cluster().workloadUpdateMethods())
+        if (r.diagnosis().cluster() != null) {
+            view.put("methods", r.diagnosis().cluster().workloadUpdatesEnabled()
+                    ? String.join(", ", r.diagnosis().cluster().workloadUpdateMethods())
                     : "none (automated workload updates are off)");
-            view.put("defaultedText", r.cluster().defaulted().isEmpty() ? null : String.join(", ", r.cluster().defaulted()));
+            view.put("defaultedText", r.diagnosis().cluster().defaulted().isEmpty() ? null : String.join(", ", r.diagnosis().cluster().defaulted()));
         }
         view.put("tookMillis", r.diagnosisMillis());
         if (r.remediation() != null) {

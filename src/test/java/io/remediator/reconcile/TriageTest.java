@@ -23,8 +23,8 @@ class TriageTest {
     }
 
     private static ReportStatus status(ReportPhase phase, int handledDeliveries, int handledApprovals, Instant nextPassAt) {
-        return new ReportStatus(phase, 1, handledDeliveries, handledApprovals, "a", T0, 1L, true, null, null, null,
-                List.of(), 0, 0, List.of(), 0, null, 0, nextPassAt, List.of());
+        return new ReportStatus(phase, 1, handledDeliveries, handledApprovals, "a", T0, 1L, true, null,
+                io.remediator.runbook.OutdatedWorkloadsDiagnosis.NONE, 0, 0, null, 0, nextPassAt);
     }
 
     @Test

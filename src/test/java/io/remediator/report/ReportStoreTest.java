@@ -63,9 +63,9 @@ class ReportStoreTest {
     static ReportStatus status(List<OutdatedVmi> vmis, List<PlannedAction> actions) {
         PassResult r = new PassResult("auto", 2, T0, Map.of(Decision.RUN, actions.size()), actions,
                 T0.plusSeconds(60), List.of("a note"));
-        return new ReportStatus(ReportPhase.Waiting, 2, 1, 0, "replica-a", T0, 12L, true, null, null,
-                Map.of(RecommendedAction.LIVE_MIGRATE, vmis.size()), List.of("finding"), 3, vmis.size(), vmis, 0, r, 0,
-                r.nextPassAt(), List.of());
+        return new ReportStatus(ReportPhase.Waiting, 2, 1, 0, "replica-a", T0, 12L, true, null,
+                new io.remediator.runbook.OutdatedWorkloadsDiagnosis(null, Map.of(RecommendedAction.LIVE_MIGRATE, vmis.size()),
+                        List.of("finding"), vmis, 3), vmis.size(), 0, r, 0, r.nextPassAt());
     }
 
     static PlannedAction action(int i, boolean executed) {
@@ -107,14 +107,21 @@ class ReportStoreTest {
 
         Report r = store.find(stored.name()).orElseThrow();
         assertThat(r.outdatedVmiCount()).isEqualTo(10_000);
-        assertThat(r.recommendedActionCounts()).containsEntry(RecommendedAction.LIVE_MIGRATE, 10_000);
-        assertThat(r.outdatedVmis()).isNotEmpty().hasSizeLessThan(10_000);
-        assertThat(r.outdatedVmis().size() + r.omittedVmis()).isEqualTo(10_000);
-        assertThat(r.outdatedVmis()).extracting(OutdatedVmi::recommendedAction)
+        assertThat(r.diagnosis().recommendedActionCounts()).containsEntry(RecommendedAction.LIVE_MIGRATE, 10_000);
+        assertThat(r.diagnosis().outdatedVmis()).isNotEmpty().hasSizeLessThan(10_000);
+        assertThat(r.diagnosis().outdatedVmis().size() + r.omittedVmis()).isEqualTo(10_000);
+        assertThat(r.diagnosis().outdatedVmis()).extracting(OutdatedVmi::recommendedAction)
                 .startsWith(RecommendedAction.STOP); // most disruptive kept first
         assertThat(r.remediation().actions()).filteredOn(a -> a.result() != null).hasSize(20);
         assertThat(r.remediation().actions().size() + r.omittedActions()).isEqualTo(3_000);
         assertThat(r.phase()).isEqualTo(ReportPhase.Waiting);
+        // Stored nested, as the records that made it; served flat (Report).
+        var raw = cluster.client().genericKubernetesResources(ReportStore.KIND).inNamespace(store.namespace())
+                .withName(stored.name()).get();
+        assertThat((Object) raw.get("status", "diagnosis", "findings")).isEqualTo(List.of("finding"));
+        assertThat((Object) raw.get("status", "outdatedVmis")).isNull();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().registerModule(new JavaTimeModule()).valueToTree(r)
+                .get("outdatedVmis").size()).isEqualTo(r.diagnosis().outdatedVmis().size());
         // Cut by what was too much, not by half: the object uses most of its limit.
         int bytes = cluster.client().getKubernetesSerialization().asJson(cluster.client()
                 .genericKubernetesResources(ReportStore.KIND).inNamespace(store.namespace()).withName(stored.name()).get())
