@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +43,7 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> migrations;
     private SharedIndexInformer<GenericKubernetesResource> pods;
     private SharedIndexInformer<GenericKubernetesResource> kubeVirts;
-    private SharedIndexInformer<GenericKubernetesResource> failedMigrationEvents;
+    private final FailedMigrationEvents failedMigrations;
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Namespace> policyNamespaces;
     private volatile Runnable actedOnChanged = () -> { };
@@ -63,6 +61,7 @@ public final class KubeVirtInformers implements AutoCloseable {
         this.policyNamespaceSelector = blankToNull(policyNamespaceSelector);
         this.keptAnnotations = optOutKey == null ? Set.of() : Set.of(optOutKey);
         this.syncTimeout = syncTimeout;
+        this.failedMigrations = new FailedMigrationEvents(client, pageSize, syncTimeout);
     }
 
     public KubeVirtInformers(KubernetesClient client, int pageSize, String namespaceSelector, Duration syncTimeout) {
@@ -98,7 +97,7 @@ public final class KubeVirtInformers implements AutoCloseable {
                 .toList();
         List<VirtualMachineInstance> all = read(vmis, KubeVirtRecords::vmi);
         List<String> problems = new ArrayList<>();
-        startEventsIfNeeded(problems);
+        failedMigrations.startIfNeeded(problems);
         return new ClusterSnapshot(
                 kvs,
                 all.stream().filter(VirtualMachineInstance::outdated).toList(),
@@ -107,7 +106,7 @@ public final class KubeVirtInformers implements AutoCloseable {
                 read(migrations, KubeVirtRecords::migration),
                 read(pods, KubeVirtRecords::launcherPod),
                 hyperConverged(KubeVirtInstallation.effective(kvs), problems),
-                failedMigrationMessages(),
+                failedMigrations.latestMessages(),
                 List.copyOf(problems),
                 namespaces == null ? null : names(namespaces));
     }
@@ -134,62 +133,6 @@ public final class KubeVirtInformers implements AutoCloseable {
                     + " failed: " + ApiErrors.describe(e));
             return null;
         }
-    }
-
-    /**
-     * The `FailedMigration` Events are a nice-to-have (a failure's reason where the migration has
-     * none): a cluster that does not let this service list Events still gets its diagnosis, with
-     * the refusal reported, and the next diagnosis tries again.
-     */
-    private void startEventsIfNeeded(List<String> problems) {
-        if (failedMigrationEvents != null && failedMigrationEvents.isRunning()) {
-            return;
-        }
-        stopEvents();
-        SharedIndexInformer<GenericKubernetesResource> events = client.genericKubernetesResources("v1", "Event")
-                .inAnyNamespace().withField("reason", "FailedMigration").withLimit(pageSize).runnableInformer(0);
-        events.itemStore(new PrunedItemStore(List.of("involvedObject.kind", "involvedObject.name", "message",
-                "lastTimestamp", "eventTime"), Set.of(), Set.of(),
-                e -> "VirtualMachineInstanceMigration".equals(e.get("involvedObject", "kind"))));
-        events.exceptionHandler((isStarted, t) -> isStarted);
-        try {
-            InformerSync.await(List.of(events), syncTimeout, "FailedMigration events");
-            failedMigrationEvents = events;
-        } catch (KubernetesClientException e) {
-            problems.add("FailedMigration events (why a migration failed, where the migration does not say): "
-                    + ApiErrors.describe(e));
-        }
-    }
-
-    private void stopEvents() {
-        if (failedMigrationEvents != null) {
-            failedMigrationEvents.stop();
-            failedMigrationEvents = null;
-        }
-    }
-
-    /** The newest `FailedMigration` message per migration: often the only place KubeVirt says why. */
-    private Map<String, String> failedMigrationMessages() {
-        Map<String, String> latest = new HashMap<>();
-        if (failedMigrationEvents == null) {
-            return latest;
-        }
-        Map<String, String> at = new HashMap<>();
-        for (GenericKubernetesResource e : failedMigrationEvents.getStore().list()) {
-            Object name = e.get("involvedObject", "name");
-            Object message = e.get("message");
-            if (name == null || message == null) {
-                continue;
-            }
-            String key = e.getMetadata().getNamespace() + "/" + name;
-            String when = String.valueOf(e.get("lastTimestamp") != null ? e.get("lastTimestamp")
-                    : e.get("eventTime") != null ? e.get("eventTime") : e.getMetadata().getCreationTimestamp());
-            if (!latest.containsKey(key) || when.compareTo(at.get(key)) > 0) {
-                latest.put(key, String.valueOf(message));
-                at.put(key, when);
-            }
-        }
-        return latest;
     }
 
     private void startIfNeeded() {
@@ -224,14 +167,15 @@ public final class KubeVirtInformers implements AutoCloseable {
                         "status.migrationState.endTimestamp", "status.migrationState.failureReason",
                         "status.migrationState.abortStatus", "status.conditions"),
                         Set.of("*"), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION)));
-        migrations.addEventHandler(new ActedOnChange(true, KubeVirtRecords::createdByRemediator));
-        vmis.addEventHandler(new OutdatedVmiLeft());
+        migrations.addEventHandler(new ActedOnChanges.MatchingObject(KubeVirtRecords::createdByRemediator,
+                () -> actedOnChanged.run()));
+        vmis.addEventHandler(new ActedOnChanges.OutdatedVmiLeft(() -> actedOnChanged.run()));
         pods = informer(all, client.genericKubernetesResources(KubeVirtResources.POD).inAnyNamespace()
                         .withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
                 new PrunedItemStore(List.of("spec.nodeName", "status.phase"),
                         Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of()));
         kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
-        stopEvents();
+        failedMigrations.stop();
         namespaces = namespaceSelector == null ? null
                 : informer(all, client.namespaces().withLabelSelector(namespaceSelector), null);
         policyNamespaces = policyNamespaceSelector == null ? null
@@ -263,64 +207,13 @@ public final class KubeVirtInformers implements AutoCloseable {
         return informer;
     }
 
-    /** Passes on a change of a matching object: any change, or (for outdated VMIs) only its leaving. */
-    private final class ActedOnChange implements ResourceEventHandler<GenericKubernetesResource> {
-        private final boolean anyChange;
-        private final Predicate<GenericKubernetesResource> matches;
-
-        ActedOnChange(boolean anyChange, Predicate<GenericKubernetesResource> matches) {
-            this.anyChange = anyChange;
-            this.matches = matches;
-        }
-
-        @Override
-        public void onAdd(GenericKubernetesResource r) {
-            if (anyChange && matches.test(r)) {
-                actedOnChanged.run();
-            }
-        }
-
-        @Override
-        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-            onAdd(after);
-        }
-
-        @Override
-        public void onDelete(GenericKubernetesResource r, boolean finalStateUnknown) {
-            if (matches.test(r)) {
-                actedOnChanged.run();
-            }
-        }
-    }
-
     private static boolean outdatedOrLiveUpdate(GenericKubernetesResource r) {
         VirtualMachineInstance vmi = KubeVirtRecords.vmi(r);
         return vmi.outdated() || vmi.pendingLiveUpdate() != null;
     }
 
-    /** Passes on an outdated VMI leaving: it lost the label (updated), or it is gone. */
-    private final class OutdatedVmiLeft implements ResourceEventHandler<GenericKubernetesResource> {
-        @Override
-        public void onAdd(GenericKubernetesResource r) {
-        }
-
-        @Override
-        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-            if (KubeVirtResources.outdated(before) && !KubeVirtResources.outdated(after)) {
-                actedOnChanged.run();
-            }
-        }
-
-        @Override
-        public void onDelete(GenericKubernetesResource r, boolean finalStateUnknown) {
-            if (KubeVirtResources.outdated(r)) {
-                actedOnChanged.run();
-            }
-        }
-    }
-
     private void stopAll() {
-        stopEvents();
+        failedMigrations.stop();
         running.forEach(SharedIndexInformer::stop);
         running = List.of();
     }

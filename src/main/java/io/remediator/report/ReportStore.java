@@ -8,10 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.remediator.remediation.PlannedAction;
-import io.remediator.remediation.PassResult;
-import io.remediator.runbook.OutdatedVmi;
-import io.remediator.runbook.RecommendedAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -127,7 +123,8 @@ public final class ReportStore {
      */
     public StoredReport writeStatus(StoredReport current, ReportStatus status) {
         // The status gets what the spec leaves of the object's limit.
-        ReportStatus bounded = bounded(status, Math.max(MIN_STATUS_BYTES, maxObjectBytes - sizeOf(current.spec())));
+        ReportStatus bounded = StatusBudget.fit(status, Math.max(MIN_STATUS_BYTES, maxObjectBytes - sizeOf(current.spec())),
+                this::sizeOf);
         StoredReport base = current;
         for (int attempt = 0; ; attempt++) {
             RemediationReport object = object(base.spec(), base.resourceVersion());
@@ -201,14 +198,6 @@ public final class ReportStore {
     }
 
     /**
-     * A status too large for one object keeps its summary, the most disruptive VMIs and the
-     * executed actions first, and says how many it left out: storing must never fail for size.
-     */
-    ReportStatus bounded(ReportStatus status) {
-        return bounded(status, maxObjectBytes);
-    }
-
-    /**
      * The largest spec (one delivery's alerts, as stored) a report takes: half the object, so the
      * status always has the other half. Intake refuses a larger delivery with 413.
      */
@@ -222,33 +211,6 @@ public final class ReportStore {
     }
 
     private static final int MIN_STATUS_BYTES = 16 * 1024;
-
-    ReportStatus bounded(ReportStatus status, int maxBytes) {
-        int size = sizeOf(status);
-        if (size <= maxBytes) {
-            return status;
-        }
-        List<OutdatedVmi> vmis = status.found().outdatedVmis().stream()
-                .sorted(Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction())))
-                .toList();
-        PassResult r = status.remediation();
-        List<PlannedAction> actions = r == null ? List.of() : r.actions().stream()
-                .sorted(Comparator.comparing((PlannedAction a) -> a.result() == null ? 1 : 0)).toList();
-        int keepVmis = vmis.size();
-        int keepActions = actions.size();
-        ReportStatus candidate = status;
-        while (size > maxBytes && (keepVmis > 0 || keepActions > 0)) {
-            // Both lists shrink in proportion to what is too much (plus 2%), not by half: a status
-            // just over the limit keeps nearly all of its rows, and neither list crowds out the other.
-            double scale = (double) maxBytes / size * 0.98;
-            keepVmis = Math.max(0, Math.min(keepVmis - 1, (int) (keepVmis * scale)));
-            keepActions = Math.max(0, Math.min(keepActions - 1, (int) (keepActions * scale)));
-            candidate = status.bounded(vmis.subList(0, keepVmis), vmis.size() - keepVmis,
-                    r == null ? null : r.withActions(actions.subList(0, keepActions)), actions.size() - keepActions);
-            size = sizeOf(candidate);
-        }
-        return candidate;
-    }
 
     /** Bytes as the typed client sends it (fabric8's serialization, which leaves out null fields). */
     private int sizeOf(Object value) {

@@ -36,7 +36,7 @@ final class VmiClassifier {
         var condition = vmi.condition(LIVE_MIGRATABLE);
         Boolean migratable = condition.map(c -> "True".equalsIgnoreCase(c.status())).orElse(null);
         Instant outdatedSince = outdatedSince(vmi);
-        OutdatedVmi.MigrationHistory history = history(migrations, outdatedSince != null ? outdatedSince : vmi.createdAt());
+        OutdatedVmi.MigrationHistory history = MigrationHistories.since(migrations, outdatedSince != null ? outdatedSince : vmi.createdAt());
         String eviction = effectiveEvictionStrategy(vmi);
         Decision d = decide(vmi, vm, Boolean.TRUE.equals(migratable), eviction, history);
         return new OutdatedVmi(
@@ -231,68 +231,5 @@ final class VmiClassifier {
             return null;
         }
         return completed;
-    }
-
-    /**
-     * Counts only migrations created since {@code since}: a VMI of the same name that existed
-     * before, or failures from before the update, say nothing about this VMI now.
-     */
-    static OutdatedVmi.MigrationHistory history(List<VirtualMachineInstanceMigration> all, Instant since) {
-        if (all.isEmpty()) {
-            return OutdatedVmi.MigrationHistory.NONE;
-        }
-        VirtualMachineInstanceMigration inFlight = null;
-        VirtualMachineInstanceMigration lastFailed = null;
-        int failed = 0;
-        int succeeded = 0;
-        int byUpdater = 0;
-        int failedByUs = 0;
-        for (VirtualMachineInstanceMigration m : all) {
-            if (m.inFlight()) {
-                // An unfinished migration blocks new ones whatever its age.
-                if (inFlight == null || newer(m, inFlight)) {
-                    inFlight = m;
-                }
-            }
-            if (since != null && m.createdAt() != null && m.createdAt().isBefore(since)) {
-                continue;
-            }
-            if (m.createdByWorkloadUpdater()) {
-                byUpdater++;
-            }
-            if (m.failed()) {
-                failed++;
-                if (m.createdByRemediator()) {
-                    failedByUs++;
-                }
-                if (lastFailed == null || compareFailure(m, lastFailed) > 0) {
-                    lastFailed = m;
-                }
-            } else if ("Succeeded".equals(m.phase())) {
-                succeeded++;
-            }
-        }
-        return new OutdatedVmi.MigrationHistory(
-                // KubeVirt has not set a phase yet on a migration it has only just accepted.
-                inFlight == null ? null : inFlight.phase() == null ? "Pending" : inFlight.phase(),
-                inFlight == null ? null : inFlight.name(),
-                inFlight == null ? null : inFlight.createdByWorkloadUpdater(),
-                inFlight == null ? null : inFlight.createdByRemediator(),
-                failed,
-                lastFailed == null ? null : lastFailed.failedAt(),
-                lastFailed == null ? null : lastFailed.failureReason(),
-                succeeded,
-                byUpdater,
-                failedByUs);
-    }
-
-    private static boolean newer(VirtualMachineInstanceMigration a, VirtualMachineInstanceMigration b) {
-        return a.createdAt() != null && (b.createdAt() == null || a.createdAt().isAfter(b.createdAt()));
-    }
-
-    private static int compareFailure(VirtualMachineInstanceMigration a, VirtualMachineInstanceMigration b) {
-        Comparator<Instant> c = Comparator.nullsFirst(Comparator.naturalOrder());
-        int byTime = c.compare(a.failedAt(), b.failedAt());
-        return byTime != 0 ? byTime : a.name().compareTo(b.name());
     }
 }
