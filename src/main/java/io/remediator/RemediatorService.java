@@ -9,6 +9,7 @@ import io.javalin.json.JavalinJackson;
 import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.ApiReachability;
 import io.remediator.kubevirt.KubeVirtInformers;
+import io.remediator.notify.SlackNotifications;
 import io.remediator.reconcile.PlanApprovals;
 import io.remediator.reconcile.ReportLoop;
 import io.remediator.remediation.ActionExecutor;
@@ -34,9 +35,6 @@ import io.remediator.report.ReportSpec;
 import io.remediator.leader.Leadership;
 import io.remediator.report.ReportRetention;
 import io.remediator.report.StoredReport;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.UUID;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -49,6 +47,7 @@ public final class RemediatorService implements AutoCloseable {
     private final RemediatorConfig config;
     private final ApiReachability reachability;
     private final ReportLoop loop;
+    private final SlackNotifications slack;
     private final KubeVirtInformers informers;
     private final Leadership leadership;
     private final Javalin http;
@@ -78,17 +77,21 @@ public final class RemediatorService implements AutoCloseable {
         String namespace = !rc.namespace().isBlank() ? rc.namespace()
                 : client.getNamespace() != null && !client.getNamespace().isBlank() ? client.getNamespace() : "default";
         ReportStore reports = new ReportStore(client, namespace, rc.maxObjectBytes());
-        String identity = identity(config.leaderElection());
+        String identity = Leadership.identity(config.leaderElection().identity());
         Remediation remediation = new Remediation(policy,
                 new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
         this.loop = new ReportLoop(client, reports, runbooks, remediation, informers::policyNamespaces,
                 new ReportRetention(reports, rc.maxReports(), rc.maxAge(), clock), metrics, clock,
                 identity);
         informers.onActedOnChange(loop::actedOnObjectsChanged);
+        this.slack = SlackNotifications.from(config, reports, metrics, clock);
+        if (slack != null) {
+            loop.onStatusWritten(slack::statusWritten);
+        }
         RemediatorConfig.LeaderElection le = config.leaderElection();
         this.leadership = new Leadership(client, namespace, le.leaseName(), identity, new Leadership.Timing(
                 le.leaseDuration(), le.renewDeadline(), le.retryPeriod()),
-                loop::startActing, loop::stopActing);
+                this::startActing, this::stopActing);
         metrics.leader(identity, leadership::leading);
 
         // New reports per minute per replica: as many as retention keeps.
@@ -173,6 +176,20 @@ public final class RemediatorService implements AutoCloseable {
         });
     }
 
+    private void startActing() {
+        if (slack != null) {
+            slack.startActing();
+        }
+        loop.startActing();
+    }
+
+    private void stopActing() {
+        loop.stopActing();
+        if (slack != null) {
+            slack.stopActing();
+        }
+    }
+
     /** How long a connection may send nothing, and the slowest a request body may arrive. */
     static final Duration REQUEST_IDLE_TIMEOUT = Duration.ofSeconds(10);
     static final long MIN_REQUEST_BYTES_PER_SECOND = 1024;
@@ -187,27 +204,16 @@ public final class RemediatorService implements AutoCloseable {
                 : BearerToken.of(webhook.bearerToken());
     }
 
-    private static String identity(RemediatorConfig.LeaderElection le) {
-        if (!le.identity().isBlank()) {
-            return le.identity();
-        }
-        String host = System.getenv("HOSTNAME");
-        if (host == null || host.isBlank()) {
-            try {
-                host = InetAddress.getLocalHost().getHostName();
-            } catch (UnknownHostException e) {
-                host = "kubevirt-remediator";
-            }
-        }
-        // Two processes on one host (or a restarted pod) must not take each other for the same holder.
-        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
     public RemediatorService start() {
         reachability.start(5_000);
         http.start();
         if (tls != null) {
             tls.start();
+        }
+        if (slack != null) {
+            Thread check = new Thread(slack::checkToken, "slack-token-check");
+            check.setDaemon(true);
+            check.start();
         }
         leadership.start();
         return this;
@@ -231,6 +237,9 @@ public final class RemediatorService implements AutoCloseable {
         leadership.close();
         http.stop();
         loop.close();
+        if (slack != null) {
+            slack.close();
+        }
         informers.close();
         reachability.close();
     }

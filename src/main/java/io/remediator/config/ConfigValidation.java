@@ -113,6 +113,7 @@ final class ConfigValidation {
         PolicyValidation.check(config.policy(), config.api(), problems);
         checkReports(config.reports(), problems);
         checkLeaderElection(config.leaderElection(), problems);
+        SlackValidation.check(config.publicUrl(), config.slack(), problems);
         return problems;
     }
 

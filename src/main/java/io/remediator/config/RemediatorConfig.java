@@ -7,12 +7,28 @@ import java.util.List;
 
 /**
  * Everything the operator can set, in one tree, bound once when the config is read: durations are
- * {@link Duration}s here (written as Go durations, `1m30s`), never re-parsed where they are used. The field names are the config keys
- * (`server.port`) and, in upper snake case, the environment overrides (`REMEDIATOR_SERVER_PORT`);
+ * {@link Duration}s here (written as Go durations, `1m30s`), never re-parsed where they are used.
+ * The field names are the config keys (`server.port`) and, in upper snake case, the environment overrides (`REMEDIATOR_SERVER_PORT`);
  * scripts and docs depend on them, so renaming one is a breaking change.
  */
 public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
-                               Api api, LeaderElection leaderElection) {
+                               Api api, LeaderElection leaderElection, String publicUrl, Slack slack) {
+
+    /**
+     * Slack (docs/slack.md). Off while neither file is set; a file that is set but cannot be read
+     * stops start-up.
+     *
+     * @param botTokenFile   a file holding the bot token (`xoxb-…`): one message per report, updated in place
+     * @param webhookUrlFile a file holding an incoming-webhook URL instead: one message per report, never updated
+     * @param channel        the channel ID (`C0123ABCD`) the bot posts to
+     * @param apiUrl         Slack's Web API base; tests point it at a local server
+     */
+    public record Slack(String botTokenFile, String webhookUrlFile, String channel, String apiUrl) {
+        public boolean enabled() {
+            return botTokenFile != null && !botTokenFile.isBlank() || webhookUrlFile != null && !webhookUrlFile.isBlank();
+        }
+    }
+
 
     /** @param tls serve HTTPS with this certificate; both files empty = plain HTTP */
     public record Server(String host, int port, Tls tls) {}
@@ -136,6 +152,8 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                         new Limits(20, 0, 0, null), 2),
                 new Api(null, null),
                 new LeaderElection("kubevirt-remediator", "", Duration.ofSeconds(15), Duration.ofSeconds(10),
-                        Duration.ofSeconds(2)));
+                        Duration.ofSeconds(2)),
+                "",
+                new Slack("", "", "", "https://slack.com/api/"));
     }
 }

@@ -191,4 +191,21 @@ public final class Leadership implements AutoCloseable {
         }
         elections.shutdownNow();
     }
+
+    /** This replica's name in the Lease: the configured one, else the host name plus a random suffix. */
+    public static String identity(String configured) {
+        if (configured != null && !configured.isBlank()) {
+            return configured;
+        }
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.net.UnknownHostException e) {
+                host = "kubevirt-remediator";
+            }
+        }
+        // Two processes on one host (or a restarted pod) must not take each other for the same holder.
+        return host + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    }
 }

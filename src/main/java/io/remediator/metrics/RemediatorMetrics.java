@@ -53,6 +53,14 @@ public final class RemediatorMetrics {
                 .register(registry).increment();
     }
 
+    /** @param outcome posted, updated, replied, rate_limited, failed */
+    public void notification(String outcome) {
+        Counter.builder("remediator_notifications")
+                .description("Slack calls for report messages by outcome")
+                .tag("outcome", outcome)
+                .register(registry).increment();
+    }
+
     public void alertReceived(String alertname, String status, boolean hasRunbook) {
         // Label values come from the request: only runbook alertnames and the two statuses
         // Alertmanager sends are kept, so no sender can create series without bound.

@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * nothing, so a burst of watch events for one report becomes one look at it; a key taken out and
  * added again while it is being handled is handled again afterwards, with what changed meanwhile.
  */
-final class DueQueue<K> {
+public final class DueQueue<K> {
     /** Nothing waits longer than this; whoever looks then decides again. */
     private static final Duration LONGEST = Duration.ofDays(1);
 
@@ -21,11 +21,11 @@ final class DueQueue<K> {
     /** The due time (System.nanoTime) of each key in the queue; entries that disagree are stale. */
     private final Map<K, Long> due = new HashMap<>();
 
-    void add(K key) {
+    public void add(K key) {
         addAfter(key, Duration.ZERO);
     }
 
-    synchronized void addAfter(K key, Duration delay) {
+    public synchronized void addAfter(K key, Duration delay) {
         Duration d = delay.isNegative() ? Duration.ZERO : delay.compareTo(LONGEST) > 0 ? LONGEST : delay;
         long deadline = System.nanoTime() + d.toNanos();
         Long current = due.get(key);
@@ -37,17 +37,17 @@ final class DueQueue<K> {
     }
 
     /** Drops the key (its report is gone); a stale entry left behind in the delay queue is skipped. */
-    synchronized void forget(K key) {
+    public synchronized void forget(K key) {
         due.remove(key);
     }
 
-    synchronized void clear() {
+    public synchronized void clear() {
         due.clear();
         queue.clear();
     }
 
     /** Waits for the next due key and takes it out. */
-    K take() throws InterruptedException {
+    public K take() throws InterruptedException {
         while (true) {
             Entry<K> e = queue.take();
             synchronized (this) {
@@ -60,7 +60,7 @@ final class DueQueue<K> {
         }
     }
 
-    synchronized boolean contains(K key) {
+    public synchronized boolean contains(K key) {
         return due.containsKey(key);
     }
 

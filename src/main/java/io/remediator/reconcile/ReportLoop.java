@@ -52,6 +52,7 @@ public final class ReportLoop implements AutoCloseable {
     private volatile long term;
     private volatile boolean acting;
     private volatile OpenReports reports;
+    private volatile java.util.function.Consumer<String> statusWritten = name -> { };
 
     public ReportLoop(KubernetesClient client, ReportStore store, Map<String, Runbook> runbooks, Remediation remediation,
                       Supplier<Set<String>> policyNamespaces, ReportRetention retention, RemediatorMetrics metrics,
@@ -68,6 +69,11 @@ public final class ReportLoop implements AutoCloseable {
         this.worker = new Thread(this::work, "report-worker");
         this.worker.setDaemon(true);
         this.worker.start();
+    }
+
+    /** Told the name of each report whose status this loop wrote (its Slack message may change). */
+    public void onStatusWritten(java.util.function.Consumer<String> listener) {
+        this.statusWritten = listener;
     }
 
     /** This replica became the leader: take over every stored report's unfinished work. */
@@ -150,7 +156,9 @@ public final class ReportLoop implements AutoCloseable {
                 if (!mayWrite()) {
                     throw new SteppedDown();
                 }
-                return store.writeStatus(current, status);
+                StoredReport written = store.writeStatus(current, status);
+                statusWritten.accept(written.name());
+                return written;
             }
         };
     }

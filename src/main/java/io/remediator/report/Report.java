@@ -21,6 +21,7 @@ import java.time.Instant;
  *                        action, findings and the VMIs; empty when nothing was diagnosed
  * @param outdatedVmiCount every outdated VMI diagnosed; `outdatedVmis` may list fewer (`omittedVmis`)
  * @param remediation     what the policy made of the diagnosis; null when nothing was diagnosed
+ * @param slack           the report's Slack message and its last error, null without Slack
  */
 public record Report(
         String id,
@@ -44,7 +45,8 @@ public record Report(
         int outdatedVmiCount,
         int omittedVmis,
         PassResult remediation,
-        int omittedActions) {
+        int omittedActions,
+        SlackPost slack) {
 
     static Report of(ReportSpec w, ReportStatus s) {
         ReportStatus st = s != null ? s : ReportStatus.undiagnosed(w, 0, ReportPhase.Received, null, null, null)
@@ -52,6 +54,6 @@ public record Report(
         return new Report(w.id(), w.alertname(), w.status(), st.phase(), w.receivedAt(), w.lastDeliveryAt(),
                 w.deliveries(), st.handledDeliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(),
                 w.externalURL(), w.alerts().size(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.found(),
-                st.outdatedVmiCount(), st.omittedVmis(), st.remediation(), st.omittedActions());
+                st.outdatedVmiCount(), st.omittedVmis(), st.remediation(), st.omittedActions(), st.slack());
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
  * @param outdatedVmiCount  all outdated VMIs diagnosed, also those left out of `outdatedVmis`
  * @param omittedVmis       VMIs left out of `outdatedVmis` to keep the object under the size limit
  * @param omittedActions    the same for the remediation's actions
+ * @param slack             the report's Slack message (the notifier's field), null when none was posted
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReportStatus(
@@ -38,7 +39,8 @@ public record ReportStatus(
         int omittedVmis,
         PassResult remediation,
         int omittedActions,
-        Instant nextPassAt) {
+        Instant nextPassAt,
+        SlackPost slack) {
 
     /** VMIs waiting for a live update that a report lists; a finding gives the count. */
     public static final int MAX_PENDING_LIVE_UPDATES = 100;
@@ -62,14 +64,14 @@ public record ReportStatus(
                 : acted.actions().stream().anyMatch(a -> a.result() == null && a.decision().executes()) ? ReportPhase.Acting
                 : acted.nextPassAt() != null ? ReportPhase.Waiting : ReportPhase.Done;
         return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), actor, at, diagnosisMillis,
-                true, error, dx, dx.outdatedVmis().size(), 0, acted, 0, acted == null ? null : acted.nextPassAt());
+                true, error, dx, dx.outdatedVmis().size(), 0, acted, 0, acted == null ? null : acted.nextPassAt(), null);
     }
 
     /** A report that never got a diagnosis: the first pass failed ({@code error}), or it closed before one. */
     public static ReportStatus undiagnosed(ReportSpec item, int pass, ReportPhase phase, String actor, Instant at,
                                            String error) {
         return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), actor, at, null, false,
-                error, null, 0, 0, null, 0, null);
+                error, null, 0, 0, null, 0, null, null);
     }
 
     /** What was diagnosed, or {@link OutdatedWorkloadsDiagnosis#NONE}: never null, for readers. */
@@ -84,30 +86,36 @@ public record ReportStatus(
     public ReportStatus withoutVmiLists() {
         return diagnosis == null ? this : new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor,
                 completedAt, diagnosisMillis, diagnosed, error, diagnosis.listing(List.of(), 0), outdatedVmiCount,
-                omittedVmis, remediation, omittedActions, nextPassAt);
+                omittedVmis, remediation, omittedActions, nextPassAt, slack);
+    }
+
+    /** The same status with this Slack message (the store carries the stored one over every write). */
+    public ReportStatus withSlack(SlackPost post) {
+        return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, post);
     }
 
     public ReportStatus withPhase(ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
-                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt);
+                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, slack);
     }
 
     /** The same status, with what was handled as the given counts (a refresh is not a pass). */
     public ReportStatus withHandled(int deliveries, int approvals) {
         return new ReportStatus(phase, pass, deliveries, approvals, actor, completedAt, diagnosisMillis,
-                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt);
+                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, slack);
     }
 
     /** The same diagnosis with another remediation; the phase and next pass follow from it. */
     public ReportStatus withRemediation(PassResult r, ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
                 diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, r, omittedActions,
-                r == null ? null : r.nextPassAt());
+                r == null ? null : r.nextPassAt(), slack);
     }
 
     ReportStatus bounded(List<OutdatedVmi> vmis, int leftOutVmis, PassResult r, int leftOutActions) {
         return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
                 diagnosed, error, found().listing(vmis, MAX_PENDING_LIVE_UPDATES), outdatedVmiCount,
-                omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt);
+                omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt, slack);
     }
 }

@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -128,7 +130,8 @@ public final class ReportStore {
         StoredReport base = current;
         for (int attempt = 0; ; attempt++) {
             RemediationReport object = object(base.spec(), base.resourceVersion());
-            object.setStatus(bounded);
+            // `status.slack` is the notifier's: keep what is stored, whatever the pass started from.
+            object.setStatus(bounded.withSlack(base.status() == null ? null : base.status().slack()));
             try {
                 return reports().resource(object).updateStatus().stored();
             } catch (KubernetesClientException e) {
@@ -138,6 +141,15 @@ public final class ReportStore {
                 base = get(current.name()).orElseThrow(() -> e);
             }
         }
+    }
+
+    /**
+     * Stores the report's Slack message as a merge patch of `status.slack` alone: the rest of the
+     * status is the pass's, and this never overwrites it (nor conflicts with it).
+     */
+    public void recordSlack(String name, SlackPost post) {
+        reports().withName(name).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                client.getKubernetesSerialization().asJson(java.util.Map.of("status", java.util.Map.of("slack", post))));
     }
 
     public Optional<StoredReport> get(String name) {

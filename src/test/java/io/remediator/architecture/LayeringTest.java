@@ -23,7 +23,7 @@ class LayeringTest {
             .that().resideInAnyPackage("io.remediator.config..", "io.remediator.metrics..", "io.remediator.logging..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.kubevirt..", "io.remediator.runbook..",
                     "io.remediator.remediation..", "io.remediator.report..", "io.remediator.webhook..",
-                    "io.remediator.reconcile..", "io.remediator.leader..", "io.remediator.web..");
+                    "io.remediator.reconcile..", "io.remediator.leader..", "io.remediator.web..", "io.remediator.notify..");
 
     @ArchTest
     static final ArchRule kubevirtReadsOnlyTheCluster = noClasses().that().resideInAPackage("io.remediator.kubevirt..")
@@ -50,6 +50,18 @@ class LayeringTest {
     @ArchTest
     static final ArchRule theLoopServesNoHttp = noClasses().that().resideInAPackage("io.remediator.reconcile..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.javalin..");
+
+    @ArchTest
+    static final ArchRule notificationsReadReportsAndTouchNothingElse = noClasses()
+            .that().resideInAPackage("io.remediator.notify..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.webhook..",
+                    "io.remediator.leader..", "io.javalin..");
+
+    @ArchTest
+    static final ArchRule nothingUpstreamKnowsOfNotifications = noClasses()
+            .that().resideInAnyPackage("io.remediator.kubevirt..", "io.remediator.runbook..", "io.remediator.remediation..",
+                    "io.remediator.report..", "io.remediator.reconcile..", "io.remediator.webhook..", "io.remediator.web..")
+            .should().dependOnClassesThat().resideInAPackage("io.remediator.notify..");
 
     @ArchTest
     static final ArchRule remediationKnowsNothingOfHttpOrStoredReports = noClasses()

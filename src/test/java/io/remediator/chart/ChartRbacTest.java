@@ -55,7 +55,7 @@ class ChartRbacTest {
     private static RemediatorConfig inReleaseNamespace(RemediatorConfig c) {
         return new RemediatorConfig(c.server(), c.webhook(), c.diagnosis(),
                 RunningService.withReportsNamespace(c.reports(), RenderedChart.NAMESPACE), c.policy(), c.api(),
-                c.leaderElection());
+                c.leaderElection(), c.publicUrl(), c.slack());
     }
 
     @Test
@@ -77,7 +77,7 @@ class ChartRbacTest {
         RemediatorConfig config = inReleaseNamespace(new RemediatorConfig(d.server(), d.webhook(),
                 new RemediatorConfig.Diagnosis(500, 3, 30,
                         new RemediatorConfig.Namespaces(List.of(), List.of(), "remediate=yes")),
-                d.reports(), d.policy(), d.api(), d.leaderElection()));
+                d.reports(), d.policy(), d.api(), d.leaderElection(), d.publicUrl(), d.slack()));
         try (RunningService service = RunningService.start(
                 cluster.serviceAccountClient(RenderedChart.NAMESPACE, account), config)) {
             service.awaitReady();

@@ -93,6 +93,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void slackIsOffUntilAFileIsSetAndAFileThatCannotBeReadStopsStartUpWithItsKey() throws IOException {
+        RemediatorConfig off = load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\n"), Map.of());
+        assertThat(off.slack().enabled()).isFalse();
+
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\n"), Map.of(
+                "REMEDIATOR_SLACK_BOT_TOKEN_FILE", "/nonexistent/bot-token", "REMEDIATOR_SLACK_CHANNEL", "C0123ABCD",
+                "REMEDIATOR_PUBLIC_URL", "https://remediator.example.com")))
+                .hasMessageContaining("slack.botTokenFile: cannot read /nonexistent/bot-token");
+
+        Path token = Files.writeString(dir.resolve("token"), "xoxb-1234567890-abcdef");
+        Path hook = Files.writeString(dir.resolve("hook"), "https://evil.example/collect");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\nslack: {botTokenFile: " + token
+                + ", channel: general}\n"), Map.of()))
+                .hasMessageContaining("publicUrl: required with Slack")
+                .hasMessageContaining("slack.channel: the channel ID the bot posts to (e.g. C0123ABCD), got \"general\"");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\npublicUrl: https://r.example\n"
+                + "slack: {webhookUrlFile: " + hook + "}\n"), Map.of()))
+                .hasMessageContaining("slack.webhookUrlFile: the file must hold a Slack incoming-webhook URL")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("evil.example"));
+
+        RemediatorConfig on = load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\npublicUrl: https://r.example\n"
+                + "slack: {botTokenFile: " + token + ", channel: C0123ABCD}\n"), Map.of());
+        assertThat(on.slack().enabled()).isTrue();
+        assertThat(on.slack().apiUrl()).isEqualTo("https://slack.com/api/");
+    }
+
+    @Test
     void badValueNamesTheKey() throws IOException {
         Path f = file("server: {port: eighty}\nwebhook: {bearerToken: aaaaaaaaaaaaaaaa}\n");
         assertThatThrownBy(() -> load(f, Map.of()))

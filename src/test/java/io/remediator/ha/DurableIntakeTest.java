@@ -278,6 +278,7 @@ class DurableIntakeTest {
     private io.remediator.config.RemediatorConfig config() {
         var d = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto").build());
         return new io.remediator.config.RemediatorConfig(d.server(), d.webhook(), d.diagnosis(),
-                RunningService.withReportsNamespace(d.reports(), namespace), d.policy(), d.api(), d.leaderElection());
+                RunningService.withReportsNamespace(d.reports(), namespace), d.policy(), d.api(), d.leaderElection(),
+                d.publicUrl(), d.slack());
     }
 }

@@ -78,7 +78,7 @@ public final class RunningService implements AutoCloseable {
         RemediatorConfig d = RemediatorConfig.defaults();
         return new RemediatorConfig(new RemediatorConfig.Server("127.0.0.1", 0, new RemediatorConfig.Tls("", "")),
                 new RemediatorConfig.Webhook(TOKEN, null, d.webhook().maxBodyBytes(), d.webhook().basicAuth()),
-                d.diagnosis(), withReportsNamespace(d.reports(), freshNamespace()), d.policy(), d.api(), FAST_ELECTION);
+                d.diagnosis(), withReportsNamespace(d.reports(), freshNamespace()), d.policy(), d.api(), FAST_ELECTION, d.publicUrl(), d.slack());
     }
 
     public static final RemediatorConfig.LeaderElection FAST_ELECTION =
@@ -97,7 +97,7 @@ public final class RunningService implements AutoCloseable {
     public static RemediatorConfig withPolicy(RemediatorConfig.Policy policy) {
         RemediatorConfig d = defaultConfig();
         return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), policy,
-                new RemediatorConfig.Api(ADMIN_TOKEN, null), d.leaderElection());
+                new RemediatorConfig.Api(ADMIN_TOKEN, null), d.leaderElection(), d.publicUrl(), d.slack());
     }
 
     /** Creates the reports' namespace where the client may; a restricted client's namespace exists already. */

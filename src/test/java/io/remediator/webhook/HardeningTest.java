@@ -93,7 +93,8 @@ class HardeningTest {
         io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
         io.remediator.config.RemediatorConfig small = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
                 d.diagnosis(), new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(),
-                d.reports().maxReports(), d.reports().maxAge(), 20_000), d.policy(), d.api(), d.leaderElection());
+                d.reports().maxReports(), d.reports().maxAge(), 20_000), d.policy(), d.api(), d.leaderElection(), d.publicUrl(),
+                d.slack());
         try (RunningService tight = RunningService.start(cluster.newClient(), small).awaitReady()) {
             // Well under webhook.maxBodyBytes as sent, over half of reports.maxObjectBytes as stored.
             String big = Payloads.group("firing", 0, Payloads.alert("firing", Payloads.OUTDATED,
@@ -112,7 +113,8 @@ class HardeningTest {
         io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
         io.remediator.config.RemediatorConfig few = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
                 d.diagnosis(), new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(), 3,
-                d.reports().maxAge(), d.reports().maxObjectBytes()), d.policy(), d.api(), d.leaderElection());
+                d.reports().maxAge(), d.reports().maxObjectBytes()), d.policy(), d.api(), d.leaderElection(),
+                d.publicUrl(), d.slack());
         try (RunningService capped = RunningService.start(cluster.newClient(), few).awaitReady()) {
             List<Integer> answers = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -138,7 +140,8 @@ class HardeningTest {
         String read = "read-token-0123456789";
         io.remediator.config.RemediatorConfig closed = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
                 d.diagnosis(), d.reports(), d.policy(),
-                new io.remediator.config.RemediatorConfig.Api(RunningService.ADMIN_TOKEN, read), d.leaderElection());
+                new io.remediator.config.RemediatorConfig.Api(RunningService.ADMIN_TOKEN, read), d.leaderElection(),
+                d.publicUrl(), d.slack());
         try (RunningService service = RunningService.start(cluster.newClient(), closed).awaitReady()) {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
             for (String path : List.of("/reports", "/api/reports", "/api/reports/some-id", "/reports/some-id")) {

@@ -50,7 +50,7 @@ class TlsAndBasicAuthTest {
                 new RemediatorConfig.Server("127.0.0.1", 0, new RemediatorConfig.Tls(cert.toString(), key.toString())),
                 new RemediatorConfig.Webhook(null, null, d.webhook().maxBodyBytes(),
                         new RemediatorConfig.BasicAuth("alertmanager", password.toString())),
-                d.diagnosis(), d.reports(), d.policy(), d.api(), d.leaderElection());
+                d.diagnosis(), d.reports(), d.policy(), d.api(), d.leaderElection(), d.publicUrl(), d.slack());
         try (RunningService service = RunningService.start(cluster.newClient(), secured)) {
             HttpClient https = HttpClient.newBuilder().sslContext(trusting(cert)).connectTimeout(Duration.ofSeconds(5)).build();
             URI webhook = URI.create("https://127.0.0.1:" + service.port() + "/alertmanager/webhook");

@@ -1,0 +1,92 @@
+package io.remediator.config;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The checks of `publicUrl` and `slack`. Each problem starts with its key; no secret is ever quoted. */
+final class SlackValidation {
+    private static final Pattern CHANNEL_ID = Pattern.compile("[CGD][A-Z0-9]{2,}");
+
+    private SlackValidation() {}
+
+    static void check(String publicUrl, RemediatorConfig.Slack slack, List<String> problems) {
+        if (!ConfigValidation.blank(publicUrl) && httpUrlProblem(publicUrl) != null) {
+            problems.add("publicUrl: " + httpUrlProblem(publicUrl));
+        }
+        if (slack == null || !slack.enabled()) {
+            return;
+        }
+        boolean bot = !ConfigValidation.blank(slack.botTokenFile());
+        boolean hook = !ConfigValidation.blank(slack.webhookUrlFile());
+        if (bot && hook) {
+            problems.add("slack: set slack.botTokenFile or slack.webhookUrlFile, not both");
+            return;
+        }
+        if (ConfigValidation.blank(publicUrl)) {
+            problems.add("publicUrl: required with Slack: every message links to its report page");
+        }
+        if (bot) {
+            String token = secret("slack.botTokenFile", slack.botTokenFile(), problems);
+            if (token != null && !token.startsWith("xoxb-")) {
+                problems.add("slack.botTokenFile: not a bot token (it starts with xoxb-)");
+            }
+            if (ConfigValidation.blank(slack.channel()) || !CHANNEL_ID.matcher(slack.channel()).matches()) {
+                problems.add("slack.channel: the channel ID the bot posts to (e.g. C0123ABCD), got \"" + slack.channel()
+                        + "\"");
+            }
+            String api = slack.apiUrl();
+            if (ConfigValidation.blank(api) || httpUrlProblem(api) != null) {
+                problems.add("slack.apiUrl: " + (ConfigValidation.blank(api) ? "must be set" : httpUrlProblem(api)));
+            }
+        } else {
+            String url = secret("slack.webhookUrlFile", slack.webhookUrlFile(), problems);
+            // The SDK posts to any URL it is given: only Slack's own (or a loopback test server) may be.
+            if (url != null && !url.startsWith("https://hooks.slack.com/") && !loopback(url)) {
+                problems.add("slack.webhookUrlFile: the file must hold a Slack incoming-webhook URL"
+                        + " (https://hooks.slack.com/...)");
+            }
+        }
+    }
+
+    /** The file's content, trimmed; null (with a problem naming the key, never the content) when unusable. */
+    private static String secret(String key, String file, List<String> problems) {
+        try {
+            String value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
+            if (value.isEmpty()) {
+                problems.add(key + ": " + file + " is empty");
+                return null;
+            }
+            return value;
+        } catch (IOException | RuntimeException e) {
+            problems.add(key + ": cannot read " + file);
+            return null;
+        }
+    }
+
+    private static boolean loopback(String url) {
+        try {
+            String host = new URI(url).getHost();
+            return "127.0.0.1".equals(host) || "localhost".equals(host) || "[::1]".equals(host);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static String httpUrlProblem(String url) {
+        try {
+            URI u = new URI(url);
+            if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme()) || u.getHost() == null) {
+                return "not an http(s) URL: \"" + url + "\"";
+            }
+            return null;
+        } catch (URISyntaxException e) {
+            return "not an http(s) URL: \"" + url + "\"";
+        }
+    }
+}

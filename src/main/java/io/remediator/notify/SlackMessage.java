@@ -1,0 +1,186 @@
+package io.remediator.notify;
+
+import static com.slack.api.model.block.Blocks.context;
+import static com.slack.api.model.block.Blocks.header;
+import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
+import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+
+import com.slack.api.model.block.LayoutBlock;
+import com.slack.api.model.block.composition.TextObject;
+import com.slack.api.util.json.GsonFactory;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.report.Report;
+import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.RecommendedAction;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A report as one Slack message, within Block Kit's limits whatever the VM count: at most 7 blocks,
+ * the header at most 150 characters, every text at most 3,000, the ten VMIs that most need a person,
+ * and the link to the full report. Every value from the cluster or the alert is escaped for mrkdwn,
+ * so a VMI named `<!channel>` pings nobody. Pure.
+ *
+ * @param blocks   the Block Kit blocks
+ * @param text     the notification and screen-reader text
+ * @param digest   a hash of both: the same content is not sent twice
+ */
+public record SlackMessage(List<LayoutBlock> blocks, String text, String digest) {
+    static final int MAX_BLOCKS = 50;
+    static final int MAX_HEADER = 150;
+    static final int MAX_TEXT = 3_000;
+    static final int TOP_VMIS = 10;
+    /** Those an operator must act on, most disruptive first. */
+    private static final Set<RecommendedAction> NEEDS_A_PERSON = Set.of(RecommendedAction.STOP, RecommendedAction.RESTART,
+            RecommendedAction.EVICT, RecommendedAction.LIVE_MIGRATE);
+
+    /** @param reportUrl `publicUrl/reports/{id}` */
+    public static SlackMessage of(Report r, String reportUrl, Instant at) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        String title = truncate(r.alertname() + ": " + r.outdatedVmiCount() + " outdated VMI"
+                + (r.outdatedVmiCount() == 1 ? "" : "s") + " (" + state(r) + ")", MAX_HEADER);
+        blocks.add(header(h -> h.text(plainText(title))));
+
+        StringBuilder summary = new StringBuilder();
+        summary.append("*Report* <").append(reportUrl).append("|").append(escape(r.id())).append("> • alert *")
+                .append(escape(r.status())).append("* • ").append(r.deliveries()).append(" deliver")
+                .append(r.deliveries() == 1 ? "y" : "ies");
+        if (r.remediation() != null) {
+            summary.append("\n*Policy mode:* `").append(escape(r.remediation().mode())).append("` • pass ")
+                    .append(r.remediation().pass());
+        }
+        if (r.diagnosis().cluster() != null) {
+            summary.append("\n*KubeVirt's workload updates:* ").append(r.diagnosis().cluster().workloadUpdatesEnabled()
+                    ? "on (" + escape(String.join(", ", r.diagnosis().cluster().workloadUpdateMethods())) + ")"
+                    : "*off*: KubeVirt moves no VMI by itself");
+        }
+        if (r.error() != null) {
+            summary.append("\n*Diagnosis failed:* ").append(escape(r.error()));
+        }
+        List<TextObject> fields = counts(r);
+        blocks.add(section(s -> {
+            s.text(markdownText(truncate(summary.toString(), MAX_TEXT)));
+            if (!fields.isEmpty()) {
+                s.fields(fields);
+            }
+            return s;
+        }));
+
+        String awaiting = awaitingApproval(r);
+        if (awaiting != null) {
+            blocks.add(section(s -> s.text(markdownText(truncate(awaiting, MAX_TEXT)))));
+        }
+        String top = topVmis(r);
+        if (top != null) {
+            blocks.add(section(s -> s.text(markdownText(truncate(top, MAX_TEXT)))));
+        }
+        // A link, not a url button: a button needs an interactivity endpoint to acknowledge its click.
+        blocks.add(section(s -> s.text(markdownText("<" + reportUrl + "|Open report> for every VMI, the plan and "
+                + (awaiting != null ? "to approve" : "what was done")))));
+        blocks.add(context(c -> c.elements(List.of(markdownText(truncate("Phase " + r.phase() + " • updated "
+                + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by kubevirt-remediator", MAX_TEXT))))));
+        String text = truncate(r.alertname() + ": " + r.outdatedVmiCount() + " outdated VMIs, " + state(r) + " – "
+                + reportUrl, MAX_TEXT);
+        // The context's time changes on every render: the digest leaves it out.
+        return new SlackMessage(List.copyOf(blocks), text, digest(blocks.subList(0, blocks.size() - 1), text));
+    }
+
+    /** The blocks as Slack's SDK sends them. */
+    public String blocksJson() {
+        return GsonFactory.createSnakeCase().toJson(blocks);
+    }
+
+    private static String state(Report r) {
+        if (!"firing".equals(r.status())) {
+            return "alert resolved";
+        }
+        long awaiting = r.remediation() == null ? 0 : r.remediation().actions().stream()
+                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL).count();
+        return switch (r.phase()) {
+            case Received -> "diagnosing";
+            case Acting -> "acting";
+            case Failed -> "diagnosis failed";
+            case Closed -> "closed";
+            default -> awaiting > 0 ? awaiting + " action" + (awaiting == 1 ? "" : "s") + " await approval"
+                    : r.phase() == io.remediator.report.ReportPhase.Waiting ? "in progress" : "planned";
+        };
+    }
+
+    /** VMIs per recommended action, most disruptive first: at most 6 fields. */
+    private static List<TextObject> counts(Report r) {
+        Map<RecommendedAction, Integer> counts = r.diagnosis().recommendedActionCounts();
+        List<TextObject> fields = new ArrayList<>();
+        if (counts == null) {
+            return fields;
+        }
+        for (RecommendedAction a : RecommendedAction.BY_SEVERITY) {
+            int n = counts.getOrDefault(a, 0);
+            if (n > 0) {
+                fields.add(markdownText("*" + a.name() + "*\n" + n));
+            }
+        }
+        return fields;
+    }
+
+    private static String awaitingApproval(Report r) {
+        if (r.remediation() == null) {
+            return null;
+        }
+        List<PlannedAction> awaiting = r.remediation().actions().stream()
+                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL).toList();
+        if (awaiting.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder("*Awaiting approval (" + awaiting.size() + ")*");
+        awaiting.stream().limit(TOP_VMIS).forEach(a -> out.append("\n• ").append(a.action()).append(" `")
+                .append(escape(a.namespace() + "/" + (a.vmi() != null ? a.vmi() : a.object().name()))).append("`"));
+        if (awaiting.size() > TOP_VMIS) {
+            out.append("\n…and ").append(awaiting.size() - TOP_VMIS).append(" more in the report");
+        }
+        return out.toString();
+    }
+
+    private static String topVmis(Report r) {
+        List<OutdatedVmi> needing = r.diagnosis().outdatedVmis().stream()
+                .filter(v -> NEEDS_A_PERSON.contains(v.recommendedAction()))
+                .sorted(java.util.Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY
+                        .indexOf(v.recommendedAction())).thenComparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
+                .toList();
+        if (needing.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder("*VMIs that need a person (top " + Math.min(TOP_VMIS, needing.size())
+                + " of " + needing.size() + ")*");
+        needing.stream().limit(TOP_VMIS).forEach(v -> out.append("\n• ").append(v.recommendedAction()).append(" `")
+                .append(escape(v.namespace() + "/" + v.name())).append("` on ").append(escape(String.valueOf(v.node()))));
+        return out.toString();
+    }
+
+    /** Slack's mrkdwn control characters: `&`, `<`, `>` (a value like `<!channel>` must not ping). */
+    static String escape(String s) {
+        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    static String truncate(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static String digest(List<LayoutBlock> blocks, String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest((GsonFactory.createSnakeCase().toJson(blocks) + "\n"
+                    + text).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,218 @@
+package io.remediator.notify;
+
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.kubevirt.ApiErrors;
+import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.reconcile.DueQueue;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.report.Report;
+import io.remediator.report.ReportStore;
+import io.remediator.report.SlackPost;
+import io.remediator.report.StoredReport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One living Slack message per report, kept by the leader on a thread of its own, so a slow or
+ * failing Slack never holds up a pass. Each status write queues the report (a burst becomes one
+ * message); the message is posted once, then updated in place with `chat.update` (its channel and
+ * `ts` are stored in the report's `status.slack`, so a new leader updates it instead of posting
+ * again); each pass that executed actions gets a thread reply. Failures are stored on the report
+ * and counted; retries wait for Retry-After, or back off.
+ *
+ * <p>The one window that can still duplicate a message: the process dies after Slack accepted the
+ * post and before `status.slack` was stored; the next leader then posts again.
+ */
+public final class SlackNotifications implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SlackNotifications.class);
+    /** Status writes within this time become one message. */
+    static final Duration COALESCE = Duration.ofSeconds(1);
+    private static final List<Duration> BACKOFF = List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
+            Duration.ofMinutes(2), Duration.ofMinutes(10));
+
+    private final ReportStore store;
+    private final SlackChannel slack;
+    private final String publicUrl;
+    private final RemediatorMetrics metrics;
+    private final Clock clock;
+    private final DueQueue<String> queue = new DueQueue<>();
+    private final Thread worker;
+    private volatile boolean acting;
+    private volatile long term;
+
+    public SlackNotifications(ReportStore store, SlackChannel slack, String publicUrl, RemediatorMetrics metrics,
+                              Clock clock) {
+        this.store = store;
+        this.slack = slack;
+        this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
+        this.metrics = metrics;
+        this.clock = clock;
+        this.worker = new Thread(this::work, "slack-notifier");
+        this.worker.setDaemon(true);
+        this.worker.start();
+    }
+
+    /** Slack when configured (a bot token: messages updated in place; or an incoming webhook), else null. */
+    public static SlackNotifications from(RemediatorConfig config, ReportStore reports, RemediatorMetrics metrics,
+                                          Clock clock) {
+        RemediatorConfig.Slack s = config.slack();
+        if (s == null || !s.enabled()) {
+            return null;
+        }
+        SlackChannel channel = s.botTokenFile() != null && !s.botTokenFile().isBlank()
+                ? SlackChannel.bot(s.apiUrl(), secret(s.botTokenFile()), s.channel())
+                : SlackChannel.webhook(secret(s.webhookUrlFile()));
+        return new SlackNotifications(reports, channel, config.publicUrl(), metrics, clock);
+    }
+
+    /** A secret read once at start (config validation has read it already); Slack secrets need a restart to rotate. */
+    private static String secret(String file) {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of(file)).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    /** Says at start-up whether Slack takes the token: a bad one is a warning, never a crash loop. */
+    public void checkToken() {
+        SlackAnswer a = slack.check();
+        if (a instanceof SlackAnswer.Failed f) {
+            log.warn("Slack refuses the bot token ({}): reports will carry the error until it is fixed", f.error());
+        } else if (a instanceof SlackAnswer.RateLimited) {
+            log.warn("Slack rate-limited the start-up check of the bot token");
+        }
+    }
+
+    public synchronized void startActing() {
+        term++;
+        acting = true;
+    }
+
+    public synchronized void stopActing() {
+        acting = false;
+        term++;
+        queue.clear();
+    }
+
+    /** The leader wrote this report's status: its message may need to change. */
+    public void statusWritten(String report) {
+        if (acting) {
+            queue.addAfter(report, COALESCE);
+        }
+    }
+
+    private void work() {
+        while (!Thread.currentThread().isInterrupted()) {
+            String name;
+            try {
+                name = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            long t = term;
+            try {
+                send(name, t);
+            } catch (KubernetesClientException e) {
+                log.warn("report {}: could not read or store its Slack message: {}", name, ApiErrors.describe(e));
+                queue.addAfter(name, BACKOFF.get(0));
+            } catch (RuntimeException e) {
+                log.error("report {}: Slack notification failed", name, e);
+            }
+        }
+    }
+
+    private boolean current(long t) {
+        return acting && term == t;
+    }
+
+    private void send(String name, long t) {
+        Optional<StoredReport> found = store.get(name);
+        if (found.isEmpty() || found.get().status() == null || !current(t)) {
+            return;
+        }
+        Report r = found.get().report();
+        SlackPost before = found.get().status().slack() == null ? SlackPost.NONE : found.get().status().slack();
+        SlackMessage m = SlackMessage.of(r, publicUrl + "/reports/" + r.id(), clock.instant());
+        boolean changed = !m.digest().equals(before.digest());
+        String batch = executedBatch(r, before);
+        if (before.posted() && (!changed || !slack.updatable()) && batch == null && before.lastError() == null) {
+            return;
+        }
+        SlackPost after = before;
+        if (!before.posted()) {
+            SlackAnswer a = slack.post(m);
+            after = settle(name, before, a, m, "posted", before.threadedPass());
+        } else if (changed && slack.updatable()) {
+            after = settle(name, before, slack.update(before.channel(), before.ts(), m), m, "updated",
+                    before.threadedPass());
+        }
+        if (after.posted() && after.lastError() == null && batch != null && slack.updatable()) {
+            SlackAnswer a = slack.reply(after.channel(), after.ts(), batch);
+            after = a instanceof SlackAnswer.Sent
+                    ? after.sent(after.channel(), after.ts(), after.digest(), r.remediation().pass(), clock.instant())
+                    : settle(name, after, a, null, "replied", after.threadedPass());
+            if (a instanceof SlackAnswer.Sent) {
+                metrics.notification("replied");
+            }
+        }
+        if (!after.equals(before) && current(t)) {
+            store.recordSlack(name, after);
+        }
+    }
+
+    /** The post's new state after Slack's answer; schedules the retry a failure calls for. */
+    private SlackPost settle(String name, SlackPost before, SlackAnswer a, SlackMessage m, String outcome, int threaded) {
+        if (a instanceof SlackAnswer.Sent s) {
+            metrics.notification(outcome);
+            return before.sent(s.channel() != null ? s.channel() : before.channel(), s.ts() != null ? s.ts() : before.ts(),
+                    m == null ? before.digest() : m.digest(), threaded, clock.instant());
+        }
+        if (a instanceof SlackAnswer.RateLimited rl) {
+            metrics.notification("rate_limited");
+            log.info("report {}: Slack asks to wait {} s", name, rl.retryAfter().toSeconds());
+            queue.addAfter(name, rl.retryAfter());
+            return before.failed("ratelimited", clock.instant());
+        }
+        SlackAnswer.Failed f = (SlackAnswer.Failed) a;
+        metrics.notification("failed");
+        log.warn("report {}: Slack answered {}{}", name, f.error(), f.retryable() ? "; trying again" : "");
+        if (f.retryable()) {
+            queue.addAfter(name, BACKOFF.get(Math.min(before.failures(), BACKOFF.size() - 1)));
+        }
+        return before.failed(f.error(), clock.instant());
+    }
+
+    /** The thread reply for the newest pass's executed batch, if it has one not yet replied. */
+    static String executedBatch(Report r, SlackPost before) {
+        if (r.remediation() == null || r.remediation().pass() <= before.threadedPass()) {
+            return null;
+        }
+        Map<String, Integer> done = new TreeMap<>();
+        for (PlannedAction a : r.remediation().actions()) {
+            if (a.followUp() == null && a.result() != null && a.executedAt() != null) {
+                done.merge(a.action() + " " + a.result().outcome().wire(), 1, Integer::sum);
+            }
+        }
+        if (done.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder("Pass " + r.remediation().pass() + " executed:");
+        done.forEach((k, n) -> out.append("\n• ").append(n).append(" × ").append(k));
+        return out.toString();
+    }
+
+    @Override
+    public void close() {
+        stopActing();
+        worker.interrupt();
+        slack.close();
+    }
+}

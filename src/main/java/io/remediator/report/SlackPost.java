@@ -1,0 +1,37 @@
+package io.remediator.report;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+
+/**
+ * The report's one Slack message: where it is, what it last showed, and what went wrong last.
+ * Written only by the notifier, as a merge patch of `status.slack` alone, so it never races the
+ * pass that writes the rest of the status; the store keeps it whenever it writes the status.
+ *
+ * @param channel     the channel ID Slack answered with; null until posted
+ * @param ts          the message's timestamp (its ID, for chat.update); null for an incoming webhook,
+ *                    which cannot be updated
+ * @param digest      a hash of the content last sent: the same content is not sent again
+ * @param threadedPass the newest pass whose executed batch got its thread reply
+ * @param lastError   Slack's error code (or the transport failure) of the last attempt, null after a success
+ * @param failures    attempts that failed in a row
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SlackPost(String channel, String ts, String digest, int threadedPass, Instant updatedAt, String lastError,
+                        int failures) {
+
+    /** Posted once: later changes update this message (or, without a ts, are not sent). */
+    public boolean posted() {
+        return channel != null;
+    }
+
+    public SlackPost sent(String newChannel, String newTs, String newDigest, int newThreadedPass, Instant at) {
+        return new SlackPost(newChannel, newTs, newDigest, newThreadedPass, at, null, 0);
+    }
+
+    public SlackPost failed(String error, Instant at) {
+        return new SlackPost(channel, ts, digest, threadedPass, at, error, failures + 1);
+    }
+
+    public static final SlackPost NONE = new SlackPost(null, null, null, 0, null, null, 0);
+}

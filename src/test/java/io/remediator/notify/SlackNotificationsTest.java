@@ -1,0 +1,151 @@
+package io.remediator.notify;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.testing.FakeSlack;
+import io.remediator.testing.Payloads;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** One living Slack message per report, against a stand-in for Slack's Web API and a real API server. */
+@ExtendWith(RealCluster.class)
+class SlackNotificationsTest {
+    private static final String CHANNEL = "C0123ABCD";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private FakeSlack slack;
+    private Path token;
+
+    @BeforeEach
+    void start(TestCluster cluster, @TempDir Path dir) throws Exception {
+        cluster.reset();
+        cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
+        cluster.create(vmi("ns-1", "outdated-1").migratable().build());
+        cluster.create(vmi("ns-2", "outdated-2").notMigratable("DisksNotLiveMigratable", "RWO disk").build());
+        slack = new FakeSlack();
+        token = Files.writeString(dir.resolve("bot-token"), FakeSlack.TOKEN + "\n");
+    }
+
+    @AfterEach
+    void stop() {
+        slack.close();
+    }
+
+    private RemediatorConfig config(String reportsNamespace) {
+        RemediatorConfig d = RunningService.defaultConfig();
+        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(),
+                RunningService.withReportsNamespace(d.reports(), reportsNamespace), d.policy(), d.api(), d.leaderElection(),
+                "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "", CHANNEL, slack.apiUrl()));
+    }
+
+    private static JsonNode slackOf(RunningService service, String id) throws Exception {
+        return JSON.readTree(service.get("/api/reports/" + id).body()).get("slack");
+    }
+
+    @Test
+    void aReportGetsOneMessageThatLaterChangesUpdateInPlaceAlsoAfterAFailover(TestCluster cluster) throws Exception {
+        String ns = RunningService.freshNamespace();
+        String id;
+        String ts;
+        try (RunningService first = RunningService.start(cluster.newClient(), config(ns)).awaitReady()) {
+            id = first.awaitReport(first.postWebhook(Payloads.firing(), RunningService.TOKEN)).get("id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode s = slackOf(first, id);
+                return s != null && !s.isNull() && s.hasNonNull("ts");
+            });
+            ts = slackOf(first, id).get("ts").asText();
+
+            List<FakeSlack.Call> posts = slack.calls("chat.postMessage");
+            assertThat(posts).hasSize(1);
+            FakeSlack.Call post = posts.get(0);
+            assertThat(post.form()).containsEntry("channel", CHANNEL).containsEntry("unfurl_links", "0")
+                    .containsEntry("unfurl_media", "0");
+            assertThat(post.form().get("text")).contains("https://remediator.example.com/reports/" + id);
+            JsonNode blocks = JSON.readTree(post.form().get("blocks"));
+            assertThat(blocks.size()).isBetween(3, 50);
+            assertThat(blocks.get(0).get("text").get("text").asText()).startsWith("OutdatedVirtualMachineInstanceWorkloads: 2")
+                    .hasSizeLessThanOrEqualTo(150);
+            // As Slack reads it (the SDK's Gson escapes < and > as \u003c, \u003e in the JSON text).
+            assertThat(blocks.toString()).contains("ns-2/outdated-2").contains("STOP")
+                    .contains("<https://remediator.example.com/reports/" + id + "|Open report>");
+            assertThat(slackOf(first, id).get("channel").asText()).isEqualTo(CHANNEL);
+            assertThat(slackOf(first, id).get("lastError").isNull()).isTrue();
+        }
+
+        // A new leader finds the stored message and updates it when the report changes: no second post.
+        try (RunningService second = RunningService.start(cluster.newClient(), config(ns)).awaitReady()) {
+            await().atMost(Duration.ofSeconds(30)).until(second::leading);
+            // A repeat delivery: a fresh pass writes a whole new status, which must keep the message.
+            second.postWebhook(Payloads.firing(), RunningService.TOKEN);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !slack.calls("chat.update").isEmpty());
+            assertThat(slack.calls("chat.update").get(0).form()).containsEntry("ts", ts);
+            assertThat(JSON.readTree(slack.calls("chat.update").get(0).form().get("blocks")).toString())
+                    .contains("2 deliveries");
+            second.postWebhook(Payloads.group("resolved", 0, Payloads.alert("resolved", Payloads.OUTDATED, null)),
+                    RunningService.TOKEN);
+            await().atMost(Duration.ofSeconds(30)).until(() -> !slack.calls("chat.update").isEmpty());
+            FakeSlack.Call update = slack.calls("chat.update").get(slack.calls("chat.update").size() - 1);
+            assertThat(update.form()).containsEntry("ts", ts).containsEntry("channel", CHANNEL);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(slack.calls("chat.update")
+                    .get(slack.calls("chat.update").size() - 1).form().get("text")).contains("alert resolved"));
+            assertThat(slack.calls("chat.postMessage")).hasSize(1);
+        }
+    }
+
+    @Test
+    void slackRefusingThePostIsShownOnTheReportAndCountedAndTheReportIsNotHeldUp(TestCluster cluster) throws Exception {
+        slack.failWith("channel_not_found");
+        try (RunningService service = RunningService.start(cluster.newClient(), config(RunningService.freshNamespace()))
+                .awaitReady()) {
+            JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = report.get("id").asText();
+            assertThat(report.get("diagnosed").asBoolean()).isTrue();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode s = slackOf(service, id);
+                return s != null && !s.isNull() && "channel_not_found".equals(s.path("lastError").asText());
+            });
+            assertThat(slackOf(service, id).get("ts").isNull()).isTrue();
+            assertThat(service.get("/metrics").body())
+                    .contains("remediator_notifications_total{outcome=\"failed\"} 1.0");
+            // Not retried: only an operator can mend a channel that does not exist.
+            Thread.sleep(1_500);
+            assertThat(slack.calls("chat.postMessage")).hasSize(1);
+        }
+    }
+
+    @Test
+    void aRateLimitIsHonouredAndTheMessageIsPostedOnceAfterIt(TestCluster cluster) throws Exception {
+        slack.rateLimitNext(1);
+        try (RunningService service = RunningService.start(cluster.newClient(), config(RunningService.freshNamespace()))
+                .awaitReady()) {
+            String id = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN)).get("id").asText();
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                JsonNode s = slackOf(service, id);
+                return s != null && s.hasNonNull("ts");
+            });
+            List<FakeSlack.Call> posts = slack.calls("chat.postMessage");
+            assertThat(posts).hasSize(2);
+            assertThat(Duration.between(posts.get(0).at(), posts.get(1).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+            assertThat(service.get("/metrics").body())
+                    .contains("remediator_notifications_total{outcome=\"rate_limited\"} 1.0")
+                    .contains("remediator_notifications_total{outcome=\"posted\"} 1.0");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.remediator.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A stand-in for Slack's Web API on 127.0.0.1, answering as Slack does (../shared/notes/slack.md
+ * §2.6, §9.1): errors as HTTP 200 with `ok:false`, rate limits as 429 with Retry-After. It records
+ * every call, so tests assert on what the service sent, as Slack would have received it.
+ */
+public final class FakeSlack implements AutoCloseable {
+    public static final String TOKEN = "xoxb-test-token-0123456789";
+
+    /** One call as Slack received it. */
+    public record Call(String method, Map<String, String> form, Instant at) {}
+
+    private final HttpServer server;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final AtomicInteger ts = new AtomicInteger(100);
+    private volatile String failWith;
+    private final AtomicInteger rateLimitNext = new AtomicInteger();
+
+    public FakeSlack() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/api/", this::handle);
+        server.start();
+    }
+
+    public String apiUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
+    }
+
+    public List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    public List<Call> calls(String method) {
+        return calls.stream().filter(c -> c.method().equals(method)).toList();
+    }
+
+    /** Every later chat call answers `ok:false` with this error (null: succeed again). */
+    public void failWith(String error) {
+        this.failWith = error;
+    }
+
+    /** The next {@code n} chat calls answer 429 with `Retry-After: 1`. */
+    public void rateLimitNext(int n) {
+        rateLimitNext.set(n);
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        String method = ex.getRequestURI().getPath().substring("/api/".length());
+        Map<String, String> form = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        calls.add(new Call(method, form, Instant.now()));
+        String auth = ex.getRequestHeaders().getFirst("Authorization");
+        if (!("Bearer " + TOKEN).equals(auth)) {
+            answer(ex, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
+            return;
+        }
+        if (method.equals("auth.test")) {
+            answer(ex, 200, "{\"ok\":true,\"team_id\":\"T000\",\"user_id\":\"UBOT\"}");
+            return;
+        }
+        if (rateLimitNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            ex.getResponseHeaders().add("Retry-After", "1");
+            answer(ex, 429, "{\"ok\":false,\"error\":\"ratelimited\"}");
+            return;
+        }
+        if (failWith != null) {
+            answer(ex, 200, "{\"ok\":false,\"error\":\"" + failWith + "\"}");
+            return;
+        }
+        String channel = form.getOrDefault("channel", "");
+        switch (method) {
+            case "chat.postMessage" -> answer(ex, 200, "{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\"1700000000."
+                    + String.format("%06d", ts.incrementAndGet()) + "\"}");
+            case "chat.update" -> answer(ex, 200, "{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\""
+                    + form.get("ts") + "\"}");
+            default -> answer(ex, 200, "{\"ok\":false,\"error\":\"unknown_method\"}");
+        }
+    }
+
+    private static Map<String, String> form(String body) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : body.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                        URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+            }
+        }
+        return out;
+    }
+
+    private static void answer(HttpExchange ex, int status, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json; charset=utf-8");
+        ex.sendResponseHeaders(status, body.length);
+        ex.getResponseBody().write(body);
+        ex.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
