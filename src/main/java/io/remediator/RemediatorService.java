@@ -19,6 +19,9 @@ import io.remediator.remediation.RemediationPolicy;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.web.Access;
 import io.remediator.web.AccessCheck;
+import io.remediator.web.ApprovalPage;
+import io.remediator.report.ApprovalRules;
+import io.remediator.remediation.Action;
 import io.remediator.web.ReportPages;
 import io.remediator.web.SecurityHeaders;
 import io.remediator.web.ReportRoutes;
@@ -120,7 +123,13 @@ public final class RemediatorService implements AutoCloseable {
                 StrictJson.forWebhook(json), intake, metrics);
         String adminToken = config.api().adminToken();
         String readToken = config.api().readToken();
-        ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(), new PlanApprovals(reports, clock)::approve);
+        PlanApprovals approvals = new PlanApprovals(reports, clock);
+        ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(), approvals::approve);
+        RemediatorConfig.Approval linkApproval = config.slack() != null && config.slack().enabled()
+                && config.slack().approval() != null && "link".equals(config.slack().approval().mode())
+                ? config.slack().approval() : null;
+        ApprovalPage approvalPage = linkApproval == null ? null : new ApprovalPage(reports, ApprovalRules.links(linkApproval),
+                approvals::approve, linkApproval.identityHeader(), Action.valueOf(linkApproval.maxAction()), clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),
                 readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken),
                 adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken), metrics::webhookRequest);
@@ -158,6 +167,9 @@ public final class RemediatorService implements AutoCloseable {
             c.routes.beforeMatched(access);
             c.routes.post("/alertmanager/webhook", webhook, Access.ALERTMANAGER);
             reportRoutes.register(c.routes);
+            if (approvalPage != null) {
+                approvalPage.register(c.routes);
+            }
             c.routes.get("/", ctx -> ctx.redirect("/reports"), Access.ANYONE);
             c.routes.get("/healthz", ctx -> ctx.result("ok"), Access.ANYONE);
             c.routes.get("/readyz", ctx -> {

@@ -23,11 +23,29 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param channel        the channel ID (`C0123ABCD`) the bot posts to
      * @param apiUrl         Slack's Web API base; tests point it at a local server
      */
-    public record Slack(String botTokenFile, String webhookUrlFile, String channel, String apiUrl) {
+    public record Slack(String botTokenFile, String webhookUrlFile, String channel, String apiUrl, Approval approval) {
         public boolean enabled() {
             return botTokenFile != null && !botTokenFile.isBlank() || webhookUrlFile != null && !webhookUrlFile.isBlank();
         }
     }
+
+    /**
+     * Approving from a Slack message (docs/slack.md).
+     *
+     * @param mode           none (default: the message links to the report page), or link: a signed,
+     *                       expiring, single-use link to a page that shows the plan and asks to confirm
+     * @param linkKeyFile    the key that signs approval links (at least 32 bytes); one key per line,
+     *                       the first signs, all verify (rotation)
+     * @param ttl            how long a link is good for, from the plan it approves
+     * @param identityHeader the header an SSO proxy in front of the page sets to the user's identity
+     *                       (e.g. X-Forwarded-Email); "" = record "link holder"
+     * @param maxAction      the most disruptive action a link approves: EVICT (default) leaves RESTART
+     *                       and STOP to the report page with the admin token
+     */
+    public record Approval(String mode, String linkKeyFile,
+                           @JsonDeserialize(using = GoDuration.Deserializer.class)
+                           @JsonSerialize(using = GoDuration.Serializer.class) Duration ttl,
+                           String identityHeader, String maxAction) {}
 
 
     /** @param tls serve HTTPS with this certificate; both files empty = plain HTTP */
@@ -154,6 +172,7 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                 new LeaderElection("kubevirt-remediator", "", Duration.ofSeconds(15), Duration.ofSeconds(10),
                         Duration.ofSeconds(2)),
                 "",
-                new Slack("", "", "", "https://slack.com/api/"));
+                new Slack("", "", "", "https://slack.com/api/",
+                        new Approval("none", "", Duration.ofMinutes(30), "", "EVICT")));
     }
 }

@@ -31,6 +31,7 @@ final class SlackValidation {
         if (ConfigValidation.blank(publicUrl)) {
             problems.add("publicUrl: required with Slack: every message links to its report page");
         }
+        checkApproval(slack.approval(), problems);
         if (bot) {
             String token = secret("slack.botTokenFile", slack.botTokenFile(), problems);
             if (token != null && !token.startsWith("xoxb-")) {
@@ -54,8 +55,36 @@ final class SlackValidation {
         }
     }
 
+    private static final List<String> ACTIONS = List.of("ENABLE_WORKLOAD_UPDATES", "LIVE_MIGRATE", "EVICT", "RESTART", "STOP");
+
+    private static void checkApproval(RemediatorConfig.Approval a, List<String> problems) {
+        if (a == null) {
+            return;
+        }
+        if (!List.of("none", "link").contains(a.mode())) {
+            problems.add("slack.approval.mode: must be none or link, got \"" + a.mode() + "\"");
+            return;
+        }
+        if (!ACTIONS.contains(a.maxAction())) {
+            problems.add("slack.approval.maxAction: must be one of " + ACTIONS + ", got \"" + a.maxAction() + "\"");
+        }
+        if (a.ttl() == null || a.ttl().isZero() || a.ttl().isNegative()) {
+            problems.add("slack.approval.ttl: must be longer than 0");
+        }
+        if ("link".equals(a.mode())) {
+            String key = secret("slack.approval.linkKeyFile", a.linkKeyFile(), problems);
+            if (key != null && key.lines().findFirst().orElse("").trim().length() < 32) {
+                problems.add("slack.approval.linkKeyFile: the key must be at least 32 characters");
+            }
+        }
+    }
+
     /** The file's content, trimmed; null (with a problem naming the key, never the content) when unusable. */
     private static String secret(String key, String file, List<String> problems) {
+        if (ConfigValidation.blank(file)) {
+            problems.add(key + ": required");
+            return null;
+        }
         try {
             String value = Files.readString(Path.of(file), StandardCharsets.UTF_8).trim();
             if (value.isEmpty()) {

@@ -45,6 +45,14 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
 
     /** @param reportUrl `publicUrl/reports/{id}` */
     public static SlackMessage of(Report r, String reportUrl, Instant at) {
+        return of(r, reportUrl, at, null, 0);
+    }
+
+    /**
+     * @param approvalUrl the signed approval link for the current plan (`slack.approval.mode: link`), or null
+     * @param approvable  how many awaiting actions that link approves
+     */
+    public static SlackMessage of(Report r, String reportUrl, Instant at, String approvalUrl, int approvable) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String title = truncate(r.alertname() + ": " + r.outdatedVmiCount() + " outdated VMI"
                 + (r.outdatedVmiCount() == 1 ? "" : "s") + " (" + state(r) + ")", MAX_HEADER);
@@ -82,6 +90,10 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         String top = topVmis(r);
         if (top != null) {
             blocks.add(section(s -> s.text(markdownText(truncate(top, MAX_TEXT)))));
+        }
+        if (approvalUrl != null && approvable > 0) {
+            blocks.add(section(s -> s.text(markdownText("<" + approvalUrl + "|Review & approve " + approvable + " action"
+                    + (approvable == 1 ? "" : "s") + "> (opening it approves nothing; the page asks to confirm)"))));
         }
         // A link, not a url button: a button needs an interactivity endpoint to acknowledge its click.
         blocks.add(section(s -> s.text(markdownText("<" + reportUrl + "|Open report> for every VMI, the plan and "

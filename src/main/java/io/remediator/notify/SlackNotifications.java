@@ -5,6 +5,10 @@ import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.reconcile.DueQueue;
+import io.remediator.remediation.Action;
+import io.remediator.remediation.Decision;
+import io.remediator.report.ApprovalLinks;
+import io.remediator.report.ApprovalRules;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
@@ -43,12 +47,20 @@ public final class SlackNotifications implements AutoCloseable {
     private final RemediatorMetrics metrics;
     private final Clock clock;
     private final DueQueue<String> queue = new DueQueue<>();
+    private final ApprovalLinks links;
+    private final Action maxAction;
     private final Thread worker;
     private volatile boolean acting;
     private volatile long term;
 
-    public SlackNotifications(ReportStore store, SlackChannel slack, String publicUrl, RemediatorMetrics metrics,
-                              Clock clock) {
+    /**
+     * @param links     signs the approval link each message carries while actions await approval; null: no link
+     * @param maxAction the most disruptive action a link approves
+     */
+    public SlackNotifications(ReportStore store, SlackChannel slack, String publicUrl, ApprovalLinks links,
+                              Action maxAction, RemediatorMetrics metrics, Clock clock) {
+        this.links = links;
+        this.maxAction = maxAction;
         this.store = store;
         this.slack = slack;
         this.publicUrl = publicUrl.endsWith("/") ? publicUrl.substring(0, publicUrl.length() - 1) : publicUrl;
@@ -69,7 +81,10 @@ public final class SlackNotifications implements AutoCloseable {
         SlackChannel channel = s.botTokenFile() != null && !s.botTokenFile().isBlank()
                 ? SlackChannel.bot(s.apiUrl(), secret(s.botTokenFile()), s.channel())
                 : SlackChannel.webhook(secret(s.webhookUrlFile()));
-        return new SlackNotifications(reports, channel, config.publicUrl(), metrics, clock);
+        RemediatorConfig.Approval a = s.approval();
+        ApprovalLinks links = a != null && "link".equals(a.mode()) ? ApprovalRules.links(a) : null;
+        return new SlackNotifications(reports, channel, config.publicUrl(), links,
+                a == null ? Action.EVICT : Action.valueOf(a.maxAction()), metrics, clock);
     }
 
     /** A secret read once at start (config validation has read it already); Slack secrets need a restart to rotate. */
@@ -140,7 +155,8 @@ public final class SlackNotifications implements AutoCloseable {
         }
         Report r = found.get().report();
         SlackPost before = found.get().status().slack() == null ? SlackPost.NONE : found.get().status().slack();
-        SlackMessage m = SlackMessage.of(r, publicUrl + "/reports/" + r.id(), clock.instant());
+        SlackMessage m = SlackMessage.of(r, publicUrl + "/reports/" + r.id(), clock.instant(), approvalUrl(r),
+                approvable(r));
         boolean changed = !m.digest().equals(before.digest());
         String batch = executedBatch(r, before);
         if (before.posted() && (!changed || !slack.updatable()) && batch == null && before.lastError() == null) {
@@ -166,6 +182,19 @@ public final class SlackNotifications implements AutoCloseable {
         if (!after.equals(before) && current(t)) {
             store.recordSlack(name, after);
         }
+    }
+
+    private String approvalUrl(Report r) {
+        if (links == null || r.remediation() == null || !"firing".equals(r.status())) {
+            return null;
+        }
+        return publicUrl + "/approvals/" + r.id() + "?t=" + links.token(r.id(), r.remediation().pass(), r.remediation().at());
+    }
+
+    private int approvable(Report r) {
+        return r.remediation() == null ? 0 : (int) r.remediation().actions().stream()
+                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL && ApprovalRules.approvable(a.action(), maxAction))
+                .count();
     }
 
     /** The post's new state after Slack's answer; schedules the retry a failure calls for. */

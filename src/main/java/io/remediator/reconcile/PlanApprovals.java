@@ -38,6 +38,16 @@ public final class PlanApprovals {
 
     /** @param pass the pass whose plan the operator reviewed */
     public ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by) {
+        return approve(reportId, pass, keys, by, "api", null);
+    }
+
+    /**
+     * The one approval function every path shares (the API, the approval link, later Slack).
+     *
+     * @param via    api or link
+     * @param linkId the approval link used (it works once), or null
+     */
+    public ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by, String via, String linkId) {
         Optional<StoredReport> found = store.get(reportId);
         if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
             return new ApprovalOutcome.NotOpen("this report has no plan (yet) to approve");
@@ -63,7 +73,10 @@ public final class PlanApprovals {
         Set<String> entries = keys.stream().map(awaiting::get).map(a -> Approval.of(a).entry())
                 .collect(Collectors.toCollection(TreeSet::new));
         List<String> approved = keys.stream().sorted().toList();
-        store.approve(reportId, entries, new ReportSpec.ApprovalGiven(clock.instant(), by, pass, approved));
+        if (store.approve(reportId, entries, new ReportSpec.ApprovalGiven(clock.instant(), by, pass, approved, via), linkId)
+                .isEmpty()) {
+            return new ApprovalOutcome.LinkUsed();
+        }
         log.info("report {}: {} action(s) of pass {} approved by {}", reportId, keys.size(), pass, LogSafe.of(by));
         return new ApprovalOutcome.Approved(approved);
     }

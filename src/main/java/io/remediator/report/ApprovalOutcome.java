@@ -16,6 +16,9 @@ public sealed interface ApprovalOutcome {
     /** Some named actions are not awaiting approval in the current plan (or none was named). */
     record NotAwaiting(List<String> actions, List<String> awaiting) implements ApprovalOutcome {}
 
+    /** The approval link was used already (it works once). */
+    record LinkUsed() implements ApprovalOutcome {}
+
     /** Closed, resolved, replaced by a newer episode, or never planned. */
     record NotOpen(String why) implements ApprovalOutcome {}
 }

@@ -5,6 +5,7 @@ import io.remediator.remediation.PassResult;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.report.ReportSpec;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What the service did with one alert episode, as shown at `/api/reports/{id}` and `/reports/{id}`:
@@ -22,6 +23,7 @@ import java.time.Instant;
  * @param outdatedVmiCount every outdated VMI diagnosed; `outdatedVmis` may list fewer (`omittedVmis`)
  * @param remediation     what the policy made of the diagnosis; null when nothing was diagnosed
  * @param slack           the report's Slack message and its last error, null without Slack
+ * @param approvals       who approved what, when, having reviewed which pass, and how
  */
 public record Report(
         String id,
@@ -46,7 +48,8 @@ public record Report(
         int omittedVmis,
         PassResult remediation,
         int omittedActions,
-        SlackPost slack) {
+        SlackPost slack,
+        List<ReportSpec.ApprovalGiven> approvals) {
 
     static Report of(ReportSpec w, ReportStatus s) {
         ReportStatus st = s != null ? s : ReportStatus.undiagnosed(w, 0, ReportPhase.Received, null, null, null)
@@ -54,6 +57,7 @@ public record Report(
         return new Report(w.id(), w.alertname(), w.status(), st.phase(), w.receivedAt(), w.lastDeliveryAt(),
                 w.deliveries(), st.handledDeliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(),
                 w.externalURL(), w.alerts().size(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.found(),
-                st.outdatedVmiCount(), st.omittedVmis(), st.remediation(), st.omittedActions(), st.slack());
+                st.outdatedVmiCount(), st.omittedVmis(), st.remediation(), st.omittedActions(), st.slack(),
+                w.approvals());
     }
 }

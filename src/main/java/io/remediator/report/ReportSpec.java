@@ -30,6 +30,7 @@ import java.util.TreeSet;
  * @param approvedActions approvals an operator gave (`POST /api/reports/{id}/approve`), each bound to
  *                        one action, attempt and target UID
  * @param approvals       the record of who approved what, when, having reviewed which pass
+ * @param usedLinks       approval links already used: each works once, on every replica
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReportSpec(
@@ -46,16 +47,23 @@ public record ReportSpec(
         int truncatedAlerts,
         List<Alert> alerts,
         List<String> approvedActions,
-        List<ApprovalGiven> approvals) {
+        List<ApprovalGiven> approvals,
+        List<String> usedLinks) {
 
-    /** One approval request as it was accepted. */
+    /**
+     * One approval request as it was accepted.
+     *
+     * @param by  who: the name given to the API, the SSO proxy's identity header, or "link holder"
+     * @param via api, link (or, later, slack)
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record ApprovalGiven(Instant at, String by, int pass, List<String> actions) {}
+    public record ApprovalGiven(Instant at, String by, int pass, List<String> actions, String via) {}
 
     public ReportSpec {
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
         approvedActions = approvedActions == null ? List.of() : List.copyOf(approvedActions);
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
+        usedLinks = usedLinks == null ? List.of() : List.copyOf(usedLinks);
     }
 
     /** The first delivery of what Alertmanager sent now. */
@@ -66,23 +74,33 @@ public record ReportSpec(
         String episode = groupKey + "@" + startsAt.getEpochSecond();
         String status = alerts.stream().anyMatch(Alert::firing) ? "firing" : "resolved";
         return new ReportSpec(reportName(alertname, groupKey, episode), episode, now, now, 1, alertname, status, groupKey,
-                receiver, externalURL, truncatedAlerts, alerts, List.of(), List.of());
+                receiver, externalURL, truncatedAlerts, alerts, List.of(), List.of(), List.of());
     }
 
     /** This episode after one more delivery of it. */
     public ReportSpec withDelivery(ReportSpec delivery) {
         String newStatus = firing() ? delivery.status() : status;
         return new ReportSpec(id, episode, receivedAt, delivery.lastDeliveryAt(), deliveries + 1, alertname, newStatus,
-                groupKey, receiver, externalURL, delivery.truncatedAlerts(), delivery.alerts(), approvedActions, approvals);
+                groupKey, receiver, externalURL, delivery.truncatedAlerts(), delivery.alerts(), approvedActions, approvals,
+                usedLinks);
     }
 
     public ReportSpec withApproved(Set<String> entries, ApprovalGiven given) {
+        return withApproved(entries, given, null);
+    }
+
+    /** @param linkId the approval link used, recorded so that it works once; null for none */
+    public ReportSpec withApproved(Set<String> entries, ApprovalGiven given, String linkId) {
         Set<String> all = new TreeSet<>(approvedActions);
         all.addAll(entries);
         List<ApprovalGiven> log = new java.util.ArrayList<>(approvals);
         log.add(given);
+        List<String> used = new java.util.ArrayList<>(usedLinks);
+        if (linkId != null) {
+            used.add(linkId);
+        }
         return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
-                externalURL, truncatedAlerts, alerts, List.copyOf(all), log);
+                externalURL, truncatedAlerts, alerts, List.copyOf(all), log, used);
     }
 
     public boolean firing() {

@@ -85,11 +85,17 @@ public final class ReportStore {
         }
     }
 
-    /** Adds approvals to the report's work item (any replica may take an approval). */
-    public StoredReport approve(String name, Set<String> entries, ReportSpec.ApprovalGiven given) {
-        return changeSpec(name, current -> current.orElseThrow(
-                () -> new KubernetesClientException("report " + name + " is gone", 404, null)).spec()
-                .withApproved(entries, given));
+    /**
+     * Adds approvals to the report's spec (any replica may take an approval). Empty when the
+     * approval link {@code linkId} (null for none) was used already: the check and the record are
+     * one write, so a link works once across replicas and restarts.
+     */
+    public Optional<StoredReport> approve(String name, Set<String> entries, ReportSpec.ApprovalGiven given, String linkId) {
+        return Optional.ofNullable(changeSpec(name, current -> {
+            ReportSpec spec = current.orElseThrow(
+                    () -> new KubernetesClientException("report " + name + " is gone", 404, null)).spec();
+            return linkId != null && spec.usedLinks().contains(linkId) ? null : spec.withApproved(entries, given, linkId);
+        }));
     }
 
     /**

@@ -12,6 +12,8 @@ public enum Access implements RouteRole {
     ALERTMANAGER,
     /** Report pages and the JSON API: `api.readToken` (or the admin token) when set, else anyone. */
     REPORT_READER,
+    /** The approval page: the signed link in the request is the credential; the page checks it. */
+    LINK_HOLDER,
     /** Approvals: `api.adminToken`; refused altogether when none is set. */
     APPROVER
 }

@@ -46,6 +46,7 @@ public final class ReportPages {
         view.put("receivedAt", HUMAN_TIME.format(r.receivedAt()));
         view.put("vmiCount", r.outdatedVmiCount());
         view.put("oneDelivery", r.deliveries() <= 1);
+        view.put("hasApprovals", !r.approvals().isEmpty());
         view.put("hasLiveUpdates", !r.diagnosis().pendingLiveUpdateVmis().isEmpty());
         // Mustache renders a section for 0 too: "0 VMIs were left out" must not appear.
         view.put("omittedVmis", r.omittedVmis() > 0 ? r.omittedVmis() : null);

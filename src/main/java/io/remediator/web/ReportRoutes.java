@@ -95,6 +95,8 @@ public final class ReportRoutes {
         } else if (outcome instanceof ApprovalOutcome.NotAwaiting n) {
             ctx.status(409).json(Map.of("error", "not awaiting approval in this plan: " + n.actions(),
                     "awaiting", n.awaiting()));
+        } else if (outcome instanceof ApprovalOutcome.LinkUsed) {
+            ctx.status(409).json(Map.of("error", "this approval link was used already"));
         } else if (outcome instanceof ApprovalOutcome.NotOpen n) {
             ctx.status(409).json(Map.of("error", n.why()));
         }

@@ -50,7 +50,8 @@ class SlackNotificationsTest {
         RemediatorConfig d = RunningService.defaultConfig();
         return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(),
                 RunningService.withReportsNamespace(d.reports(), reportsNamespace), d.policy(), d.api(), d.leaderElection(),
-                "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "", CHANNEL, slack.apiUrl()));
+                "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "", CHANNEL, slack.apiUrl(),
+                        RunningService.defaultConfig().slack().approval()));
     }
 
     private static JsonNode slackOf(RunningService service, String id) throws Exception {

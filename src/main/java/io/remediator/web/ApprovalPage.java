@@ -1,0 +1,159 @@
+package io.remediator.web;
+
+import com.github.mustachejava.DefaultMustacheFactory;
+import com.github.mustachejava.Mustache;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.remediator.remediation.Action;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.report.ApprovalLinks;
+import io.remediator.report.ApprovalOutcome;
+import io.remediator.report.ApprovalRules;
+import io.remediator.report.Report;
+import io.remediator.report.ReportStore;
+import io.remediator.report.StoredReport;
+import java.io.StringWriter;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * `/approvals/{id}?t=…`, the page an approval link opens. GET only shows what would be approved and
+ * a confirm button: Slack's link expander, mail scanners and prefetchers fetch GETs (and HEADs), so
+ * opening the link approves nothing. Only the POST from the page's form approves, through the same
+ * function as `POST /api/reports/{id}/approve`. A used link answers 409, an expired one 410, a
+ * tampered one or one for another report 403, and a plan changed since 409 with the new plan shown.
+ */
+public final class ApprovalPage {
+    /** The shared approval function, with how it was given and the link used. */
+    @FunctionalInterface
+    public interface Approver {
+        ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by, String via, String linkId);
+    }
+
+    private final ReportStore store;
+    private final ApprovalLinks links;
+    private final Approver approver;
+    private final String identityHeader;
+    private final Action maxAction;
+    private final Clock clock;
+    private final Mustache template = new DefaultMustacheFactory("templates").compile("approval.mustache");
+
+    /** @param identityHeader the SSO proxy's identity header, or blank: the approver is then "link holder" */
+    public ApprovalPage(ReportStore store, ApprovalLinks links, Approver approver, String identityHeader,
+                        Action maxAction, Clock clock) {
+        this.store = store;
+        this.links = links;
+        this.approver = approver;
+        this.identityHeader = identityHeader == null || identityHeader.isBlank() ? null : identityHeader;
+        this.maxAction = maxAction;
+        this.clock = clock;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.get("/approvals/{id}", this::show, Access.LINK_HOLDER);
+        routes.post("/approvals/{id}", this::confirm, Access.LINK_HOLDER);
+    }
+
+    /** What a link is good for now, or the page that says why not. */
+    private record Checked(StoredReport report, ApprovalLinks.Check.Valid link, List<PlannedAction> approvable,
+                           List<PlannedAction> notHere) {}
+
+    private Optional<Checked> check(Context ctx, String token) {
+        ctx.header("Cache-Control", "no-store");
+        String id = ctx.pathParam("id");
+        Optional<StoredReport> found = ReportRoutes.validId(id) ? store.get(id) : Optional.empty();
+        if (found.isEmpty()) {
+            page(ctx, HttpStatus.NOT_FOUND, "No such report", null, "There is no report " + id + ".", null, List.of(), List.of());
+            return Optional.empty();
+        }
+        StoredReport r = found.get();
+        ApprovalLinks.Check c = links.check(token, id, clock.instant());
+        if (c instanceof ApprovalLinks.Check.Tampered || c instanceof ApprovalLinks.Check.OtherReport) {
+            page(ctx, HttpStatus.FORBIDDEN, "Not a valid approval link", r, "This link was not made for this report,"
+                    + " or it was changed.", null, List.of(), List.of());
+            return Optional.empty();
+        }
+        if (c instanceof ApprovalLinks.Check.Expired e) {
+            page(ctx, HttpStatus.GONE, "This approval link expired", r, "It expired at " + e.at() + ". The report page"
+                    + " shows the current plan.", null, List.of(), List.of());
+            return Optional.empty();
+        }
+        ApprovalLinks.Check.Valid v = (ApprovalLinks.Check.Valid) c;
+        List<PlannedAction> awaiting = r.status() == null || r.status().remediation() == null ? List.of()
+                : r.status().remediation().actions().stream().filter(a -> a.decision() == Decision.AWAITING_APPROVAL)
+                .toList();
+        List<PlannedAction> approvable = awaiting.stream().filter(a -> ApprovalRules.approvable(a.action(), maxAction)).toList();
+        List<PlannedAction> notHere = awaiting.stream().filter(a -> !ApprovalRules.approvable(a.action(), maxAction)).toList();
+        if (r.spec().usedLinks().contains(v.linkId())) {
+            page(ctx, HttpStatus.CONFLICT, "This approval link was used already", r, "Who approved what is on the"
+                    + " report page.", null, List.of(), List.of());
+            return Optional.empty();
+        }
+        int current = r.status() == null || r.status().remediation() == null ? 0 : r.status().remediation().pass();
+        if (current != v.pass()) {
+            page(ctx, HttpStatus.CONFLICT, "The plan changed", r, "The link approves the plan of pass " + v.pass()
+                    + "; the report is at pass " + current + " now. This is the new plan; its own link is in the"
+                    + " report's Slack message.", null, approvable, notHere);
+            return Optional.empty();
+        }
+        if (approvable.isEmpty()) {
+            page(ctx, HttpStatus.CONFLICT, "Nothing to approve with this link", r, "No action of this plan awaits an"
+                    + " approval a link may give.", null, approvable, notHere);
+            return Optional.empty();
+        }
+        return Optional.of(new Checked(r, v, approvable, notHere));
+    }
+
+    private void show(Context ctx) {
+        String token = ctx.queryParam("t");
+        check(ctx, token).ifPresent(c -> page(ctx, HttpStatus.OK, "Approve " + c.approvable().size() + " action(s)?",
+                c.report(), null, Map.of("token", token, "count", c.approvable().size(), "expires", c.link().expires()),
+                c.approvable(), c.notHere()));
+    }
+
+    private void confirm(Context ctx) {
+        String token = ctx.formParam("t");
+        Optional<Checked> checked = check(ctx, token);
+        if (checked.isEmpty()) {
+            return;
+        }
+        Checked c = checked.get();
+        String by = identityHeader != null && ctx.header(identityHeader) != null && !ctx.header(identityHeader).isBlank()
+                ? ctx.header(identityHeader).strip() : "link holder";
+        ApprovalOutcome outcome = approver.approve(c.report().name(), c.link().pass(),
+                c.approvable().stream().map(PlannedAction::key).toList(), by.length() > 100 ? by.substring(0, 100) : by,
+                "link", c.link().linkId());
+        if (outcome instanceof ApprovalOutcome.Approved) {
+            ctx.status(HttpStatus.SEE_OTHER).header("Location", "/reports/" + c.report().name());
+        } else if (outcome instanceof ApprovalOutcome.LinkUsed) {
+            page(ctx, HttpStatus.CONFLICT, "This approval link was used already", c.report(), null, null, List.of(),
+                    List.of());
+        } else {
+            page(ctx, HttpStatus.CONFLICT, "Not approved", c.report(), "The plan changed or closed while you looked:"
+                    + " the report page shows where it stands.", null, List.of(), List.of());
+        }
+    }
+
+    private void page(Context ctx, HttpStatus status, String heading, StoredReport r, String problem,
+                      Map<String, Object> confirm, List<PlannedAction> actions, List<PlannedAction> notHere) {
+        Map<String, Object> view = new HashMap<>();
+        Report report = r == null ? null : r.report();
+        view.put("heading", heading);
+        view.put("id", ctx.pathParam("id"));
+        view.put("alertname", report == null ? "" : report.alertname());
+        view.put("problem", problem);
+        view.put("pass", report == null || report.remediation() == null ? 0 : report.remediation().pass());
+        view.put("hasActions", !actions.isEmpty());
+        view.put("actions", actions);
+        view.put("notHere", notHere.isEmpty() ? null : notHere);
+        view.put("confirm", confirm);
+        StringWriter out = new StringWriter();
+        template.execute(out, view);
+        ctx.status(status).html(out.toString());
+    }
+}

@@ -1,0 +1,170 @@
+package io.remediator.web;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vm;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.report.ApprovalLinks;
+import io.remediator.testing.FakeSlack;
+import io.remediator.testing.Payloads;
+import io.remediator.testing.Policies;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The approval link a Slack message carries: opening it (GET, HEAD, Slack's link expander) approves
+ * nothing; the page's POST approves once; used, expired, tampered, other-report and stale links
+ * are refused with the codes an operator can tell apart.
+ */
+@ExtendWith(RealCluster.class)
+class ApprovalLinkTest {
+    private static final String KEY = "approval-link-key-0123456789abcdef-test";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private FakeSlack slack;
+    private Path dir;
+
+    @BeforeEach
+    void start(TestCluster cluster, @TempDir Path dir) throws Exception {
+        this.dir = dir;
+        cluster.reset();
+        // Workload updates off: the migration and the restart both await approval.
+        cluster.create(kubeVirt("kubevirt", List.of(), null, null));
+        cluster.create(vmi("team", "db").migratable().build());
+        cluster.create(vm("team", "legacy", "Always"));
+        cluster.create(vmi("team", "legacy").ownedBy("legacy").notMigratable("DisksNotLiveMigratable", "RWO").build());
+        slack = new FakeSlack();
+    }
+
+    @AfterEach
+    void stop() {
+        slack.close();
+    }
+
+    private RemediatorConfig config() throws Exception {
+        Path token = Files.writeString(dir.resolve("bot-token"), FakeSlack.TOKEN);
+        Path key = Files.writeString(dir.resolve("link-key"), KEY + "\n");
+        RemediatorConfig d = RunningService.withPolicy(Policies.mode("approve").restart("approve").batch(0, "1s").build());
+        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(), d.api(),
+                d.leaderElection(), "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "",
+                "C0123ABCD", slack.apiUrl(), new RemediatorConfig.Approval("link", key.toString(), Duration.ofMinutes(30),
+                "X-Forwarded-Email", "EVICT")));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder r) throws Exception {
+        return http.send(r.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> confirm(RunningService s, String id, String token, String email) throws Exception {
+        HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(s.baseUrl() + "/approvals/" + id))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("t=" + URLEncoder.encode(token, StandardCharsets.UTF_8)));
+        if (email != null) {
+            r.header("X-Forwarded-Email", email);
+        }
+        return send(r);
+    }
+
+    private static JsonNode report(RunningService s, String id) throws Exception {
+        return JSON.readTree(s.get("/api/reports/" + id).body());
+    }
+
+    @Test
+    void openingTheLinkApprovesNothingAndThePagesPostApprovesOnceAndIsRecorded(TestCluster cluster) throws Exception {
+        try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
+            JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = first.get("id").asText();
+            int pass = first.get("remediation").get("pass").asInt();
+
+            // The Slack message carries the link, for the actions a link may approve.
+            await().atMost(Duration.ofSeconds(20)).until(() -> !slack.calls("chat.postMessage").isEmpty());
+            String blocks = JSON.readTree(slack.calls("chat.postMessage").get(0).form().get("blocks")).toString();
+            Matcher m = Pattern.compile("<https://remediator\\.example\\.com(/approvals/[^?]+)\\?t=([^|]+)\\|Review & approve 1 action>")
+                    .matcher(blocks);
+            assertThat(m.find()).as(blocks).isTrue();
+            String path = m.group(1);
+            String token = m.group(2);
+            URI link = URI.create(s.baseUrl() + path + "?t=" + token);
+
+            HttpResponse<String> page = send(HttpRequest.newBuilder(link).GET());
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+            assertThat(page.body()).contains("LIVE_MIGRATE").contains("team/db")
+                    .contains("<form method=\"post\"").contains("Approve 1 action(s)");
+            // RESTART is more disruptive than slack.approval.maxAction (EVICT): listed, not approvable here.
+            assertThat(page.body().substring(page.body().indexOf("id=\"not-here\""))).contains("RESTART")
+                    .contains("VirtualMachine team/legacy");
+            assertThat(send(HttpRequest.newBuilder(link).method("HEAD", HttpRequest.BodyPublishers.noBody())).statusCode())
+                    .isEqualTo(405);
+            assertThat(send(HttpRequest.newBuilder(link).header("User-Agent",
+                    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)").GET()).statusCode()).isEqualTo(200);
+            assertThat(report(s, id).get("approvals")).isEmpty();
+
+            HttpResponse<String> approved = confirm(s, id, token, "alice@example.com");
+            assertThat(approved.statusCode()).isEqualTo(303);
+            assertThat(approved.headers().firstValue("Location")).hasValue("/reports/" + id);
+            JsonNode given = report(s, id).get("approvals").get(0);
+            assertThat(given.get("by").asText()).isEqualTo("alice@example.com");
+            assertThat(given.get("via").asText()).isEqualTo("link");
+            assertThat(given.get("pass").asInt()).isEqualTo(pass);
+            assertThat(given.get("actions")).extracting(JsonNode::asText).containsExactly("LIVE_MIGRATE team/db");
+            assertThat(s.get("/reports/" + id).body()).contains("id=\"approval-history\"").contains("alice@example.com");
+
+            HttpResponse<String> again = confirm(s, id, token, "mallory@example.com");
+            assertThat(again.statusCode()).isEqualTo(409);
+            assertThat(report(s, id).get("approvals")).hasSize(1);
+            // The approval gets its pass at once.
+            await().atMost(Duration.ofSeconds(30)).until(() -> report(s, id).get("remediation").get("pass").asInt() > pass);
+        }
+    }
+
+    @Test
+    void tamperedOtherReportExpiredAndStaleLinksChangeNothing(TestCluster cluster) throws Exception {
+        try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
+            JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = first.get("id").asText();
+            int pass = first.get("remediation").get("pass").asInt();
+            Instant plannedAt = Instant.parse(first.get("remediation").get("at").asText());
+            ApprovalLinks links = new ApprovalLinks(List.of(KEY.getBytes(StandardCharsets.UTF_8)), Duration.ofMinutes(30));
+            String good = links.token(id, pass, plannedAt);
+
+            String tampered = good.substring(0, good.length() - 2) + (good.endsWith("A") ? "BB" : "AA");
+            assertThat(confirm(s, id, tampered, null).statusCode()).isEqualTo(403);
+            String otherKey = new ApprovalLinks(List.of("another-key-0123456789abcdefghijkl".getBytes(StandardCharsets.UTF_8)),
+                    Duration.ofMinutes(30)).token(id, pass, plannedAt);
+            assertThat(confirm(s, id, otherKey, null).statusCode()).isEqualTo(403);
+            assertThat(confirm(s, id, links.token("some-other-report", pass, plannedAt), null).statusCode()).isEqualTo(403);
+            assertThat(confirm(s, id, links.token(id, pass, Instant.now().minus(Duration.ofHours(1))), null).statusCode())
+                    .isEqualTo(410);
+            HttpResponse<String> stale = confirm(s, id, links.token(id, pass + 5, plannedAt), null);
+            assertThat(stale.statusCode()).isEqualTo(409);
+            assertThat(stale.body()).contains("The plan changed").contains("LIVE_MIGRATE");
+            assertThat(stale.body()).doesNotContain("<form");
+            assertThat(report(s, id).get("approvals")).isEmpty();
+        }
+    }
+}
