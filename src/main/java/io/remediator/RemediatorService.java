@@ -20,6 +20,8 @@ import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.web.Access;
 import io.remediator.web.AccessCheck;
 import io.remediator.web.ApprovalPage;
+import io.remediator.web.SlackInteractions;
+import io.remediator.web.SlackRequestSignature;
 import io.remediator.report.ApprovalRules;
 import io.remediator.remediation.Action;
 import io.remediator.web.ReportPages;
@@ -130,6 +132,7 @@ public final class RemediatorService implements AutoCloseable {
                 ? config.slack().approval() : null;
         ApprovalPage approvalPage = linkApproval == null ? null : new ApprovalPage(reports, ApprovalRules.links(linkApproval),
                 approvals::approve, linkApproval.identityHeader(), Action.valueOf(linkApproval.maxAction()), clock);
+        SlackInteractions interactions = interactions(config, reports, approvals, slack, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),
                 readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken),
                 adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken), metrics::webhookRequest);
@@ -170,6 +173,9 @@ public final class RemediatorService implements AutoCloseable {
             if (approvalPage != null) {
                 approvalPage.register(c.routes);
             }
+            if (interactions != null) {
+                interactions.register(c.routes);
+            }
             c.routes.get("/", ctx -> ctx.redirect("/reports"), Access.ANYONE);
             c.routes.get("/healthz", ctx -> ctx.result("ok"), Access.ANYONE);
             c.routes.get("/readyz", ctx -> {
@@ -200,6 +206,23 @@ public final class RemediatorService implements AutoCloseable {
         if (slack != null) {
             slack.stopActing();
         }
+    }
+
+    /** Slack's approve buttons (`slack.approval.mode: interactive`), or null. */
+    private static SlackInteractions interactions(RemediatorConfig config, ReportStore reports, PlanApprovals approvals,
+                                                  SlackNotifications slack, Clock clock) {
+        RemediatorConfig.Approval a = config.slack() == null ? null : config.slack().approval();
+        if (slack == null || a == null || !"interactive".equals(a.mode())) {
+            return null;
+        }
+        String secret;
+        try {
+            secret = java.nio.file.Files.readString(Path.of(a.signingSecretFile())).trim();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read slack.approval.signingSecretFile", e);
+        }
+        return new SlackInteractions(reports, approvals::approve, new SlackRequestSignature(secret, clock),
+                slack.approvers(a.allowedUserIds(), a.allowedUsergroup()), Action.valueOf(a.maxAction()));
     }
 
     /** How long a connection may send nothing, and the slowest a request body may arrive. */

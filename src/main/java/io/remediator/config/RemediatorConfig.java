@@ -32,20 +32,25 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
     /**
      * Approving from a Slack message (docs/slack.md).
      *
-     * @param mode           none (default: the message links to the report page), or link: a signed,
-     *                       expiring, single-use link to a page that shows the plan and asks to confirm
+     * @param mode           none (default: the message links to the report page); link: a signed,
+     *                       expiring, single-use link to a page that shows the plan and asks to confirm;
+     *                       interactive: an approve button in the message, for allowed Slack users only
      * @param linkKeyFile    the key that signs approval links (at least 32 bytes); one key per line,
      *                       the first signs, all verify (rotation)
      * @param ttl            how long a link is good for, from the plan it approves
      * @param identityHeader the header an SSO proxy in front of the page sets to the user's identity
      *                       (e.g. X-Forwarded-Email); "" = record "link holder"
-     * @param maxAction      the most disruptive action a link approves: EVICT (default) leaves RESTART
-     *                       and STOP to the report page with the admin token
+     * @param maxAction      the most disruptive action a link or button approves: EVICT (default) leaves
+     *                       RESTART and STOP to the report page with the admin token
+     * @param signingSecretFile Slack's signing secret (interactive: Slack buttons post to /slack/interactions)
+     * @param allowedUserIds Slack user IDs that may approve with the button (interactive)
+     * @param allowedUsergroup a Slack user group ID (S…) whose members may approve (interactive; scope usergroups:read)
      */
     public record Approval(String mode, String linkKeyFile,
                            @JsonDeserialize(using = GoDuration.Deserializer.class)
                            @JsonSerialize(using = GoDuration.Serializer.class) Duration ttl,
-                           String identityHeader, String maxAction) {}
+                           String identityHeader, String maxAction, String signingSecretFile,
+                           List<String> allowedUserIds, String allowedUsergroup) {}
 
 
     /** @param tls serve HTTPS with this certificate; both files empty = plain HTTP */
@@ -173,6 +178,6 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                         Duration.ofSeconds(2)),
                 "",
                 new Slack("", "", "", "https://slack.com/api/",
-                        new Approval("none", "", Duration.ofMinutes(30), "", "EVICT")));
+                        new Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")));
     }
 }

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 /** The checks of `publicUrl` and `slack`. Each problem starts with its key; no secret is ever quoted. */
 final class SlackValidation {
     private static final Pattern CHANNEL_ID = Pattern.compile("[CGD][A-Z0-9]{2,}");
+    private static final Pattern USER_ID = Pattern.compile("[UW][A-Z0-9]{2,}");
 
     private SlackValidation() {}
 
@@ -61,9 +62,20 @@ final class SlackValidation {
         if (a == null) {
             return;
         }
-        if (!List.of("none", "link").contains(a.mode())) {
-            problems.add("slack.approval.mode: must be none or link, got \"" + a.mode() + "\"");
+        if (!List.of("none", "link", "interactive").contains(a.mode())) {
+            problems.add("slack.approval.mode: must be none, link or interactive, got \"" + a.mode() + "\"");
             return;
+        }
+        if ("interactive".equals(a.mode())) {
+            secret("slack.approval.signingSecretFile", a.signingSecretFile(), problems);
+            for (String id : a.allowedUserIds() == null ? List.<String>of() : a.allowedUserIds()) {
+                if (id == null || !USER_ID.matcher(id).matches()) {
+                    problems.add("slack.approval.allowedUserIds: \"" + id + "\" is not a Slack user ID (U… or W…)");
+                }
+            }
+            if (!ConfigValidation.blank(a.allowedUsergroup()) && !a.allowedUsergroup().matches("S[A-Z0-9]{2,}")) {
+                problems.add("slack.approval.allowedUsergroup: \"" + a.allowedUsergroup() + "\" is not a user group ID (S…)");
+            }
         }
         if (!ACTIONS.contains(a.maxAction())) {
             problems.add("slack.approval.maxAction: must be one of " + ACTIONS + ", got \"" + a.maxAction() + "\"");

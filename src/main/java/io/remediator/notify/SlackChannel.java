@@ -108,6 +108,20 @@ public final class SlackChannel implements AutoCloseable {
         });
     }
 
+    /** The members of a user group (scope usergroups:read); empty when Slack will not say. */
+    public java.util.Optional<java.util.List<String>> usergroupMembers(String usergroup) {
+        if (!updatable()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var r = methods().usergroupsUsersList(req -> req.usergroup(usergroup));
+            return r.isOk() && r.getUsers() != null ? java.util.Optional.of(java.util.List.copyOf(r.getUsers()))
+                    : java.util.Optional.empty();
+        } catch (IOException | SlackApiException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private MethodsClient methods() {
         return slack.methods(botToken);
     }

@@ -1,10 +1,13 @@
 package io.remediator.notify;
 
+import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
 import static com.slack.api.model.block.Blocks.header;
 import static com.slack.api.model.block.Blocks.section;
+import static com.slack.api.model.block.composition.BlockCompositions.confirmationDialog;
 import static com.slack.api.model.block.composition.BlockCompositions.markdownText;
 import static com.slack.api.model.block.composition.BlockCompositions.plainText;
+import static com.slack.api.model.block.element.BlockElements.button;
 
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
@@ -45,14 +48,20 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
 
     /** @param reportUrl `publicUrl/reports/{id}` */
     public static SlackMessage of(Report r, String reportUrl, Instant at) {
-        return of(r, reportUrl, at, null, 0);
+        return of(r, reportUrl, at, null);
     }
 
     /**
-     * @param approvalUrl the signed approval link for the current plan (`slack.approval.mode: link`), or null
-     * @param approvable  how many awaiting actions that link approves
+     * How the message offers approval of the current plan.
+     *
+     * @param linkUrl     the signed approval link (`slack.approval.mode: link`), or null
+     * @param buttonValue the approve button's value, `report|pass` (`interactive`), or null
+     * @param count       how many awaiting actions it approves
      */
-    public static SlackMessage of(Report r, String reportUrl, Instant at, String approvalUrl, int approvable) {
+    public record Approve(String linkUrl, String buttonValue, int count) {}
+
+    /** @param approve how to approve from the message, or null for no affordance */
+    public static SlackMessage of(Report r, String reportUrl, Instant at, Approve approve) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String title = truncate(r.alertname() + ": " + r.outdatedVmiCount() + " outdated VMI"
                 + (r.outdatedVmiCount() == 1 ? "" : "s") + " (" + state(r) + ")", MAX_HEADER);
@@ -91,9 +100,25 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         if (top != null) {
             blocks.add(section(s -> s.text(markdownText(truncate(top, MAX_TEXT)))));
         }
-        if (approvalUrl != null && approvable > 0) {
-            blocks.add(section(s -> s.text(markdownText("<" + approvalUrl + "|Review & approve " + approvable + " action"
-                    + (approvable == 1 ? "" : "s") + "> (opening it approves nothing; the page asks to confirm)"))));
+        if (approve != null && approve.count() > 0 && approve.linkUrl() != null) {
+            blocks.add(section(s -> s.text(markdownText("<" + approve.linkUrl() + "|Review & approve " + approve.count()
+                    + " action" + (approve.count() == 1 ? "" : "s") + "> (opening it approves nothing; the page asks to confirm)"))));
+        }
+        if (approve != null && approve.count() > 0 && approve.buttonValue() != null) {
+            String label = "Approve " + approve.count() + " action" + (approve.count() == 1 ? "" : "s");
+            var confirm = confirmationDialog(c -> c.title(plainText(truncate(label + "?", 100)))
+                    .text(markdownText("The service runs them under its policy's limits; the report records you as"
+                            + " the approver."))
+                    .confirm(plainText("Approve")).deny(plainText("Cancel")));
+            var approveButton = button(b -> b.actionId(APPROVE_ACTION).style("primary").text(plainText(label))
+                    .value(approve.buttonValue()).confirm(confirm));
+            // A new block_id per plan: Slack asks for one per iteration of an updated message.
+            blocks.add(actions(a -> a.blockId("approve:" + truncate(approve.buttonValue(), 200))
+                    .elements(List.of(approveButton))));
+        }
+        String approvedBy = lastApproval(r);
+        if (approvedBy != null) {
+            blocks.add(section(s -> s.text(markdownText(truncate(approvedBy, MAX_TEXT)))));
         }
         // A link, not a url button: a button needs an interactivity endpoint to acknowledge its click.
         blocks.add(section(s -> s.text(markdownText("<" + reportUrl + "|Open report> for every VMI, the plan and "
@@ -104,6 +129,19 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
                 + reportUrl, MAX_TEXT);
         // The context's time changes on every render: the digest leaves it out.
         return new SlackMessage(List.copyOf(blocks), text, digest(blocks.subList(0, blocks.size() - 1), text));
+    }
+
+    /** The action_id of the approve button; the interaction endpoint acts on no other. */
+    public static final String APPROVE_ACTION = "approve_plan";
+
+    private static String lastApproval(Report r) {
+        if (r.approvals().isEmpty()) {
+            return null;
+        }
+        var a = r.approvals().get(r.approvals().size() - 1);
+        String who = a.by() != null && a.by().startsWith("slack:") ? "<@" + escape(a.by().substring(6)) + ">" : escape(a.by());
+        return ":white_check_mark: Approved by " + who + " (" + escape(a.via()) + ") at " + a.at() + ": "
+                + escape(String.join(", ", a.actions()));
     }
 
     /** The blocks as Slack's SDK sends them. */

@@ -48,6 +48,7 @@ public final class SlackNotifications implements AutoCloseable {
     private final Clock clock;
     private final DueQueue<String> queue = new DueQueue<>();
     private final ApprovalLinks links;
+    private final boolean buttons;
     private final Action maxAction;
     private final Thread worker;
     private volatile boolean acting;
@@ -55,11 +56,13 @@ public final class SlackNotifications implements AutoCloseable {
 
     /**
      * @param links     signs the approval link each message carries while actions await approval; null: no link
-     * @param maxAction the most disruptive action a link approves
+     * @param buttons   interactive mode with an allow-list: messages carry an approve button
+     * @param maxAction the most disruptive action a link or button approves
      */
     public SlackNotifications(ReportStore store, SlackChannel slack, String publicUrl, ApprovalLinks links,
-                              Action maxAction, RemediatorMetrics metrics, Clock clock) {
+                              boolean buttons, Action maxAction, RemediatorMetrics metrics, Clock clock) {
         this.links = links;
+        this.buttons = buttons;
         this.maxAction = maxAction;
         this.store = store;
         this.slack = slack;
@@ -83,7 +86,9 @@ public final class SlackNotifications implements AutoCloseable {
                 : SlackChannel.webhook(secret(s.webhookUrlFile()));
         RemediatorConfig.Approval a = s.approval();
         ApprovalLinks links = a != null && "link".equals(a.mode()) ? ApprovalRules.links(a) : null;
-        return new SlackNotifications(reports, channel, config.publicUrl(), links,
+        boolean buttons = a != null && "interactive".equals(a.mode()) && channel.updatable()
+                && (!a.allowedUserIds().isEmpty() || !a.allowedUsergroup().isBlank());
+        return new SlackNotifications(reports, channel, config.publicUrl(), links, buttons,
                 a == null ? Action.EVICT : Action.valueOf(a.maxAction()), metrics, clock);
     }
 
@@ -94,6 +99,11 @@ public final class SlackNotifications implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    /** Who may approve with this channel's buttons (`slack.approval.allowedUserIds`, `allowedUsergroup`). */
+    public SlackApprovers approvers(List<String> users, String usergroup) {
+        return new SlackApprovers(users, usergroup, slack, clock);
     }
 
     /** Says at start-up whether Slack takes the token: a bad one is a warning, never a crash loop. */
@@ -155,8 +165,7 @@ public final class SlackNotifications implements AutoCloseable {
         }
         Report r = found.get().report();
         SlackPost before = found.get().status().slack() == null ? SlackPost.NONE : found.get().status().slack();
-        SlackMessage m = SlackMessage.of(r, publicUrl + "/reports/" + r.id(), clock.instant(), approvalUrl(r),
-                approvable(r));
+        SlackMessage m = SlackMessage.of(r, publicUrl + "/reports/" + r.id(), clock.instant(), approve(r));
         boolean changed = !m.digest().equals(before.digest());
         String batch = executedBatch(r, before);
         if (before.posted() && (!changed || !slack.updatable()) && batch == null && before.lastError() == null) {
@@ -184,11 +193,16 @@ public final class SlackNotifications implements AutoCloseable {
         }
     }
 
-    private String approvalUrl(Report r) {
-        if (links == null || r.remediation() == null || !"firing".equals(r.status())) {
+    private SlackMessage.Approve approve(Report r) {
+        if (r.remediation() == null || !"firing".equals(r.status()) || approvable(r) == 0) {
             return null;
         }
-        return publicUrl + "/approvals/" + r.id() + "?t=" + links.token(r.id(), r.remediation().pass(), r.remediation().at());
+        if (links != null) {
+            return new SlackMessage.Approve(publicUrl + "/approvals/" + r.id() + "?t="
+                    + links.token(r.id(), r.remediation().pass(), r.remediation().at()), null, approvable(r));
+        }
+        // Only with someone allowed to click it: an approve button anyone may press is what others shipped.
+        return buttons ? new SlackMessage.Approve(null, r.id() + "|" + r.remediation().pass(), approvable(r)) : null;
     }
 
     private int approvable(Report r) {

@@ -73,6 +73,10 @@ public final class PlanApprovals {
         Set<String> entries = keys.stream().map(awaiting::get).map(a -> Approval.of(a).entry())
                 .collect(Collectors.toCollection(TreeSet::new));
         List<String> approved = keys.stream().sorted().toList();
+        if (r.spec().approvedActions().containsAll(entries)) {
+            // A repeated click or request: approved already, nothing more is written.
+            return new ApprovalOutcome.Approved(approved);
+        }
         if (store.approve(reportId, entries, new ReportSpec.ApprovalGiven(clock.instant(), by, pass, approved, via), linkId)
                 .isEmpty()) {
             return new ApprovalOutcome.LinkUsed();

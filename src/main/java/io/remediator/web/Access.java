@@ -14,6 +14,8 @@ public enum Access implements RouteRole {
     REPORT_READER,
     /** The approval page: the signed link in the request is the credential; the page checks it. */
     LINK_HOLDER,
+    /** Slack's interaction callbacks: the request's signature is the credential; the route checks it. */
+    SLACK,
     /** Approvals: `api.adminToken`; refused altogether when none is set. */
     APPROVER
 }

@@ -35,7 +35,8 @@ public final class AccessCheck implements Handler {
     public void handle(Context ctx) {
         Set<RouteRole> roles = ctx.routeRoles();
         String auth = ctx.header("Authorization");
-        if (roles.contains(Access.ANYONE) || roles.contains(Access.SCRAPER) || roles.contains(Access.LINK_HOLDER)) {
+        if (roles.contains(Access.ANYONE) || roles.contains(Access.SCRAPER) || roles.contains(Access.LINK_HOLDER)
+                || roles.contains(Access.SLACK)) {
             return;
         }
         if (roles.contains(Access.ALERTMANAGER)) {

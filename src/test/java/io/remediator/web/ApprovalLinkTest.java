@@ -72,7 +72,7 @@ class ApprovalLinkTest {
         return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(), d.api(),
                 d.leaderElection(), "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "",
                 "C0123ABCD", slack.apiUrl(), new RemediatorConfig.Approval("link", key.toString(), Duration.ofMinutes(30),
-                "X-Forwarded-Email", "EVICT")));
+                "X-Forwarded-Email", "EVICT", "", List.of(), "")));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder r) throws Exception {

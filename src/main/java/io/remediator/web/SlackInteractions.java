@@ -1,0 +1,122 @@
+package io.remediator.web;
+
+import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
+import com.slack.api.app_backend.util.JsonPayloadExtractor;
+import com.slack.api.util.json.GsonFactory;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.remediator.logging.LogSafe;
+import io.remediator.remediation.Action;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.report.ApprovalOutcome;
+import io.remediator.report.ApprovalRules;
+import io.remediator.report.ReportStore;
+import io.remediator.report.SlackPost;
+import io.remediator.report.StoredReport;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * `POST /slack/interactions`: a click on a report message's approve button. It approves only when
+ * the request is signed by Slack (within 300 s), the clicker is on the allow-list, the click came
+ * from that report's own message, and the plan is the one the button was made for; then through
+ * the same function as `POST /api/reports/{id}/approve`, recorded as `slack:<user ID>`. Any other
+ * click is acknowledged (Slack shows an error otherwise) and changes nothing. Answers at once: one
+ * read and one write to the API server, well within Slack's 3 s.
+ */
+public final class SlackInteractions {
+    private static final Logger log = LoggerFactory.getLogger(SlackInteractions.class);
+    static final int MAX_BODY_BYTES = 64 * 1024;
+    /** The approve button's action_id (notify.SlackMessage.APPROVE_ACTION; web does not depend on notify). */
+    static final String APPROVE_ACTION = "approve_plan";
+
+    private final ReportStore store;
+    private final ApprovalPage.Approver approver;
+    private final SlackRequestSignature signature;
+    private final Predicate<String> mayApprove;
+    private final Action maxAction;
+
+    /** @param mayApprove whether a Slack user ID is allowed to approve (allow-list or user group; fail closed) */
+    public SlackInteractions(ReportStore store, ApprovalPage.Approver approver, SlackRequestSignature signature,
+                             Predicate<String> mayApprove, Action maxAction) {
+        this.store = store;
+        this.approver = approver;
+        this.signature = signature;
+        this.mayApprove = mayApprove;
+        this.maxAction = maxAction;
+    }
+
+    public void register(RoutesConfig routes) {
+        routes.post("/slack/interactions", this::handle, Access.SLACK);
+    }
+
+    private void handle(Context ctx) {
+        byte[] raw = ctx.bodyAsBytes();
+        if (raw.length > MAX_BODY_BYTES) {
+            ctx.status(413);
+            return;
+        }
+        if (!signature.valid(ctx.header("X-Slack-Request-Timestamp"), ctx.header("X-Slack-Signature"), raw)) {
+            log.warn("a request to /slack/interactions without a valid Slack signature was refused");
+            ctx.status(401);
+            return;
+        }
+        String json = new JsonPayloadExtractor().extractIfExists(new String(raw, StandardCharsets.UTF_8));
+        BlockActionPayload p;
+        try {
+            p = GsonFactory.createSnakeCase().fromJson(json, BlockActionPayload.class);
+        } catch (RuntimeException e) {
+            p = null;
+        }
+        ctx.status(200);
+        if (p == null || !"block_actions".equals(p.getType()) || p.getActions() == null || p.getUser() == null
+                || p.getContainer() == null) {
+            return;
+        }
+        for (BlockActionPayload.Action a : p.getActions()) {
+            if (APPROVE_ACTION.equals(a.getActionId())) {
+                click(p, a.getValue());
+            }
+        }
+    }
+
+    private void click(BlockActionPayload p, String value) {
+        String user = p.getUser().getId();
+        int bar = value == null ? -1 : value.lastIndexOf('|');
+        if (bar <= 0) {
+            return;
+        }
+        String id = value.substring(0, bar);
+        int pass;
+        try {
+            pass = Integer.parseInt(value.substring(bar + 1));
+        } catch (NumberFormatException e) {
+            return;
+        }
+        Optional<StoredReport> found = ReportRoutes.validId(id) ? store.get(id) : Optional.empty();
+        if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
+            return;
+        }
+        StoredReport r = found.get();
+        SlackPost post = r.status().slack();
+        if (post == null || !p.getContainer().getChannelId().equals(post.channel())
+                || !p.getContainer().getMessageTs().equals(post.ts())) {
+            log.warn("report {}: an approve click from another message (user {}) was ignored", id, LogSafe.of(user));
+            return;
+        }
+        if (user == null || !mayApprove.test(user)) {
+            log.warn("report {}: Slack user {} is not allowed to approve; nothing approved", id, LogSafe.of(user));
+            return;
+        }
+        List<String> keys = r.status().remediation().actions().stream()
+                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL && ApprovalRules.approvable(a.action(), maxAction))
+                .map(PlannedAction::key).toList();
+        ApprovalOutcome outcome = approver.approve(id, pass, keys, "slack:" + user, "slack", null);
+        log.info("report {}: approve click by Slack user {}: {}", id, LogSafe.of(user), outcome.getClass().getSimpleName());
+    }
+}

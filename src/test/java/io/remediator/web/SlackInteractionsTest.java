@@ -1,0 +1,130 @@
+package io.remediator.web;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.slack.api.app_backend.SlackSignature;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.testing.FakeSlack;
+import io.remediator.testing.Payloads;
+import io.remediator.testing.Policies;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Clicks on a report message's approve button, signed as Slack signs them (the SDK's own generator). */
+@ExtendWith(RealCluster.class)
+class SlackInteractionsTest {
+    private static final String SECRET = "slack-signing-secret-0123456789";
+    private static final String CHANNEL = "C0123ABCD";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+    private FakeSlack slack;
+    private Path dir;
+
+    @BeforeEach
+    void start(TestCluster cluster, @TempDir Path dir) throws Exception {
+        this.dir = dir;
+        cluster.reset();
+        cluster.create(kubeVirt("kubevirt", List.of("Evict"), null, null));
+        cluster.create(vmi("team", "db").migratable().build());
+        slack = new FakeSlack();
+    }
+
+    @AfterEach
+    void stop() {
+        slack.close();
+    }
+
+    private RemediatorConfig config() throws Exception {
+        Path token = Files.writeString(dir.resolve("bot-token"), FakeSlack.TOKEN);
+        Path secret = Files.writeString(dir.resolve("signing-secret"), SECRET);
+        RemediatorConfig d = RunningService.withPolicy(Policies.mode("approve").batch(0, "1s").build());
+        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(), d.api(),
+                d.leaderElection(), "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "",
+                CHANNEL, slack.apiUrl(), new RemediatorConfig.Approval("interactive", "", Duration.ofMinutes(30), "",
+                "EVICT", secret.toString(), List.of("U0ONCALL"), "")));
+    }
+
+    private static String click(String user, String channel, String ts, String value) {
+        String json = """
+                {"type":"block_actions","team":{"id":"T000"},"user":{"id":"%s","username":"someone","team_id":"T000"},
+                 "api_app_id":"A000","container":{"type":"message","message_ts":"%s","channel_id":"%s","is_ephemeral":false},
+                 "channel":{"id":"%s","name":"kubevirt"},"response_url":"https://hooks.slack.com/actions/T000/1/abc",
+                 "trigger_id":"1.2.3","actions":[{"type":"button","action_id":"approve_plan","block_id":"approve:x",
+                 "value":"%s","action_ts":"1700000100.000200","text":{"type":"plain_text","text":"Approve 1 action"}}]}
+                """.formatted(user, ts, channel, channel, value);
+        return "payload=" + URLEncoder.encode(json, StandardCharsets.UTF_8);
+    }
+
+    private int post(RunningService s, String body, long timestamp, String secret) throws Exception {
+        String ts = Long.toString(timestamp);
+        String sig = new SlackSignature.Generator(secret).generate(ts, body);
+        return http.send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/slack/interactions"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Slack-Request-Timestamp", ts).header("X-Slack-Signature", sig)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
+    }
+
+    private static JsonNode report(RunningService s, String id) throws Exception {
+        return JSON.readTree(s.get("/api/reports/" + id).body());
+    }
+
+    @Test
+    void onlyASignedFreshClickByAnAllowedUserOnTheReportsOwnMessageApprovesAndOnlyOnce(TestCluster cluster) throws Exception {
+        try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
+            JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = first.get("id").asText();
+            int pass = first.get("remediation").get("pass").asInt();
+            await().atMost(Duration.ofSeconds(20)).until(() -> report(s, id).path("slack").hasNonNull("ts"));
+            String ts = report(s, id).get("slack").get("ts").asText();
+            String blocks = JSON.readTree(slack.calls("chat.postMessage").get(0).form().get("blocks")).toString();
+            assertThat(blocks).contains("\"action_id\":\"approve_plan\"").contains("\"value\":\"" + id + "|" + pass + "\"");
+            String value = id + "|" + pass;
+            long now = Instant.now().getEpochSecond();
+
+            assertThat(post(s, click("U0ONCALL", CHANNEL, ts, value), now, "not-the-secret-0123456789")).isEqualTo(401);
+            assertThat(post(s, click("U0ONCALL", CHANNEL, ts, value), now - 400, SECRET)).isEqualTo(401);
+            assertThat(post(s, click("U0ONCALL", CHANNEL, ts, value), now + 400, SECRET)).isEqualTo(401);
+            assertThat(post(s, click("U0INTRUDER", CHANNEL, ts, value), now, SECRET)).isEqualTo(200);
+            assertThat(post(s, click("U0ONCALL", CHANNEL, "1700000000.999999", value), now, SECRET)).isEqualTo(200);
+            assertThat(post(s, click("U0ONCALL", "C0OTHER", ts, value), now, SECRET)).isEqualTo(200);
+            assertThat(report(s, id).get("approvals")).isEmpty();
+
+            String valid = click("U0ONCALL", CHANNEL, ts, value);
+            assertThat(post(s, valid, now, SECRET)).isEqualTo(200);
+            JsonNode given = report(s, id).get("approvals").get(0);
+            assertThat(given.get("by").asText()).isEqualTo("slack:U0ONCALL");
+            assertThat(given.get("via").asText()).isEqualTo("slack");
+            assertThat(given.get("actions")).extracting(JsonNode::asText).containsExactly("LIVE_MIGRATE team/db");
+
+            // Replayed (the same signed request again): approved once, not twice.
+            assertThat(post(s, valid, now, SECRET)).isEqualTo(200);
+            assertThat(report(s, id).get("approvals")).hasSize(1);
+            // The message says who approved.
+            await().atMost(Duration.ofSeconds(30)).until(() -> slack.calls("chat.update").stream()
+                    .anyMatch(c -> c.form().getOrDefault("blocks", "").contains("Approved by")));
+        }
+    }
+}
