@@ -74,6 +74,31 @@ class HelmChartTest {
     }
 
     @Test
+    void slackFromAnExistingSecretIsMountedAndConfiguredAsTheServiceTakesIt(@TempDir Path dir) throws IOException {
+        List<JsonNode> docs = render(Map.of("webhook.existingSecret", "my-token", "slack.existingSecret", "my-slack",
+                "slack.channel", "C0123ABCD", "config.publicUrl", "https://remediator.example.com",
+                "config.slack.approval.mode", "link"));
+        JsonNode pod = kind(docs, "Deployment").at("/spec/template/spec");
+        assertThat(pod.get("volumes").toString()).contains("\"secretName\":\"my-slack\"");
+        assertThat(pod.at("/containers/0/volumeMounts").toString()).contains("/etc/kubevirt-remediator/slack");
+        String yaml = kind(docs, "ConfigMap").at("/data/config.yaml").asText();
+        // The mounted Secret's files, stood in for by files here.
+        Path token = Files.writeString(dir.resolve("token"), "token-0123456789abcdef");
+        Path bot = Files.writeString(dir.resolve("bot-token"), "xoxb-0123456789-abcdef");
+        Path key = Files.writeString(dir.resolve("link-key"), "link-key-0123456789abcdef0123456789");
+        Path config = Files.writeString(dir.resolve("config.yaml"), yaml
+                .replace("/etc/kubevirt-remediator/webhook/token", token.toString())
+                .replace("/etc/kubevirt-remediator/slack/bot-token", bot.toString())
+                .replace("/etc/kubevirt-remediator/slack/link-key", key.toString()));
+
+        RemediatorConfig loaded = new ConfigLoader(Map.of()).load(config);
+        assertThat(loaded.slack().enabled()).isTrue();
+        assertThat(loaded.slack().channel()).isEqualTo("C0123ABCD");
+        assertThat(loaded.slack().approval().mode()).isEqualTo("link");
+        assertThat(render(Map.of("webhook.existingSecret", "my-token")).toString()).doesNotContain("/etc/kubevirt-remediator/slack");
+    }
+
+    @Test
     void refusesToRenderWithoutAWebhookToken() {
         assertThatThrownBy(() -> render(Map.of()))
                 .hasMessageContaining("webhook.existingSecret or webhook.token is required");
