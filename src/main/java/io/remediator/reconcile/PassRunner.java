@@ -11,6 +11,8 @@ import io.remediator.report.ReportSpec;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -66,8 +68,10 @@ final class PassRunner {
         StoredReport latest = r;
         PassResult acted;
         try {
+            Map<String, String> approvers = new HashMap<>();
+            item.approvals().forEach(g -> g.actions().forEach(key -> approvers.put(key, g.by())));
             PassResult proven = remediation.prove(pass, d.diagnosis(), policyNamespaces.get(),
-                    Set.copyOf(item.approvedActions()), item.episode(), previous);
+                    Set.copyOf(item.approvedActions()), approvers, item.episode(), previous);
             if (Remediation.writes(proven)) {
                 // Stored before the first write: a process killed while executing leaves a record of
                 // what it was about to do, and the next leader finds out what happened.

@@ -121,8 +121,8 @@ public final class ActionExecutor {
                     .withName(onKubeVirt ? p.objectName() : p.vmi())
                     .endInvolvedObject()
                     .withReason("Remediator" + camel(p.action()))
-                    .withMessage(p.action() + " on " + p.object() + " by kubevirt-remediator (" + p.rule() + "), report "
-                            + reportId)
+                    .withMessage(p.action() + " on " + p.object() + " by kubevirt-remediator ("
+                            + (p.decision() == Decision.APPROVED ? p.why() : p.rule()) + "), report " + reportId)
                     .withType("Normal")
                     .withNewSource().withComponent("kubevirt-remediator").endSource()
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)

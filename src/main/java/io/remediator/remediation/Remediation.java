@@ -47,8 +47,16 @@ public final class Remediation {
      */
     public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
                             String episode, PassResult previous) {
+        return prove(pass, d, policyNamespaces, approved, Map.of(), episode, previous);
+    }
+
+    /** @param approvers who approved each action key: the report, the Event and the message name them */
+    public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
+                            Map<String, String> approvers, String episode, PassResult previous) {
         Instant now = clock.instant();
-        List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now);
+        List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now)
+                .stream().map(a -> a.decision() == Decision.APPROVED && approvers.containsKey(a.key())
+                        ? a.decided(Decision.APPROVED, a.why() + " by " + approvers.get(a.key())) : a).toList();
         List<PlannedAction> proven = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int dryRuns = 0;

@@ -131,6 +131,43 @@ class SlackNotificationsTest {
     }
 
     @Test
+    void aPassThatExecutedActionsRepliesInTheMessagesThreadOnce(TestCluster cluster) throws Exception {
+        RemediatorConfig d = config(RunningService.freshNamespace());
+        RemediatorConfig auto = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(),
+                io.remediator.testing.Policies.mode("auto").build(), d.api(), d.leaderElection(), d.publicUrl(), d.slack());
+        cluster.create(vmi("ns-3", "migrate-me").migratable().build());
+        // LiveMigrate off in KubeVirt: the service migrates the migratable VMIs itself (auto mode).
+        var kubeVirts = cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.KUBEVIRT)
+                .inNamespace("kubevirt");
+        kubeVirts.withName("kubevirt").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> kubeVirts.withName("kubevirt").get() == null);
+        cluster.create(kubeVirt("kubevirt", List.of(), null, null));
+        try (RunningService service = RunningService.start(cluster.newClient(), auto).awaitReady()) {
+            String id = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN)).get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).until(() -> slack.calls("chat.postMessage").stream()
+                    .anyMatch(c -> c.form().containsKey("thread_ts")));
+            List<FakeSlack.Call> replies = slack.calls("chat.postMessage").stream()
+                    .filter(c -> c.form().containsKey("thread_ts")).toList();
+            String ts = slackOf(service, id).get("ts").asText();
+            assertThat(replies).hasSize(1);
+            assertThat(replies.get(0).form()).containsEntry("thread_ts", ts);
+            assertThat(replies.get(0).form().get("text")).startsWith("Pass ").contains("LIVE_MIGRATE done");
+            assertThat(slackOf(service, id).get("threadedPass").asInt()).isPositive();
+        }
+    }
+
+    @Test
+    void aBadTokenIsToldAtStartAndNeverPostsAnything() throws Exception {
+        try (SlackChannel channel = SlackChannel.bot(slack.apiUrl(), "xoxb-not-the-token-0123456789", CHANNEL)) {
+            assertThat(channel.check()).isEqualTo(new SlackAnswer.Failed("invalid_auth", false));
+        }
+        try (SlackChannel channel = SlackChannel.bot(slack.apiUrl(), FakeSlack.TOKEN, CHANNEL)) {
+            assertThat(channel.check()).isInstanceOf(SlackAnswer.Sent.class);
+        }
+        assertThat(slack.calls("chat.postMessage")).isEmpty();
+    }
+
+    @Test
     void aRateLimitIsHonouredAndTheMessageIsPostedOnceAfterIt(TestCluster cluster) throws Exception {
         slack.rateLimitNext(1);
         try (RunningService service = RunningService.start(cluster.newClient(), config(RunningService.freshNamespace()))

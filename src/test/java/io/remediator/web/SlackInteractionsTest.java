@@ -122,6 +122,10 @@ class SlackInteractionsTest {
             // Replayed (the same signed request again): approved once, not twice.
             assertThat(post(s, valid, now, SECRET)).isEqualTo(200);
             assertThat(report(s, id).get("approvals")).hasSize(1);
+            // The Event on the VMI says who approved it.
+            await().atMost(Duration.ofSeconds(30)).until(() -> cluster.client().v1().events().inNamespace("team").list()
+                    .getItems().stream().anyMatch(e -> "RemediatorLiveMigrate".equals(e.getReason())
+                            && e.getMessage().contains("approved by slack:U0ONCALL")));
             // The message says who approved.
             await().atMost(Duration.ofSeconds(30)).until(() -> slack.calls("chat.update").stream()
                     .anyMatch(c -> c.form().getOrDefault("blocks", "").contains("Approved by")));
