@@ -10,6 +10,7 @@ import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.ApiReachability;
 import io.remediator.kubevirt.KubeVirtInformers;
 import io.remediator.notify.SlackNotifications;
+import io.remediator.notify.SlackSetup;
 import io.remediator.reconcile.PlanApprovals;
 import io.remediator.reconcile.ReportLoop;
 import io.remediator.remediation.ActionExecutor;
@@ -19,11 +20,7 @@ import io.remediator.remediation.RemediationPolicy;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.web.Access;
 import io.remediator.web.AccessCheck;
-import io.remediator.web.ApprovalPage;
-import io.remediator.web.SlackInteractions;
-import io.remediator.web.SlackRequestSignature;
-import io.remediator.report.ApprovalRules;
-import io.remediator.remediation.Action;
+import io.remediator.web.SlackApprovalRoutes;
 import io.remediator.web.ReportPages;
 import io.remediator.web.SecurityHeaders;
 import io.remediator.web.ReportRoutes;
@@ -89,7 +86,7 @@ public final class RemediatorService implements AutoCloseable {
                 new ReportRetention(reports, rc.maxReports(), rc.maxAge(), clock), metrics, clock,
                 identity);
         informers.onActedOnChange(loop::actedOnObjectsChanged);
-        this.slack = SlackNotifications.from(config, reports, metrics, clock);
+        this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {
             loop.onStatusWritten(slack::statusWritten);
         }
@@ -127,12 +124,8 @@ public final class RemediatorService implements AutoCloseable {
         String readToken = config.api().readToken();
         PlanApprovals approvals = new PlanApprovals(reports, clock);
         ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(), approvals::approve);
-        RemediatorConfig.Approval linkApproval = config.slack() != null && config.slack().enabled()
-                && config.slack().approval() != null && "link".equals(config.slack().approval().mode())
-                ? config.slack().approval() : null;
-        ApprovalPage approvalPage = linkApproval == null ? null : new ApprovalPage(reports, ApprovalRules.links(linkApproval),
-                approvals::approve, linkApproval.identityHeader(), Action.valueOf(linkApproval.maxAction()), clock);
-        SlackInteractions interactions = interactions(config, reports, approvals, slack, clock);
+        SlackApprovalRoutes slackApprovals = SlackApprovalRoutes.from(config, reports, approvals::approve,
+                slack == null ? null : slack::approvers, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),
                 readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken),
                 adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken), metrics::webhookRequest);
@@ -170,12 +163,7 @@ public final class RemediatorService implements AutoCloseable {
             c.routes.beforeMatched(access);
             c.routes.post("/alertmanager/webhook", webhook, Access.ALERTMANAGER);
             reportRoutes.register(c.routes);
-            if (approvalPage != null) {
-                approvalPage.register(c.routes);
-            }
-            if (interactions != null) {
-                interactions.register(c.routes);
-            }
+            slackApprovals.register(c.routes);
             c.routes.get("/", ctx -> ctx.redirect("/reports"), Access.ANYONE);
             c.routes.get("/healthz", ctx -> ctx.result("ok"), Access.ANYONE);
             c.routes.get("/readyz", ctx -> {
@@ -206,23 +194,6 @@ public final class RemediatorService implements AutoCloseable {
         if (slack != null) {
             slack.stopActing();
         }
-    }
-
-    /** Slack's approve buttons (`slack.approval.mode: interactive`), or null. */
-    private static SlackInteractions interactions(RemediatorConfig config, ReportStore reports, PlanApprovals approvals,
-                                                  SlackNotifications slack, Clock clock) {
-        RemediatorConfig.Approval a = config.slack() == null ? null : config.slack().approval();
-        if (slack == null || a == null || !"interactive".equals(a.mode())) {
-            return null;
-        }
-        String secret;
-        try {
-            secret = java.nio.file.Files.readString(Path.of(a.signingSecretFile())).trim();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read slack.approval.signingSecretFile", e);
-        }
-        return new SlackInteractions(reports, approvals::approve, new SlackRequestSignature(secret, clock),
-                slack.approvers(a.allowedUserIds(), a.allowedUsergroup()), Action.valueOf(a.maxAction()));
     }
 
     /** How long a connection may send nothing, and the slowest a request body may arrive. */

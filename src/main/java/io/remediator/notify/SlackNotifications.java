@@ -1,7 +1,6 @@
 package io.remediator.notify;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.reconcile.DueQueue;
@@ -72,33 +71,6 @@ public final class SlackNotifications implements AutoCloseable {
         this.worker = new Thread(this::work, "slack-notifier");
         this.worker.setDaemon(true);
         this.worker.start();
-    }
-
-    /** Slack when configured (a bot token: messages updated in place; or an incoming webhook), else null. */
-    public static SlackNotifications from(RemediatorConfig config, ReportStore reports, RemediatorMetrics metrics,
-                                          Clock clock) {
-        RemediatorConfig.Slack s = config.slack();
-        if (s == null || !s.enabled()) {
-            return null;
-        }
-        SlackChannel channel = s.botTokenFile() != null && !s.botTokenFile().isBlank()
-                ? SlackChannel.bot(s.apiUrl(), secret(s.botTokenFile()), s.channel())
-                : SlackChannel.webhook(secret(s.webhookUrlFile()));
-        RemediatorConfig.Approval a = s.approval();
-        ApprovalLinks links = a != null && "link".equals(a.mode()) ? ApprovalRules.links(a) : null;
-        boolean buttons = a != null && "interactive".equals(a.mode()) && channel.updatable()
-                && (!a.allowedUserIds().isEmpty() || !a.allowedUsergroup().isBlank());
-        return new SlackNotifications(reports, channel, config.publicUrl(), links, buttons,
-                a == null ? Action.EVICT : Action.valueOf(a.maxAction()), metrics, clock);
-    }
-
-    /** A secret read once at start (config validation has read it already); Slack secrets need a restart to rotate. */
-    private static String secret(String file) {
-        try {
-            return java.nio.file.Files.readString(java.nio.file.Path.of(file)).trim();
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot read " + file, e);
-        }
     }
 
     /** Who may approve with this channel's buttons (`slack.approval.allowedUserIds`, `allowedUsergroup`). */

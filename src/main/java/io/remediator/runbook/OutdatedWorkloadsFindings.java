@@ -1,8 +1,6 @@
 package io.remediator.runbook;
 
 import io.remediator.kubevirt.ClusterSnapshot;
-import io.remediator.kubevirt.HyperConverged;
-import io.remediator.kubevirt.KubeVirtResources;
 import io.remediator.kubevirt.KubeVirtInstallation;
 import io.remediator.kubevirt.LauncherPod;
 import io.remediator.kubevirt.VirtualMachine;

@@ -11,13 +11,9 @@ import io.remediator.report.ApprovalOutcome;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
 import io.remediator.runbook.RecommendedAction;
-import io.remediator.web.BearerToken;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
-import java.util.function.Function;
 
 /** `/api/reports`, `/api/reports/{id}` (JSON) and `/reports`, `/reports/{id}` (HTML). */
 public final class ReportRoutes {

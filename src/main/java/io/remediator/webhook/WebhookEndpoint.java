@@ -1,7 +1,6 @@
 package io.remediator.webhook;
 
 import io.remediator.report.ReportSpec;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -9,7 +8,6 @@ import io.javalin.http.HttpStatus;
 import io.remediator.metrics.RemediatorMetrics;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.List;
 import java.util.Map;
 
 /**

@@ -1,0 +1,63 @@
+package io.remediator.web;
+
+import io.javalin.config.RoutesConfig;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.remediation.Action;
+import io.remediator.report.ApprovalRules;
+import io.remediator.report.ReportStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
+
+/** The routes `slack.approval.mode` asks for: the approval page (link), the interaction endpoint (interactive), or none. */
+public final class SlackApprovalRoutes {
+    private final ApprovalPage page;
+    private final SlackInteractions interactions;
+
+    private SlackApprovalRoutes(ApprovalPage page, SlackInteractions interactions) {
+        this.page = page;
+        this.interactions = interactions;
+    }
+
+    /**
+     * @param approvers who may approve with a Slack button, given the allow-list and the user group
+     *                  (null without Slack)
+     */
+    public static SlackApprovalRoutes from(RemediatorConfig config, ReportStore reports, ApprovalPage.Approver approver,
+                                           BiFunction<List<String>, String, Predicate<String>> approvers, Clock clock) {
+        RemediatorConfig.Approval a = config.slack() == null || !config.slack().enabled() ? null : config.slack().approval();
+        if (a == null || approvers == null) {
+            return new SlackApprovalRoutes(null, null);
+        }
+        Action max = Action.valueOf(a.maxAction());
+        if ("link".equals(a.mode())) {
+            return new SlackApprovalRoutes(new ApprovalPage(reports, ApprovalRules.links(a), approver, a.identityHeader(),
+                    max, clock), null);
+        }
+        if ("interactive".equals(a.mode())) {
+            String secret;
+            try {
+                secret = Files.readString(Path.of(a.signingSecretFile())).trim();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read slack.approval.signingSecretFile", e);
+            }
+            return new SlackApprovalRoutes(null, new SlackInteractions(reports, approver,
+                    new SlackRequestSignature(secret, clock), approvers.apply(a.allowedUserIds(), a.allowedUsergroup()), max));
+        }
+        return new SlackApprovalRoutes(null, null);
+    }
+
+    public void register(RoutesConfig routes) {
+        if (page != null) {
+            page.register(routes);
+        }
+        if (interactions != null) {
+            interactions.register(routes);
+        }
+    }
+}
