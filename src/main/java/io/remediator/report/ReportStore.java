@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -126,8 +127,9 @@ public final class ReportStore {
 
     /**
      * Writes the status, bounded to the size limit. A conflict (the webhook counted a delivery in
-     * the meantime) is retried on the newer object: the status is the leader's alone, and the
-     * leader's loop checks that it still leads before it calls this.
+     * the meantime) is retried on the newer object when its status is still the one this write was
+     * based on: the status is the leader's alone, and the leader's loop checks that it still leads
+     * before it calls this. A status written since is newer, and the conflict is thrown.
      */
     public StoredReport writeStatus(StoredReport current, ReportStatus status) {
         // The status gets what the spec leaves of the object's limit.
@@ -144,9 +146,19 @@ public final class ReportStore {
                 if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
                     throw e;
                 }
-                base = get(current.name()).orElseThrow(() -> e);
+                StoredReport fresh = get(current.name()).orElseThrow(() -> e);
+                // Only the spec (a delivery, an approval) or status.slack moved on: write again on the
+                // newer object. A status written since this one was based on is newer: never overwrite it.
+                if (!Objects.equals(withoutSlack(base.status()), withoutSlack(fresh.status()))) {
+                    throw e;
+                }
+                base = fresh;
             }
         }
+    }
+
+    private static ReportStatus withoutSlack(ReportStatus s) {
+        return s == null ? null : s.withSlack(null);
     }
 
     /**

@@ -95,6 +95,26 @@ class ReportStoreTest {
     }
 
     @Test
+    void aStatusWriteBasedOnAnOlderStatusNeverOverwritesANewerOneButADeliveryInBetweenIsWrittenAround() {
+        StoredReport created = store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0));
+        StoredReport passOne = store.writeStatus(created, status(List.of(), List.of()));
+        StoredReport passTwo = store.writeStatus(passOne, status(List.of(), List.of()).withPhase(ReportPhase.Done));
+
+        // Written from what the first pass saw (e.g. a stale cache): refused, the newer status stays.
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.writeStatus(passOne,
+                        status(List.of(), List.of()).withPhase(ReportPhase.Failed)))
+                .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .satisfies(e -> assertThat(((io.fabric8.kubernetes.client.KubernetesClientException) e).getCode()).isEqualTo(409));
+        assertThat(store.get(created.name()).orElseThrow().phase()).isEqualTo(ReportPhase.Done);
+
+        // A delivery counted in between changes only the spec: the status is written on the newer object.
+        store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0.plusSeconds(60)));
+        StoredReport passThree = store.writeStatus(passTwo, status(List.of(), List.of()).withPhase(ReportPhase.Waiting));
+        assertThat(passThree.phase()).isEqualTo(ReportPhase.Waiting);
+        assertThat(passThree.spec().deliveries()).isEqualTo(2);
+    }
+
+    @Test
     void aStatusLargerThanOneObjectKeepsItsSummaryAndTheMostDisruptiveVmis() {
         StoredReport created = store.recordDelivery(delivery("{}:{}", "2026-11-23T10:00:00Z", "firing", T0));
         List<OutdatedVmi> vmis = new ArrayList<>();
