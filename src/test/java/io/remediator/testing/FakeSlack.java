@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FakeSlack implements AutoCloseable {
     public static final String TOKEN = "xoxb-test-token-0123456789";
+    public static final String CHANNEL = "C0123ABCD";
 
     /** One call as Slack received it. */
     public record Call(String method, Map<String, String> form, Instant at) {}
@@ -39,6 +40,25 @@ public final class FakeSlack implements AutoCloseable {
 
     public String apiUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/api/";
+    }
+
+    /** The `slack` config for a bot posting to {@link #CHANNEL} here, its token in a file under {@code dir}. */
+    public io.remediator.config.RemediatorConfig.Slack botConfig(java.nio.file.Path dir,
+                                                                 io.remediator.config.RemediatorConfig.Approval approval)
+            throws IOException {
+        java.nio.file.Path token = java.nio.file.Files.writeString(dir.resolve("bot-token"), TOKEN);
+        return new io.remediator.config.RemediatorConfig.Slack(token.toString(), "", CHANNEL, apiUrl(), approval);
+    }
+
+    /** The blocks of the first message posted, once there is one, as Slack reads them (JSON without Gson's escapes). */
+    public String firstPostedBlocks() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !calls("chat.postMessage").isEmpty());
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(calls("chat.postMessage").get(0).form()
+                    .get("blocks")).toString();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     public List<Call> calls() {

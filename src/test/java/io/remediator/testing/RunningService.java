@@ -93,6 +93,12 @@ public final class RunningService implements AutoCloseable {
         return new RemediatorConfig.Reports(namespace, r.maxReports(), r.maxAge(), r.maxObjectBytes());
     }
 
+    /** The same config with Slack, its links based at https://remediator.example.com. */
+    public static RemediatorConfig withSlack(RemediatorConfig d, RemediatorConfig.Slack slack) {
+        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(), d.api(),
+                d.leaderElection(), "https://remediator.example.com", slack);
+    }
+
     /** The default test config with this remediation policy, and an admin token for approvals. */
     public static RemediatorConfig withPolicy(RemediatorConfig.Policy policy) {
         RemediatorConfig d = defaultConfig();

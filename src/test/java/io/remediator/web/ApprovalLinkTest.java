@@ -51,13 +51,17 @@ class ApprovalLinkTest {
     @BeforeEach
     void start(TestCluster cluster, @TempDir Path dir) throws Exception {
         this.dir = dir;
+        aMigrationAndARestartToApprove(cluster);
+        slack = new FakeSlack();
+    }
+
+    /** Workload updates off: migrating team/db and restarting team/legacy both await approval. */
+    static void aMigrationAndARestartToApprove(TestCluster cluster) {
         cluster.reset();
-        // Workload updates off: the migration and the restart both await approval.
         cluster.create(kubeVirt("kubevirt", List.of(), null, null));
         cluster.create(vmi("team", "db").migratable().build());
         cluster.create(vm("team", "legacy", "Always"));
         cluster.create(vmi("team", "legacy").ownedBy("legacy").notMigratable("DisksNotLiveMigratable", "RWO").build());
-        slack = new FakeSlack();
     }
 
     @AfterEach
@@ -66,13 +70,11 @@ class ApprovalLinkTest {
     }
 
     private RemediatorConfig config() throws Exception {
-        Path token = Files.writeString(dir.resolve("bot-token"), FakeSlack.TOKEN);
         Path key = Files.writeString(dir.resolve("link-key"), KEY + "\n");
         RemediatorConfig d = RunningService.withPolicy(Policies.mode("approve").restart("approve").batch(0, "1s").build());
-        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(), d.api(),
-                d.leaderElection(), "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "",
-                "C0123ABCD", slack.apiUrl(), new RemediatorConfig.Approval("link", key.toString(), Duration.ofMinutes(30),
-                "X-Forwarded-Email", "EVICT", "", List.of(), "")));
+        RemediatorConfig.Approval approval = new RemediatorConfig.Approval("link", key.toString(), Duration.ofMinutes(30),
+                "X-Forwarded-Email", "EVICT", "", List.of(), "");
+        return RunningService.withSlack(d, slack.botConfig(dir, approval));
     }
 
     private HttpResponse<String> send(HttpRequest.Builder r) throws Exception {
@@ -101,8 +103,7 @@ class ApprovalLinkTest {
             int pass = first.get("remediation").get("pass").asInt();
 
             // The Slack message carries the link, for the actions a link may approve.
-            await().atMost(Duration.ofSeconds(20)).until(() -> !slack.calls("chat.postMessage").isEmpty());
-            String blocks = JSON.readTree(slack.calls("chat.postMessage").get(0).form().get("blocks")).toString();
+            String blocks = slack.firstPostedBlocks();
             Matcher m = Pattern.compile("<https://remediator\\.example\\.com(/approvals/[^?]+)\\?t=([^|]+)\\|Review & approve 1 action>")
                     .matcher(blocks);
             assertThat(m.find()).as(blocks).isTrue();

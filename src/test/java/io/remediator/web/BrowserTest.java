@@ -1,8 +1,5 @@
 package io.remediator.web;
 
-import static io.remediator.testing.KubeVirtObjects.kubeVirt;
-import static io.remediator.testing.KubeVirtObjects.vm;
-import static io.remediator.testing.KubeVirtObjects.vmi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -55,11 +52,7 @@ class BrowserTest {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER)
                 || System.getenv("REMEDIATOR_REQUIRE_BROWSER") != null, "chromium and chromium-driver (scripts/test installs them)");
         this.dir = dir;
-        cluster.reset();
-        cluster.create(kubeVirt("kubevirt", List.of(), null, null));
-        cluster.create(vmi("team", "db").migratable().build());
-        cluster.create(vm("team", "legacy", "Always"));
-        cluster.create(vmi("team", "legacy").ownedBy("legacy").notMigratable("DisksNotLiveMigratable", "RWO").build());
+        ApprovalLinkTest.aMigrationAndARestartToApprove(cluster);
         slack = new FakeSlack();
         ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
                 .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
@@ -80,13 +73,11 @@ class BrowserTest {
     }
 
     private RemediatorConfig config() throws Exception {
-        Path token = Files.writeString(dir.resolve("bot-token"), FakeSlack.TOKEN);
         Path key = Files.writeString(dir.resolve("link-key"), "approval-link-key-0123456789abcdef-browser");
         RemediatorConfig d = RunningService.withPolicy(Policies.mode("approve").restart("approve").batch(0, "1s").build());
-        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(), d.api(),
-                d.leaderElection(), "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "",
-                "C0123ABCD", slack.apiUrl(), new RemediatorConfig.Approval("link", key.toString(), Duration.ofMinutes(30),
-                "", "EVICT", "", List.of(), "")));
+        RemediatorConfig.Approval approval = new RemediatorConfig.Approval("link", key.toString(), Duration.ofMinutes(30),
+                "", "EVICT", "", List.of(), "");
+        return RunningService.withSlack(d, slack.botConfig(dir, approval));
     }
 
     private void screenshot(String name) throws Exception {
@@ -101,8 +92,7 @@ class BrowserTest {
             JsonNode report = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
             String id = report.get("id").asText();
             int pass = report.get("remediation").get("pass").asInt();
-            await().atMost(Duration.ofSeconds(20)).until(() -> !slack.calls("chat.postMessage").isEmpty());
-            String blocks = JSON.readTree(slack.calls("chat.postMessage").get(0).form().get("blocks")).toString();
+            String blocks = slack.firstPostedBlocks();
             Matcher m = Pattern.compile("<https://remediator\\.example\\.com(/approvals/[^|]+)\\|Review").matcher(blocks);
             assertThat(m.find()).as(blocks).isTrue();
 

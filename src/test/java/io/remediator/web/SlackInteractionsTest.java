@@ -57,13 +57,11 @@ class SlackInteractionsTest {
     }
 
     private RemediatorConfig config() throws Exception {
-        Path token = Files.writeString(dir.resolve("bot-token"), FakeSlack.TOKEN);
         Path secret = Files.writeString(dir.resolve("signing-secret"), SECRET);
         RemediatorConfig d = RunningService.withPolicy(Policies.mode("approve").batch(0, "1s").build());
-        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(), d.api(),
-                d.leaderElection(), "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "",
-                CHANNEL, slack.apiUrl(), new RemediatorConfig.Approval("interactive", "", Duration.ofMinutes(30), "",
-                "EVICT", secret.toString(), List.of("U0ONCALL"), "")));
+        RemediatorConfig.Approval approval = new RemediatorConfig.Approval("interactive", "", Duration.ofMinutes(30), "",
+                "EVICT", secret.toString(), List.of("U0ONCALL"), "");
+        return RunningService.withSlack(d, slack.botConfig(dir, approval));
     }
 
     private static String click(String user, String channel, String ts, String value) {
