@@ -49,6 +49,7 @@ public final class RemediatorService implements AutoCloseable {
     private final RemediatorConfig config;
     private final ApiReachability reachability;
     private final ReportLoop loop;
+    private final RemediatorMetrics metrics;
     private final SlackNotifications slack;
     private final KubeVirtInformers informers;
     private final Leadership leadership;
@@ -60,7 +61,7 @@ public final class RemediatorService implements AutoCloseable {
         ObjectMapper json = new ObjectMapper()
                 .registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
-        RemediatorMetrics metrics = new RemediatorMetrics();
+        this.metrics = new RemediatorMetrics();
         this.reachability = new ApiReachability(client, metrics::kubernetesReachable);
 
         RemediatorConfig.Diagnosis diagnosis = config.diagnosis();
@@ -191,6 +192,7 @@ public final class RemediatorService implements AutoCloseable {
 
     private void stopActing() {
         loop.stopActing();
+        metrics.stoppedLeading();
         if (slack != null) {
             slack.stopActing();
         }

@@ -45,12 +45,42 @@ public final class RemediatorMetrics {
                 .register(registry);
     }
 
-    /** @param outcome accepted, unauthorized, too_large, malformed, invalid, unavailable */
+    /** Buckets of the diagnosis: from a warm cache (milliseconds) to a cold 10,000-VMI LIST. */
+    private static final Duration[] DIAGNOSIS_BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(60)};
+    /** Buckets of a webhook answer: one write to the API server, up to Alertmanager's timeout. */
+    private static final Duration[] WEBHOOK_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(10)};
+
+    /** @param outcome accepted, unauthorized, too_large, malformed, invalid, unavailable, busy */
     public void webhookRequest(String outcome) {
         Counter.builder("remediator_webhook_requests")
                 .description("Webhook deliveries by outcome")
                 .tag("outcome", outcome)
                 .register(registry).increment();
+    }
+
+    /** How long the webhook took to answer (authenticated deliveries: read, validate, store). */
+    public void webhookAnswered(String outcome, Duration took) {
+        Timer.builder("remediator_webhook_request_duration")
+                .description("Time to answer one webhook delivery, by outcome")
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(WEBHOOK_BUCKETS)
+                .register(registry).record(took);
+    }
+
+    /**
+     * This replica stopped leading: the values only a leader measures (last diagnosis, last pass)
+     * go back to 0, so a follower never reports a stale picture of the cluster.
+     */
+    public void stoppedLeading() {
+        lastOutdatedVmis.set(0);
+        lastByAction.values().forEach(v -> v.set(0));
+        migrationsInFlight.set(0);
+        deferredActions.set(0);
     }
 
     /** @param outcome posted, updated, replied, rate_limited, failed */
@@ -84,8 +114,7 @@ public final class RemediatorMetrics {
                     .description("Time to diagnose one alert group")
                     .tag("alertname", alertname)
                     .tag("outcome", outcome)
-                    .publishPercentileHistogram()
-                    .maximumExpectedValue(Duration.ofMinutes(5))
+                    .serviceLevelObjectives(DIAGNOSIS_BUCKETS)
                     .register(registry));
         }
     }

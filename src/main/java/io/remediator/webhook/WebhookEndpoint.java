@@ -41,6 +41,7 @@ public final class WebhookEndpoint implements Handler {
 
     @Override
     public void handle(Context ctx) throws IOException {
+        ctx.attribute(STARTED, System.nanoTime());
         if (!inFlight.tryAcquire()) {
             ctx.header("Retry-After", "5");
             answer(ctx, HttpStatus.SERVICE_UNAVAILABLE, "busy",
@@ -98,8 +99,14 @@ public final class WebhookEndpoint implements Handler {
         }
     }
 
+    private static final String STARTED = "remediator.webhook.started";
+
     private void answer(Context ctx, HttpStatus status, String outcome, Map<String, ?> body) {
         metrics.webhookRequest(outcome);
+        Long started = ctx.attribute(STARTED);
+        if (started != null) {
+            metrics.webhookAnswered(outcome, java.time.Duration.ofNanos(System.nanoTime() - started));
+        }
         ctx.status(status).json(body);
     }
 }
