@@ -27,5 +27,23 @@ class AlertmanagerExamplesTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("SUCCESS").contains("2 receivers");
+
+        // The alert reaches the service and still the humans' receiver (continue: true).
+        Process routes = new ProcessBuilder(amtool.toString(), "config", "routes", "test",
+                "--config.file=alertmanager-examples/alertmanager.yml", "alertname=OutdatedVirtualMachineInstanceWorkloads")
+                .redirectErrorStream(true).start();
+        String matched = lastLine(new String(routes.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertThat(routes.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(matched).isEqualTo("kubevirt-remediator,default");
+        Process other = new ProcessBuilder(amtool.toString(), "config", "routes", "test",
+                "--config.file=alertmanager-examples/alertmanager.yml", "alertname=SomethingElse")
+                .redirectErrorStream(true).start();
+        assertThat(lastLine(new String(other.getInputStream().readAllBytes(), StandardCharsets.UTF_8))).isEqualTo("default");
+    }
+
+    /** amtool prints a warning about --alertmanager.url first; the receivers are the last line. */
+    private static String lastLine(String out) {
+        String[] lines = out.trim().split("\n");
+        return lines[lines.length - 1].trim();
     }
 }
