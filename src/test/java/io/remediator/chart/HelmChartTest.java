@@ -34,7 +34,7 @@ class HelmChartTest {
 
         assertThat(docs).extracting(d -> d.get("kind").asText()).containsExactlyInAnyOrder(
                 "ServiceAccount", "Secret", "ConfigMap", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Service",
-                "Deployment");
+                "Deployment", "PodDisruptionBudget");
         JsonNode container = kind(docs, "Deployment").at("/spec/template/spec/containers/0");
         assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/readyz");
         assertThat(container.at("/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");
@@ -96,6 +96,33 @@ class HelmChartTest {
         assertThat(loaded.slack().channel()).isEqualTo("C0123ABCD");
         assertThat(loaded.slack().approval().mode()).isEqualTo("link");
         assertThat(render(Map.of("webhook.existingSecret", "my-token")).toString()).doesNotContain("/etc/kubevirt-remediator/slack");
+    }
+
+    @Test
+    void twoReplicasPreferTwoNodesAndADrainKeepsOneUp() {
+        List<JsonNode> docs = render(Map.of("webhook.token", "s3cret"));
+        JsonNode pdb = kind(docs, "PodDisruptionBudget");
+        assertThat(pdb.at("/spec/minAvailable").asInt()).isEqualTo(1);
+        assertThat(pdb.at("/spec/selector/matchLabels/app.kubernetes.io~1name").asText()).isEqualTo("kubevirt-remediator");
+        JsonNode anti = kind(docs, "Deployment").at("/spec/template/spec/affinity/podAntiAffinity"
+                + "/preferredDuringSchedulingIgnoredDuringExecution/0/podAffinityTerm");
+        assertThat(anti.get("topologyKey").asText()).isEqualTo("kubernetes.io/hostname");
+        assertThat(render(Map.of("webhook.token", "s3cret", "podDisruptionBudget.enabled", "false")))
+                .noneMatch(d -> "PodDisruptionBudget".equals(d.get("kind").asText()));
+    }
+
+    @Test
+    void aTypoInTheValuesOrAKeyTheChartOwnsIsRefusedWithAMessage() {
+        assertThatThrownBy(() -> render(Map.of("webhook.token", "s3cret", "replica", "3")))
+                .hasMessageContaining("replica");
+        assertThatThrownBy(() -> render(Map.of("webhook.token", "s3cret", "service.prot", "9090")))
+                .hasMessageContaining("prot");
+        assertThatThrownBy(() -> render(Map.of("webhook.token", "s3cret", "config.server.port", "9090")))
+                .hasMessageContaining("config.server.port is the chart's: set service.port");
+        assertThatThrownBy(() -> render(Map.of("webhook.token", "s3cret", "config.webhook.bearerToken", "x")))
+                .hasMessageContaining("config.webhook.bearerToken(File) is the chart's");
+        assertThatThrownBy(() -> render(Map.of("webhook.token", "s3cret", "config.reports.namespace", "elsewhere")))
+                .hasMessageContaining("config.reports.namespace is the chart's");
     }
 
     @Test
