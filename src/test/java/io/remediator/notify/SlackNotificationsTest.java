@@ -144,8 +144,11 @@ class SlackNotificationsTest {
         cluster.create(kubeVirt("kubevirt", List.of(), null, null));
         try (RunningService service = RunningService.start(cluster.newClient(), auto).awaitReady()) {
             String id = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN)).get("id").asText();
-            await().atMost(Duration.ofSeconds(30)).until(() -> slack.calls("chat.postMessage").stream()
-                    .anyMatch(c -> c.form().containsKey("thread_ts")));
+            // Stored once Slack took the reply (the fake records the call a moment before).
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                JsonNode stored = slackOf(service, id);
+                return stored != null && stored.path("threadedPass").asInt() > 0 && stored.hasNonNull("ts");
+            });
             List<FakeSlack.Call> replies = slack.calls("chat.postMessage").stream()
                     .filter(c -> c.form().containsKey("thread_ts")).toList();
             String ts = slackOf(service, id).get("ts").asText();
