@@ -126,6 +126,36 @@ class HelmChartTest {
     }
 
     @Test
+    void clusterScopedNamesCarryTheNamespaceAndEachReleaseElectsWithItsOwnLease() throws IOException {
+        List<JsonNode> docs = render(Map.of("webhook.token", "s3cret"));
+        assertThat(kind(docs, "ClusterRole").at("/metadata/name").asText()).isEqualTo("kubevirt-remediator-remediator");
+        assertThat(kind(docs, "ClusterRoleBinding").at("/roleRef/name").asText()).isEqualTo("kubevirt-remediator-remediator");
+        assertThat(kind(docs, "Role").at("/metadata/name").asText()).isEqualTo("remediator");
+        assertThat(kind(docs, "ConfigMap").at("/data/config.yaml").asText()).contains("leaseName: remediator");
+        // The notifier writes status.slack as a merge patch: the Role must allow it (as TestCluster's does).
+        assertThat(kind(docs, "Role").at("/rules/0/verbs").toString()).contains("\"patch\"");
+        List<JsonNode> other = render(Map.of("webhook.token", "s3cret", "fullnameOverride", "other"));
+        assertThat(kind(other, "ClusterRole").at("/metadata/name").asText()).isEqualTo("kubevirt-remediator-other");
+        assertThat(kind(other, "ConfigMap").at("/data/config.yaml").asText()).contains("leaseName: other");
+    }
+
+    @Test
+    void imageByDigestPullSecretsServiceAccountAnnotationsAndExtraEnvReachThePod() {
+        String digest = "sha256:" + "a".repeat(64);
+        JsonNode pod = kind(render(Map.of("webhook.token", "s3cret", "image.digest", digest,
+                "imagePullSecrets[0].name", "my-registry", "podAnnotations.team", "virt",
+                "extraEnv[0].name", "JAVA_TOOL_OPTIONS", "extraEnv[0].value", "-Xmx300m",
+                "serviceAccount.create", "false", "serviceAccount.name", "existing-sa")), "Deployment").at("/spec/template");
+        assertThat(pod.at("/spec/containers/0/image").asText()).isEqualTo("kubevirt-remediator@" + digest);
+        assertThat(pod.at("/spec/imagePullSecrets/0/name").asText()).isEqualTo("my-registry");
+        assertThat(pod.at("/metadata/annotations/team").asText()).isEqualTo("virt");
+        assertThat(pod.at("/spec/containers/0/env/0/value").asText()).isEqualTo("-Xmx300m");
+        assertThat(pod.at("/spec/serviceAccountName").asText()).isEqualTo("existing-sa");
+        assertThatThrownBy(() -> render(Map.of("webhook.token", "s3cret", "serviceAccount.create", "false")))
+                .hasMessageContaining("serviceAccount.name is required when serviceAccount.create is false");
+    }
+
+    @Test
     void refusesToRenderWithoutAWebhookToken() {
         assertThatThrownBy(() -> render(Map.of()))
                 .hasMessageContaining("webhook.existingSecret or webhook.token is required");
