@@ -121,7 +121,6 @@ public final class RemediatorService implements AutoCloseable {
         });
         WebhookEndpoint webhook = new WebhookEndpoint(config.webhook().maxBodyBytes(),
                 StrictJson.forWebhook(json), intake, metrics);
-        String adminToken = config.api().adminToken();
         String readToken = config.api().readToken();
         PlanApprovals approvals = new PlanApprovals(reports, clock);
         ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(), approvals::approve);
@@ -129,7 +128,7 @@ public final class RemediatorService implements AutoCloseable {
                 slack == null ? null : slack::approvers, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),
                 readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken),
-                adminToken == null || adminToken.isBlank() ? null : BearerToken.of(adminToken), metrics::webhookRequest);
+                adminToken(config.api()), metrics::webhookRequest);
 
         this.tls = config.server().tls().enabled()
                 ? new TlsEndpoint(Path.of(config.server().tls().certFile()), Path.of(config.server().tls().keyFile()))
@@ -196,6 +195,14 @@ public final class RemediatorService implements AutoCloseable {
         if (slack != null) {
             slack.stopActing();
         }
+    }
+
+    /** The admin token from its file (re-read when the Secret changes) or the config, or null: approvals off. */
+    private static BearerToken adminToken(RemediatorConfig.Api api) {
+        if (api.adminTokenFile() != null && !api.adminTokenFile().isBlank()) {
+            return BearerToken.fromFile(Path.of(api.adminTokenFile()));
+        }
+        return api.adminToken() == null || api.adminToken().isBlank() ? null : BearerToken.of(api.adminToken());
     }
 
     /** How long a connection may send nothing, and the slowest a request body may arrive. */

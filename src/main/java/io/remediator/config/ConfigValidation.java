@@ -69,7 +69,7 @@ final class ConfigValidation {
             problems.add("webhook.bearerToken: must be at least " + MIN_TOKEN_LENGTH + " characters");
         }
         // Alertmanager holds the webhook token: with the same value it could approve disruptive actions.
-        String admin = config.api().adminToken();
+        String admin = adminToken(config.api(), problems);
         String webhookToken = hasFile && !hasToken && Files.isReadable(Path.of(webhook.bearerTokenFile()))
                 ? tokenIn(Path.of(webhook.bearerTokenFile())) : webhook.bearerToken();
         if (!blank(admin) && webhookToken != null && admin.trim().equals(webhookToken.trim())) {
@@ -182,6 +182,27 @@ final class ConfigValidation {
         } catch (java.io.IOException e) {
             return "";
         }
+    }
+
+    /** The admin token as the service will use it: the value, or the file's content (checked here). */
+    static String adminToken(RemediatorConfig.Api api, List<String> problems) {
+        if (blank(api.adminTokenFile())) {
+            return api.adminToken();
+        }
+        if (!blank(api.adminToken())) {
+            problems.add("api: set adminToken or adminTokenFile, not both");
+        }
+        Path file = Path.of(api.adminTokenFile());
+        if (!Files.isReadable(file)) {
+            problems.add("api.adminTokenFile: cannot read " + file);
+            return null;
+        }
+        String token = tokenIn(file);
+        if (token.length() < MIN_TOKEN_LENGTH) {
+            problems.add("api.adminTokenFile: " + file + " holds " + (token.isEmpty() ? "no token"
+                    : "a token shorter than " + MIN_TOKEN_LENGTH + " characters"));
+        }
+        return token;
     }
 
     static boolean blank(String s) {

@@ -34,9 +34,9 @@ final class PolicyValidation {
             }
         });
         boolean approvals = "approve".equals(policy.mode()) || actions.containsValue("approve");
-        if (approvals && ConfigValidation.blank(api.adminToken())) {
+        if (approvals && ConfigValidation.blank(api.adminToken()) && ConfigValidation.blank(api.adminTokenFile())) {
             problems.add("api.adminToken: required when policy.mode or a policy.actions entry is approve"
-                    + " (it guards POST /api/reports/{id}/approve)");
+                    + " (it guards POST /api/reports/{id}/approve; or give api.adminTokenFile)");
         }
         if (!ConfigValidation.blank(api.readToken()) && api.readToken().trim().length() < ConfigValidation.MIN_TOKEN_LENGTH) {
             problems.add("api.readToken: must be at least " + ConfigValidation.MIN_TOKEN_LENGTH + " characters");

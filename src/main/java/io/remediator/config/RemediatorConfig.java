@@ -157,12 +157,13 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration batchInterval) {}
 
     /**
-     * @param adminToken guards `POST /api/reports/{id}/approve`; required when anything is `approve`
+     * @param adminToken guards `POST /api/reports/{id}/approve`; required (or adminTokenFile) when anything is `approve`
+     * @param adminTokenFile a file holding the admin token instead (a mounted Secret); re-read when it changes
      * @param readToken  when set, the report pages and JSON (`/reports`, `/api/reports`) ask for it
      *                   (or the admin token) as a bearer token; unset, they are open to whoever reaches
      *                   the Service (README: "What is open, and to whom")
      */
-    public record Api(String adminToken, String readToken) {}
+    public record Api(String adminToken, String readToken, String adminTokenFile) {}
 
     public static RemediatorConfig defaults() {
         return new RemediatorConfig(
@@ -173,7 +174,7 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                 new Policy("report", new Actions(null, null, null, null, null), List.of("LiveMigrate"),
                         new Namespaces(List.of(), List.of(), ""), "kubevirt-remediator/skip", List.of(), "UTC",
                         new Limits(20, 0, 0, null), 2),
-                new Api(null, null),
+                new Api(null, null, null),
                 new LeaderElection("kubevirt-remediator", "", Duration.ofSeconds(15), Duration.ofSeconds(10),
                         Duration.ofSeconds(2)),
                 "",

@@ -156,6 +156,23 @@ class HelmChartTest {
     }
 
     @Test
+    void theAdminTokenComesFromASecretFileNeverTheConfigMap(@TempDir Path dir) throws IOException {
+        List<JsonNode> docs = render(Map.of("webhook.existingSecret", "my-token", "api.existingSecret", "my-admin",
+                "config.policy.mode", "approve"));
+        assertThat(kind(docs, "Deployment").at("/spec/template/spec/volumes").toString()).contains("\"secretName\":\"my-admin\"");
+        String yaml = kind(docs, "ConfigMap").at("/data/config.yaml").asText();
+        assertThat(yaml).contains("adminTokenFile: /etc/kubevirt-remediator/api/admin-token").doesNotContain("adminToken:");
+        Path token = Files.writeString(dir.resolve("token"), "token-0123456789abcdef");
+        Path admin = Files.writeString(dir.resolve("admin"), "admin-token-0123456789");
+        Path config = Files.writeString(dir.resolve("config.yaml"), yaml
+                .replace("/etc/kubevirt-remediator/webhook/token", token.toString())
+                .replace("/etc/kubevirt-remediator/api/admin-token", admin.toString()));
+        RemediatorConfig loaded = new ConfigLoader(Map.of()).load(config);
+        assertThat(loaded.api().adminTokenFile()).isEqualTo(admin.toString());
+        assertThat(loaded.policy().mode()).isEqualTo("approve");
+    }
+
+    @Test
     void refusesToRenderWithoutAWebhookToken() {
         assertThatThrownBy(() -> render(Map.of()))
                 .hasMessageContaining("webhook.existingSecret or webhook.token is required");

@@ -120,6 +120,22 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theAdminTokenCanComeFromAFileThatIsCheckedLikeTheValue() throws IOException {
+        Path admin = Files.writeString(dir.resolve("admin"), "admin-token-0123456789\n");
+        RemediatorConfig c = load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\npolicy: {mode: approve}\napi: {adminTokenFile: "
+                + admin + "}\n"), Map.of());
+        assertThat(c.api().adminTokenFile()).isEqualTo(admin.toString());
+
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\napi: {adminTokenFile: /nonexistent/admin}\n"),
+                Map.of())).hasMessageContaining("api.adminTokenFile: cannot read /nonexistent/admin");
+        Path same = Files.writeString(dir.resolve("same"), "aaaaaaaaaaaaaaaa");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\napi: {adminTokenFile: " + same
+                + ", adminToken: bbbbbbbbbbbbbbbbbb}\n"), Map.of()))
+                .hasMessageContaining("api: set adminToken or adminTokenFile, not both")
+                .hasMessageContaining("api.adminToken: must differ from the webhook token");
+    }
+
+    @Test
     void badValueNamesTheKey() throws IOException {
         Path f = file("server: {port: eighty}\nwebhook: {bearerToken: aaaaaaaaaaaaaaaa}\n");
         assertThatThrownBy(() -> load(f, Map.of()))

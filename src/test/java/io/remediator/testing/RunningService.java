@@ -103,7 +103,7 @@ public final class RunningService implements AutoCloseable {
     public static RemediatorConfig withPolicy(RemediatorConfig.Policy policy) {
         RemediatorConfig d = defaultConfig();
         return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), policy,
-                new RemediatorConfig.Api(ADMIN_TOKEN, null), d.leaderElection(), d.publicUrl(), d.slack());
+                new RemediatorConfig.Api(ADMIN_TOKEN, null, null), d.leaderElection(), d.publicUrl(), d.slack());
     }
 
     /** Creates the reports' namespace where the client may; a restricted client's namespace exists already. */

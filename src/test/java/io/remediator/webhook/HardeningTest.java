@@ -140,7 +140,7 @@ class HardeningTest {
         String read = "read-token-0123456789";
         io.remediator.config.RemediatorConfig closed = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
                 d.diagnosis(), d.reports(), d.policy(),
-                new io.remediator.config.RemediatorConfig.Api(RunningService.ADMIN_TOKEN, read), d.leaderElection(),
+                new io.remediator.config.RemediatorConfig.Api(RunningService.ADMIN_TOKEN, read, null), d.leaderElection(),
                 d.publicUrl(), d.slack());
         try (RunningService service = RunningService.start(cluster.newClient(), closed).awaitReady()) {
             java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
