@@ -173,6 +173,19 @@ class HelmChartTest {
     }
 
     @Test
+    void anOptInNetworkPolicyLetsOnlyTheNamedPeersIn() {
+        assertThat(render(Map.of("webhook.token", "s3cret"))).noneMatch(d -> "NetworkPolicy".equals(d.get("kind").asText()));
+        JsonNode policy = kind(render(Map.of("webhook.token", "s3cret", "networkPolicy.enabled", "true",
+                "networkPolicy.from[0].namespaceSelector.matchLabels.kubernetes\\.io/metadata\\.name", "monitoring")),
+                "NetworkPolicy");
+        assertThat(policy.at("/spec/ingress/0/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name").asText())
+                .isEqualTo("monitoring");
+        assertThat(policy.at("/spec/ingress/0/ports/0/port").asInt()).isEqualTo(8080);
+        assertThatThrownBy(() -> render(Map.of("webhook.token", "s3cret", "networkPolicy.enabled", "true")))
+                .hasMessageContaining("networkPolicy.from is required");
+    }
+
+    @Test
     void refusesToRenderWithoutAWebhookToken() {
         assertThatThrownBy(() -> render(Map.of()))
                 .hasMessageContaining("webhook.existingSecret or webhook.token is required");
