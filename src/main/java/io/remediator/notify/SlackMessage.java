@@ -12,7 +12,6 @@ import static com.slack.api.model.block.element.BlockElements.button;
 import com.slack.api.model.block.LayoutBlock;
 import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.util.json.GsonFactory;
-import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.Report;
 import io.remediator.runbook.OutdatedVmi;
@@ -153,8 +152,7 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         if (!"firing".equals(r.status())) {
             return "alert resolved";
         }
-        long awaiting = r.remediation() == null ? 0 : r.remediation().actions().stream()
-                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL).count();
+        long awaiting = r.remediation() == null ? 0 : r.remediation().awaitingApproval().size();
         return switch (r.phase()) {
             case Received -> "diagnosing";
             case Acting -> "acting";
@@ -185,8 +183,7 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         if (r.remediation() == null) {
             return null;
         }
-        List<PlannedAction> awaiting = r.remediation().actions().stream()
-                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL).toList();
+        List<PlannedAction> awaiting = r.remediation().awaitingApproval();
         if (awaiting.isEmpty()) {
             return null;
         }

@@ -5,7 +5,6 @@ import io.remediator.kubevirt.ApiErrors;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.reconcile.DueQueue;
 import io.remediator.remediation.Action;
-import io.remediator.remediation.Decision;
 import io.remediator.report.ApprovalLinks;
 import io.remediator.report.ApprovalRules;
 import io.remediator.remediation.PlannedAction;
@@ -166,21 +165,20 @@ public final class SlackNotifications implements AutoCloseable {
     }
 
     private SlackMessage.Approve approve(Report r) {
-        if (r.remediation() == null || !"firing".equals(r.status()) || approvable(r) == 0) {
+        int count = approvable(r);
+        if (r.remediation() == null || !"firing".equals(r.status()) || count == 0) {
             return null;
         }
         if (links != null) {
             return new SlackMessage.Approve(publicUrl + "/approvals/" + r.id() + "?t="
-                    + links.token(r.id(), r.remediation().pass(), r.remediation().at()), null, approvable(r));
+                    + links.token(r.id(), r.remediation().pass(), r.remediation().at()), null, count);
         }
         // Only with someone allowed to click it: an approve button anyone may press is what others shipped.
-        return buttons ? new SlackMessage.Approve(null, r.id() + "|" + r.remediation().pass(), approvable(r)) : null;
+        return buttons ? new SlackMessage.Approve(null, r.id() + "|" + r.remediation().pass(), count) : null;
     }
 
     private int approvable(Report r) {
-        return r.remediation() == null ? 0 : (int) r.remediation().actions().stream()
-                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL && ApprovalRules.approvable(a.action(), maxAction))
-                .count();
+        return r.remediation() == null ? 0 : ApprovalRules.approvableFromSlack(r.remediation(), maxAction).size();
     }
 
     /** The post's new state after Slack's answer; schedules the retry a failure calls for. */

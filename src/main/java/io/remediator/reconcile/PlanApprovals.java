@@ -2,7 +2,6 @@ package io.remediator.reconcile;
 
 import io.remediator.logging.LogSafe;
 import io.remediator.remediation.Approval;
-import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.ApprovalOutcome;
 import io.remediator.report.ReportPhase;
@@ -58,8 +57,7 @@ public final class PlanApprovals {
                     + " alert group replaced it");
         }
         Map<String, PlannedAction> awaiting = new TreeMap<>();
-        r.status().remediation().actions().stream().filter(a -> a.decision() == Decision.AWAITING_APPROVAL)
-                .forEach(a -> awaiting.put(a.key(), a));
+        r.status().remediation().awaitingApproval().forEach(a -> awaiting.put(a.key(), a));
         List<String> awaitingKeys = List.copyOf(awaiting.keySet());
         if (r.status().remediation().pass() != pass) {
             return new ApprovalOutcome.Stale(r.status().remediation().pass(), awaitingKeys);

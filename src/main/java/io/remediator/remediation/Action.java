@@ -27,6 +27,15 @@ public enum Action {
         return disruptive;
     }
 
+    /** From least to most disruptive to the workload. */
+    private static final java.util.List<Action> BY_DISRUPTION = java.util.List.of(ENABLE_WORKLOAD_UPDATES, LIVE_MIGRATE, EVICT,
+            RESTART, STOP);
+
+    /** True when this action interrupts the workload no more than {@code max} does (`slack.approval.maxAction`). */
+    public boolean atMostAsDisruptiveAs(Action max) {
+        return BY_DISRUPTION.indexOf(this) <= BY_DISRUPTION.indexOf(max);
+    }
+
     /** The action carrying out a runbook recommendation, or null when there is nothing to do. */
     public static Action carrying(RecommendedAction recommended) {
         return switch (recommended) {

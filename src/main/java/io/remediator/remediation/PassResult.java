@@ -39,6 +39,11 @@ public record PassResult(
         return new PassResult(mode, pass, at, decisions, actions, next, List.copyOf(allNotes));
     }
 
+    /** The actions of this plan that wait for an operator's approval. */
+    public List<PlannedAction> awaitingApproval() {
+        return actions.stream().filter(a -> a.decision() == Decision.AWAITING_APPROVAL).toList();
+    }
+
     /** Deferred work, or something executed whose outcome a later diagnosis will show. */
     public boolean needsFollowUp() {
         return awaitsOutcome() || actions.stream().anyMatch(a -> a.decision().deferred());

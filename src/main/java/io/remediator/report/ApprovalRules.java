@@ -2,6 +2,8 @@ package io.remediator.report;
 
 import io.remediator.config.RemediatorConfig;
 import io.remediator.remediation.Action;
+import io.remediator.remediation.PassResult;
+import io.remediator.remediation.PlannedAction;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,15 +13,11 @@ import java.util.List;
 
 /** What an approval link may approve, and its keys, in one place for the message and the page. */
 public final class ApprovalRules {
-    /** From least to most disruptive: what `slack.approval.maxAction` caps. */
-    private static final List<Action> DISRUPTION = List.of(Action.ENABLE_WORKLOAD_UPDATES, Action.LIVE_MIGRATE,
-            Action.EVICT, Action.RESTART, Action.STOP);
-
     private ApprovalRules() {}
 
-    /** Whether a link may approve this action. */
-    public static boolean approvable(Action a, Action max) {
-        return DISRUPTION.indexOf(a) <= DISRUPTION.indexOf(max);
+    /** The actions of the plan awaiting approval that Slack (a link or a button) may approve. */
+    public static List<PlannedAction> approvableFromSlack(PassResult plan, Action max) {
+        return plan.awaitingApproval().stream().filter(a -> a.action().atMostAsDisruptiveAs(max)).toList();
     }
 
     /** The links of `slack.approval`: one key per line of the key file, the first signs. */

@@ -6,7 +6,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.remediator.remediation.Action;
-import io.remediator.remediation.Decision;
+import io.remediator.remediation.PassResult;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.ApprovalLinks;
 import io.remediator.report.ApprovalOutcome;
@@ -84,11 +84,10 @@ public final class ApprovalPage {
             return Optional.empty();
         }
         ApprovalLinks.Check.Valid v = (ApprovalLinks.Check.Valid) c;
-        List<PlannedAction> awaiting = r.status() == null || r.status().remediation() == null ? List.of()
-                : r.status().remediation().actions().stream().filter(a -> a.decision() == Decision.AWAITING_APPROVAL)
-                .toList();
-        List<PlannedAction> approvable = awaiting.stream().filter(a -> ApprovalRules.approvable(a.action(), maxAction)).toList();
-        List<PlannedAction> notHere = awaiting.stream().filter(a -> !ApprovalRules.approvable(a.action(), maxAction)).toList();
+        PassResult plan = r.status() == null ? null : r.status().remediation();
+        List<PlannedAction> approvable = plan == null ? List.of() : ApprovalRules.approvableFromSlack(plan, maxAction);
+        List<PlannedAction> notHere = plan == null ? List.of()
+                : plan.awaitingApproval().stream().filter(a -> !approvable.contains(a)).toList();
         if (r.spec().usedLinks().contains(v.linkId())) {
             page(ctx, HttpStatus.CONFLICT, "This approval link was used already", r, "Who approved what is on the"
                     + " report page.", null, List.of(), List.of());

@@ -5,9 +5,6 @@ import io.remediator.config.RemediatorConfig;
 import io.remediator.remediation.Action;
 import io.remediator.report.ApprovalRules;
 import io.remediator.report.ReportStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -40,14 +37,10 @@ public final class SlackApprovalRoutes {
                     max, clock), null);
         }
         if ("interactive".equals(a.mode())) {
-            String secret;
-            try {
-                secret = Files.readString(Path.of(a.signingSecretFile())).trim();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot read slack.approval.signingSecretFile", e);
-            }
+            // Read as the webhook's token file is: re-read when the mounted Secret changes.
+            SecretFile secret = new SecretFile(Path.of(a.signingSecretFile()));
             return new SlackApprovalRoutes(null, new SlackInteractions(reports, approver,
-                    new SlackRequestSignature(secret, clock), approvers.apply(a.allowedUserIds(), a.allowedUsergroup()), max));
+                    new SlackRequestSignature(secret::current, clock), approvers.apply(a.allowedUserIds(), a.allowedUsergroup()), max));
         }
         return new SlackApprovalRoutes(null, null);
     }

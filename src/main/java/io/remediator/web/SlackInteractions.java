@@ -7,7 +7,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.remediator.logging.LogSafe;
 import io.remediator.remediation.Action;
-import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.ApprovalOutcome;
 import io.remediator.report.ApprovalRules;
@@ -113,8 +112,7 @@ public final class SlackInteractions {
             log.warn("report {}: Slack user {} is not allowed to approve; nothing approved", id, LogSafe.of(user));
             return;
         }
-        List<String> keys = r.status().remediation().actions().stream()
-                .filter(a -> a.decision() == Decision.AWAITING_APPROVAL && ApprovalRules.approvable(a.action(), maxAction))
+        List<String> keys = ApprovalRules.approvableFromSlack(r.status().remediation(), maxAction).stream()
                 .map(PlannedAction::key).toList();
         ApprovalOutcome outcome = approver.approve(id, pass, keys, "slack:" + user, "slack", null);
         log.info("report {}: approve click by Slack user {}: {}", id, LogSafe.of(user), outcome.getClass().getSimpleName());

@@ -5,6 +5,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.HexFormat;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -16,11 +17,12 @@ import javax.crypto.spec.SecretKeySpec;
 public final class SlackRequestSignature {
     static final long WINDOW_SECONDS = 300;
 
-    private final byte[] secret;
+    private final Supplier<String> secret;
     private final Clock clock;
 
-    public SlackRequestSignature(String secret, Clock clock) {
-        this.secret = secret.getBytes(StandardCharsets.UTF_8);
+    /** @param secret the signing secret, asked at each request (a mounted Secret may be rotated) */
+    public SlackRequestSignature(Supplier<String> secret, Clock clock) {
+        this.secret = secret;
         this.clock = clock;
     }
 
@@ -39,7 +41,7 @@ public final class SlackRequestSignature {
         }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.init(new SecretKeySpec(secret.get().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             mac.update(("v0:" + ts + ":").getBytes(StandardCharsets.UTF_8));
             byte[] expected = ("v0=" + HexFormat.of().formatHex(mac.doFinal(body))).getBytes(StandardCharsets.US_ASCII);
             return MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
