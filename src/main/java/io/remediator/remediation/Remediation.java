@@ -42,15 +42,10 @@ public final class Remediation {
      * The pass up to its first write: the plan (pure: policy, limits, ledger) with every planned
      * write proven by a dry run. Writes nothing.
      *
-     * @param previous the result of the previous pass, or null: what it executed is carried on,
-     *                 with what became of it
+     * @param approvers who approved each action key: the report, the Event and the message name them
+     * @param previous  the result of the previous pass, or null: what it executed is carried on, with
+     *                  what became of it
      */
-    public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
-                            String episode, PassResult previous) {
-        return prove(pass, d, policyNamespaces, approved, Map.of(), episode, previous);
-    }
-
-    /** @param approvers who approved each action key: the report, the Event and the message name them */
     public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
                             Map<String, String> approvers, String episode, PassResult previous) {
         Instant now = clock.instant();

@@ -85,10 +85,6 @@ public record ReportSpec(
                 usedLinks);
     }
 
-    public ReportSpec withApproved(Set<String> entries, ApprovalGiven given) {
-        return withApproved(entries, given, null);
-    }
-
     /** @param linkId the approval link used, recorded so that it works once; null for none */
     public ReportSpec withApproved(Set<String> entries, ApprovalGiven given, String linkId) {
         Set<String> all = new TreeSet<>(approvedActions);

@@ -51,7 +51,7 @@ class OutcomeRefreshTest {
     @Test
     void anApprovalAndARepeatThatArrivedAfterTheLastPassStillGetAPassAfterTheRefresh() {
         ReportSpec since = firing().withApproved(Set.of("RESTART ns/web #1 uid=u"),
-                new ReportSpec.ApprovalGiven(T0.plusSeconds(10), "alice", 1, List.of("RESTART ns/web"), "api"));
+                new ReportSpec.ApprovalGiven(T0.plusSeconds(10), "alice", 1, List.of("RESTART ns/web"), "api"), null);
         StoredReport stored = afterPassOne(since);
         // The migrated VMI is no longer outdated: the refresh has something to show.
         RunbookDiagnosis.Diagnosed now = new RunbookDiagnosis.Diagnosed(

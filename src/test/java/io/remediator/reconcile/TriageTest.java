@@ -57,7 +57,7 @@ class TriageTest {
         // The refresh of outcomes between passes used to stamp the current counts as handled, so an
         // approval in between waited a whole pass interval. A refresh now keeps the pass's counts.
         ReportSpec approved = firing().withApproved(Set.of("LIVE_MIGRATE ns/db #1 uid=u"),
-                new ReportSpec.ApprovalGiven(T0, "alice", 1, List.of("LIVE_MIGRATE ns/db"), "api"));
+                new ReportSpec.ApprovalGiven(T0, "alice", 1, List.of("LIVE_MIGRATE ns/db"), "api"), null);
         ReportStatus afterPass = status(ReportPhase.Waiting, 1, 0, T0.plusSeconds(600));
         ReportStatus afterRefresh = status(ReportPhase.Waiting, 1, 1, T0.plusSeconds(600))
                 .withHandled(afterPass.handledDeliveries(), afterPass.handledApprovals());
