@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.IntConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -59,6 +60,7 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
 
     private final TestCluster cluster;
     private final HttpsServer server;
+    private static final String ANSWER_HOOK = "virt-api-stand-in.answer";
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
     private KubeVirtApiStandIn(TestCluster cluster, HttpsServer server) {
@@ -160,10 +162,18 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
             for (JsonNode d : options.path("dryRun")) {
                 dryRun |= "All".equals(d.asText());
             }
+            boolean isDryRun = dryRun;
             String ns = m.group(1);
             String name = m.group(2);
-            int code = "restart".equals(m.group(3)) ? restart(exchange, ns, name, dryRun) : stop(exchange, ns, name, dryRun);
-            calls.add(new Call(m.group(3), ns, name, dryRun, exchange.getRequestHeaders().getFirst("X-Remote-User"), code));
+            String verb = m.group(3);
+            String user = exchange.getRequestHeaders().getFirst("X-Remote-User");
+            // Recorded just before the answer goes out, so a test that read the answer always finds the call.
+            exchange.setAttribute(ANSWER_HOOK, (IntConsumer) code -> calls.add(new Call(verb, ns, name, isDryRun, user, code)));
+            if ("restart".equals(verb)) {
+                restart(exchange, ns, name, dryRun);
+            } else {
+                stop(exchange, ns, name, dryRun);
+            }
         } catch (RuntimeException e) {
             status(exchange, 500, "InternalError", String.valueOf(e.getMessage()));
         }
@@ -274,6 +284,7 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
     }
 
     private static int accepted(HttpExchange exchange) throws IOException {
+        beforeAnswer(exchange, 202);
         exchange.sendResponseHeaders(202, -1);
         exchange.close();
         return 202;
@@ -290,9 +301,16 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
         return code;
     }
 
+    private static void beforeAnswer(HttpExchange exchange, int code) {
+        if (exchange.getAttribute(ANSWER_HOOK) instanceof IntConsumer hook) {
+            hook.accept(code);
+        }
+    }
+
     private static void send(HttpExchange exchange, int code, String json) throws IOException {
         byte[] bytes = json.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/json");
+        beforeAnswer(exchange, code);
         exchange.sendResponseHeaders(code, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
