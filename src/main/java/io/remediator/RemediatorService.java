@@ -85,7 +85,7 @@ public final class RemediatorService implements AutoCloseable {
                 new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
         this.loop = new ReportLoop(client, reports, runbooks, remediation, informers::policyNamespaces,
                 new ReportRetention(reports, rc.maxReports(), rc.maxAge(), clock), metrics, clock,
-                identity);
+                identity, diagnosis.repeatPassInterval());
         informers.onActedOnChange(loop::actedOnObjectsChanged);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {

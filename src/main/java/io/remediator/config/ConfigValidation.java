@@ -92,6 +92,10 @@ final class ConfigValidation {
             problems.add("diagnosis.failedMigrationsBeforeRestart: must be at least 1, got "
                     + diagnosis.failedMigrationsBeforeRestart());
         }
+        if (diagnosis.repeatPassInterval() == null || diagnosis.repeatPassInterval().isNegative()) {
+            problems.add("diagnosis.repeatPassInterval: must be a duration of 0s or more, got "
+                    + diagnosis.repeatPassInterval());
+        }
         if (diagnosis.syncTimeoutSeconds() < 1) {
             problems.add("diagnosis.syncTimeoutSeconds: must be at least 1, got " + diagnosis.syncTimeoutSeconds());
         }

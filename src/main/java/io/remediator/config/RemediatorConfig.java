@@ -90,9 +90,13 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      *                                      a migratable VMI is recommended a restart (or stop)
      * @param syncTimeoutSeconds            how long the first read of the cluster may take
      * @param namespaces                    which namespaces the diagnosis covers
+     * @param repeatPassInterval            a repeat delivery of an unchanged alert set starts a pass only
+     *                                      when the last pass is at least this old (a changed alert set,
+     *                                      an approval or a due follow-up start one at once)
      */
     public record Diagnosis(int pageSize, int failedMigrationsBeforeRestart, int syncTimeoutSeconds,
-                            Namespaces namespaces) {}
+                            Namespaces namespaces,
+                            @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration repeatPassInterval) {}
 
     /**
      * @param include  namespaces to diagnose; empty means all
@@ -169,7 +173,7 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
         return new RemediatorConfig(
                 new Server("0.0.0.0", 8080, new Tls("", "")),
                 new Webhook(null, null, 1024 * 1024, new BasicAuth("", "")),
-                new Diagnosis(500, 3, 120, new Namespaces(List.of(), List.of(), "")),
+                new Diagnosis(500, 3, 120, new Namespaces(List.of(), List.of(), ""), Duration.ofMinutes(5)),
                 new Reports("", 100, Duration.ofHours(720), 1_000_000),
                 new Policy("report", new Actions(null, null, null, null, null), List.of("LiveMigrate"),
                         new Namespaces(List.of(), List.of(), ""), "kubevirt-remediator/skip", List.of(), "UTC",

@@ -184,6 +184,14 @@ public final class RemediatorMetrics {
                 .register(registry).increment();
     }
 
+    /** A pass started, and why (FIRST_PASS, ALERTS_CHANGED, REPEAT, NEW_APPROVAL, SCHEDULED, CUT_OFF). */
+    public void passStarted(String reason) {
+        Counter.builder("remediator_passes")
+                .description("Diagnosis passes the leader started, by what caused them")
+                .tag("reason", reason)
+                .register(registry).increment();
+    }
+
     public String scrape() {
         return registry.scrape();
     }

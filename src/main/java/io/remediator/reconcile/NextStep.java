@@ -18,8 +18,13 @@ public sealed interface NextStep {
         FIRST_PASS,
         /** The process stopped while a pass was executing: the next pass finds out what happened. */
         CUT_OFF,
-        /** Alertmanager delivered it again since the last pass. */
-        NEW_DELIVERY,
+        /** A delivery since the last pass brought a different alert set (alerts added, gone, resolved, changed). */
+        ALERTS_CHANGED,
+        /**
+         * Alertmanager re-sent the same alert set since the last pass, and that pass is older than
+         * diagnosis.repeatPassInterval: the re-send is taken as "look again", at most once per interval.
+         */
+        REPEAT,
         /** An operator approved something since the last pass. */
         NEW_APPROVAL,
         /** The scheduled next pass is due. */

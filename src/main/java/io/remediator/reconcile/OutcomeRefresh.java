@@ -68,6 +68,6 @@ final class OutcomeRefresh {
             return Optional.empty();
         }
         return Optional.of(ReportStatus.afterPass(r.spec(), s.pass(), identity, at, d.millis(),
-                d.diagnosis(), now, null).withHandled(s.handledDeliveries(), s.handledApprovals()));
+                d.diagnosis(), now, null).withHandled(s.handledDeliveries(), s.handledApprovals(), s.handledAlertSet()));
     }
 }

@@ -45,6 +45,8 @@ public final class ReportLoop implements AutoCloseable {
     private final Clock clock;
     private final String identity;
     private final PassRunner passes;
+    private final RemediatorMetrics metrics;
+    private final Duration repeatPassInterval;
     private final OutcomeRefresh refresh;
     private final DueQueue<Job> queue = new DueQueue<>();
     private final Thread worker;
@@ -56,8 +58,10 @@ public final class ReportLoop implements AutoCloseable {
 
     public ReportLoop(KubernetesClient client, ReportStore store, Map<String, Runbook> runbooks, Remediation remediation,
                       Supplier<Set<String>> policyNamespaces, ReportRetention retention, RemediatorMetrics metrics,
-                      Clock clock, String identity) {
+                      Clock clock, String identity, Duration repeatPassInterval) {
         this.client = client;
+        this.metrics = metrics;
+        this.repeatPassInterval = repeatPassInterval;
         this.store = store;
         this.remediation = remediation;
         this.retention = retention;
@@ -199,10 +203,11 @@ public final class ReportLoop implements AutoCloseable {
             }
             StoredReport r = found.get();
             NextStep step = Triage.decide(r.spec(), r.status(), newerEpisode(r.spec()).map(ReportSpec::id).orElse(null),
-                    clock.instant());
+                    clock.instant(), repeatPassInterval);
             if (step instanceof NextStep.Close c) {
                 passes.close(r, c.note(), writes);
-            } else if (step instanceof NextStep.RunPass) {
+            } else if (step instanceof NextStep.RunPass run) {
+                metrics.passStarted(run.reason().name());
                 lookAgainAt(name, passes.run(r, writes));
             } else if (step instanceof NextStep.WaitUntil w) {
                 lookAgainAt(name, w.at());

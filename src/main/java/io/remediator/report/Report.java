@@ -53,7 +53,7 @@ public record Report(
 
     static Report of(ReportSpec w, ReportStatus s) {
         ReportStatus st = s != null ? s : ReportStatus.undiagnosed(w, 0, ReportPhase.Received, null, null, null)
-                .withHandled(0, 0);
+                .withHandled(0, 0, 0);
         return new Report(w.id(), w.alertname(), w.status(), st.phase(), w.receivedAt(), w.lastDeliveryAt(),
                 w.deliveries(), st.handledDeliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(),
                 w.externalURL(), w.alerts().size(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.found(),

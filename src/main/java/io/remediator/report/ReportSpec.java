@@ -31,6 +31,10 @@ import java.util.TreeSet;
  *                        one action, attempt and target UID
  * @param approvals       the record of who approved what, when, having reviewed which pass
  * @param usedLinks       approval links already used: each works once, on every replica
+ * @param alertSet        bumped when a delivery brings a different alert set than the one stored
+ *                        (alerts added, gone, resolved, relabelled, annotations changed): a repeat
+ *                        of the same set leaves it, so the leader can tell news from Alertmanager's
+ *                        routine re-sends
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReportSpec(
@@ -48,7 +52,8 @@ public record ReportSpec(
         List<Alert> alerts,
         List<String> approvedActions,
         List<ApprovalGiven> approvals,
-        List<String> usedLinks) {
+        List<String> usedLinks,
+        int alertSet) {
 
     /**
      * One approval request as it was accepted.
@@ -74,15 +79,42 @@ public record ReportSpec(
         String episode = groupKey + "@" + startsAt.getEpochSecond();
         String status = alerts.stream().anyMatch(Alert::firing) ? "firing" : "resolved";
         return new ReportSpec(reportName(alertname, groupKey, episode), episode, now, now, 1, alertname, status, groupKey,
-                receiver, externalURL, truncatedAlerts, alerts, List.of(), List.of(), List.of());
+                receiver, externalURL, truncatedAlerts, alerts, List.of(), List.of(), List.of(), 1);
     }
 
     /** This episode after one more delivery of it. */
     public ReportSpec withDelivery(ReportSpec delivery) {
+        return withRepeats(1, delivery.lastDeliveryAt()).withAlertsOf(delivery);
+    }
+
+    /** This episode after {@code count} more deliveries of the alert set it stores, the last at {@code last}. */
+    public ReportSpec withRepeats(int count, Instant last) {
+        Instant newest = lastDeliveryAt == null || last.isAfter(lastDeliveryAt) ? last : lastDeliveryAt;
+        return new ReportSpec(id, episode, receivedAt, newest, deliveries + count, alertname, status, groupKey,
+                receiver, externalURL, truncatedAlerts, alerts, approvedActions, approvals, usedLinks, alertSet);
+    }
+
+    /**
+     * The same alerts as stored, whatever their order: Alertmanager re-sends an unchanged group with
+     * byte-identical alerts (a firing alert's `endsAt` is always zeroed, annotations are the newest),
+     * so equality here means "nothing new but that it was sent again".
+     */
+    public boolean sameAlertsAs(ReportSpec delivery) {
         String newStatus = firing() ? delivery.status() : status;
-        return new ReportSpec(id, episode, receivedAt, delivery.lastDeliveryAt(), deliveries + 1, alertname, newStatus,
+        return newStatus.equals(status) && truncatedAlerts == delivery.truncatedAlerts()
+                && alerts.size() == delivery.alerts().size()
+                && new java.util.HashSet<>(alerts).equals(new java.util.HashSet<>(delivery.alerts()));
+    }
+
+    private ReportSpec withAlertsOf(ReportSpec delivery) {
+        if (sameAlertsAs(delivery)) {
+            return this;
+        }
+        // Once resolved it stays resolved: a late retry of an earlier firing delivery does not reopen it.
+        String newStatus = firing() ? delivery.status() : status;
+        return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, newStatus,
                 groupKey, receiver, externalURL, delivery.truncatedAlerts(), delivery.alerts(), approvedActions, approvals,
-                usedLinks);
+                usedLinks, alertSet + 1);
     }
 
     /** @param linkId the approval link used, recorded so that it works once; null for none */
@@ -96,7 +128,7 @@ public record ReportSpec(
             used.add(linkId);
         }
         return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
-                externalURL, truncatedAlerts, alerts, List.copyOf(all), log, used);
+                externalURL, truncatedAlerts, alerts, List.copyOf(all), log, used, alertSet);
     }
 
     public boolean firing() {

@@ -16,6 +16,7 @@ import java.util.List;
  * @param handledDeliveries the spec's delivery count when the newest pass started: a higher
  *                          count means a repeat arrived since, and gets a fresh pass
  * @param handledApprovals  the same for approvals
+ * @param handledAlertSet   the same for the spec's alert set: a higher one means the alerts changed
  * @param actor             the replica (its Lease identity) that wrote this
  * @param diagnosis         the runbook's findings, its VMI lists bounded; null when not diagnosed
  * @param outdatedVmiCount  all outdated VMIs diagnosed, also those left out of `outdatedVmis`
@@ -29,6 +30,7 @@ public record ReportStatus(
         int pass,
         int handledDeliveries,
         int handledApprovals,
+        int handledAlertSet,
         String actor,
         Instant completedAt,
         Long diagnosisMillis,
@@ -63,14 +65,14 @@ public record ReportStatus(
                 : acted == null ? ReportPhase.Done
                 : acted.actions().stream().anyMatch(a -> a.result() == null && a.decision().executes()) ? ReportPhase.Acting
                 : acted.nextPassAt() != null ? ReportPhase.Waiting : ReportPhase.Done;
-        return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), actor, at, diagnosisMillis,
+        return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), item.alertSet(), actor, at, diagnosisMillis,
                 true, error, dx, dx.outdatedVmis().size(), 0, acted, 0, acted == null ? null : acted.nextPassAt(), null);
     }
 
     /** A report that never got a diagnosis: the first pass failed ({@code error}), or it closed before one. */
     public static ReportStatus undiagnosed(ReportSpec item, int pass, ReportPhase phase, String actor, Instant at,
                                            String error) {
-        return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), actor, at, null, false,
+        return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), item.alertSet(), actor, at, null, false,
                 error, null, 0, 0, null, 0, null, null);
     }
 
@@ -84,37 +86,37 @@ public record ReportStatus(
      * leader's cache keeps; a full report is read by name.
      */
     public ReportStatus withoutVmiLists() {
-        return diagnosis == null ? this : new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor,
+        return diagnosis == null ? this : new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor,
                 completedAt, diagnosisMillis, diagnosed, error, diagnosis.listing(List.of(), 0), outdatedVmiCount,
                 omittedVmis, remediation, omittedActions, nextPassAt, slack);
     }
 
     /** The same status with this Slack message (the store carries the stored one over every write). */
     public ReportStatus withSlack(SlackPost post) {
-        return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+        return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
                 diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, post);
     }
 
     public ReportStatus withPhase(ReportPhase p) {
-        return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+        return new ReportStatus(p, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
                 diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, slack);
     }
 
     /** The same status, with what was handled as the given counts (a refresh is not a pass). */
-    public ReportStatus withHandled(int deliveries, int approvals) {
-        return new ReportStatus(phase, pass, deliveries, approvals, actor, completedAt, diagnosisMillis,
+    public ReportStatus withHandled(int deliveries, int approvals, int alertSet) {
+        return new ReportStatus(phase, pass, deliveries, approvals, alertSet, actor, completedAt, diagnosisMillis,
                 diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, slack);
     }
 
     /** The same diagnosis with another remediation; the phase and next pass follow from it. */
     public ReportStatus withRemediation(PassResult r, ReportPhase p) {
-        return new ReportStatus(p, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+        return new ReportStatus(p, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
                 diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, r, omittedActions,
                 r == null ? null : r.nextPassAt(), slack);
     }
 
     ReportStatus bounded(List<OutdatedVmi> vmis, int leftOutVmis, PassResult r, int leftOutActions) {
-        return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, actor, completedAt, diagnosisMillis,
+        return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
                 diagnosed, error, found().listing(vmis, MAX_PENDING_LIVE_UPDATES), outdatedVmiCount,
                 omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt, slack);
     }

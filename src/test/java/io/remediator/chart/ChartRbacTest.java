@@ -76,7 +76,7 @@ class ChartRbacTest {
         RemediatorConfig d = RunningService.defaultConfig();
         RemediatorConfig config = inReleaseNamespace(new RemediatorConfig(d.server(), d.webhook(),
                 new RemediatorConfig.Diagnosis(500, 3, 30,
-                        new RemediatorConfig.Namespaces(List.of(), List.of(), "remediate=yes")),
+                        new RemediatorConfig.Namespaces(List.of(), List.of(), "remediate=yes"), d.diagnosis().repeatPassInterval()),
                 d.reports(), d.policy(), d.api(), d.leaderElection(), d.publicUrl(), d.slack()));
         try (RunningService service = RunningService.start(
                 cluster.serviceAccountClient(RenderedChart.NAMESPACE, account), config)) {

@@ -64,14 +64,14 @@ class OutcomeRefreshTest {
         assertThat(refreshed.phase()).isEqualTo(ReportPhase.Waiting);
         assertThat(refreshed.handledDeliveries()).isEqualTo(1);
         assertThat(refreshed.handledApprovals()).isZero();
-        assertThat(Triage.decide(since, refreshed, null, T0.plusSeconds(21)))
+        assertThat(Triage.decide(since, refreshed, null, T0.plusSeconds(21), java.time.Duration.ZERO))
                 .isEqualTo(new NextStep.RunPass(NextStep.Reason.NEW_APPROVAL));
 
         ReportSpec repeated = firing().withDelivery(firing());
         ReportStatus afterRepeat = OutcomeRefresh.refreshed(afterPassOne(repeated), now, "leader", T0.plusSeconds(20))
                 .orElseThrow();
-        assertThat(Triage.decide(repeated, afterRepeat, null, T0.plusSeconds(21)))
-                .isEqualTo(new NextStep.RunPass(NextStep.Reason.NEW_DELIVERY));
+        assertThat(Triage.decide(repeated, afterRepeat, null, T0.plusSeconds(21), java.time.Duration.ZERO))
+                .isEqualTo(new NextStep.RunPass(NextStep.Reason.REPEAT));
     }
 
     @Test
