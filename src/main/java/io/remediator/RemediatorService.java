@@ -24,7 +24,9 @@ import io.remediator.web.SlackApprovalRoutes;
 import io.remediator.web.ReportPages;
 import io.remediator.web.SecurityHeaders;
 import io.remediator.web.ReportRoutes;
+import io.remediator.report.Deliveries;
 import io.remediator.report.NewReportBudget;
+import io.remediator.report.StoredEpisodes;
 import io.remediator.report.ReportStore;
 import io.remediator.runbook.NamespaceScope;
 import io.remediator.runbook.OutdatedVmiWorkloadsRunbook;
@@ -36,7 +38,6 @@ import io.remediator.webhook.WebhookEndpoint;
 import io.remediator.report.ReportSpec;
 import io.remediator.leader.Leadership;
 import io.remediator.report.ReportRetention;
-import io.remediator.report.StoredReport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -55,6 +56,8 @@ public final class RemediatorService implements AutoCloseable {
     private final Leadership leadership;
     private final Javalin http;
     private final TlsEndpoint tls;
+    private final StoredEpisodes episodes;
+    private final Deliveries deliveries;
 
     public RemediatorService(RemediatorConfig config, KubernetesClient client, Clock clock) {
         this.config = config;
@@ -99,15 +102,13 @@ public final class RemediatorService implements AutoCloseable {
 
         // New reports per minute per replica: as many as retention keeps.
         NewReportBudget newReports = new NewReportBudget(rc.maxReports(), clock);
+        this.episodes = new StoredEpisodes(client, namespace);
+        this.deliveries = new Deliveries(reports, episodes, newReports::tryTake);
         AlertIntake intake = new AlertIntake(runbooks.keySet(), item -> {
-            Optional<StoredReport> maybe = reports.recordDelivery(item, newReports::tryTake);
-            if (maybe.isEmpty()) {
-                return AlertIntake.Stored.REFUSED;
-            }
-            StoredReport stored = maybe.get();
-            boolean created = stored.spec().deliveries() == 1;
-            metrics.deliveryStored(item.alertname(), created);
-            return new AlertIntake.Stored(stored.spec(), created);
+            Deliveries.Recorded recorded = deliveries.record(item);
+            metrics.deliveryStored(item.alertname(), recorded.kind().metricName());
+            return recorded.kind() == Deliveries.Kind.REFUSED ? AlertIntake.Stored.REFUSED
+                    : new AlertIntake.Stored(recorded.spec(), recorded.kind() == Deliveries.Kind.NEW);
         }, reachability::reachable, metrics, clock, new AlertIntake.StoredSize() {
             @Override
             public int bytes(ReportSpec item) {
@@ -123,7 +124,7 @@ public final class RemediatorService implements AutoCloseable {
                 StrictJson.forWebhook(json), intake, metrics);
         String readToken = config.api().readToken();
         PlanApprovals approvals = new PlanApprovals(reports, clock);
-        ReportRoutes reportRoutes = new ReportRoutes(reports, new ReportPages(), approvals::approve);
+        ReportRoutes reportRoutes = new ReportRoutes(reports, episodes, new ReportPages(), approvals::approve);
         SlackApprovalRoutes slackApprovals = SlackApprovalRoutes.from(config, reports, approvals::approve,
                 slack == null ? null : slack::approvers, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),
@@ -221,6 +222,7 @@ public final class RemediatorService implements AutoCloseable {
 
     public RemediatorService start() {
         reachability.start(5_000);
+        episodes.start();
         http.start();
         if (tls != null) {
             tls.start();
@@ -251,6 +253,8 @@ public final class RemediatorService implements AutoCloseable {
         }
         leadership.close();
         http.stop();
+        deliveries.close();
+        episodes.close();
         loop.close();
         if (slack != null) {
             slack.close();

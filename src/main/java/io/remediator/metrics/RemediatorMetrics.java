@@ -175,12 +175,16 @@ public final class RemediatorMetrics {
                 .register(registry);
     }
 
-    /** One stored delivery of an alert episode: the first creates its report, the rest are repeats. */
-    public void deliveryStored(String alertname, boolean newReport) {
+    /**
+     * One delivery of an alert episode: {@code new} created its report, {@code changed} stored a
+     * different alert set, {@code repeat} re-sent the stored one, {@code refused} exceeded the budget
+     * of new reports.
+     */
+    public void deliveryStored(String alertname, String episode) {
         Counter.builder("remediator_deliveries_stored")
                 .description("Alert deliveries stored as RemediationReports; repeat = a retry or repeat of a known episode")
                 .tag("alertname", alertname)
-                .tag("episode", newReport ? "new" : "repeat")
+                .tag("episode", episode)
                 .register(registry).increment();
     }
 

@@ -55,6 +55,9 @@ public final class ReportStore {
         return namespace;
     }
 
+    /** A delivery as stored, whether it created the report, and whether it changed its alert set. */
+    public record Recorded(StoredReport report, boolean created, boolean alertsChanged) {}
+
     /**
      * Records one delivery durably: creates the episode's report, or counts one more delivery on
      * the existing one. Returns only once the API server stored it.
@@ -62,17 +65,26 @@ public final class ReportStore {
      * @throws KubernetesClientException when the API server did not store it
      */
     public StoredReport recordDelivery(ReportSpec delivery) {
-        return recordDelivery(delivery, () -> true).orElseThrow();
+        return recordDelivery(delivery, () -> true, null).orElseThrow().report();
     }
 
     /**
      * The same, when a new report is allowed only while {@code mayCreate} says so: empty when this
      * delivery would start a new report and may not (a repeat of a stored episode always counts).
+     *
+     * @param believed the report as a cache last saw it (empty: the cache says there is none), so the
+     *                 first attempt writes without reading; null to read first. A stale belief costs
+     *                 one conflict and a read, never a lost write.
      */
-    public Optional<StoredReport> recordDelivery(ReportSpec delivery, BooleanSupplier mayCreate) {
+    public Optional<Recorded> recordDelivery(ReportSpec delivery, BooleanSupplier mayCreate,
+                                             Optional<StoredReport> believed) {
         synchronized (locks[Math.floorMod(delivery.id().hashCode(), locks.length)]) {
             boolean[] refused = {false};
+            boolean[] created = {false};
+            boolean[] changed = {false};
             StoredReport stored = changeSpec(delivery.id(), current -> {
+                created[0] = current.isEmpty();
+                changed[0] = current.isEmpty() || !current.get().spec().sameAlertsAs(delivery);
                 if (current.isPresent()) {
                     return current.get().spec().withDelivery(delivery);
                 }
@@ -81,8 +93,19 @@ public final class ReportStore {
                     return null;
                 }
                 return delivery;
-            });
-            return refused[0] ? Optional.empty() : Optional.of(stored);
+            }, believed);
+            return refused[0] ? Optional.empty() : Optional.of(new Recorded(stored, created[0], changed[0]));
+        }
+    }
+
+    /**
+     * Counts {@code count} more deliveries of the alert set the report stores, the last at
+     * {@code last}. False when the report is gone (retention deleted it since).
+     */
+    public boolean recordRepeats(String name, int count, java.time.Instant last) {
+        synchronized (locks[Math.floorMod(name.hashCode(), locks.length)]) {
+            return changeSpec(name, current -> current.map(c -> c.spec().withRepeats(count, last)).orElse(null),
+                    null) != null;
         }
     }
 
@@ -96,16 +119,19 @@ public final class ReportStore {
             ReportSpec spec = current.orElseThrow(
                     () -> new KubernetesClientException("report " + name + " is gone", 404, null)).spec();
             return linkId != null && spec.usedLinks().contains(linkId) ? null : spec.withApproved(entries, given, linkId);
-        }));
+        }, null));
     }
 
     /**
      * Reads the report, writes the changed work item (creating the report when it is absent), and
      * on a conflict (AlreadyExists from a concurrent create, or a newer resourceVersion) reads again.
+     *
+     * @param believed what to start from instead of reading (see recordDelivery), or null
      */
-    private StoredReport changeSpec(String name, Function<Optional<StoredReport>, ReportSpec> change) {
+    private StoredReport changeSpec(String name, Function<Optional<StoredReport>, ReportSpec> change,
+                                    Optional<StoredReport> believed) {
         for (int attempt = 0; ; attempt++) {
-            Optional<StoredReport> current = get(name);
+            Optional<StoredReport> current = attempt == 0 && believed != null ? believed : get(name);
             ReportSpec item = change.apply(current);
             if (item == null) {
                 return null;

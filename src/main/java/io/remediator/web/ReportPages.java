@@ -5,7 +5,9 @@ import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheFactory;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.Report;
+import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportSummary;
+import io.remediator.report.StoredEpisodes;
 import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
 import java.io.StringWriter;
@@ -18,8 +20,8 @@ import java.util.Map;
 
 /** Renders reports as HTML for a person; Mustache escapes every value, so labels cannot inject markup. */
 public final class ReportPages {
-    /** Rows per page; the JSON API always has every VMI. */
-    static final int MAX_ROWS = 500;
+    /** VMI rows per page, and the most actions shown; the JSON API always has every VMI and action. */
+    static final int MAX_ROWS = 200;
     private static final DateTimeFormatter HUMAN_TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -32,14 +34,32 @@ public final class ReportPages {
         this.indexTemplate = factory.compile("reports.mustache");
     }
 
-    public String index(List<ReportSummary> reports) {
-        List<Map<String, Object>> rows = reports.stream().map(r -> Map.<String, Object>of(
+    String index(StoredEpisodes.Page page, IndexQuery q) {
+        List<Map<String, Object>> rows = page.items().stream().map(r -> Map.<String, Object>of(
                 "s", r, "receivedAt", HUMAN_TIME.format(r.receivedAt()))).toList();
-        return render(indexTemplate, Map.of("reports", rows, "empty", reports.isEmpty()));
+        Map<String, Object> view = new HashMap<>();
+        view.put("reports", rows);
+        view.put("empty", page.total() == 0);
+        view.put("filtered", q.status() != null || q.phase() != null || q.alert() != null);
+        view.put("total", page.total());
+        view.put("page", q.page());
+        view.put("pages", page.pages());
+        view.put("manyPages", page.pages() > 1);
+        view.put("prev", q.page() > 1 ? "/reports" + q.onPage(Math.min(q.page() - 1, page.pages())) : null);
+        view.put("next", q.page() < page.pages() ? "/reports" + q.onPage(q.page() + 1) : null);
+        view.put("alert", q.alert());
+        view.put("statuses", java.util.stream.Stream.of("firing", "resolved")
+                .map(v -> Map.of("value", v, "selected", v.equals(q.status()))).toList());
+        view.put("phases", java.util.Arrays.stream(ReportPhase.values())
+                .map(v -> Map.of("value", v.name(), "selected", v == q.phase())).toList());
+        return render(indexTemplate, view);
     }
 
-    /** @param action show only VMIs with this recommended action, or null for all */
-    public String report(Report r, RecommendedAction action) {
+    /**
+     * @param action show only VMIs with this recommended action, or null for all
+     * @param page   which {@link #MAX_ROWS} of them, from 1
+     */
+    public String report(Report r, RecommendedAction action, int page) {
         Map<String, Object> view = new HashMap<>();
         view.put("r", r);
         view.put("firing", "firing".equals(r.status()));
@@ -59,8 +79,22 @@ public final class ReportPages {
                 .sorted(Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction()))
                         .thenComparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
                 .toList();
-        view.put("vmis", shown.stream().limit(MAX_ROWS).map(ReportPages::vmiRow).toList());
-        view.put("cut", shown.size() > MAX_ROWS ? Map.of("shown", MAX_ROWS, "of", shown.size()) : null);
+        int pages = Math.max(1, (shown.size() + MAX_ROWS - 1) / MAX_ROWS);
+        int from = (int) Math.min(shown.size(), (Math.min(page, pages) - 1L) * MAX_ROWS);
+        view.put("vmis", shown.subList(from, Math.min(shown.size(), from + MAX_ROWS)).stream()
+                .map(ReportPages::vmiRow).toList());
+        if (pages > 1) {
+            String base = "/reports/" + r.id() + "?" + (action == null ? "" : "action=" + action.name() + "&") + "page=";
+            Map<String, Object> paging = new HashMap<>();
+            paging.put("from", from + 1);
+            paging.put("to", Math.min(shown.size(), from + MAX_ROWS));
+            paging.put("of", shown.size());
+            paging.put("page", Math.min(page, pages));
+            paging.put("pages", pages);
+            paging.put("prev", page > 1 ? base + (Math.min(page, pages) - 1) : null);
+            paging.put("next", page < pages ? base + (page + 1) : null);
+            view.put("paging", paging);
+        }
         view.put("filter", action == null ? null : action.name());
         if (r.diagnosis().recommendedActionCounts() != null) {
             view.put("counts", RecommendedAction.BY_SEVERITY.stream().map(a -> Map.of("action", a.name(),

@@ -10,6 +10,7 @@ import io.remediator.logging.LogSafe;
 import io.remediator.report.ApprovalOutcome;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
+import io.remediator.report.StoredEpisodes;
 import io.remediator.runbook.RecommendedAction;
 import java.util.Arrays;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.Map;
 /** `/api/reports`, `/api/reports/{id}` (JSON) and `/reports`, `/reports/{id}` (HTML). */
 public final class ReportRoutes {
     private final ReportStore store;
+    private final StoredEpisodes episodes;
     private final ReportPages pages;
     private final Approver approve;
     private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
@@ -29,18 +31,43 @@ public final class ReportRoutes {
         ApprovalOutcome approve(String reportId, int pass, List<String> actions, String by);
     }
 
-    /** @param approve approves what the operator reviewed (who may is {@link AccessCheck}'s call) */
-    public ReportRoutes(ReportStore store, ReportPages pages, Approver approve) {
+    /**
+     * @param episodes the index as every replica watches it; until its first LIST the index is read
+     *                 from the API server
+     * @param approve  approves what the operator reviewed (who may is {@link AccessCheck}'s call)
+     */
+    public ReportRoutes(ReportStore store, StoredEpisodes episodes, ReportPages pages, Approver approve) {
         this.store = store;
+        this.episodes = episodes;
         this.pages = pages;
         this.approve = approve;
     }
 
     public void register(RoutesConfig routes) {
-        routes.get("/api/reports", ctx -> ctx.json(store.summaries()), Access.REPORT_READER);
+        routes.get("/api/reports", ctx -> {
+            IndexQuery q = IndexQuery.of(ctx);
+            StoredEpisodes.Page page = index(q);
+            // The body stays a plain array of summaries; the page is in headers (RFC 8288 links).
+            ctx.header("X-Total-Count", String.valueOf(page.total()));
+            List<String> links = new java.util.ArrayList<>();
+            if (q.page() < page.pages()) {
+                links.add("<" + ctx.path() + q.onPage(q.page() + 1) + ">; rel=\"next\"");
+            }
+            if (q.page() > 1) {
+                links.add("<" + ctx.path() + q.onPage(Math.min(q.page() - 1, page.pages())) + ">; rel=\"prev\"");
+            }
+            if (!links.isEmpty()) {
+                ctx.header("Link", String.join(", ", links));
+            }
+            ctx.json(page.items());
+        }, Access.REPORT_READER);
         routes.get("/api/reports/{id}", ctx -> ctx.json(find(ctx)), Access.REPORT_READER);
-        routes.get("/reports", ctx -> ctx.html(pages.index(store.summaries())), Access.REPORT_READER);
-        routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx))), Access.REPORT_READER);
+        routes.get("/reports", ctx -> {
+            IndexQuery q = IndexQuery.of(ctx);
+            ctx.html(pages.index(index(q), q));
+        }, Access.REPORT_READER);
+        routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx), vmiPage(ctx))),
+                Access.REPORT_READER);
         routes.post("/api/reports/{id}/approve", this::approve, Access.APPROVER);
         // Reports live in the Kubernetes API: when it fails, say so instead of showing nothing, but
         // without its internals (these routes need no token): the details go to the log.
@@ -111,6 +138,28 @@ public final class ReportRoutes {
         } catch (IllegalArgumentException e) {
             throw new BadRequestResponse("action must be one of " + Arrays.toString(RecommendedAction.values()));
         }
+    }
+
+    /** From the watch when it has listed once; before that, read from the API server (slower, exact). */
+    private StoredEpisodes.Page index(IndexQuery q) {
+        return StoredEpisodes.page(episodes.synced() ? episodes.summaries() : store.summaries().stream(), q.filter(),
+                q.page(), q.pageSize());
+    }
+
+    private static int vmiPage(Context ctx) {
+        String raw = ctx.queryParam("page");
+        if (raw == null || raw.isBlank()) {
+            return 1;
+        }
+        try {
+            int page = Integer.parseInt(raw.strip());
+            if (page >= 1) {
+                return page;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw new BadRequestResponse("page must be a whole number from 1");
     }
 
     private Report find(Context ctx) {

@@ -14,6 +14,11 @@ public final class ReportStoreTestAccess {
         return ReportStoreTest.delivery("{}:{}", "2026-11-26T10:00:00Z", "firing", Instant.parse("2026-11-26T10:00:00Z"));
     }
 
+    /** A delivery of one alert of group {@code groupKey}, received at {@code at}. */
+    public static ReportSpec delivery(String groupKey, String status, Instant at) {
+        return ReportStoreTest.delivery(groupKey, "2026-11-26T10:00:00Z", status, at);
+    }
+
     public static OutdatedVmi vmi(int i, RecommendedAction action) {
         return ReportStoreTest.vmi(i, action);
     }

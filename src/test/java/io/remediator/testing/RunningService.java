@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
@@ -78,7 +79,20 @@ public final class RunningService implements AutoCloseable {
         RemediatorConfig d = RemediatorConfig.defaults();
         return new RemediatorConfig(new RemediatorConfig.Server("127.0.0.1", 0, new RemediatorConfig.Tls("", "")),
                 new RemediatorConfig.Webhook(TOKEN, null, d.webhook().maxBodyBytes(), d.webhook().basicAuth()),
-                d.diagnosis(), withReportsNamespace(d.reports(), freshNamespace()), d.policy(), d.api(), FAST_ELECTION, d.publicUrl(), d.slack());
+                EVERY_REPEAT_PASSES, withReportsNamespace(d.reports(), freshNamespace()), d.policy(), d.api(), FAST_ELECTION,
+                d.publicUrl(), d.slack());
+    }
+
+    /**
+     * Tests post a repeat to get a fresh pass (after changing the cluster): with 0s, every repeat
+     * starts one, as the tests expect. RepeatDeliveryTest checks the shipped default (5m).
+     */
+    public static final RemediatorConfig.Diagnosis EVERY_REPEAT_PASSES = withRepeatPassInterval(
+            RemediatorConfig.defaults().diagnosis(), Duration.ZERO);
+
+    public static RemediatorConfig.Diagnosis withRepeatPassInterval(RemediatorConfig.Diagnosis d, Duration interval) {
+        return new RemediatorConfig.Diagnosis(d.pageSize(), d.failedMigrationsBeforeRestart(), d.syncTimeoutSeconds(),
+                d.namespaces(), interval);
     }
 
     public static final RemediatorConfig.LeaderElection FAST_ELECTION =
@@ -125,10 +139,19 @@ public final class RunningService implements AutoCloseable {
         return this;
     }
 
-    /** The report of the first work item a webhook answer accepted, once the leader has finished a pass of it. */
+    /**
+     * The report of the first work item a webhook answer accepted, once it counts that delivery (a
+     * repeat is counted within a second of its answer) and the leader has finished a pass of it.
+     */
     public JsonNode awaitReport(HttpResponse<String> accepted) {
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
-        return awaitReport(parse(accepted.body()).get("workItems").get(0).asText());
+        String id = parse(accepted.body()).get("workItems").get(0).asText();
+        Instant sent = lastWebhookSentAt;
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            HttpResponse<String> r = get("/api/reports/" + id);
+            return r.statusCode() == 200 && !Instant.parse(parse(r.body()).get("lastDeliveryAt").asText()).isBefore(sent);
+        });
+        return awaitReport(id);
     }
 
     /** The report once the leader has finished a pass for its newest delivery (or closed it). */
@@ -164,7 +187,11 @@ public final class RunningService implements AutoCloseable {
         return "http://127.0.0.1:" + port.getAsInt();
     }
 
+    /** When the newest webhook post of this test started: its report's lastDeliveryAt is not earlier. */
+    private volatile Instant lastWebhookSentAt = Instant.EPOCH;
+
     public HttpResponse<String> postWebhook(String body, String token) {
+        lastWebhookSentAt = Instant.now();
         return post("/alertmanager/webhook", body, token);
     }
 

@@ -1,0 +1,123 @@
+package io.remediator.report;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.remediator.kubevirt.ReducedItemStore;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Every replica's watch of the stored reports, kept as what intake and the index need: each
+ * report's spec (to answer a repeat delivery without a round trip) and its summary (to serve the
+ * index without listing every report). The informer's own store keeps only object metadata, so a
+ * thousand reports of up to 1 MB each cost kilobytes here, not gigabytes.
+ *
+ * <p>It lags the API server by one watch event: a reader that must be exact (a pass, an approval)
+ * reads the report by name instead. Until the first LIST finished, {@link #synced()} is false and
+ * callers take the slow, exact path.
+ */
+public final class StoredEpisodes implements AutoCloseable {
+    /** Reports per LIST page while starting: they may be close to 1 MB each. */
+    private static final long LIST_PAGE = 10;
+
+    /** @param stored spec and resourceVersion (no status), what a spec write needs */
+    public record Episode(StoredReport stored, ReportSummary summary) {}
+
+    /** A page of the index, newest first. */
+    public record Page(List<ReportSummary> items, int total, int page, int pageSize) {
+        public int pages() {
+            return Math.max(1, (total + pageSize - 1) / pageSize);
+        }
+    }
+
+    private final Map<String, Episode> episodes = new ConcurrentHashMap<>();
+    private final SharedIndexInformer<RemediationReport> informer;
+
+    public StoredEpisodes(KubernetesClient client, String namespace) {
+        this.informer = client.resources(RemediationReport.class).inNamespace(namespace).withLimit(LIST_PAGE)
+                .runnableInformer(0);
+        informer.itemStore(new MetadataOnly());
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(RemediationReport r) {
+                keep(r);
+            }
+
+            @Override
+            public void onUpdate(RemediationReport before, RemediationReport after) {
+                keep(after);
+            }
+
+            @Override
+            public void onDelete(RemediationReport r, boolean unknownFinalState) {
+                episodes.remove(r.getMetadata().getName());
+            }
+        });
+        // Keep watching through API outages: the informer relists on its own.
+        informer.exceptionHandler((started, error) -> true);
+    }
+
+    /** Starts watching; returns at once (see {@link #synced()}). */
+    public StoredEpisodes start() {
+        informer.start();
+        return this;
+    }
+
+    public boolean synced() {
+        return informer.hasSynced();
+    }
+
+    private void keep(RemediationReport r) {
+        if (r.getSpec() == null) {
+            return;
+        }
+        StoredReport stored = r.stored();
+        episodes.put(r.getMetadata().getName(), new Episode(new StoredReport(stored.resourceVersion(), stored.spec(), null),
+                ReportSummary.of(stored.report())));
+    }
+
+    /** The report as last seen, when there is one. */
+    public Optional<Episode> get(String name) {
+        return Optional.ofNullable(episodes.get(name));
+    }
+
+    /** Every summary as last seen (see {@link #synced()}). */
+    public java.util.stream.Stream<ReportSummary> summaries() {
+        return episodes.values().stream().map(Episode::summary);
+    }
+
+    /** The summaries that pass {@code filter}, newest first by first delivery, page {@code page} (from 1) of them. */
+    public static Page page(java.util.stream.Stream<ReportSummary> summaries, Predicate<ReportSummary> filter, int page,
+                            int pageSize) {
+        List<ReportSummary> matching = summaries.filter(filter)
+                .sorted(Comparator.comparing(ReportSummary::receivedAt).reversed()
+                        .thenComparing(ReportSummary::id))
+                .toList();
+        int from = (int) Math.min(matching.size(), Math.max(0L, page - 1L) * pageSize);
+        return new Page(matching.subList(from, Math.min(matching.size(), from + pageSize)), matching.size(), page,
+                pageSize);
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+
+    /** Keeps each object's metadata only: the informer needs keys and versions, the rest lives above. */
+    private static final class MetadataOnly extends ReducedItemStore<RemediationReport> {
+        @Override
+        protected RemediationReport reduce(RemediationReport object) {
+            RemediationReport kept = new RemediationReport();
+            kept.setMetadata(new ObjectMetaBuilder().withName(object.getMetadata().getName())
+                    .withNamespace(object.getMetadata().getNamespace())
+                    .withResourceVersion(object.getMetadata().getResourceVersion()).build());
+            return kept;
+        }
+    }
+}
