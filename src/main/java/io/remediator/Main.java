@@ -57,6 +57,9 @@ public final class Main {
                 .withConnectionTimeout(5_000)
                 .withRequestTimeout(30_000)
                 .withRequestRetryBackoffLimit(3)
+                // fabric8 sends at most 5 requests at once to one API server by default: deliveries
+                // (up to WebhookEndpoint's 32 at once) then queued behind a pass's reads and writes.
+                .withMaxConcurrentRequestsPerHost(32)
                 .build();
         KubernetesClient client = new KubernetesClientBuilder().withConfig(kubeConfig).build();
         RemediatorService service = new RemediatorService(config, client, Clock.systemUTC()).start();

@@ -84,8 +84,9 @@ final class ConfigValidation {
             problems.add("webhook.maxBodyBytes: must be at least 1024, got " + webhook.maxBodyBytes());
         }
         int pageSize = config.diagnosis().pageSize();
-        if (pageSize < 1 || pageSize > 10_000) {
-            problems.add("diagnosis.pageSize: must be between 1 and 10000, got " + pageSize);
+        if (pageSize < 0 || pageSize > 10_000) {
+            problems.add("diagnosis.pageSize: must be between 0 (one LIST from the API server's watch cache) and"
+                    + " 10000, got " + pageSize);
         }
         RemediatorConfig.Diagnosis diagnosis = config.diagnosis();
         if (diagnosis.failedMigrationsBeforeRestart() < 1) {

@@ -34,7 +34,8 @@ final class FailedMigrationEvents {
         }
         stop();
         SharedIndexInformer<GenericKubernetesResource> events = client.genericKubernetesResources("v1", "Event")
-                .inAnyNamespace().withField("reason", "FailedMigration").withLimit(pageSize).runnableInformer(0);
+                .inAnyNamespace().withField("reason", "FailedMigration").withLimit(pageSize == 0 ? null : pageSize)
+                .runnableInformer(0);
         events.itemStore(new PrunedItemStore(List.of("involvedObject.kind", "involvedObject.name", "message",
                 "lastTimestamp", "eventTime"), Set.of(), Set.of(),
                 e -> "VirtualMachineInstanceMigration".equals(e.get("involvedObject", "kind"))));

@@ -192,7 +192,9 @@ public final class KubeVirtInformers implements AutoCloseable {
 
     private <T extends HasMetadata> SharedIndexInformer<T> informer(
             List<SharedIndexInformer<?>> all, Informable<T> source, PrunedItemStore store) {
-        SharedIndexInformer<T> informer = source.withLimit(pageSize).runnableInformer(0);
+        // pageSize 0: no paging, so the first LIST asks for resourceVersion=0 and the API server's
+        // watch cache answers it (no etcd read), in one response of every object.
+        SharedIndexInformer<T> informer = source.withLimit(pageSize == 0 ? null : pageSize).runnableInformer(0);
         if (store != null) {
             @SuppressWarnings("unchecked")
             SharedIndexInformer<GenericKubernetesResource> generic = (SharedIndexInformer<GenericKubernetesResource>) informer;

@@ -76,6 +76,12 @@ public final class Deliveries implements AutoCloseable {
         flusher.scheduleWithFixedDelay(this::flush, FLUSH_EVERY.toMillis(), FLUSH_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** True when this delivery re-sends the alert set its report stores (as last seen): nothing to write now. */
+    public boolean isRepeat(ReportSpec delivery) {
+        return episodes.synced() && episodes.get(delivery.id())
+                .filter(known -> known.stored().spec().sameAlertsAs(delivery)).isPresent();
+    }
+
     /**
      * Records one delivery of one alertname's alerts.
      *
@@ -83,28 +89,32 @@ public final class Deliveries implements AutoCloseable {
      */
     public Recorded record(ReportSpec delivery) {
         if (!episodes.synced()) {
-            return exact(delivery, null);
+            return exact(delivery, false);
         }
         Optional<StoredEpisodes.Episode> known = episodes.get(delivery.id());
         if (known.isPresent() && known.get().stored().spec().sameAlertsAs(delivery)) {
             pending.merge(delivery.id(), new Pending(1, delivery.lastDeliveryAt()), Pending::plus);
             return new Recorded(Kind.REPEAT, known.get().stored().spec().withRepeats(1, delivery.lastDeliveryAt()));
         }
-        return exact(delivery, known.map(StoredEpisodes.Episode::stored).orElse(ABSENT));
+        return exact(delivery, true);
     }
 
-    /** Marks "the cache says there is no such report": create without reading first. */
-    private static final StoredReport ABSENT = new StoredReport(null, null, null);
-
-    /** @param believed what the cache holds, {@link #ABSENT}, or null when it knows nothing */
-    private Recorded exact(ReportSpec delivery, StoredReport believed) {
-        Optional<ReportStore.Recorded> r = store.recordDelivery(delivery, mayCreate,
-                believed == null ? null : believed == ABSENT ? Optional.empty() : Optional.of(believed));
+    /** @param cached whether the watch has listed once: then its view is the belief to start from */
+    private Recorded exact(ReportSpec delivery, boolean cached) {
+        Optional<ReportStore.Recorded> r = store.recordDelivery(delivery, mayCreate, !cached ? null
+                : () -> episodes.get(delivery.id()).map(StoredEpisodes.Episode::stored), true);
         if (r.isEmpty()) {
             return new Recorded(Kind.REFUSED, null);
         }
-        return new Recorded(r.get().created() ? Kind.NEW : r.get().alertsChanged() ? Kind.CHANGED : Kind.REPEAT,
-                r.get().report().spec());
+        if (!r.get().created() && !r.get().alertsChanged()) {
+            // A repeat that arrived while its report was being written: the alerts are stored.
+            pending.merge(delivery.id(), new Pending(1, delivery.lastDeliveryAt()), Pending::plus);
+            return new Recorded(Kind.REPEAT, r.get().report().spec().withRepeats(1, delivery.lastDeliveryAt()));
+        }
+        // Written through to the view, so the next repeat is answered from it without waiting
+        // for the watch event.
+        episodes.written(r.get().report());
+        return new Recorded(r.get().created() ? Kind.NEW : Kind.CHANGED, r.get().report().spec());
     }
 
     /** Writes the repeat counts answered since the last flush: one write per report. */

@@ -103,7 +103,8 @@ public record ReportSpec(
         String newStatus = firing() ? delivery.status() : status;
         return newStatus.equals(status) && truncatedAlerts == delivery.truncatedAlerts()
                 && alerts.size() == delivery.alerts().size()
-                && new java.util.HashSet<>(alerts).equals(new java.util.HashSet<>(delivery.alerts()));
+                && (alerts.equals(delivery.alerts())
+                        || new java.util.HashSet<>(alerts).equals(new java.util.HashSet<>(delivery.alerts())));
     }
 
     private ReportSpec withAlertsOf(ReportSpec delivery) {

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reports are RemediationReport objects in the Kubernetes API, so every replica serves the same
@@ -55,7 +56,10 @@ public final class ReportStore {
         return namespace;
     }
 
-    /** A delivery as stored, whether it created the report, and whether it changed its alert set. */
+    /**
+     * A delivery as stored, whether it created the report, and whether it changed its alert set.
+     * When it did neither, nothing was written: the caller counts the repeat (see Deliveries).
+     */
     public record Recorded(StoredReport report, boolean created, boolean alertsChanged) {}
 
     /**
@@ -65,7 +69,7 @@ public final class ReportStore {
      * @throws KubernetesClientException when the API server did not store it
      */
     public StoredReport recordDelivery(ReportSpec delivery) {
-        return recordDelivery(delivery, () -> true, null).orElseThrow().report();
+        return recordDelivery(delivery, () -> true, null, false).orElseThrow().report();
     }
 
     /**
@@ -73,18 +77,28 @@ public final class ReportStore {
      * delivery would start a new report and may not (a repeat of a stored episode always counts).
      *
      * @param believed the report as a cache last saw it (empty: the cache says there is none), so the
-     *                 first attempt writes without reading; null to read first. A stale belief costs
-     *                 one conflict and a read, never a lost write.
+     *                 first attempt writes without reading; null to read first. Asked once this
+     *                 delivery's turn has come (deliveries of one report on this replica take turns),
+     *                 so it sees what the one before wrote. A stale belief costs one conflict and a
+     *                 read, never a lost write.
+     * @param countRepeatsLater when the stored alerts are the delivery's, write nothing: the caller
+     *                 counts the repeat with {@link #recordRepeats}
      */
     public Optional<Recorded> recordDelivery(ReportSpec delivery, BooleanSupplier mayCreate,
-                                             Optional<StoredReport> believed) {
+                                             Supplier<Optional<StoredReport>> believed, boolean countRepeatsLater) {
         synchronized (locks[Math.floorMod(delivery.id().hashCode(), locks.length)]) {
             boolean[] refused = {false};
             boolean[] created = {false};
             boolean[] changed = {false};
+            StoredReport[] repeated = {null};
             StoredReport stored = changeSpec(delivery.id(), current -> {
                 created[0] = current.isEmpty();
                 changed[0] = current.isEmpty() || !current.get().spec().sameAlertsAs(delivery);
+                if (current.isPresent() && !changed[0] && countRepeatsLater) {
+                    // The alerts are stored (just read): only the count is new, and it can wait.
+                    repeated[0] = current.get();
+                    return null;
+                }
                 if (current.isPresent()) {
                     return current.get().spec().withDelivery(delivery);
                 }
@@ -93,8 +107,9 @@ public final class ReportStore {
                     return null;
                 }
                 return delivery;
-            }, believed);
-            return refused[0] ? Optional.empty() : Optional.of(new Recorded(stored, created[0], changed[0]));
+            }, believed == null ? null : believed.get());
+            return refused[0] ? Optional.empty()
+                    : Optional.of(new Recorded(repeated[0] != null ? repeated[0] : stored, created[0], changed[0]));
         }
     }
 

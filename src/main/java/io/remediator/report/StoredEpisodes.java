@@ -82,6 +82,24 @@ public final class StoredEpisodes implements AutoCloseable {
                 ReportSummary.of(stored.report())));
     }
 
+    /**
+     * What this replica just wrote, before its watch event arrives. A newer version the watch has
+     * shown already is kept (versions compare as numbers, as etcd's revisions are).
+     */
+    void written(StoredReport report) {
+        Episode mine = new Episode(new StoredReport(report.resourceVersion(), report.spec(), null),
+                ReportSummary.of(report.report()));
+        episodes.merge(report.name(), mine, (seen, written) -> newer(written, seen) ? written : seen);
+    }
+
+    private static boolean newer(Episode a, Episode b) {
+        try {
+            return Long.parseLong(a.stored().resourceVersion()) > Long.parseLong(b.stored().resourceVersion());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     /** The report as last seen, when there is one. */
     public Optional<Episode> get(String name) {
         return Optional.ofNullable(episodes.get(name));
