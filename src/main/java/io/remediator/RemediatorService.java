@@ -104,6 +104,8 @@ public final class RemediatorService implements AutoCloseable {
         NewReportBudget newReports = new NewReportBudget(rc.maxReports(), clock);
         this.episodes = new StoredEpisodes(client, namespace);
         this.deliveries = new Deliveries(reports, episodes, newReports::tryTake);
+        metrics.reports(java.util.Arrays.stream(io.remediator.report.ReportPhase.values()).map(Enum::name).toList(),
+                episodes::countByPhase);
         AlertIntake intake = new AlertIntake(runbooks.keySet(), item -> {
             Deliveries.Recorded recorded = deliveries.record(item);
             metrics.deliveryStored(item.alertname(), recorded.kind().metricName());

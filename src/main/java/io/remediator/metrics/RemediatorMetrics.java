@@ -188,6 +188,21 @@ public final class RemediatorMetrics {
                 .register(registry).increment();
     }
 
+    /**
+     * Stored reports by phase, as this replica's watch sees them (every replica serves the same
+     * numbers): what an alert on reports that never get a pass, or whose pass never ends, reads.
+     *
+     * @param phases every phase name, so each has a series from the start (0 when none)
+     */
+    public void reports(java.util.List<String> phases, Supplier<Map<String, Long>> byPhase) {
+        for (String phase : phases) {
+            Gauge.builder("remediator_reports", () -> byPhase.get().getOrDefault(phase, 0L))
+                    .description("Stored RemediationReports by phase (Received: no pass yet; Acting: a pass is writing)")
+                    .tag("phase", phase)
+                    .register(registry);
+        }
+    }
+
     /** A pass started, and why (FIRST_PASS, ALERTS_CHANGED, REPEAT, NEW_APPROVAL, SCHEDULED, CUT_OFF). */
     public void passStarted(String reason) {
         Counter.builder("remediator_passes")

@@ -105,6 +105,12 @@ public final class StoredEpisodes implements AutoCloseable {
         return Optional.ofNullable(episodes.get(name));
     }
 
+    /** How many reports are in each phase, by the phase's name. */
+    public Map<String, Long> countByPhase() {
+        return episodes.values().stream().collect(java.util.stream.Collectors.groupingBy(
+                e -> e.summary().phase().name(), java.util.stream.Collectors.counting()));
+    }
+
     /** Every summary as last seen (see {@link #synced()}). */
     public java.util.stream.Stream<ReportSummary> summaries() {
         return episodes.values().stream().map(Episode::summary);

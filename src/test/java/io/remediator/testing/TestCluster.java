@@ -94,6 +94,14 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * prometheus-operator v0.93.0's CRDs (ServiceMonitor, PodMonitor, PrometheusRule,
+     * AlertmanagerConfig), vendored with their provenance in src/test/resources/prometheus-operator/.
+     */
+    public void installPrometheusOperatorCrds() {
+        installCrds(TestCluster.class.getResourceAsStream("/prometheus-operator/crds.yaml"));
+    }
+
     private void installCrds(InputStream in) {
         try (InputStream crds = in) {
             for (HasMetadata item : client.load(crds).items()) {
