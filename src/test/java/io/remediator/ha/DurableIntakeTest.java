@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -27,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,10 +93,7 @@ class DurableIntakeTest {
     @Test
     void anAlertAnsweredWith2xxSurvivesAKillRightAfterAndIsDiagnosedAfterRestart() {
         // Someone else holds the Lease, so replica a only takes the webhook: the kill comes before any diagnosis.
-        cluster.client().resource(new LeaseBuilder().withNewMetadata().withName("kubevirt-remediator")
-                .withNamespace(namespace).endMetadata().withNewSpec().withHolderIdentity("someone-else")
-                .withLeaseDurationSeconds(3600).withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now())
-                .endSpec().build()).create();
+        cluster.someoneElseLeads(namespace);
         String id;
         try (ServiceProcess a = ServiceProcess.start(dir, "a", cluster, namespace, AUTO)) {
             a.http().awaitReady();
@@ -123,10 +118,7 @@ class DurableIntakeTest {
     @Test
     void everyKindOfDeliveryAnsweredWith2xxIsStoredBeforeAKill() {
         // A follower only takes the webhook: what it answered must be in the API server when it dies.
-        cluster.client().resource(new LeaseBuilder().withNewMetadata().withName("kubevirt-remediator")
-                .withNamespace(namespace).endMetadata().withNewSpec().withHolderIdentity("someone-else")
-                .withLeaseDurationSeconds(3600).withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now())
-                .endSpec().build()).create();
+        cluster.someoneElseLeads(namespace);
         String changed = Payloads.group("firing", 0, Payloads.alert("firing", Payloads.OUTDATED, null),
                 Payloads.alert("firing", Payloads.OUTDATED, "\"cluster\":\"second\""));
         String id;

@@ -1,17 +1,13 @@
 package io.remediator.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
@@ -22,21 +18,15 @@ public final class RealAlertmanager implements AutoCloseable {
     private static final List<Path> CANDIDATES = List.of(
             Path.of("/usr/bin/prometheus-alertmanager"), Path.of("/usr/local/bin/alertmanager"));
 
-    private final Process process;
-    private final int port;
-    private final Path log;
+    private final LoopbackDaemon daemon;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private RealAlertmanager(Process process, int port, Path log) {
-        this.process = process;
-        this.port = port;
-        this.log = log;
+    private RealAlertmanager(LoopbackDaemon daemon) {
+        this.daemon = daemon;
     }
 
     public static RealAlertmanager start(Path dir, String webhookUrl, String token) throws IOException, InterruptedException {
-        Path binary = binary();
-        int port = freePort();
-        Path config = Files.writeString(dir.resolve("alertmanager.yml"), """
+        return withConfig(dir, """
                 route:
                   receiver: kubevirt-remediator
                   group_by: [alertname]
@@ -53,19 +43,19 @@ public final class RealAlertmanager implements AutoCloseable {
                             type: Bearer
                             credentials: %s
                 """.formatted(webhookUrl, token));
-        Path log = dir.resolve("alertmanager.log");
-        Process process = new ProcessBuilder(binary.toString(),
+    }
+
+    /** Alertmanager with this alertmanager.yml (written to {@code dir}). */
+    public static RealAlertmanager withConfig(Path dir, String configYaml) throws IOException, InterruptedException {
+        Path binary = binary();
+        int port = LoopbackDaemon.freePort();
+        Path config = Files.writeString(dir.resolve("alertmanager.yml"), configYaml);
+        return new RealAlertmanager(LoopbackDaemon.start("alertmanager", List.of(binary.toString(),
                 "--config.file=" + config,
                 "--storage.path=" + Files.createDirectories(dir.resolve("am-data")),
                 "--web.listen-address=127.0.0.1:" + port,
                 "--cluster.listen-address=",
-                "--log.level=debug")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        RealAlertmanager am = new RealAlertmanager(process, port, log);
-        am.awaitReady();
-        return am;
+                "--log.level=debug"), port, dir));
     }
 
     private static Path binary() {
@@ -87,28 +77,8 @@ public final class RealAlertmanager implements AutoCloseable {
         return null;
     }
 
-    private void awaitReady() throws InterruptedException, IOException {
-        Instant deadline = Instant.now().plusSeconds(30);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("alertmanager exited: " + Files.readString(log));
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/-/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        throw new IllegalStateException("alertmanager not ready after 30 s: " + Files.readString(log));
-    }
-
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return daemon.url();
     }
 
     /** Posts alerts through Alertmanager's own API, as Prometheus would. */
@@ -123,29 +93,15 @@ public final class RealAlertmanager implements AutoCloseable {
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return daemon.isAlive();
     }
 
     public Path logPath() {
-        return log;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return daemon.log();
     }
 
     @Override
     public void close() {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        daemon.close();
     }
 }

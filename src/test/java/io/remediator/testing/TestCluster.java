@@ -95,6 +95,18 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
+     * Another replica holds the leader Lease in {@code namespace} for an hour: a service started
+     * there only takes webhooks and serves reports (no pass, no retention).
+     */
+    public void someoneElseLeads(String namespace) {
+        client.resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder().withNewMetadata()
+                .withName("kubevirt-remediator").withNamespace(namespace).endMetadata().withNewSpec()
+                .withHolderIdentity("someone-else").withLeaseDurationSeconds(3600)
+                .withAcquireTime(java.time.ZonedDateTime.now()).withRenewTime(java.time.ZonedDateTime.now())
+                .endSpec().build()).create();
+    }
+
+    /**
      * prometheus-operator v0.93.0's CRDs (ServiceMonitor, PodMonitor, PrometheusRule,
      * AlertmanagerConfig), vendored with their provenance in src/test/resources/prometheus-operator/.
      */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.remediator.report.ReportStore;
 import io.remediator.report.ReportStoreTestAccess;
 import io.remediator.testing.RealCluster;
@@ -13,7 +12,6 @@ import io.remediator.testing.TestCluster;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,9 +31,7 @@ class ReportIndexTest {
         String ns = config.reports().namespace();
         cluster.namespace(ns);
         // Another replica leads: this one only serves, so retention and passes leave the 250 reports be.
-        cluster.client().resource(new LeaseBuilder().withNewMetadata().withName("kubevirt-remediator").withNamespace(ns)
-                .endMetadata().withNewSpec().withHolderIdentity("someone-else").withLeaseDurationSeconds(3600)
-                .withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now()).endSpec().build()).create();
+        cluster.someoneElseLeads(ns);
         ReportStore store = new ReportStore(cluster.client(), ns, 1_000_000);
         for (int i = 0; i < 250; i++) {
             // Every fifth resolved; newest = highest i.
