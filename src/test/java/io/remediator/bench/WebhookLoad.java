@@ -97,6 +97,52 @@ public final class WebhookLoad {
                 }
             }
         }
+        System.out.println();
+        load.index(run, 1000);
+    }
+
+    /**
+     * The index at {@code reports} stored reports: 300 sequential GETs of each URL, as a person
+     * paging and filtering, or a tool polling.
+     */
+    private void index(String run, int reports) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int stored = total(http, "/api/reports");
+        for (int g = 0; stored + g < reports; g++) {
+            if (send(http, payload(run + "-index", g, 1)) == 503) {
+                Thread.sleep(1_000); // past the new-report budget per minute: as Alertmanager, retry
+                g--;
+            }
+        }
+        quiet();
+        System.out.println("### The index with " + total(http, "/api/reports") + " stored reports (300 GETs each)");
+        System.out.println();
+        System.out.println("| URL | rows | p50 ms | p90 ms | p99 ms | max ms |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String path : List.of("/api/reports", "/api/reports?page=7", "/api/reports?status=firing&phase=Done&alert="
+                + ALERTNAME, "/api/reports?phase=Received", "/reports", "/reports?page=7&status=firing",
+                "/reports?phase=Done&alert=" + ALERTNAME + "&pageSize=500")) {
+            Latencies l = new Latencies(300);
+            int rows = 0;
+            for (int i = 0; i < 320; i++) {
+                long t = System.nanoTime();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (i >= 20) {
+                    l.add(System.nanoTime() - t, r.statusCode() == 200);
+                }
+                rows = path.startsWith("/api") ? r.body().split("\"id\":", -1).length - 1
+                        : r.body().split("<a href=\"/reports/", -1).length - 1;
+            }
+            System.out.printf(Locale.ROOT, "| `%s` | %d | %.1f | %.1f | %.1f | %.1f |%n", path, rows, l.p(0.5), l.p(0.9),
+                    l.p(0.99), l.max());
+        }
+        System.out.println();
+    }
+
+    private int total(HttpClient http, String path) throws Exception {
+        return Integer.parseInt(http.send(HttpRequest.newBuilder(URI.create(url + path)).build(),
+                HttpResponse.BodyHandlers.discarding()).headers().firstValue("X-Total-Count").orElse("0"));
     }
 
     /** One alert group's delivery: {@code alerts} alerts of KubeVirt's rule, from {@code alerts} virt-controller targets. */
