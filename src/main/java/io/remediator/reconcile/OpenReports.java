@@ -55,6 +55,11 @@ final class OpenReports implements AutoCloseable {
         InformerSync.await(List.of(informer), timeout, "the stored reports");
     }
 
+    /** The report as cached (without its VMI lists), when the watch has it. */
+    Optional<StoredReport> cached(String name, String namespace) {
+        return Optional.ofNullable(informer.getStore().getByKey(namespace + "/" + name)).map(RemediationReport::stored);
+    }
+
     /** Every report as cached (without its VMI lists). */
     List<StoredReport> all() {
         return informer.getStore().list().stream().map(RemediationReport::stored).toList();

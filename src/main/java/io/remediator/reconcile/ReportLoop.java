@@ -197,13 +197,22 @@ public final class ReportLoop implements AutoCloseable {
     /** Reads the report fresh and does what it needs now, if anything. */
     private void look(String name, StatusWrites writes) {
         try {
+            // Most looks (a take-over of many reports, a repeat within repeatPassInterval) find
+            // nothing to do: decide that from the watch's copy, and read the whole report (up to
+            // 1 MB) only to act. The copy is at least as new as the event that queued this look.
+            OpenReports open = reports;
+            Optional<StoredReport> cached = open == null ? Optional.empty() : open.cached(name, store.namespace());
+            if (cached.isPresent() && cached.get().phase() != ReportPhase.Closed
+                    && decide(cached.get()) instanceof NextStep.WaitUntil w) {
+                lookAgainAt(name, w.at());
+                return;
+            }
             Optional<StoredReport> found = store.get(name);
             if (found.isEmpty() || found.get().phase() == ReportPhase.Closed) {
                 return;
             }
             StoredReport r = found.get();
-            NextStep step = Triage.decide(r.spec(), r.status(), newerEpisode(r.spec()).map(ReportSpec::id).orElse(null),
-                    clock.instant(), repeatPassInterval);
+            NextStep step = decide(r);
             if (step instanceof NextStep.Close c) {
                 passes.close(r, c.note(), writes);
             } else if (step instanceof NextStep.RunPass run) {
@@ -222,6 +231,11 @@ public final class ReportLoop implements AutoCloseable {
             log.warn("report {}: {}; trying again in {}s", name, ApiErrors.describe(e), API_RETRY.toSeconds());
             queue.addAfter(new Job.Report(name), API_RETRY);
         }
+    }
+
+    private NextStep decide(StoredReport r) {
+        return Triage.decide(r.spec(), r.status(), newerEpisode(r.spec()).map(ReportSpec::id).orElse(null),
+                clock.instant(), repeatPassInterval);
     }
 
     private void lookAgainAt(String name, Instant at) {
