@@ -99,6 +99,51 @@ public final class WebhookLoad {
         }
         System.out.println();
         load.index(run, 1000);
+        load.bigReport(run);
+    }
+
+    /**
+     * One report of a 10,000-VMI diagnosis (stored as the leader stores it: bounded to
+     * reports.maxObjectBytes, the rest counted), then its page and JSON, 50 GETs each.
+     */
+    private void bigReport(String run) throws Exception {
+        String id;
+        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+            io.remediator.report.ReportStore store = new io.remediator.report.ReportStore(client, "default", 1_000_000);
+            // Resolved, so the leader closes it (keeping this diagnosis) instead of diagnosing again.
+            io.remediator.report.StoredReport created = store.recordDelivery(io.remediator.report.ReportStoreTestAccess
+                    .delivery("{}:{bench=\"" + run + "-10000\"}", "resolved", java.time.Instant.now()));
+            List<io.remediator.runbook.OutdatedVmi> vmis = new ArrayList<>();
+            for (int i = 0; i < 10_000; i++) {
+                vmis.add(io.remediator.report.ReportStoreTestAccess.vmi(i, i % 100 == 0
+                        ? io.remediator.runbook.RecommendedAction.STOP : io.remediator.runbook.RecommendedAction.LIVE_MIGRATE));
+            }
+            store.writeStatus(created, io.remediator.report.ReportStoreTestAccess.status(vmis, List.of()));
+            id = created.name();
+        }
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        Thread.sleep(3_000); // the leader has closed it by now
+        System.out.println("### A report of 10,000 outdated VMIs (50 GETs each)");
+        System.out.println();
+        System.out.println("| URL | bytes | p50 ms | p90 ms | p99 ms | max ms |");
+        System.out.println("|---|---|---|---|---|---|");
+        for (String path : List.of("/reports/" + id, "/reports/" + id + "?page=3", "/reports/" + id + "?action=STOP",
+                "/api/reports/" + id)) {
+            Latencies l = new Latencies(50);
+            int bytes = 0;
+            for (int i = 0; i < 55; i++) {
+                long t = System.nanoTime();
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + path)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (i >= 5) {
+                    l.add(System.nanoTime() - t, r.statusCode() == 200);
+                }
+                bytes = r.body().length();
+            }
+            System.out.printf(Locale.ROOT, "| `%s` | %d | %.1f | %.1f | %.1f | %.1f |%n",
+                    path.replace(id, "{id}"), bytes, l.p(0.5), l.p(0.9), l.p(0.99), l.max());
+        }
+        System.out.println();
     }
 
     /**
