@@ -93,8 +93,7 @@ public final class Deliveries implements AutoCloseable {
         }
         Optional<StoredEpisodes.Episode> known = episodes.get(delivery.id());
         if (known.isPresent() && known.get().stored().spec().sameAlertsAs(delivery)) {
-            pending.merge(delivery.id(), new Pending(1, delivery.lastDeliveryAt()), Pending::plus);
-            return new Recorded(Kind.REPEAT, known.get().stored().spec().withRepeats(1, delivery.lastDeliveryAt()));
+            return repeatOf(known.get().stored().spec(), delivery);
         }
         return exact(delivery, true);
     }
@@ -108,13 +107,18 @@ public final class Deliveries implements AutoCloseable {
         }
         if (!r.get().created() && !r.get().alertsChanged()) {
             // A repeat that arrived while its report was being written: the alerts are stored.
-            pending.merge(delivery.id(), new Pending(1, delivery.lastDeliveryAt()), Pending::plus);
-            return new Recorded(Kind.REPEAT, r.get().report().spec().withRepeats(1, delivery.lastDeliveryAt()));
+            return repeatOf(r.get().report().spec(), delivery);
         }
         // Written through to the view, so the next repeat is answered from it without waiting
         // for the watch event.
         episodes.written(r.get().report());
         return new Recorded(r.get().created() ? Kind.NEW : Kind.CHANGED, r.get().report().spec());
+    }
+
+    /** A repeat of what {@code stored} holds: counted at the next flush, answered now. */
+    private Recorded repeatOf(ReportSpec stored, ReportSpec delivery) {
+        pending.merge(delivery.id(), new Pending(1, delivery.lastDeliveryAt()), Pending::plus);
+        return new Recorded(Kind.REPEAT, stored.withRepeats(1, delivery.lastDeliveryAt()));
     }
 
     /** Writes the repeat counts answered since the last flush: one write per report. */

@@ -4,6 +4,7 @@ import io.javalin.http.BadRequestResponse;
 import io.javalin.http.Context;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportSummary;
+import io.remediator.report.StoredEpisodes;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -52,6 +53,16 @@ record IndexQuery(String status, ReportPhase phase, String alert, int page, int 
                 && (alert == null || alert.equals(s.alertname()));
     }
 
+    /** The next page of {@code page} as a link under {@code path}, or null on the last page. */
+    String next(String path, StoredEpisodes.Page page) {
+        return page() < page.pages() ? path + onPage(page() + 1) : null;
+    }
+
+    /** The previous page (the last one when this is past the end) under {@code path}, or null on the first. */
+    String prev(String path, StoredEpisodes.Page page) {
+        return page() > 1 ? path + onPage(Math.min(page() - 1, page.pages())) : null;
+    }
+
     /** The query string of this query on another page (for links), without the defaults. */
     String onPage(int other) {
         Map<String, String> params = new LinkedHashMap<>();
@@ -74,7 +85,8 @@ record IndexQuery(String status, ReportPhase phase, String alert, int page, int 
         return q.toString();
     }
 
-    private static int number(Context ctx, String name, int min, int max, int otherwise) {
+    /** The whole number in query parameter {@code name}, {@code otherwise} when absent; a 400 naming it when out of range. */
+    static int number(Context ctx, String name, int min, int max, int otherwise) {
         String raw = blankToNull(ctx.queryParam(name));
         if (raw == null) {
             return otherwise;

@@ -45,8 +45,8 @@ public final class ReportPages {
         view.put("page", q.page());
         view.put("pages", page.pages());
         view.put("manyPages", page.pages() > 1);
-        view.put("prev", q.page() > 1 ? "/reports" + q.onPage(Math.min(q.page() - 1, page.pages())) : null);
-        view.put("next", q.page() < page.pages() ? "/reports" + q.onPage(q.page() + 1) : null);
+        view.put("prev", q.prev("/reports", page));
+        view.put("next", q.next("/reports", page));
         view.put("alert", q.alert());
         view.put("statuses", java.util.stream.Stream.of("firing", "resolved")
                 .map(v -> Map.of("value", v, "selected", v.equals(q.status()))).toList());

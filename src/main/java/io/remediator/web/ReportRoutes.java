@@ -50,11 +50,13 @@ public final class ReportRoutes {
             // The body stays a plain array of summaries; the page is in headers (RFC 8288 links).
             ctx.header("X-Total-Count", String.valueOf(page.total()));
             List<String> links = new java.util.ArrayList<>();
-            if (q.page() < page.pages()) {
-                links.add("<" + ctx.path() + q.onPage(q.page() + 1) + ">; rel=\"next\"");
+            String next = q.next(ctx.path(), page);
+            String prev = q.prev(ctx.path(), page);
+            if (next != null) {
+                links.add("<" + next + ">; rel=\"next\"");
             }
-            if (q.page() > 1) {
-                links.add("<" + ctx.path() + q.onPage(Math.min(q.page() - 1, page.pages())) + ">; rel=\"prev\"");
+            if (prev != null) {
+                links.add("<" + prev + ">; rel=\"prev\"");
             }
             if (!links.isEmpty()) {
                 ctx.header("Link", String.join(", ", links));
@@ -66,7 +68,7 @@ public final class ReportRoutes {
             IndexQuery q = IndexQuery.of(ctx);
             ctx.html(pages.index(index(q), q));
         }, Access.REPORT_READER);
-        routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx), vmiPage(ctx))),
+        routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx), IndexQuery.number(ctx, "page", 1, Integer.MAX_VALUE, 1))),
                 Access.REPORT_READER);
         routes.post("/api/reports/{id}/approve", this::approve, Access.APPROVER);
         // Reports live in the Kubernetes API: when it fails, say so instead of showing nothing, but
@@ -144,22 +146,6 @@ public final class ReportRoutes {
     private StoredEpisodes.Page index(IndexQuery q) {
         return StoredEpisodes.page(episodes.synced() ? episodes.summaries() : store.summaries().stream(), q.filter(),
                 q.page(), q.pageSize());
-    }
-
-    private static int vmiPage(Context ctx) {
-        String raw = ctx.queryParam("page");
-        if (raw == null || raw.isBlank()) {
-            return 1;
-        }
-        try {
-            int page = Integer.parseInt(raw.strip());
-            if (page >= 1) {
-                return page;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw new BadRequestResponse("page must be a whole number from 1");
     }
 
     private Report find(Context ctx) {
