@@ -36,8 +36,8 @@ final class FailedMigrationEvents {
         SharedIndexInformer<GenericKubernetesResource> events = client.genericKubernetesResources("v1", "Event")
                 .inAnyNamespace().withField("reason", "FailedMigration").withLimit(pageSize == 0 ? null : pageSize)
                 .runnableInformer(0);
-        events.itemStore(new PrunedItemStore(List.of("involvedObject.kind", "involvedObject.name", "message",
-                "lastTimestamp", "eventTime"), Set.of(), Set.of(),
+        events.itemStore(new PrunedItemStore(new KeptFields(List.of("involvedObject.kind", "involvedObject.name",
+                "message", "lastTimestamp", "eventTime"), Set.of(), Set.of()),
                 e -> "VirtualMachineInstanceMigration".equals(e.get("involvedObject", "kind"))));
         events.exceptionHandler((isStarted, t) -> isStarted);
         try {

@@ -1,5 +1,7 @@
 package io.remediator.kubevirt;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -7,11 +9,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.impl.DefaultSharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -45,6 +50,14 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Namespace> policyNamespaces;
     private volatile Runnable actedOnChanged = () -> { };
+    private final ObjectMapper json = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    /** Parses LIST responses and runs the caches' event handlers; its threads end when idle. */
+    private final ExecutorService listing = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "kubevirt-caches");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param namespaceSelector       the diagnosis's label selector on namespaces, or null/blank
@@ -156,22 +169,24 @@ public final class KubeVirtInformers implements AutoCloseable {
         // Every VMI is listed, but only outdated ones and those waiting for a live-update migration
         // are kept: KubeVirt's alert counts both, and no label selector names the second kind.
         vmis = informer(all, client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace(),
-                new PrunedItemStore(List.of("spec.evictionStrategy", "status.phase", "status.nodeName",
-                        "status.conditions"), Set.of("*"), keptAnnotations, KubeVirtInformers::outdatedOrLiveUpdate));
+                new PrunedItemStore(new KeptFields(List.of("spec.evictionStrategy", "status.phase", "status.nodeName",
+                        "status.conditions"), Set.of(KeptFields.ALL), keptAnnotations),
+                        KubeVirtInformers::outdatedOrLiveUpdate));
         vms = informer(all, client.genericKubernetesResources(KubeVirtResources.VM).inAnyNamespace(),
-                new PrunedItemStore(List.of("spec.runStrategy", "spec.running"), Set.of("*"), keptAnnotations));
+                new PrunedItemStore(new KeptFields(List.of("spec.runStrategy", "spec.running"),
+                        Set.of(KeptFields.ALL), keptAnnotations)));
         migrations = informer(all, client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace(),
-                new PrunedItemStore(List.of("spec.vmiName", "status.phase", "status.phaseTransitionTimestamps",
-                        "status.migrationState.endTimestamp", "status.migrationState.failureReason",
-                        "status.migrationState.abortStatus", "status.conditions"),
-                        Set.of("*"), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION)));
+                new PrunedItemStore(new KeptFields(List.of("spec.vmiName", "status.phase",
+                        "status.phaseTransitionTimestamps", "status.migrationState.endTimestamp",
+                        "status.migrationState.failureReason", "status.migrationState.abortStatus",
+                        "status.conditions"), Set.of(KeptFields.ALL), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION))));
         migrations.addEventHandler(new ActedOnChanges.MatchingObject(KubeVirtRecords::createdByRemediator,
                 () -> actedOnChanged.run()));
         vmis.addEventHandler(new ActedOnChanges.OutdatedVmiLeft(() -> actedOnChanged.run()));
         pods = informer(all, client.genericKubernetesResources(KubeVirtResources.POD).inAnyNamespace()
                         .withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
-                new PrunedItemStore(List.of("spec.nodeName", "status.phase"),
-                        Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of()));
+                new PrunedItemStore(new KeptFields(List.of("spec.nodeName", "status.phase"),
+                        Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of())));
         kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
         failedMigrations.stop();
         namespaces = namespaceSelector == null ? null
@@ -194,11 +209,19 @@ public final class KubeVirtInformers implements AutoCloseable {
             List<SharedIndexInformer<?>> all, Informable<T> source, PrunedItemStore store) {
         // pageSize 0: no paging, so the first LIST asks for resourceVersion=0 and the API server's
         // watch cache answers it (no etcd read), in one response of every object.
-        SharedIndexInformer<T> informer = source.withLimit(pageSize == 0 ? null : pageSize).runnableInformer(0);
+        Informable<T> limited = source.withLimit(pageSize == 0 ? null : pageSize);
+        SharedIndexInformer<T> informer;
         if (store != null) {
+            // The big kinds: their LIST is pruned while it is parsed (PrunedList), so one response of
+            // every object costs the heap only what the store keeps.
             @SuppressWarnings("unchecked")
-            SharedIndexInformer<GenericKubernetesResource> generic = (SharedIndexInformer<GenericKubernetesResource>) informer;
-            generic.itemStore(store);
+            SharedIndexInformer<T> pruned = (SharedIndexInformer<T>) new DefaultSharedIndexInformer<>(
+                    GenericKubernetesResource.class,
+                    new PrunedList(limited, client.getHttpClient(), json, store.fields(), listing), 0, listing)
+                    .itemStore(store);
+            informer = pruned;
+        } else {
+            informer = limited.runnableInformer(0);
         }
         // Before the first sync an error must surface (it becomes the report's error); after it,
         // keep re-listing and re-watching as informers normally do.
@@ -221,5 +244,6 @@ public final class KubeVirtInformers implements AutoCloseable {
     @Override
     public synchronized void close() {
         stopAll();
+        listing.shutdown();
     }
 }

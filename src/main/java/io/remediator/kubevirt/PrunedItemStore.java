@@ -16,28 +16,30 @@ import java.util.stream.Collectors;
  * which would make every warm diagnosis pay for a full conversion of the cache.
  */
 final class PrunedItemStore extends ReducedItemStore<GenericKubernetesResource> {
+    private final KeptFields fields;
     private final List<String[]> paths;
-    private final Set<String> labels;
-    private final Set<String> annotations;
     private final java.util.function.Predicate<GenericKubernetesResource> keep;
 
     PrunedItemStore(List<String> paths, Set<String> labels, Set<String> annotations) {
-        this(paths, labels, annotations, r -> true);
+        this(new KeptFields(paths, labels, annotations), r -> true);
+    }
+
+    PrunedItemStore(KeptFields fields) {
+        this(fields, r -> true);
     }
 
     /**
-     * @param paths       dotted paths outside `metadata` to keep, e.g. `status.phase`
-     * @param labels      label keys to keep ({@code *} keeps all)
-     * @param annotations annotation keys to keep
-     * @param keep        which objects to hold at all; one that stops matching is dropped (a label
-     *                    selector cannot express "labelled X or with condition Y")
+     * @param keep which objects to hold at all; one that stops matching is dropped (a label
+     *             selector cannot express "labelled X or with condition Y")
      */
-    PrunedItemStore(List<String> paths, Set<String> labels, Set<String> annotations,
-                    java.util.function.Predicate<GenericKubernetesResource> keep) {
-        this.paths = paths.stream().map(p -> p.split("\\.")).toList();
-        this.labels = labels;
-        this.annotations = annotations;
+    PrunedItemStore(KeptFields fields, java.util.function.Predicate<GenericKubernetesResource> keep) {
+        this.fields = fields;
+        this.paths = fields.paths().stream().map(p -> p.split("\\.")).toList();
         this.keep = keep;
+    }
+
+    KeptFields fields() {
+        return fields;
     }
 
     GenericKubernetesResource prune(GenericKubernetesResource r) {
@@ -50,8 +52,8 @@ final class PrunedItemStore extends ReducedItemStore<GenericKubernetesResource> 
                 .withResourceVersion(m.getResourceVersion())
                 .withCreationTimestamp(m.getCreationTimestamp()).withDeletionTimestamp(m.getDeletionTimestamp())
                 .withOwnerReferences(m.getOwnerReferences())
-                .withLabels(only(m.getLabels(), labels))
-                .withAnnotations(only(m.getAnnotations(), annotations))
+                .withLabels(only(m.getLabels(), fields.labels()))
+                .withAnnotations(only(m.getAnnotations(), fields.annotations()))
                 .build());
         for (String[] path : paths) {
             Object value = r.get((Object[]) path);
@@ -72,7 +74,7 @@ final class PrunedItemStore extends ReducedItemStore<GenericKubernetesResource> 
         if (all == null || all.isEmpty() || keys.isEmpty()) {
             return null;
         }
-        if (keys.contains("*")) {
+        if (keys.contains(KeptFields.ALL)) {
             return all;
         }
         Map<String, String> kept = all.entrySet().stream().filter(e -> keys.contains(e.getKey()))

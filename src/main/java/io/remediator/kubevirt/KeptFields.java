@@ -1,0 +1,134 @@
+package io.remediator.kubevirt;
+
+import com.fasterxml.jackson.core.filter.TokenFilter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The fields of an object a runbook reads: the identifying metadata every cache keeps, the labels
+ * and annotations named here, and dotted paths outside `metadata`. {@link PrunedItemStore} keeps
+ * only these of every object a watch brings; {@link #listFilter()} drops the rest of a LIST
+ * response while it is being parsed, so a 65 MB list never becomes 65 MB of Java objects.
+ *
+ * @param paths       dotted paths outside `metadata`, e.g. `status.phase`
+ * @param labels      label keys to keep ({@code *} keeps all)
+ * @param annotations annotation keys to keep
+ */
+record KeptFields(List<String> paths, Set<String> labels, Set<String> annotations) {
+    static final String ALL = "*";
+    /** The metadata every cache keeps, besides the chosen labels and annotations. */
+    static final List<String> IDENTITY = List.of("name", "namespace", "uid", "resourceVersion",
+            "creationTimestamp", "deletionTimestamp", "ownerReferences");
+
+    KeptFields {
+        paths = List.copyOf(paths);
+        labels = Set.copyOf(labels);
+        annotations = Set.copyOf(annotations);
+    }
+
+    /**
+     * A filter for a whole `…List` response: its kind, apiVersion and list metadata (the
+     * resourceVersion a watch resumes from, the continue token) and, of every item, the kept fields.
+     */
+    TokenFilter listFilter() {
+        Map<String, Object> item = new LinkedHashMap<>();
+        item.put("apiVersion", TokenFilter.INCLUDE_ALL);
+        item.put("kind", TokenFilter.INCLUDE_ALL);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        IDENTITY.forEach(f -> metadata.put(f, TokenFilter.INCLUDE_ALL));
+        keys(metadata, "labels", labels);
+        keys(metadata, "annotations", annotations);
+        item.put("metadata", metadata);
+        for (String path : paths) {
+            Map<String, Object> parent = item;
+            String[] parts = path.split("\\.");
+            for (int i = 0; i < parts.length - 1; i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> child = (Map<String, Object>) parent.computeIfAbsent(parts[i],
+                        k -> new LinkedHashMap<String, Object>());
+                parent = child;
+            }
+            parent.put(parts[parts.length - 1], TokenFilter.INCLUDE_ALL);
+        }
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("apiVersion", TokenFilter.INCLUDE_ALL);
+        list.put("kind", TokenFilter.INCLUDE_ALL);
+        list.put("metadata", TokenFilter.INCLUDE_ALL);
+        list.put("items", new EveryElement(new Fields(item)));
+        return new Fields(list);
+    }
+
+    private static void keys(Map<String, Object> metadata, String field, Set<String> keys) {
+        if (keys.contains(ALL)) {
+            metadata.put(field, TokenFilter.INCLUDE_ALL);
+        } else if (!keys.isEmpty()) {
+            Map<String, Object> named = new LinkedHashMap<>();
+            keys.forEach(k -> named.put(k, TokenFilter.INCLUDE_ALL));
+            metadata.put(field, named);
+        }
+    }
+
+    /** An object of which only the named properties pass, each whole or through its own filter. */
+    private static final class Fields extends TokenFilter {
+        private final Map<String, Object> kept;
+
+        Fields(Map<String, Object> kept) {
+            this.kept = kept;
+        }
+
+        @Override
+        public TokenFilter includeProperty(String name) {
+            Object child = kept.get(name);
+            if (child == null) {
+                return null;
+            }
+            if (child instanceof TokenFilter f) {
+                return f;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> nested = (Map<String, Object>) child;
+            return new Fields(nested);
+        }
+
+        @Override
+        public TokenFilter includeElement(int index) {
+            return null; // a kept path never runs through an array except `items`
+        }
+
+        @Override
+        protected boolean _includeScalar() {
+            return false; // a scalar where an object was expected is not what was asked for
+        }
+    }
+
+    /** An array each of whose elements passes through the same filter: the list's items. */
+    private static final class EveryElement extends TokenFilter {
+        private final TokenFilter element;
+
+        EveryElement(TokenFilter element) {
+            this.element = element;
+        }
+
+        @Override
+        public TokenFilter includeProperty(String name) {
+            return null;
+        }
+
+        @Override
+        public TokenFilter includeElement(int index) {
+            return element;
+        }
+
+        @Override
+        public boolean includeEmptyArray(boolean contentsFiltered) {
+            return true; // an empty list is still a list
+        }
+
+        @Override
+        protected boolean _includeScalar() {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.remediator.kubevirt;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
+import com.fasterxml.jackson.core.filter.TokenFilter;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.Status;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.dsl.internal.AbstractWatchManager;
+import io.fabric8.kubernetes.client.dsl.internal.BaseOperation;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.HttpRequest;
+import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.impl.ListerWatcher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+
+/**
+ * The LIST side of an informer, read as a stream and pruned while it is parsed; the WATCH side is
+ * fabric8's own. fabric8 turns a LIST response into full objects before an item store can prune
+ * them: 10,000 VMIs as the API server sends them (~65 MB of JSON) become several times that in
+ * maps, more than the image's heap, so an unpaged LIST from the API server's watch cache (what
+ * client-go's reflectors ask for first, `resourceVersion=0`) could not be used at scale. Here
+ * only the {@link KeptFields} of each item are ever built, and the response is read from the
+ * socket as it arrives.
+ *
+ * <p>It leans on two public methods of fabric8's BaseOperation (the list URL with the
+ * operation's selectors, and its watch) so that both sides ask for exactly the same objects.
+ */
+final class PrunedList implements ListerWatcher<GenericKubernetesResource, GenericKubernetesResourceList> {
+    private final BaseOperation<GenericKubernetesResource, GenericKubernetesResourceList, ?> operation;
+    private final HttpClient http;
+    private final ObjectMapper json;
+    private final TokenFilter filter;
+    private final Executor parsing;
+
+    /**
+     * @param source  a fabric8 operation on generic resources, selectors applied
+     * @param parsing where the blocking parse runs (never fabric8's I/O threads)
+     */
+    @SuppressWarnings("unchecked")
+    PrunedList(Object source, HttpClient http, ObjectMapper json, KeptFields fields, Executor parsing) {
+        if (!(source instanceof BaseOperation<?, ?, ?> op)) {
+            throw new IllegalArgumentException("not a fabric8 operation: " + source.getClass());
+        }
+        this.operation = (BaseOperation<GenericKubernetesResource, GenericKubernetesResourceList, ?>) op;
+        this.http = http;
+        this.json = json;
+        this.filter = fields.listFilter();
+        this.parsing = parsing;
+    }
+
+    @Override
+    public CompletableFuture<GenericKubernetesResourceList> submitList(ListOptions options) {
+        URL url;
+        try {
+            url = operation.appendListOptionParams(operation.getNamespacedUrl(), options);
+        } catch (MalformedURLException e) {
+            return CompletableFuture.failedFuture(new KubernetesClientException("bad list URL: " + e.getMessage(), e));
+        }
+        HttpRequest request = http.newHttpRequestBuilder().url(url).header("Accept", "application/json").build();
+        return CompletableFuture.supplyAsync(() -> read(request), parsing);
+    }
+
+    private GenericKubernetesResourceList read(HttpRequest request) {
+        HttpResponse<InputStream> response;
+        try {
+            response = http.sendAsync(request, InputStream.class).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while listing " + request.uri().getPath());
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KubernetesClientException k ? k
+                    : new KubernetesClientException("listing " + request.uri().getPath() + " failed: "
+                    + e.getCause(), e.getCause());
+        }
+        InputStream body = response.body();
+        boolean readToTheEnd = false;
+        try {
+            if (!response.isSuccessful()) {
+                String refusal = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                readToTheEnd = true;
+                throw refusal(response.code(), refusal);
+            }
+            GenericKubernetesResourceList list;
+            try (JsonParser parser = new FilteringParserDelegate(json.createParser(body), filter,
+                    TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+                parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+                list = json.readValue(parser, GenericKubernetesResourceList.class);
+            }
+            // The API server ends with a newline: read to the end, so the connection goes back to
+            // fabric8's pool whole.
+            body.transferTo(OutputStream.nullOutputStream());
+            readToTheEnd = true;
+            if (list == null) {
+                throw new KubernetesClientException("empty answer to LIST " + request.uri().getPath());
+            }
+            if (list.getItems() == null) {
+                list.setItems(new ArrayList<>());
+            }
+            return list;
+        } catch (IOException e) {
+            throw new KubernetesClientException("reading LIST " + request.uri().getPath() + " failed: " + e, e);
+        } finally {
+            if (!readToTheEnd) {
+                // Only a response not read to its end is closed: closing cancels the request, and
+                // fabric8's vert.x client then resets the connection even when it is already back
+                // in the pool, failing whichever request takes it next ("Connection was closed").
+                closeQuietly(body);
+            }
+        }
+    }
+
+    private static void closeQuietly(InputStream body) {
+        try {
+            body.close();
+        } catch (IOException | RuntimeException e) {
+            // the request is being abandoned; nothing more to do
+        }
+    }
+
+    /** The API server's own Status, so a 403 or 410 reads as it does from fabric8's LIST. */
+    private KubernetesClientException refusal(int code, String body) {
+        Status status;
+        try {
+            status = json.readValue(body, Status.class);
+        } catch (IOException | RuntimeException e) {
+            status = null;
+        }
+        if (status == null || status.getCode() == null) {
+            status = new Status();
+            status.setCode(code);
+            status.setMessage(body.length() > 500 ? body.substring(0, 500) : body);
+        }
+        return new KubernetesClientException(status);
+    }
+
+    @Override
+    public CompletableFuture<AbstractWatchManager<GenericKubernetesResource>> submitWatch(
+            ListOptions options, Watcher<GenericKubernetesResource> watcher) {
+        return operation.submitWatch(options, watcher);
+    }
+
+    @Override
+    public Long getLimit() {
+        return operation.getLimit();
+    }
+
+    @Override
+    public int getWatchReconnectInterval() {
+        return operation.getWatchReconnectInterval();
+    }
+
+    @Override
+    public String getApiEndpointPath() {
+        return operation.getApiEndpointPath();
+    }
+
+    @Override
+    public Config getConfig() {
+        return operation.getConfig();
+    }
+}
