@@ -85,7 +85,8 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
     }
 
     /**
-     * @param pageSize                      items per LIST page when reading from the API server
+     * @param pageSize                      0: one LIST per kind from the API server's watch cache;
+     *                                      otherwise items per LIST page, read from etcd
      * @param failedMigrationsBeforeRestart from this many failed migrations since it became outdated,
      *                                      a migratable VMI is recommended a restart (or stop)
      * @param syncTimeoutSeconds            how long the first read of the cluster may take
@@ -173,7 +174,7 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
         return new RemediatorConfig(
                 new Server("0.0.0.0", 8080, new Tls("", "")),
                 new Webhook(null, null, 1024 * 1024, new BasicAuth("", "")),
-                new Diagnosis(500, 3, 120, new Namespaces(List.of(), List.of(), ""), Duration.ofMinutes(5)),
+                new Diagnosis(0, 3, 120, new Namespaces(List.of(), List.of(), ""), Duration.ofMinutes(5)),
                 new Reports("", 100, Duration.ofHours(720), 1_000_000),
                 new Policy("report", new Actions(null, null, null, null, null), List.of("LiveMigrate"),
                         new Namespaces(List.of(), List.of(), ""), "kubevirt-remediator/skip", List.of(), "UTC",

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -37,8 +38,8 @@ import java.util.concurrent.Executor;
  * only the {@link KeptFields} of each item are ever built, and the response is read from the
  * socket as it arrives.
  *
- * <p>It leans on two public methods of fabric8's BaseOperation (the list URL with the
- * operation's selectors, and its watch) so that both sides ask for exactly the same objects.
+ * <p>It leans on public methods of fabric8's BaseOperation (its URL, its selectors and its watch)
+ * so that both sides ask for exactly the same objects.
  */
 final class PrunedList implements ListerWatcher<GenericKubernetesResource, GenericKubernetesResourceList> {
     private final BaseOperation<GenericKubernetesResource, GenericKubernetesResourceList, ?> operation;
@@ -65,9 +66,16 @@ final class PrunedList implements ListerWatcher<GenericKubernetesResource, Gener
 
     @Override
     public CompletableFuture<GenericKubernetesResourceList> submitList(ListOptions options) {
+        // The operation's selectors, as fabric8's own LIST adds them (the informer's options carry none).
+        ListOptions selected = new ListOptionsBuilder(options)
+                .withLabelSelector(options.getLabelSelector() != null ? options.getLabelSelector()
+                        : operation.getOperationContext().getLabelQueryParam())
+                .withFieldSelector(options.getFieldSelector() != null ? options.getFieldSelector()
+                        : operation.getOperationContext().getFieldQueryParam())
+                .build();
         URL url;
         try {
-            url = operation.appendListOptionParams(operation.getNamespacedUrl(), options);
+            url = operation.appendListOptionParams(operation.getNamespacedUrl(), selected);
         } catch (MalformedURLException e) {
             return CompletableFuture.failedFuture(new KubernetesClientException("bad list URL: " + e.getMessage(), e));
         }

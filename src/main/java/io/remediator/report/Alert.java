@@ -1,6 +1,7 @@
 package io.remediator.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.Map;
 
@@ -12,12 +13,18 @@ import java.util.Map;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Alert(
         String status,
-        Map<String, String> labels,
-        Map<String, String> annotations,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> labels,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> annotations,
         Instant startsAt,
         Instant endsAt,
         String generatorURL,
         String fingerprint) {
+
+    public Alert {
+        // Stored without empty maps; read back, "none" is one value, so a repeat still equals.
+        labels = labels == null ? Map.of() : labels;
+        annotations = annotations == null ? Map.of() : annotations;
+    }
 
     public boolean firing() {
         return "firing".equals(status);

@@ -1,6 +1,9 @@
 package io.remediator.report;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,6 +13,7 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -35,6 +39,9 @@ import java.util.TreeSet;
  *                        (alerts added, gone, resolved, relabelled, annotations changed): a repeat
  *                        of the same set leaves it, so the leader can tell news from Alertmanager's
  *                        routine re-sends
+ *
+ * <p>Stored, the alerts' shared labels and annotations are written once, as `commonLabels` and
+ * `commonAnnotations` beside them ({@link CommonAlertFields}); in Java every alert is whole.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReportSpec(
@@ -49,7 +56,8 @@ public record ReportSpec(
         String receiver,
         String externalURL,
         int truncatedAlerts,
-        List<Alert> alerts,
+        // Read through stored(…); written as storedAlerts() and the common fields.
+        @JsonProperty(access = JsonProperty.Access.WRITE_ONLY) List<Alert> alerts,
         List<String> approvedActions,
         List<ApprovalGiven> approvals,
         List<String> usedLinks,
@@ -69,6 +77,49 @@ public record ReportSpec(
         approvedActions = approvedActions == null ? List.of() : List.copyOf(approvedActions);
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         usedLinks = usedLinks == null ? List.of() : List.copyOf(usedLinks);
+    }
+
+    /** A report as stored; reports stored before `commonLabels` existed have whole alerts and none. */
+    @JsonCreator
+    public static ReportSpec stored(@JsonProperty("id") String id, @JsonProperty("episode") String episode,
+                             @JsonProperty("receivedAt") Instant receivedAt,
+                             @JsonProperty("lastDeliveryAt") Instant lastDeliveryAt,
+                             @JsonProperty("deliveries") int deliveries, @JsonProperty("alertname") String alertname,
+                             @JsonProperty("status") String status, @JsonProperty("groupKey") String groupKey,
+                             @JsonProperty("receiver") String receiver, @JsonProperty("externalURL") String externalURL,
+                             @JsonProperty("truncatedAlerts") int truncatedAlerts,
+                             @JsonProperty("alerts") List<Alert> alerts,
+                             @JsonProperty("commonLabels") Map<String, String> commonLabels,
+                             @JsonProperty("commonAnnotations") Map<String, String> commonAnnotations,
+                             @JsonProperty("approvedActions") List<String> approvedActions,
+                             @JsonProperty("approvals") List<ApprovalGiven> approvals,
+                             @JsonProperty("usedLinks") List<String> usedLinks,
+                             @JsonProperty("alertSet") int alertSet) {
+        CommonAlertFields common = new CommonAlertFields(commonLabels, commonAnnotations);
+        List<Alert> whole = alerts == null ? List.of() : alerts.stream().map(common::restore).toList();
+        return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
+                externalURL, truncatedAlerts, whole, approvedActions, approvals, usedLinks, alertSet);
+    }
+
+    /** The alerts as stored: each without what all of them share ({@link #commonLabels()}). */
+    @JsonProperty("alerts")
+    List<Alert> storedAlerts() {
+        CommonAlertFields common = CommonAlertFields.of(alerts);
+        return alerts.stream().map(common::strip).toList();
+    }
+
+    /** The labels every alert has, with the same value (Alertmanager's own `commonLabels`). */
+    @JsonProperty("commonLabels")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public Map<String, String> commonLabels() {
+        return CommonAlertFields.of(alerts).labels();
+    }
+
+    /** The annotations every alert has, with the same value. */
+    @JsonProperty("commonAnnotations")
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    public Map<String, String> commonAnnotations() {
+        return CommonAlertFields.of(alerts).annotations();
     }
 
     /** The first delivery of what Alertmanager sent now. */

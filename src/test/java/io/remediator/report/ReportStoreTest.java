@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.remediator.remediation.Decision;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.remediation.PassResult;
@@ -73,6 +74,73 @@ class ReportStoreTest {
                 "vmi-" + i, "vm-" + i, "uid-" + i, io.remediator.remediation.Target.parse("VirtualMachineInstanceMigration ns/kvr-vmi-" + i), 1, Decision.RUN, "why",
                 "policy.actions.liveMigrate=auto", new PlannedAction.DryRun(true, null, null),
                 executed ? new PlannedAction.Result(PlannedAction.Outcome.DONE, null) : null, T0, executed ? T0 : null, null);
+    }
+
+    static List<io.remediator.report.Alert> podAlerts(int count) {
+        return IntStream.range(0, count).mapToObj(i -> new io.remediator.report.Alert("firing",
+                Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads", "namespace", "kubevirt",
+                        "severity", "warning", "pod", "virt-controller-" + i, "instance", "10.0.0." + i + ":8443"),
+                Map.of("summary", "Some running VMIs are still active in outdated pods", "runbook_url", "https://r"),
+                Instant.parse("2026-11-23T10:00:00Z"), null, "http://prometheus/graph", "fp-" + i)).toList();
+    }
+
+    @Test
+    void whatAllAlertsShareIsStoredOnceAndEveryAlertReadsBackWhole() {
+        List<io.remediator.report.Alert> alerts = podAlerts(100);
+        ReportSpec delivery = ReportSpec.delivered(T0, "OutdatedVirtualMachineInstanceWorkloads", alerts, "{}:{}",
+                "kubevirt-remediator", "http://am", 0);
+
+        StoredReport created = store.recordDelivery(delivery);
+
+        // As kubectl shows it: the shared pairs once, each alert with only its own.
+        Map<String, Object> spec = cluster.client().genericKubernetesResources(ReportStore.KIND)
+                .inNamespace(store.namespace()).withName(created.name()).get().get("spec");
+        assertThat(spec.get("commonLabels")).isEqualTo(Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads",
+                "namespace", "kubevirt", "severity", "warning"));
+        assertThat(spec.get("commonAnnotations")).isEqualTo(Map.of(
+                "summary", "Some running VMIs are still active in outdated pods", "runbook_url", "https://r"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> stored = (List<Map<String, Object>>) spec.get("alerts");
+        assertThat(stored).hasSize(100);
+        assertThat(stored.get(7).get("labels")).isEqualTo(Map.of("pod", "virt-controller-7", "instance", "10.0.0.7:8443"));
+        assertThat(stored.get(7)).doesNotContainKey("annotations");
+        assertThat(stored.get(7).get("fingerprint")).isEqualTo("fp-7");
+        // Read back (by every reader: the store, the watch) the alerts are what was delivered, so a
+        // repeat of the same delivery is recognised as one.
+        ReportSpec read = store.get(created.name()).orElseThrow().spec();
+        assertThat(read.alerts()).isEqualTo(alerts);
+        assertThat(read.sameAlertsAs(delivery)).isTrue();
+        int whole;
+        try {
+            whole = json.writeValueAsBytes(alerts).length;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+        assertThat(store.specBytes(delivery)).isLessThan(whole / 2);
+
+        // One alert without annotations: all its labels are "common", and it still reads back equal.
+        ReportSpec single = ReportSpec.delivered(T0, "OutdatedVirtualMachineInstanceWorkloads", List.of(
+                new io.remediator.report.Alert("firing", Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"),
+                        Map.of(), T0, null, null, "fp")), "{}:{single}", "kubevirt-remediator", "http://am", 0);
+        StoredReport one = store.recordDelivery(single);
+        assertThat(store.get(one.name()).orElseThrow().spec().sameAlertsAs(single)).isTrue();
+    }
+
+    @Test
+    void aReportStoredWithWholeAlertsBeforeCommonLabelsReadsTheSame() {
+        List<io.remediator.report.Alert> alerts = podAlerts(3);
+        StoredReport created = store.recordDelivery(ReportSpec.delivered(T0, "OutdatedVirtualMachineInstanceWorkloads",
+                alerts, "{}:{}", "kubevirt-remediator", "http://am", 0));
+        // Rewrite it as an earlier version stored it: whole alerts, no common fields.
+        GenericKubernetesResource raw = cluster.client().genericKubernetesResources(ReportStore.KIND)
+                .inNamespace(store.namespace()).withName(created.name()).get();
+        Map<String, Object> spec = raw.get("spec");
+        spec.remove("commonLabels");
+        spec.remove("commonAnnotations");
+        spec.put("alerts", json.convertValue(alerts, List.class));
+        cluster.client().resource(raw).update();
+
+        assertThat(store.get(created.name()).orElseThrow().spec().alerts()).isEqualTo(alerts);
     }
 
     @Test

@@ -64,7 +64,7 @@ class OutdatedVmiWorkloadsRunbookTest {
     }
 
     private OutdatedWorkloadsDiagnosis diagnose() {
-        return runbook(500, NamespaceScope.ALL, null).diagnose();
+        return runbook(0, NamespaceScope.ALL, null).diagnose();
     }
 
     private static OutdatedVmi find(OutdatedWorkloadsDiagnosis d, String name) {
