@@ -60,6 +60,66 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
         return new Fields(list);
     }
 
+    /**
+     * A filter for a whole `…List` response that passes everything but the subtrees at
+     * {@code omitted} (dotted paths within each item), e.g. the VMI list of a stored report.
+     */
+    static TokenFilter omitting(List<String> omitted) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        for (String path : omitted) {
+            Map<String, Object> parent = tree;
+            String[] parts = path.split("\\.");
+            for (int i = 0; i < parts.length - 1; i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> child = (Map<String, Object>) parent.computeIfAbsent(parts[i],
+                        k -> new LinkedHashMap<String, Object>());
+                parent = child;
+            }
+            parent.put(parts[parts.length - 1], OMIT);
+        }
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("apiVersion", TokenFilter.INCLUDE_ALL);
+        list.put("kind", TokenFilter.INCLUDE_ALL);
+        list.put("metadata", TokenFilter.INCLUDE_ALL);
+        list.put("items", new EveryElement(new AllBut(tree)));
+        return new Fields(list);
+    }
+
+    private static final Object OMIT = new Object();
+
+    /** An object of which every property passes but those marked to omit (or, nested, their parts). */
+    private static final class AllBut extends TokenFilter {
+        private final Map<String, Object> omitted;
+
+        AllBut(Map<String, Object> omitted) {
+            this.omitted = omitted;
+        }
+
+        @Override
+        public TokenFilter includeProperty(String name) {
+            Object child = omitted.get(name);
+            if (child == null) {
+                return TokenFilter.INCLUDE_ALL;
+            }
+            if (child == OMIT) {
+                return null;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> nested = (Map<String, Object>) child;
+            return new AllBut(nested);
+        }
+
+        @Override
+        public TokenFilter includeElement(int index) {
+            return TokenFilter.INCLUDE_ALL;
+        }
+
+        @Override
+        public boolean includeEmptyObject(boolean contentsFiltered) {
+            return true; // an object whose only content was omitted is still there
+        }
+    }
+
     private static void keys(Map<String, Object> metadata, String field, Set<String> keys) {
         if (keys.contains(ALL)) {
             metadata.put(field, TokenFilter.INCLUDE_ALL);

@@ -1,7 +1,5 @@
 package io.remediator.kubevirt;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -9,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.fabric8.kubernetes.client.informers.impl.DefaultSharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,8 +47,6 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Namespace> policyNamespaces;
     private volatile Runnable actedOnChanged = () -> { };
-    private final ObjectMapper json = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     /** Parses LIST responses and runs the caches' event handlers; its threads end when idle. */
     private final ExecutorService listing = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "kubevirt-caches");
@@ -215,10 +210,8 @@ public final class KubeVirtInformers implements AutoCloseable {
             // The big kinds: their LIST is pruned while it is parsed (PrunedList), so one response of
             // every object costs the heap only what the store keeps.
             @SuppressWarnings("unchecked")
-            SharedIndexInformer<T> pruned = (SharedIndexInformer<T>) new DefaultSharedIndexInformer<>(
-                    GenericKubernetesResource.class,
-                    new PrunedList(limited, client.getHttpClient(), json, store.fields(), listing), 0, listing)
-                    .itemStore(store);
+            SharedIndexInformer<T> pruned = (SharedIndexInformer<T>) PrunedList.keeping(limited, client.getHttpClient(),
+                    store.fields(), listing).informer(GenericKubernetesResource.class, store, listing);
             informer = pruned;
         } else {
             informer = limited.runnableInformer(0);

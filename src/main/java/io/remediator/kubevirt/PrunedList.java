@@ -3,13 +3,20 @@ package io.remediator.kubevirt;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.filter.FilteringParserDelegate;
 import com.fasterxml.jackson.core.filter.TokenFilter;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.DefaultKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListMeta;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Status;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.dsl.internal.AbstractWatchManager;
@@ -17,7 +24,11 @@ import io.fabric8.kubernetes.client.dsl.internal.BaseOperation;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.ItemStore;
+import io.fabric8.kubernetes.client.informers.impl.DefaultSharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.impl.ListerWatcher;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,6 +36,7 @@ import java.net.MalformedURLException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -41,31 +53,79 @@ import java.util.concurrent.Executor;
  * <p>It leans on public methods of fabric8's BaseOperation (its URL, its selectors and its watch)
  * so that both sides ask for exactly the same objects.
  */
-final class PrunedList implements ListerWatcher<GenericKubernetesResource, GenericKubernetesResourceList> {
-    private final BaseOperation<GenericKubernetesResource, GenericKubernetesResourceList, ?> operation;
+public final class PrunedList<T extends HasMetadata, L extends KubernetesResourceList<T>> implements ListerWatcher<T, L> {
+    /** Reads a whole (filtered) list response into the list the informer takes. */
+    @FunctionalInterface
+    interface ListReader<L> {
+        L read(JsonParser filtered) throws IOException;
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final BaseOperation<T, L, ?> operation;
     private final HttpClient http;
-    private final ObjectMapper json;
+    private final ObjectMapper json = JSON;
     private final TokenFilter filter;
+    private final ListReader<L> reader;
     private final Executor parsing;
 
-    /**
-     * @param source  a fabric8 operation on generic resources, selectors applied
-     * @param parsing where the blocking parse runs (never fabric8's I/O threads)
-     */
     @SuppressWarnings("unchecked")
-    PrunedList(Object source, HttpClient http, ObjectMapper json, KeptFields fields, Executor parsing) {
+    private PrunedList(Object source, HttpClient http, TokenFilter filter, ListReader<L> reader, Executor parsing) {
         if (!(source instanceof BaseOperation<?, ?, ?> op)) {
             throw new IllegalArgumentException("not a fabric8 operation: " + source.getClass());
         }
-        this.operation = (BaseOperation<GenericKubernetesResource, GenericKubernetesResourceList, ?>) op;
+        this.operation = (BaseOperation<T, L, ?>) op;
         this.http = http;
-        this.json = json;
-        this.filter = fields.listFilter();
+        this.filter = filter;
+        this.reader = reader;
         this.parsing = parsing;
     }
 
+    /**
+     * Generic resources of which only {@code fields} are built.
+     *
+     * @param source  a fabric8 operation on generic resources, selectors applied
+     * @param parsing where the blocking parse runs (never fabric8's I/O threads)
+     */
+    static PrunedList<GenericKubernetesResource, GenericKubernetesResourceList> keeping(
+            Object source, HttpClient http, KeptFields fields, Executor parsing) {
+        return new PrunedList<>(source, http, fields.listFilter(), p -> {
+            GenericKubernetesResourceList list = JSON.readValue(p, GenericKubernetesResourceList.class);
+            if (list != null && list.getItems() == null) {
+                list.setItems(new ArrayList<>()); // an empty list is still a list
+            }
+            return list;
+        }, parsing);
+    }
+
+    /**
+     * Typed resources without the subtrees at {@code omitted} (dotted paths, e.g. a status's long
+     * lists): the rest is bound to {@code type} by the client's own serialization, item by item.
+     */
+    public static <R extends HasMetadata> PrunedList<R, KubernetesResourceList<R>> omitting(
+            Object source, KubernetesClient client, Class<R> type, List<String> omitted, Executor parsing) {
+        KubernetesSerialization serialization = client.getKubernetesSerialization();
+        return new PrunedList<>(source, client.getHttpClient(), KeptFields.omitting(omitted), p -> {
+            JsonNode tree = JSON.readTree(p);
+            DefaultKubernetesResourceList<R> list = new DefaultKubernetesResourceList<>();
+            list.setMetadata(serialization.convertValue(tree.path("metadata"), ListMeta.class));
+            List<R> items = new ArrayList<>();
+            for (JsonNode item : tree.path("items")) {
+                items.add(serialization.convertValue(item, type));
+            }
+            list.setItems(items);
+            return list;
+        }, parsing);
+    }
+
+    /** An informer of this list (no resync), with {@code store} as its item store. */
+    public SharedIndexInformer<T> informer(Class<T> type, ItemStore<T> store, Executor events) {
+        return new DefaultSharedIndexInformer<>(type, this, 0, events).itemStore(store);
+    }
+
     @Override
-    public CompletableFuture<GenericKubernetesResourceList> submitList(ListOptions options) {
+    public CompletableFuture<L> submitList(ListOptions options) {
         // The operation's selectors, as fabric8's own LIST adds them (the informer's options carry none).
         ListOptions selected = new ListOptionsBuilder(options)
                 .withLabelSelector(options.getLabelSelector() != null ? options.getLabelSelector()
@@ -83,7 +143,7 @@ final class PrunedList implements ListerWatcher<GenericKubernetesResource, Gener
         return CompletableFuture.supplyAsync(() -> read(request), parsing);
     }
 
-    private GenericKubernetesResourceList read(HttpRequest request) {
+    private L read(HttpRequest request) {
         HttpResponse<InputStream> response;
         try {
             response = http.sendAsync(request, InputStream.class).get();
@@ -103,11 +163,11 @@ final class PrunedList implements ListerWatcher<GenericKubernetesResource, Gener
                 readToTheEnd = true;
                 throw refusal(response.code(), refusal);
             }
-            GenericKubernetesResourceList list;
+            L list;
             try (JsonParser parser = new FilteringParserDelegate(json.createParser(body), filter,
                     TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
                 parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
-                list = json.readValue(parser, GenericKubernetesResourceList.class);
+                list = reader.read(parser);
             }
             // The API server ends with a newline: read to the end, so the connection goes back to
             // fabric8's pool whole.
@@ -115,9 +175,6 @@ final class PrunedList implements ListerWatcher<GenericKubernetesResource, Gener
             readToTheEnd = true;
             if (list == null) {
                 throw new KubernetesClientException("empty answer to LIST " + request.uri().getPath());
-            }
-            if (list.getItems() == null) {
-                list.setItems(new ArrayList<>());
             }
             return list;
         } catch (IOException e) {
@@ -157,8 +214,7 @@ final class PrunedList implements ListerWatcher<GenericKubernetesResource, Gener
     }
 
     @Override
-    public CompletableFuture<AbstractWatchManager<GenericKubernetesResource>> submitWatch(
-            ListOptions options, Watcher<GenericKubernetesResource> watcher) {
+    public CompletableFuture<AbstractWatchManager<T>> submitWatch(ListOptions options, Watcher<T> watcher) {
         return operation.submitWatch(options, watcher);
     }
 

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.remediator.kubevirt.InformerSync;
+import io.remediator.kubevirt.PrunedList;
 import io.remediator.report.LightReportCache;
 import io.remediator.report.RemediationReport;
 import io.remediator.report.ReportStore;
@@ -13,6 +14,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +26,11 @@ import java.util.function.Consumer;
 final class OpenReports implements AutoCloseable {
     private static final long LIST_PAGE = 2;
 
+    private final ExecutorService events = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "open-reports");
+        t.setDaemon(true);
+        return t;
+    });
     private final SharedIndexInformer<RemediationReport> informer;
 
     /**
@@ -32,9 +40,10 @@ final class OpenReports implements AutoCloseable {
      */
     OpenReports(KubernetesClient client, ReportStore store, Duration timeout, Consumer<String> changed,
                 Consumer<String> deleted) {
-        this.informer = client.resources(RemediationReport.class).inNamespace(store.namespace())
-                .withLimit(LIST_PAGE).runnableInformer(0);
-        informer.itemStore(new LightReportCache());
+        // The VMI lists are left out while the LIST is parsed (and by the cache, of every watch event).
+        this.informer = PrunedList.omitting(client.resources(RemediationReport.class).inNamespace(store.namespace())
+                        .withLimit(LIST_PAGE), client, RemediationReport.class, LightReportCache.OMITTED, events)
+                .informer(RemediationReport.class, new LightReportCache(), events);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(RemediationReport r) {
@@ -52,7 +61,12 @@ final class OpenReports implements AutoCloseable {
             }
         });
         informer.exceptionHandler((started, error) -> started);
-        InformerSync.await(List.of(informer), timeout, "the stored reports");
+        try {
+            InformerSync.await(List.of(informer), timeout, "the stored reports");
+        } catch (RuntimeException e) {
+            events.shutdown();
+            throw e;
+        }
     }
 
     /** The report as cached (without its VMI lists), when the watch has it. */
@@ -76,5 +90,6 @@ final class OpenReports implements AutoCloseable {
     @Override
     public void close() {
         informer.close();
+        events.shutdown();
     }
 }

@@ -28,6 +28,9 @@ public record PassResult(
     public PassResult {
         // Read back from the API server, map keys come sorted by name: keep the decisions' own order.
         decisions = decisions == null || decisions.isEmpty() ? decisions : new EnumMap<>(decisions);
+        // A listing that left the planned actions out (StoredEpisodes) reads as none.
+        actions = actions == null ? List.of() : actions;
+        notes = notes == null ? List.of() : notes;
     }
 
     /** The same pass with another next-pass time (null: none) and, when given, one more note. */

@@ -4,12 +4,15 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.remediator.kubevirt.PrunedList;
 import io.remediator.kubevirt.ReducedItemStore;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -36,13 +39,25 @@ public final class StoredEpisodes implements AutoCloseable {
         }
     }
 
+    /**
+     * What an episode and a summary do not need of a stored report, left out while its LIST is
+     * parsed: the VMI list and the planned actions (most of a report's up to 1 MB).
+     */
+    static final List<String> NOT_NEEDED = List.of("status.diagnosis.outdatedVmis",
+            "status.diagnosis.pendingLiveUpdateVmis", "status.remediation.actions");
+
     private final Map<String, Episode> episodes = new ConcurrentHashMap<>();
+    private final ExecutorService events = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "stored-episodes");
+        t.setDaemon(true);
+        return t;
+    });
     private final SharedIndexInformer<RemediationReport> informer;
 
     public StoredEpisodes(KubernetesClient client, String namespace) {
-        this.informer = client.resources(RemediationReport.class).inNamespace(namespace).withLimit(LIST_PAGE)
-                .runnableInformer(0);
-        informer.itemStore(new MetadataOnly());
+        this.informer = PrunedList.omitting(client.resources(RemediationReport.class).inNamespace(namespace)
+                .withLimit(LIST_PAGE), client, RemediationReport.class, NOT_NEEDED, events)
+                .informer(RemediationReport.class, new MetadataOnly(), events);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(RemediationReport r) {
@@ -131,6 +146,7 @@ public final class StoredEpisodes implements AutoCloseable {
     @Override
     public void close() {
         informer.close();
+        events.shutdown();
     }
 
     /** Keeps each object's metadata only: the informer needs keys and versions, the rest lives above. */

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.remediator.report.RemediationReport;
 import io.remediator.report.ReportStore;
 import io.remediator.testing.RealAlertmanager;
 import io.remediator.testing.RealCluster;
@@ -110,12 +111,12 @@ class PrometheusToReportTest {
                 assertThat(report.get("externalURL").asText()).startsWith("http");
                 assertThat(report.get("outdatedVmiCount").asInt()).isEqualTo(3);
 
-                GenericKubernetesResource stored = cluster.client().genericKubernetesResources(ReportStore.KIND)
-                        .inNamespace(service.reportsNamespace()).withName(summary.get("id").asText()).get();
-                @SuppressWarnings("unchecked")
-                Map<String, Object> alert = ((List<Map<String, Object>>) stored.get("spec", "alerts")).get(0);
-                assertThat((Map<String, String>) alert.get("labels")).containsEntry("alertname",
-                                "OutdatedVirtualMachineInstanceWorkloads")
+                // The alert as the report stores it (its labels and annotations shared by all alerts of
+                // the delivery are stored once, in spec.commonLabels/commonAnnotations), read back whole.
+                io.remediator.report.Alert alert = cluster.client().resources(RemediationReport.class)
+                        .inNamespace(service.reportsNamespace()).withName(summary.get("id").asText()).get()
+                        .getSpec().alerts().get(0);
+                assertThat(alert.labels()).containsEntry("alertname", "OutdatedVirtualMachineInstanceWorkloads")
                         .containsEntry("namespace", "kubevirt").containsEntry("severity", "warning")
                         .containsEntry("operator_health_impact", "none")
                         .containsEntry("kubernetes_operator_part_of", "kubevirt")
@@ -123,11 +124,10 @@ class PrometheusToReportTest {
                         .containsEntry("job", "kubevirt-prometheus-metrics")
                         .containsEntry("pod", "virt-controller-7d9c8b6f54-x2kqp")
                         .containsEntry("instance", "127.0.0.1:" + virtController.getAddress().getPort());
-                assertThat((Map<String, String>) alert.get("annotations")).containsEntry("runbook_url",
+                assertThat(alert.annotations()).containsEntry("runbook_url",
                         "https://kubevirt.io/monitoring/runbooks/OutdatedVirtualMachineInstanceWorkloads");
-                assertThat((String) alert.get("fingerprint")).isNotBlank();
-                assertThat((String) alert.get("generatorURL")).contains("/graph?g0.expr=")
-                        .contains("kubevirt_vmi_number_of_outdated");
+                assertThat(alert.fingerprint()).isNotBlank();
+                assertThat(alert.generatorURL()).contains("/graph?g0.expr=").contains("kubevirt_vmi_number_of_outdated");
 
                 // Prometheus scrapes the service, and the chart's rules evaluate on its series without error.
                 await().atMost(Duration.ofSeconds(30)).until(() -> prometheus.query("remediator_leader == 1").size() == 1);

@@ -5,8 +5,6 @@ import static io.remediator.testing.KubeVirtObjects.vmi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class PrunedListTest {
     private static final KeptFields VMI_FIELDS = new KeptFields(List.of("spec.evictionStrategy", "status.phase"),
             Set.of(KeptFields.ALL), Set.of("kept.example.org/opt-out"));
-    private final ObjectMapper json = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final ExecutorService parsing = Executors.newCachedThreadPool();
     private TestCluster cluster;
 
@@ -47,9 +44,9 @@ class PrunedListTest {
         parsing.shutdownNow();
     }
 
-    private PrunedList vmis(KubernetesClient client, Long limit) {
-        return new PrunedList(client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace().withLimit(limit),
-                client.getHttpClient(), json, VMI_FIELDS, parsing);
+    private PrunedList<GenericKubernetesResource, GenericKubernetesResourceList> vmis(KubernetesClient client, Long limit) {
+        return PrunedList.keeping(client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace()
+                .withLimit(limit), client.getHttpClient(), VMI_FIELDS, parsing);
     }
 
     private void createVmis(int count) {
@@ -89,7 +86,7 @@ class PrunedListTest {
     @Test
     void pagesFollowTheContinueTokenAndAnEmptyListIsAList() {
         createVmis(5);
-        PrunedList paged = vmis(cluster.client(), 2L);
+        var paged = vmis(cluster.client(), 2L);
 
         List<String> names = new ArrayList<>();
         String next = null;
@@ -104,8 +101,8 @@ class PrunedListTest {
 
         assertThat(pages).isEqualTo(3);
         assertThat(names).containsExactlyInAnyOrder("vmi-0", "vmi-1", "vmi-2", "vmi-3", "vmi-4");
-        assertThat(new PrunedList(cluster.client().genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace(),
-                cluster.client().getHttpClient(), json, VMI_FIELDS, parsing)
+        assertThat(PrunedList.keeping(cluster.client().genericKubernetesResources(KubeVirtResources.MIGRATION)
+                .inAnyNamespace(), cluster.client().getHttpClient(), VMI_FIELDS, parsing)
                 .submitList(new ListOptionsBuilder().build()).join().getItems()).isEmpty();
     }
 
@@ -116,9 +113,9 @@ class PrunedListTest {
         cluster.create(new PodBuilder().withNewMetadata().withNamespace("pods").withName("not-a-launcher").endMetadata()
                 .withNewSpec().addNewContainer().withName("c").withImage("busybox").endContainer().endSpec().build());
 
-        GenericKubernetesResourceList pods = new PrunedList(cluster.client().genericKubernetesResources(KubeVirtResources.POD)
+        GenericKubernetesResourceList pods = PrunedList.keeping(cluster.client().genericKubernetesResources(KubeVirtResources.POD)
                 .inAnyNamespace().withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
-                cluster.client().getHttpClient(), json,
+                cluster.client().getHttpClient(),
                 new KeptFields(List.of("spec.nodeName"), Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of()), parsing)
                 .submitList(new ListOptionsBuilder().withResourceVersion("0").build()).join();
 
@@ -142,7 +139,7 @@ class PrunedListTest {
                     assertThat(e.getMessage()).contains("virtualmachineinstances").contains("forbidden");
                 });
         // Lists read to their end leave fabric8's pooled connections whole: many in a row all answer.
-        PrunedList admin = vmis(cluster.client(), null);
+        var admin = vmis(cluster.client(), null);
         for (int i = 0; i < 20; i++) {
             assertThat(admin.submitList(new ListOptionsBuilder().build()).join().getItems()).hasSize(1);
             assertThat(cluster.client().namespaces().withName("pruned-0").get()).isNotNull();

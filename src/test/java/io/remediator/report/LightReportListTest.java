@@ -1,0 +1,67 @@
+package io.remediator.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.remediator.kubevirt.PrunedList;
+import io.remediator.runbook.RecommendedAction;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Stored reports listed without their long lists, which are skipped while the response is parsed. */
+@ExtendWith(RealCluster.class)
+class LightReportListTest {
+    private final ExecutorService parsing = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stop() {
+        parsing.shutdownNow();
+    }
+
+    @Test
+    void theVmiListAndPlannedActionsAreLeftOutAndEverythingElseReadsAsStored(TestCluster cluster) {
+        String ns = RunningService.freshNamespace();
+        cluster.namespace(ns);
+        ReportStore store = new ReportStore(cluster.client(), ns, 1_000_000);
+        StoredReport created = store.recordDelivery(ReportSpec.delivered(Instant.parse("2026-11-24T00:00:00Z"),
+                "OutdatedVirtualMachineInstanceWorkloads", ReportStoreTest.podAlerts(5), "{}:{}", "kubevirt-remediator",
+                "http://am", 0));
+        List<io.remediator.runbook.OutdatedVmi> vmis = IntStream.range(0, 40)
+                .mapToObj(i -> ReportStoreTest.vmi(i, RecommendedAction.LIVE_MIGRATE)).toList();
+        store.writeStatus(created, ReportStoreTest.status(vmis, List.of(ReportStoreTest.action(1, false))));
+
+        List<RemediationReport> light = PrunedList.omitting(cluster.client().resources(RemediationReport.class)
+                        .inNamespace(ns).withLimit(10L), cluster.client(), RemediationReport.class,
+                        StoredEpisodes.NOT_NEEDED, parsing)
+                .submitList(new ListOptionsBuilder().withLimit(10L).build()).join().getItems();
+        List<RemediationReport> cached = PrunedList.omitting(cluster.client().resources(RemediationReport.class)
+                        .inNamespace(ns), cluster.client(), RemediationReport.class, LightReportCache.OMITTED, parsing)
+                .submitList(new ListOptionsBuilder().withResourceVersion("0").build()).join().getItems();
+
+        Report full = store.find(created.name()).orElseThrow();
+        assertThat(full.diagnosis().outdatedVmis()).hasSize(40);
+        assertThat(light).singleElement().satisfies(r -> {
+            Report seen = r.stored().report();
+            assertThat(seen.diagnosis().outdatedVmis()).isEmpty();
+            assertThat(seen.remediation().actions()).isEmpty();
+            // What the index and intake read is all there.
+            assertThat(ReportSummary.of(seen)).isEqualTo(ReportSummary.of(full));
+            assertThat(r.getSpec().alerts()).isEqualTo(ReportStoreTest.podAlerts(5));
+            assertThat(r.getMetadata().getResourceVersion()).isNotBlank();
+        });
+        assertThat(cached).singleElement().satisfies(r -> {
+            assertThat(r.stored().report().diagnosis().outdatedVmis()).isEmpty();
+            assertThat(r.stored().report().remediation().actions()).hasSize(1);
+            assertThat(r.stored().report().diagnosis().findings()).isEqualTo(full.diagnosis().findings());
+        });
+    }
+}
