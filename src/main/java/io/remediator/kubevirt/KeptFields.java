@@ -41,23 +41,8 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
         keys(metadata, "labels", labels);
         keys(metadata, "annotations", annotations);
         item.put("metadata", metadata);
-        for (String path : paths) {
-            Map<String, Object> parent = item;
-            String[] parts = path.split("\\.");
-            for (int i = 0; i < parts.length - 1; i++) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> child = (Map<String, Object>) parent.computeIfAbsent(parts[i],
-                        k -> new LinkedHashMap<String, Object>());
-                parent = child;
-            }
-            parent.put(parts[parts.length - 1], TokenFilter.INCLUDE_ALL);
-        }
-        Map<String, Object> list = new LinkedHashMap<>();
-        list.put("apiVersion", TokenFilter.INCLUDE_ALL);
-        list.put("kind", TokenFilter.INCLUDE_ALL);
-        list.put("metadata", TokenFilter.INCLUDE_ALL);
-        list.put("items", new EveryElement(new Fields(item)));
-        return new Fields(list);
+        paths.forEach(path -> mark(item, path, TokenFilter.INCLUDE_ALL));
+        return list(new Fields(item));
     }
 
     /**
@@ -66,23 +51,31 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
      */
     static TokenFilter omitting(List<String> omitted) {
         Map<String, Object> tree = new LinkedHashMap<>();
-        for (String path : omitted) {
-            Map<String, Object> parent = tree;
-            String[] parts = path.split("\\.");
-            for (int i = 0; i < parts.length - 1; i++) {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> child = (Map<String, Object>) parent.computeIfAbsent(parts[i],
-                        k -> new LinkedHashMap<String, Object>());
-                parent = child;
-            }
-            parent.put(parts[parts.length - 1], OMIT);
-        }
+        omitted.forEach(path -> mark(tree, path, OMIT));
+        return list(new AllBut(tree));
+    }
+
+    /** The list's kind, apiVersion and metadata (resourceVersion, continue), and each item through {@code item}. */
+    private static TokenFilter list(TokenFilter item) {
         Map<String, Object> list = new LinkedHashMap<>();
         list.put("apiVersion", TokenFilter.INCLUDE_ALL);
         list.put("kind", TokenFilter.INCLUDE_ALL);
         list.put("metadata", TokenFilter.INCLUDE_ALL);
-        list.put("items", new EveryElement(new AllBut(tree)));
+        list.put("items", new EveryElement(item));
         return new Fields(list);
+    }
+
+    /** Puts {@code leaf} at the dotted {@code path} of a tree of nested maps. */
+    private static void mark(Map<String, Object> tree, String path, Object leaf) {
+        Map<String, Object> parent = tree;
+        String[] parts = path.split("\\.");
+        for (int i = 0; i < parts.length - 1; i++) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> child = (Map<String, Object>) parent.computeIfAbsent(parts[i],
+                    k -> new LinkedHashMap<String, Object>());
+            parent = child;
+        }
+        parent.put(parts[parts.length - 1], leaf);
     }
 
     private static final Object OMIT = new Object();

@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,8 +39,8 @@ import java.util.TreeSet;
  *                        of the same set leaves it, so the leader can tell news from Alertmanager's
  *                        routine re-sends
  *
- * <p>Stored, the alerts' shared labels and annotations are written once, as `commonLabels` and
- * `commonAnnotations` beside them ({@link CommonAlertFields}); in Java every alert is whole.
+ * <p>Stored, what all alerts share is written once, as `common` beside them
+ * ({@link CommonAlertFields}); in Java every alert is whole.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReportSpec(
@@ -79,47 +78,44 @@ public record ReportSpec(
         usedLinks = usedLinks == null ? List.of() : List.copyOf(usedLinks);
     }
 
-    /** A report as stored; reports stored before `commonLabels` existed have whole alerts and none. */
+    /** A report as stored; one stored without `common` has whole alerts. */
     @JsonCreator
     public static ReportSpec stored(@JsonProperty("id") String id, @JsonProperty("episode") String episode,
-                             @JsonProperty("receivedAt") Instant receivedAt,
-                             @JsonProperty("lastDeliveryAt") Instant lastDeliveryAt,
-                             @JsonProperty("deliveries") int deliveries, @JsonProperty("alertname") String alertname,
-                             @JsonProperty("status") String status, @JsonProperty("groupKey") String groupKey,
-                             @JsonProperty("receiver") String receiver, @JsonProperty("externalURL") String externalURL,
-                             @JsonProperty("truncatedAlerts") int truncatedAlerts,
-                             @JsonProperty("alerts") List<Alert> alerts,
-                             @JsonProperty("commonLabels") Map<String, String> commonLabels,
-                             @JsonProperty("commonAnnotations") Map<String, String> commonAnnotations,
-                             @JsonProperty("approvedActions") List<String> approvedActions,
-                             @JsonProperty("approvals") List<ApprovalGiven> approvals,
-                             @JsonProperty("usedLinks") List<String> usedLinks,
-                             @JsonProperty("alertSet") int alertSet) {
-        CommonAlertFields common = new CommonAlertFields(commonLabels, commonAnnotations);
-        List<Alert> whole = alerts == null ? List.of() : alerts.stream().map(common::restore).toList();
+                                    @JsonProperty("receivedAt") Instant receivedAt,
+                                    @JsonProperty("lastDeliveryAt") Instant lastDeliveryAt,
+                                    @JsonProperty("deliveries") int deliveries, @JsonProperty("alertname") String alertname,
+                                    @JsonProperty("status") String status, @JsonProperty("groupKey") String groupKey,
+                                    @JsonProperty("receiver") String receiver,
+                                    @JsonProperty("externalURL") String externalURL,
+                                    @JsonProperty("truncatedAlerts") int truncatedAlerts,
+                                    @JsonProperty("alerts") List<Alert> alerts,
+                                    @JsonProperty("common") Alert common,
+                                    @JsonProperty("approvedActions") List<String> approvedActions,
+                                    @JsonProperty("approvals") List<ApprovalGiven> approvals,
+                                    @JsonProperty("usedLinks") List<String> usedLinks,
+                                    @JsonProperty("alertSet") int alertSet) {
+        List<Alert> whole = alerts == null ? List.of()
+                : alerts.stream().map(a -> CommonAlertFields.restore(a, common)).toList();
         return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
                 externalURL, truncatedAlerts, whole, approvedActions, approvals, usedLinks, alertSet);
     }
 
-    /** The alerts as stored: each without what all of them share ({@link #commonLabels()}). */
+    /** The alerts as stored: each without what all of them share ({@link #common()}). */
     @JsonProperty("alerts")
     List<Alert> storedAlerts() {
-        CommonAlertFields common = CommonAlertFields.of(alerts);
-        return alerts.stream().map(common::strip).toList();
+        Alert common = common();
+        return common == null ? alerts : alerts.stream().map(a -> CommonAlertFields.strip(a, common)).toList();
     }
 
-    /** The labels every alert has, with the same value (Alertmanager's own `commonLabels`). */
-    @JsonProperty("commonLabels")
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public Map<String, String> commonLabels() {
-        return CommonAlertFields.of(alerts).labels();
-    }
-
-    /** The annotations every alert has, with the same value. */
-    @JsonProperty("commonAnnotations")
-    @JsonInclude(JsonInclude.Include.NON_EMPTY)
-    public Map<String, String> commonAnnotations() {
-        return CommonAlertFields.of(alerts).annotations();
+    /**
+     * What every alert has, in an alert's shape: the labels and annotations all share (as
+     * Alertmanager's `commonLabels`/`commonAnnotations`), and status, times and generator URL when
+     * all are the same; null without alerts.
+     */
+    @JsonProperty("common")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Alert common() {
+        return CommonAlertFields.of(alerts);
     }
 
     /** The first delivery of what Alertmanager sent now. */
