@@ -16,6 +16,12 @@ import java.util.concurrent.TimeUnit;
 public final class DueQueue<K> {
     /** Nothing waits longer than this; whoever looks then decides again. */
     private static final Duration LONGEST = Duration.ofDays(1);
+    /**
+     * How far ahead of the due work {@link #addFirst} puts a key: more than any key can have been
+     * waiting since it fell due, so news goes before a backlog (a new leader's take-over of many
+     * reports whose passes fell due meanwhile), and news among itself keeps its order.
+     */
+    private static final Duration HEAD_START = Duration.ofDays(2);
 
     private final DelayQueue<Entry<K>> queue = new DelayQueue<>();
     /** The due time (System.nanoTime) of each key in the queue; entries that disagree are stale. */
@@ -27,13 +33,21 @@ public final class DueQueue<K> {
 
     public synchronized void addAfter(K key, Duration delay) {
         Duration d = delay.isNegative() ? Duration.ZERO : delay.compareTo(LONGEST) > 0 ? LONGEST : delay;
-        long deadline = System.nanoTime() + d.toNanos();
+        put(key, System.nanoTime() + d.toNanos());
+    }
+
+    private void put(K key, long deadline) {
         Long current = due.get(key);
         if (current != null && current - deadline <= 0) {
             return;
         }
         due.put(key, deadline);
         queue.add(new Entry<>(key, deadline));
+    }
+
+    /** The key, due before everything already due: news an operator waits for. */
+    public synchronized void addFirst(K key) {
+        put(key, System.nanoTime() - HEAD_START.toNanos());
     }
 
     /** Drops the key (its report is gone); a stale entry left behind in the delay queue is skipped. */

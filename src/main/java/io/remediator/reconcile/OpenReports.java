@@ -13,9 +13,11 @@ import io.remediator.report.ReportSpec;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -38,7 +40,12 @@ final class OpenReports implements AutoCloseable {
      *
      * @throws io.fabric8.kubernetes.client.KubernetesClientException when it cannot list them in {@code timeout}
      */
-    OpenReports(KubernetesClient client, ReportStore store, Duration timeout, Consumer<String> changed,
+    /**
+     * @param changed called with a report's name and whether it is news: a report no pass has
+     *                handled yet, or a change of its spec (a delivery counted, other alerts, an
+     *                approval), as opposed to the leader's own status writes
+     */
+    OpenReports(KubernetesClient client, ReportStore store, Duration timeout, BiConsumer<String, Boolean> changed,
                 Consumer<String> deleted) {
         // The VMI lists are left out while the LIST is parsed (and by the cache, of every watch event).
         this.informer = PrunedList.omitting(client.resources(RemediationReport.class).inNamespace(store.namespace())
@@ -47,12 +54,13 @@ final class OpenReports implements AutoCloseable {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(RemediationReport r) {
-                changed.accept(r.getMetadata().getName());
+                // A report without a status has waited for its first pass since its alert arrived.
+                changed.accept(r.getMetadata().getName(), r.getStatus() == null);
             }
 
             @Override
             public void onUpdate(RemediationReport before, RemediationReport after) {
-                changed.accept(after.getMetadata().getName());
+                changed.accept(after.getMetadata().getName(), !Objects.equals(before.getSpec(), after.getSpec()));
             }
 
             @Override

@@ -172,9 +172,15 @@ public final class ReportLoop implements AutoCloseable {
             // The limits count what earlier leaders executed: read before the first pass may act.
             remediation.rememberExecuted(store.all().stream().map(StoredReport::status).filter(Objects::nonNull)
                     .map(ReportStatus::remediation).filter(Objects::nonNull).toList());
-            OpenReports watch = new OpenReports(client, store, TAKE_OVER_TIMEOUT, name -> {
+            // News (a new report, a delivery, an approval) is looked at before routine work: a new
+            // leader taking over many reports whose passes fell due does not keep an alert waiting.
+            OpenReports watch = new OpenReports(client, store, TAKE_OVER_TIMEOUT, (name, news) -> {
                 if (writes.mayWrite()) {
-                    queue.add(new Job.Report(name));
+                    if (news) {
+                        queue.addFirst(new Job.Report(name));
+                    } else {
+                        queue.add(new Job.Report(name));
+                    }
                 }
             }, name -> queue.forget(new Job.Report(name)));
             synchronized (this) {

@@ -36,6 +36,23 @@ class DueQueueTest {
     }
 
     @Test
+    void newsGoesBeforeABacklogOfDueWorkAndKeepsItsOwnOrder() throws InterruptedException {
+        for (int i = 0; i < 5; i++) {
+            queue.add("due-" + i);
+        }
+        Thread.sleep(5);
+        queue.addFirst("delivery");
+        queue.addFirst("approval");
+        queue.add("delivery"); // a later routine add does not push it back
+
+        List<String> order = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            order.add(queue.take());
+        }
+        assertThat(order).containsExactly("delivery", "approval", "due-0", "due-1", "due-2", "due-3", "due-4");
+    }
+
+    @Test
     void aForgottenOrClearedKeyIsNeverTaken() throws InterruptedException {
         queue.add("gone");
         queue.forget("gone");

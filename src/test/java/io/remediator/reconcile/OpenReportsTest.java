@@ -1,0 +1,62 @@
+package io.remediator.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.remediator.report.Alert;
+import io.remediator.report.ReportPhase;
+import io.remediator.report.ReportSpec;
+import io.remediator.report.ReportStatus;
+import io.remediator.report.ReportStore;
+import io.remediator.report.StoredReport;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The leader's watch tells news (what an operator waits for) from its own status writes. */
+@ExtendWith(RealCluster.class)
+class OpenReportsTest {
+    private static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
+
+    private static ReportSpec delivery(String groupKey, Instant at) {
+        return ReportSpec.delivered(at, "OutdatedVirtualMachineInstanceWorkloads", List.of(new Alert("firing",
+                Map.of("alertname", "OutdatedVirtualMachineInstanceWorkloads"), Map.of(), T0, null, null, "fp")),
+                groupKey, "kubevirt-remediator", "http://am", 0);
+    }
+
+    @Test
+    void aNewReportAndADeliveryAreNewsAndTheLeadersOwnStatusWriteIsNot(TestCluster cluster) {
+        String ns = RunningService.freshNamespace();
+        cluster.namespace(ns);
+        ReportStore store = new ReportStore(cluster.client(), ns, 1_000_000);
+        StoredReport handled = store.recordDelivery(delivery("{}:{handled}", T0));
+        store.writeStatus(handled, ReportStatus.undiagnosed(handled.spec(), 1, ReportPhase.Done, null, null, null));
+        StoredReport waiting = store.recordDelivery(delivery("{}:{waiting}", T0));
+        List<String> seen = new CopyOnWriteArrayList<>();
+
+        try (OpenReports open = new OpenReports(cluster.client(), store, Duration.ofSeconds(30),
+                (name, news) -> seen.add((news ? "news " : "routine ") + name), name -> { })) {
+            // The take-over: a report no pass has handled yet is news, a handled one is not.
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
+            assertThat(seen).containsExactlyInAnyOrder("routine " + handled.name(), "news " + waiting.name());
+
+            seen.clear();
+            StoredReport diagnosed = store.writeStatus(waiting,
+                    ReportStatus.undiagnosed(waiting.spec(), 1, ReportPhase.Done, null, null, null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+            assertThat(seen).containsExactly("routine " + diagnosed.name());
+
+            seen.clear();
+            store.recordDelivery(delivery("{}:{handled}", T0.plusSeconds(60)));
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
+            assertThat(seen).containsExactly("news " + handled.name());
+        }
+    }
+}
