@@ -7,6 +7,7 @@ import io.remediator.kubevirt.InformerSync;
 import io.remediator.kubevirt.PrunedList;
 import io.remediator.report.LightReportCache;
 import io.remediator.report.RemediationReport;
+import io.remediator.report.ReportStatus;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredReport;
 import io.remediator.report.ReportSpec;
@@ -41,9 +42,9 @@ final class OpenReports implements AutoCloseable {
      * @throws io.fabric8.kubernetes.client.KubernetesClientException when it cannot list them in {@code timeout}
      */
     /**
-     * @param changed called with a report's name and whether it is news: a report no pass has
-     *                handled yet, or a change of its spec (a delivery counted, other alerts, an
-     *                approval), as opposed to the leader's own status writes
+     * @param changed called with a report's name and whether it is news: a report with something
+     *                no pass has handled (found at take-over), or a change of its spec (a delivery
+     *                counted, other alerts, an approval), as opposed to the leader's own status writes
      */
     OpenReports(KubernetesClient client, ReportStore store, Duration timeout, BiConsumer<String, Boolean> changed,
                 Consumer<String> deleted) {
@@ -54,8 +55,7 @@ final class OpenReports implements AutoCloseable {
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(RemediationReport r) {
-                // A report without a status has waited for its first pass since its alert arrived.
-                changed.accept(r.getMetadata().getName(), r.getStatus() == null);
+                changed.accept(r.getMetadata().getName(), unhandled(r));
             }
 
             @Override
@@ -75,6 +75,17 @@ final class OpenReports implements AutoCloseable {
             events.shutdown();
             throw e;
         }
+    }
+
+    /**
+     * Something in the spec no pass has handled yet: the report is new, or a delivery, other alerts
+     * or an approval arrived since its last pass (perhaps while no replica led).
+     */
+    private static boolean unhandled(RemediationReport r) {
+        ReportStatus st = r.getStatus();
+        ReportSpec spec = r.getSpec();
+        return st == null || spec != null && (spec.deliveries() != st.handledDeliveries()
+                || spec.alertSet() != st.handledAlertSet() || spec.approvedActions().size() != st.handledApprovals());
     }
 
     /** The report as cached (without its VMI lists), when the watch has it. */

@@ -39,13 +39,18 @@ class OpenReportsTest {
         StoredReport handled = store.recordDelivery(delivery("{}:{handled}", T0));
         store.writeStatus(handled, ReportStatus.undiagnosed(handled.spec(), 1, ReportPhase.Done, null, null, null));
         StoredReport waiting = store.recordDelivery(delivery("{}:{waiting}", T0));
+        // Delivered again while no replica led: its pass has not handled that delivery.
+        StoredReport again = store.recordDelivery(delivery("{}:{again}", T0));
+        store.writeStatus(again, ReportStatus.undiagnosed(again.spec(), 1, ReportPhase.Waiting, null, null, null));
+        store.recordDelivery(delivery("{}:{again}", T0.plusSeconds(60)));
         List<String> seen = new CopyOnWriteArrayList<>();
 
         try (OpenReports open = new OpenReports(cluster.client(), store, Duration.ofSeconds(30),
                 (name, news) -> seen.add((news ? "news " : "routine ") + name), name -> { })) {
-            // The take-over: a report no pass has handled yet is news, a handled one is not.
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 2);
-            assertThat(seen).containsExactlyInAnyOrder("routine " + handled.name(), "news " + waiting.name());
+            // The take-over: a report with something no pass has handled is news, a handled one is not.
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 3);
+            assertThat(seen).containsExactlyInAnyOrder("routine " + handled.name(), "news " + waiting.name(),
+                    "news " + again.name());
 
             seen.clear();
             StoredReport diagnosed = store.writeStatus(waiting,
