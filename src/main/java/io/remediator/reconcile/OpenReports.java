@@ -27,7 +27,8 @@ import java.util.function.Consumer;
  * a small heap. Events only name the report; the loop reads it fresh.
  */
 final class OpenReports implements AutoCloseable {
-    private static final long LIST_PAGE = 2;
+    /** Reports per LIST page: their VMI lists are skipped while parsed, so a page is light. */
+    private static final long LIST_PAGE = 50;
 
     private final ExecutorService events = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "open-reports");

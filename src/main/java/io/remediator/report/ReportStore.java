@@ -1,5 +1,6 @@
 package io.remediator.report;
 
+import io.remediator.kubevirt.PrunedList;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -32,10 +33,11 @@ public final class ReportStore {
     public static final ResourceDefinitionContext KIND = ResourceDefinitionContext.fromResourceType(RemediationReport.class);
     private static final int MAX_CONFLICT_RETRIES = 50;
     /**
-     * Reports per LIST page. A report may be close to 1 MB, and parsed it takes several times that:
-     * two at a time keep a listing within a small heap, whatever the number of reports.
+     * Reports per LIST page. A report may be close to 1 MB, but its VMI lists are skipped while the
+     * page is parsed ({@link PrunedList#omitting}), so a page costs the heap what the plans take;
+     * paging still bounds each answer the API server builds.
      */
-    private static final long LIST_PAGE = 2;
+    static final long LIST_PAGE = 50;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -230,10 +232,17 @@ public final class ReportStore {
     }
 
     private void forEach(java.util.function.Consumer<StoredReport> each) {
+        // Parsed on this thread (the executor runs it in place): the caller waits for it anyway.
+        PrunedList<RemediationReport, KubernetesResourceList<RemediationReport>> lists = PrunedList.omitting(
+                reports(), client, RemediationReport.class, LightReportCache.OMITTED, Runnable::run);
         String next = null;
         do {
-            KubernetesResourceList<RemediationReport> page = reports().list(new ListOptionsBuilder().withLimit(LIST_PAGE)
-                    .withContinue(next).build());
+            KubernetesResourceList<RemediationReport> page;
+            try {
+                page = lists.submitList(new ListOptionsBuilder().withLimit(LIST_PAGE).withContinue(next).build()).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof KubernetesClientException k ? k : e;
+            }
             page.getItems().forEach(o -> each.accept(light(o).stored()));
             next = page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());

@@ -26,8 +26,8 @@ import java.util.function.Predicate;
  * callers take the slow, exact path.
  */
 public final class StoredEpisodes implements AutoCloseable {
-    /** Reports per LIST page while starting: they may be close to 1 MB each. */
-    private static final long LIST_PAGE = 10;
+    /** Reports per LIST page while starting: up to 1 MB each, but parsed without their long lists. */
+    private static final long LIST_PAGE = 50;
 
     /** @param stored spec and resourceVersion (no status), what a spec write needs */
     public record Episode(StoredReport stored, ReportSummary summary) {}
