@@ -169,9 +169,6 @@ public final class ReportLoop implements AutoCloseable {
 
     private void takeOver(StatusWrites writes) {
         try {
-            // The limits count what earlier leaders executed: read before the first pass may act.
-            remediation.rememberExecuted(store.all().stream().map(StoredReport::status).filter(Objects::nonNull)
-                    .map(ReportStatus::remediation).filter(Objects::nonNull).toList());
             // News (a new report, a delivery, an approval) is looked at before routine work: a new
             // leader taking over many reports whose passes fell due does not keep an alert waiting.
             OpenReports watch = new OpenReports(client, store, TAKE_OVER_TIMEOUT, (name, news) -> {
@@ -183,6 +180,10 @@ public final class ReportLoop implements AutoCloseable {
                     }
                 }
             }, name -> queue.forget(new Job.Report(name)));
+            // The limits count what earlier leaders executed: taken from the watch's first LIST (its
+            // copies keep the plans) before the first pass may act, so a take-over lists once.
+            remediation.rememberExecuted(watch.all().stream().map(StoredReport::status).filter(Objects::nonNull)
+                    .map(ReportStatus::remediation).filter(Objects::nonNull).toList());
             synchronized (this) {
                 if (!writes.mayWrite()) {
                     watch.close();

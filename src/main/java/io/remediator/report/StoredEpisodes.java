@@ -26,8 +26,6 @@ import java.util.function.Predicate;
  * callers take the slow, exact path.
  */
 public final class StoredEpisodes implements AutoCloseable {
-    /** Reports per LIST page while starting: up to 1 MB each, but parsed without their long lists. */
-    private static final long LIST_PAGE = 50;
 
     /** @param stored spec and resourceVersion (no status), what a spec write needs */
     public record Episode(StoredReport stored, ReportSummary summary) {}
@@ -56,7 +54,7 @@ public final class StoredEpisodes implements AutoCloseable {
 
     public StoredEpisodes(KubernetesClient client, String namespace) {
         this.informer = PrunedList.omitting(client.resources(RemediationReport.class).inNamespace(namespace)
-                .withLimit(LIST_PAGE), client, RemediationReport.class, NOT_NEEDED, events)
+                .withLimit(null), client, RemediationReport.class, NOT_NEEDED, events)
                 .informer(RemediationReport.class, new MetadataOnly(), events);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override
