@@ -35,6 +35,7 @@ public final class ReportLoop implements AutoCloseable {
     private static final Duration API_RETRY = Duration.ofSeconds(5);
     private static final Duration OUTCOME_REFRESH_DELAY = Duration.ofSeconds(2);
     private static final Duration RETENTION_SWEEP = Duration.ofMinutes(10);
+    private static final Duration RETENTION_AFTER_TAKE_OVER = Duration.ofMinutes(1);
     /** A new leader that cannot list its reports in this time steps back and tries again. */
     private static final Duration TAKE_OVER_TIMEOUT = Duration.ofSeconds(60);
 
@@ -191,7 +192,8 @@ public final class ReportLoop implements AutoCloseable {
                 }
                 reports = watch;
             }
-            queue.add(Job.Chore.RETENTION);
+            // Housekeeping (a LIST of every report) waits until the reports' own looks are done.
+            queue.addAfter(Job.Chore.RETENTION, RETENTION_AFTER_TAKE_OVER);
             log.info("{} took over the stored reports in namespace {}", identity, store.namespace());
         } catch (KubernetesClientException e) {
             // Includes a take-over that could not list its reports in time: step back and retry.
