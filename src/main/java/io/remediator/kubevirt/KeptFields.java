@@ -42,7 +42,7 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
         keys(metadata, "annotations", annotations);
         item.put("metadata", metadata);
         paths.forEach(path -> mark(item, path, TokenFilter.INCLUDE_ALL));
-        return list(new Fields(item));
+        return list(new Paths(item, false));
     }
 
     /**
@@ -52,7 +52,7 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
     static TokenFilter omitting(List<String> omitted) {
         Map<String, Object> tree = new LinkedHashMap<>();
         omitted.forEach(path -> mark(tree, path, OMIT));
-        return list(new AllBut(tree));
+        return list(new Paths(tree, true));
     }
 
     /** The list's kind, apiVersion and metadata (resourceVersion, continue), and each item through {@code item}. */
@@ -62,7 +62,7 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
         list.put("kind", TokenFilter.INCLUDE_ALL);
         list.put("metadata", TokenFilter.INCLUDE_ALL);
         list.put("items", new EveryElement(item));
-        return new Fields(list);
+        return new Paths(list, false);
     }
 
     /** Puts {@code leaf} at the dotted {@code path} of a tree of nested maps. */
@@ -80,39 +80,6 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
 
     private static final Object OMIT = new Object();
 
-    /** An object of which every property passes but those marked to omit (or, nested, their parts). */
-    private static final class AllBut extends TokenFilter {
-        private final Map<String, Object> omitted;
-
-        AllBut(Map<String, Object> omitted) {
-            this.omitted = omitted;
-        }
-
-        @Override
-        public TokenFilter includeProperty(String name) {
-            Object child = omitted.get(name);
-            if (child == null) {
-                return TokenFilter.INCLUDE_ALL;
-            }
-            if (child == OMIT) {
-                return null;
-            }
-            @SuppressWarnings("unchecked")
-            Map<String, Object> nested = (Map<String, Object>) child;
-            return new AllBut(nested);
-        }
-
-        @Override
-        public TokenFilter includeElement(int index) {
-            return TokenFilter.INCLUDE_ALL;
-        }
-
-        @Override
-        public boolean includeEmptyObject(boolean contentsFiltered) {
-            return true; // an object whose only content was omitted is still there
-        }
-    }
-
     private static void keys(Map<String, Object> metadata, String field, Set<String> keys) {
         if (keys.contains(ALL)) {
             metadata.put(field, TokenFilter.INCLUDE_ALL);
@@ -123,18 +90,27 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
         }
     }
 
-    /** An object of which only the named properties pass, each whole or through its own filter. */
-    private static final class Fields extends TokenFilter {
-        private final Map<String, Object> kept;
+    /**
+     * An object filtered by a tree of named paths: a named property passes whole (INCLUDE_ALL),
+     * not at all ({@link #OMIT}) or through its own subtree; an unnamed one passes whole when
+     * {@code keepOthers} (everything but the named parts) and not at all otherwise (only them).
+     */
+    private static final class Paths extends TokenFilter {
+        private final Map<String, Object> named;
+        private final boolean keepOthers;
 
-        Fields(Map<String, Object> kept) {
-            this.kept = kept;
+        Paths(Map<String, Object> named, boolean keepOthers) {
+            this.named = named;
+            this.keepOthers = keepOthers;
         }
 
         @Override
         public TokenFilter includeProperty(String name) {
-            Object child = kept.get(name);
+            Object child = named.get(name);
             if (child == null) {
+                return keepOthers ? TokenFilter.INCLUDE_ALL : null;
+            }
+            if (child == OMIT) {
                 return null;
             }
             if (child instanceof TokenFilter f) {
@@ -142,17 +118,24 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
             }
             @SuppressWarnings("unchecked")
             Map<String, Object> nested = (Map<String, Object>) child;
-            return new Fields(nested);
+            return new Paths(nested, keepOthers);
         }
 
         @Override
         public TokenFilter includeElement(int index) {
-            return null; // a kept path never runs through an array except `items`
+            // A kept path never runs through an array except the list's `items`.
+            return keepOthers ? TokenFilter.INCLUDE_ALL : null;
         }
 
         @Override
         protected boolean _includeScalar() {
-            return false; // a scalar where an object was expected is not what was asked for
+            // Kept paths: a scalar where an object was expected is not what was asked for.
+            return keepOthers;
+        }
+
+        @Override
+        public boolean includeEmptyObject(boolean contentsFiltered) {
+            return keepOthers; // an object whose only content was omitted is still there
         }
     }
 
