@@ -3,6 +3,11 @@ package io.remediator.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.remediator.remediation.Action;
+import io.remediator.remediation.Decision;
+import io.remediator.remediation.PassResult;
+import io.remediator.remediation.PlannedAction;
+import io.remediator.remediation.Target;
 import io.remediator.report.Alert;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportSpec;
@@ -62,6 +67,32 @@ class OpenReportsTest {
             store.recordDelivery(delivery("{}:{handled}", T0.plusSeconds(60)));
             await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 1);
             assertThat(seen).containsExactly("news " + handled.name());
+        }
+    }
+
+    @Test
+    void whatAnEarlierLeaderExecutedIsInTheTakeOversFirstList(TestCluster cluster) {
+        String ns = RunningService.freshNamespace();
+        cluster.namespace(ns);
+        ReportStore store = new ReportStore(cluster.client(), ns, 1_000_000);
+        StoredReport r = store.recordDelivery(delivery("{}:{acted}", T0));
+        PlannedAction migrated = new PlannedAction("LIVE_MIGRATE ns/vmi-1", Action.LIVE_MIGRATE, "ns", "vmi-1", "vm-1",
+                "uid-1", Target.parse("VirtualMachineInstanceMigration ns/kvr-vmi-1"), 1, Decision.RUN, "why",
+                "policy.actions.liveMigrate=auto", new PlannedAction.DryRun(true, null, null),
+                new PlannedAction.Result(PlannedAction.Outcome.DONE, null), T0, T0, null);
+        PassResult pass = new PassResult("auto", 1, T0, Map.of(Decision.RUN, 1), List.of(migrated), null, List.of());
+        store.writeStatus(r, ReportStatus.undiagnosed(r.spec(), 1, ReportPhase.Done, null, T0, null)
+                .withRemediation(pass, ReportPhase.Done));
+
+        // The take-over's ledger (ReportLoop.takeOver) is fed from this list: it must keep the plans.
+        try (OpenReports open = new OpenReports(cluster.client(), store, Duration.ofSeconds(30), (n, news) -> { },
+                n -> { })) {
+            assertThat(open.all()).singleElement().satisfies(s -> assertThat(s.status().remediation().actions())
+                    .singleElement().satisfies(a -> {
+                        assertThat(a.action()).isEqualTo(Action.LIVE_MIGRATE);
+                        assertThat(a.result().outcome()).isEqualTo(PlannedAction.Outcome.DONE);
+                        assertThat(a.executedAt()).isEqualTo(T0);
+                    }));
         }
     }
 }
