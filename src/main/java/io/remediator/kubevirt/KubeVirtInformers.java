@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -48,11 +47,7 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<Namespace> policyNamespaces;
     private volatile Runnable actedOnChanged = () -> { };
     /** Parses LIST responses and runs the caches' event handlers; its threads end when idle. */
-    private final ExecutorService listing = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "kubevirt-caches");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService listing = PrunedList.threads("kubevirt-caches");
 
     /**
      * @param namespaceSelector       the diagnosis's label selector on namespaces, or null/blank

@@ -40,6 +40,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * The LIST side of an informer, read as a stream and pruned while it is parsed; the WATCH side is
@@ -117,6 +119,18 @@ public final class PrunedList<T extends HasMetadata, L extends KubernetesResourc
             list.setItems(items);
             return list;
         }, parsing);
+    }
+
+    /**
+     * Threads for a pruned informer's parsing and event handlers (daemons, ended when idle); the
+     * owner shuts them down when it closes the informer.
+     */
+    public static ExecutorService threads(String name) {
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** An informer of this list (no resync), with {@code store} as its item store. */

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -27,23 +26,16 @@ import java.util.function.Consumer;
  * a small heap. Events only name the report; the loop reads it fresh.
  */
 final class OpenReports implements AutoCloseable {
-
-    private final ExecutorService events = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "open-reports");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService events = PrunedList.threads("open-reports");
     private final SharedIndexInformer<RemediationReport> informer;
 
     /**
      * Starts watching and waits for the first LIST.
      *
-     * @throws io.fabric8.kubernetes.client.KubernetesClientException when it cannot list them in {@code timeout}
-     */
-    /**
      * @param changed called with a report's name and whether it is news: a report with something
      *                no pass has handled (found at take-over), or a change of its spec (a delivery
      *                counted, other alerts, an approval), as opposed to the leader's own status writes
+     * @throws io.fabric8.kubernetes.client.KubernetesClientException when it cannot list them in {@code timeout}
      */
     OpenReports(KubernetesClient client, ReportStore store, Duration timeout, BiConsumer<String, Boolean> changed,
                 Consumer<String> deleted) {

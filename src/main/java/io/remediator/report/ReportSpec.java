@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -55,7 +56,7 @@ public record ReportSpec(
         String receiver,
         String externalURL,
         int truncatedAlerts,
-        // Read through stored(…); written as storedAlerts() and the common fields.
+        // Read through stored(…); written as storedAlerts(): `common` and each alert without it.
         @JsonProperty(access = JsonProperty.Access.WRITE_ONLY) List<Alert> alerts,
         List<String> approvedActions,
         List<ApprovalGiven> approvals,
@@ -100,22 +101,19 @@ public record ReportSpec(
                 externalURL, truncatedAlerts, whole, approvedActions, approvals, usedLinks, alertSet);
     }
 
-    /** The alerts as stored: each without what all of them share ({@link #common()}). */
-    @JsonProperty("alerts")
-    List<Alert> storedAlerts() {
-        Alert common = common();
-        return common == null ? alerts : alerts.stream().map(a -> CommonAlertFields.strip(a, common)).toList();
-    }
-
     /**
-     * What every alert has, in an alert's shape: the labels and annotations all share (as
-     * Alertmanager's `commonLabels`/`commonAnnotations`), and status, times and generator URL when
-     * all are the same; null without alerts.
+     * The alerts as stored: `common`, what every alert has in an alert's shape (the labels and
+     * annotations all share, as Alertmanager's `commonLabels`/`commonAnnotations`, and status, times
+     * and generator URL when all are the same; null without alerts), and each alert without it.
+     * Computed once per write, for both fields.
      */
-    @JsonProperty("common")
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public Alert common() {
-        return CommonAlertFields.of(alerts);
+    record StoredAlerts(@JsonInclude(JsonInclude.Include.NON_NULL) Alert common, List<Alert> alerts) {}
+
+    @JsonUnwrapped
+    StoredAlerts storedAlerts() {
+        Alert common = CommonAlertFields.of(alerts);
+        return new StoredAlerts(common,
+                common == null ? alerts : alerts.stream().map(a -> CommonAlertFields.strip(a, common)).toList());
     }
 
     /** The first delivery of what Alertmanager sent now. */

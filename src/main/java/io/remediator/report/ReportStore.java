@@ -37,7 +37,7 @@ public final class ReportStore {
      * page is parsed ({@link PrunedList#omitting}), so a page costs the heap what the plans take;
      * paging still bounds each answer the API server builds.
      */
-    static final long LIST_PAGE = 50;
+    private static final long LIST_PAGE = 50;
 
     private final KubernetesClient client;
     private final String namespace;
@@ -243,7 +243,8 @@ public final class ReportStore {
             } catch (java.util.concurrent.CompletionException e) {
                 throw e.getCause() instanceof KubernetesClientException k ? k : e;
             }
-            page.getItems().forEach(o -> each.accept(light(o).stored()));
+            // Light already: the VMI lists were left out while the page was parsed.
+            page.getItems().forEach(o -> each.accept(o.stored()));
             next = page.getMetadata().getContinue();
         } while (next != null && !next.isEmpty());
     }

@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 
 /**
@@ -26,7 +25,6 @@ import java.util.function.Predicate;
  * callers take the slow, exact path.
  */
 public final class StoredEpisodes implements AutoCloseable {
-
     /** @param stored spec and resourceVersion (no status), what a spec write needs */
     public record Episode(StoredReport stored, ReportSummary summary) {}
 
@@ -39,17 +37,13 @@ public final class StoredEpisodes implements AutoCloseable {
 
     /**
      * What an episode and a summary do not need of a stored report, left out while its LIST is
-     * parsed: the VMI list and the planned actions (most of a report's up to 1 MB).
+     * parsed: what the leader's cache leaves out (the VMI lists) and the planned actions.
      */
-    static final List<String> NOT_NEEDED = List.of("status.diagnosis.outdatedVmis",
-            "status.diagnosis.pendingLiveUpdateVmis", "status.remediation.actions");
+    static final List<String> NOT_NEEDED = java.util.stream.Stream.concat(LightReportCache.OMITTED.stream(),
+            java.util.stream.Stream.of("status.remediation.actions")).toList();
 
     private final Map<String, Episode> episodes = new ConcurrentHashMap<>();
-    private final ExecutorService events = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "stored-episodes");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService events = PrunedList.threads("stored-episodes");
     private final SharedIndexInformer<RemediationReport> informer;
 
     public StoredEpisodes(KubernetesClient client, String namespace) {

@@ -36,11 +36,15 @@ class OpenReportsTest {
                 groupKey, "kubevirt-remediator", "http://am", 0);
     }
 
-    @Test
-    void aNewReportAndADeliveryAreNewsAndTheLeadersOwnStatusWriteIsNot(TestCluster cluster) {
+    private static ReportStore freshStore(TestCluster cluster) {
         String ns = RunningService.freshNamespace();
         cluster.namespace(ns);
-        ReportStore store = new ReportStore(cluster.client(), ns, 1_000_000);
+        return new ReportStore(cluster.client(), ns, 1_000_000);
+    }
+
+    @Test
+    void aNewReportAndADeliveryAreNewsAndTheLeadersOwnStatusWriteIsNot(TestCluster cluster) {
+        ReportStore store = freshStore(cluster);
         StoredReport handled = store.recordDelivery(delivery("{}:{handled}", T0));
         store.writeStatus(handled, ReportStatus.undiagnosed(handled.spec(), 1, ReportPhase.Done, null, null, null));
         StoredReport waiting = store.recordDelivery(delivery("{}:{waiting}", T0));
@@ -72,9 +76,7 @@ class OpenReportsTest {
 
     @Test
     void whatAnEarlierLeaderExecutedIsInTheTakeOversFirstList(TestCluster cluster) {
-        String ns = RunningService.freshNamespace();
-        cluster.namespace(ns);
-        ReportStore store = new ReportStore(cluster.client(), ns, 1_000_000);
+        ReportStore store = freshStore(cluster);
         StoredReport r = store.recordDelivery(delivery("{}:{acted}", T0));
         PlannedAction migrated = new PlannedAction("LIVE_MIGRATE ns/vmi-1", Action.LIVE_MIGRATE, "ns", "vmi-1", "vm-1",
                 "uid-1", Target.parse("VirtualMachineInstanceMigration ns/kvr-vmi-1"), 1, Decision.RUN, "why",
