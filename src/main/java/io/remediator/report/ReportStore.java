@@ -222,8 +222,8 @@ public final class ReportStore {
     }
 
     /**
-     * Every stored report, read page by page, each without its VMI lists ({@link LightReportCache#OMITTED}, skipped while parsed):
-     * what retention, the index and a new leader's ledger need. Memory stays bounded by a page.
+     * Every stored report, read page by page, each without its VMI lists ({@link LightReportCache#OMITTED},
+     * skipped while parsed): what retention needs. Memory stays bounded by a page.
      */
     public List<StoredReport> all() {
         List<StoredReport> all = new ArrayList<>();
