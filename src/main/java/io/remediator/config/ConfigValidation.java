@@ -89,9 +89,11 @@ final class ConfigValidation {
                     + " 10000, got " + pageSize);
         }
         RemediatorConfig.Diagnosis diagnosis = config.diagnosis();
-        if (diagnosis.failedMigrationsBeforeRestart() < 1) {
-            problems.add("diagnosis.failedMigrationsBeforeRestart: must be at least 1, got "
-                    + diagnosis.failedMigrationsBeforeRestart());
+        // KubeVirt keeps the newest 5 finished migrations per VMI and deletes older ones
+        // (migration.go:91, 2251-2301): a larger threshold could never be reached.
+        if (diagnosis.failedMigrationsBeforeRestart() < 1 || diagnosis.failedMigrationsBeforeRestart() > 5) {
+            problems.add("diagnosis.failedMigrationsBeforeRestart: must be between 1 and 5 (KubeVirt keeps only the"
+                    + " newest 5 finished migrations of a VMI), got " + diagnosis.failedMigrationsBeforeRestart());
         }
         if (diagnosis.repeatPassInterval() == null || diagnosis.repeatPassInterval().isNegative()) {
             problems.add("diagnosis.repeatPassInterval: must be a duration of 0s or more, got "

@@ -85,8 +85,11 @@ final class PolicyValidation {
         if (limits.batchInterval() != null && (limits.batchInterval().isZero() || limits.batchInterval().isNegative())) {
             problems.add("policy.limits.batchInterval: must be longer than 0, or empty for KubeVirt's batchEvictionInterval");
         }
-        if (policy.maxRetries() < 0) {
-            problems.add("policy.maxRetries: must be 0 or more, got " + policy.maxRetries());
+        // Attempt maxRetries+1 must still see every earlier failure: KubeVirt keeps 5 finished
+        // migrations per VMI (migration.go:91, 2251-2301), so more retries would never give up.
+        if (policy.maxRetries() < 0 || policy.maxRetries() > 4) {
+            problems.add("policy.maxRetries: must be between 0 and 4 (KubeVirt keeps only the newest 5 finished"
+                    + " migrations of a VMI), got " + policy.maxRetries());
         }
     }
 }

@@ -15,6 +15,13 @@ import java.util.Set;
  * @param readProblems          what could not be read, in the API's words; the diagnosis reports them
  * @param selectedNamespaces    namespaces matching the configured namespace label selector, or null
  *                              when no selector is configured
+ * @param evictionFailures      KubeVirt's `FailedEvict` Events per VMI (`ns/name`)
+ * @param disruptionBudgets     the PodDisruptionBudgets in namespaces with outdated VMIs
+ * @param migrationPolicies     KubeVirt's MigrationPolicies
+ * @param namespaceLabels       every namespace's labels (MigrationPolicies select by them); empty when
+ *                              no MigrationPolicy selects by namespace
+ * @param evacuationSeenSince   per VMI UID, when this service first saw its `status.evacuationNodeName`
+ *                              (KubeVirt records no time for it)
  */
 public record ClusterSnapshot(
         List<KubeVirtInstallation> kubeVirts,
@@ -26,7 +33,21 @@ public record ClusterSnapshot(
         HyperConverged hyperConverged,
         Map<String, String> migrationFailures,
         List<String> readProblems,
-        Set<String> selectedNamespaces) {
+        Set<String> selectedNamespaces,
+        Map<String, EvictionFailure> evictionFailures,
+        List<DisruptionBudget> disruptionBudgets,
+        List<MigrationPolicy> migrationPolicies,
+        Map<String, Map<String, String>> namespaceLabels,
+        Map<String, java.time.Instant> evacuationSeenSince) {
+
+    public ClusterSnapshot(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> outdatedVmis,
+                           List<VirtualMachineInstance> liveUpdateVmis, List<VirtualMachine> vms,
+                           List<VirtualMachineInstanceMigration> migrations, List<LauncherPod> launcherPods,
+                           HyperConverged hyperConverged, Map<String, String> migrationFailures,
+                           List<String> readProblems, Set<String> selectedNamespaces) {
+        this(kubeVirts, outdatedVmis, liveUpdateVmis, vms, migrations, launcherPods, hyperConverged, migrationFailures,
+                readProblems, selectedNamespaces, Map.of(), List.of(), List.of(), Map.of(), Map.of());
+    }
 
     /** The older shape, for callers that read only KubeVirt's own kinds. */
     public ClusterSnapshot(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> outdatedVmis,

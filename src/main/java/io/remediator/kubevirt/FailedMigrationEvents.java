@@ -2,79 +2,83 @@ package io.remediator.kubevirt;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A watch of KubeVirt's `FailedMigration` Events, reduced to what says why a migration failed. */
+/**
+ * Watches of KubeVirt's Warning Events that say why something failed: `FailedMigration` on a
+ * migration (often the only place KubeVirt says why, migration.go:561-645) and `FailedEvict` on a
+ * VMI (the workload updater's eviction was refused, workload-updater.go:623-626: a
+ * PodDisruptionBudget, every batch, forever). Both are nice-to-have: a refusal is reported.
+ */
 final class FailedMigrationEvents {
-    private final KubernetesClient client;
-    private final long pageSize;
-    private final Duration syncTimeout;
-    private SharedIndexInformer<GenericKubernetesResource> informer;
+    private final OptionalWatch failedMigrations;
+    private final OptionalWatch failedEvictions;
 
     FailedMigrationEvents(KubernetesClient client, long pageSize, Duration syncTimeout) {
-        this.client = client;
-        this.pageSize = pageSize;
-        this.syncTimeout = syncTimeout;
+        this.failedMigrations = new OptionalWatch(() -> events(client, pageSize, "FailedMigration",
+                "VirtualMachineInstanceMigration"), "FailedMigration events (why a migration failed, where the migration"
+                + " does not say)", syncTimeout);
+        this.failedEvictions = new OptionalWatch(() -> events(client, pageSize, "FailedEvict", "VirtualMachineInstance"),
+                "FailedEvict events (KubeVirt's evictions that keep failing)", syncTimeout);
     }
 
-    /**
-     * The `FailedMigration` Events are a nice-to-have (a failure's reason where the migration has
-     * none): a cluster that does not let this service list Events still gets its diagnosis, with
-     * the refusal reported, and the next diagnosis tries again.
-     */
-    void startIfNeeded(List<String> problems) {
-        if (informer != null && informer.isRunning()) {
-            return;
-        }
-        stop();
-        SharedIndexInformer<GenericKubernetesResource> events = client.genericKubernetesResources("v1", "Event")
-                .inAnyNamespace().withField("reason", "FailedMigration").withLimit(pageSize == 0 ? null : pageSize)
+    private static io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource> events(
+            KubernetesClient client, long pageSize, String reason, String kind) {
+        var events = client.genericKubernetesResources("v1", "Event")
+                .inAnyNamespace().withField("reason", reason).withLimit(pageSize == 0 ? null : pageSize)
                 .runnableInformer(0);
         events.itemStore(new PrunedItemStore(new KeptFields(List.of("involvedObject.kind", "involvedObject.name",
-                "message", "lastTimestamp", "eventTime"), Set.of(), Set.of()),
-                e -> "VirtualMachineInstanceMigration".equals(e.get("involvedObject", "kind"))));
-        events.exceptionHandler((isStarted, t) -> isStarted);
-        try {
-            InformerSync.await(List.of(events), syncTimeout, "FailedMigration events");
-            informer = events;
-        } catch (KubernetesClientException e) {
-            problems.add("FailedMigration events (why a migration failed, where the migration does not say): "
-                    + ApiErrors.describe(e));
-        }
+                "message", "count", "lastTimestamp", "eventTime"), Set.of(), Set.of()),
+                e -> kind.equals(e.get("involvedObject", "kind"))));
+        return events;
+    }
+
+    void startIfNeeded(List<String> problems) {
+        failedMigrations.startIfNeeded(problems);
+        failedEvictions.startIfNeeded(problems);
     }
 
     void stop() {
-        if (informer != null) {
-            informer.stop();
-            informer = null;
-        }
+        failedMigrations.stop();
+        failedEvictions.stop();
     }
 
-    /** The newest `FailedMigration` message per migration: often the only place KubeVirt says why. */
+    /** The newest `FailedMigration` message per migration (`ns/name`). */
     Map<String, String> latestMessages() {
         Map<String, String> latest = new HashMap<>();
-        if (informer == null) {
-            return latest;
-        }
-        Map<String, String> at = new HashMap<>();
-        for (GenericKubernetesResource e : informer.getStore().list()) {
+        latest(failedMigrations).forEach((k, v) -> latest.put(k, v.message()));
+        return latest;
+    }
+
+    /** The newest `FailedEvict` per VMI (`ns/name`), with how often KubeVirt has logged it. */
+    Map<String, EvictionFailure> evictionFailures() {
+        return latest(failedEvictions);
+    }
+
+    private static Map<String, EvictionFailure> latest(OptionalWatch watch) {
+        Map<String, EvictionFailure> latest = new HashMap<>();
+        for (GenericKubernetesResource e : watch.items()) {
             Object name = e.get("involvedObject", "name");
             Object message = e.get("message");
             if (name == null || message == null) {
                 continue;
             }
             String key = e.getMetadata().getNamespace() + "/" + name;
-            String when = String.valueOf(e.get("lastTimestamp") != null ? e.get("lastTimestamp")
-                    : e.get("eventTime") != null ? e.get("eventTime") : e.getMetadata().getCreationTimestamp());
-            if (!latest.containsKey(key) || when.compareTo(at.get(key)) > 0) {
-                latest.put(key, String.valueOf(message));
-                at.put(key, when);
+            Instant when = KubeVirtRecords.time(String.valueOf(e.get("lastTimestamp") != null ? e.get("lastTimestamp")
+                    : e.get("eventTime") != null ? e.get("eventTime") : e.getMetadata().getCreationTimestamp()));
+            int count = e.get("count") instanceof Number n ? Math.max(1, n.intValue()) : 1;
+            EvictionFailure seen = latest.get(key);
+            if (seen == null) {
+                latest.put(key, new EvictionFailure(String.valueOf(message), when, count));
+            } else {
+                boolean newer = when != null && (seen.lastAt() == null || when.isAfter(seen.lastAt()));
+                latest.put(key, new EvictionFailure(newer ? String.valueOf(message) : seen.message(),
+                        newer ? when : seen.lastAt(), seen.count() + count));
             }
         }
         return latest;

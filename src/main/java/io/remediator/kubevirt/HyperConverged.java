@@ -11,5 +11,18 @@ import java.util.List;
  *                              to [LiveMigrate]); null when unset
  * @param evictionStrategy      `spec.evictionStrategy`; HCO's webhook sets LiveMigrate on highly
  *                              available infrastructure, None otherwise; null when unset
+ * @param methodsPinnedBy       the `kubevirt.kubevirt.io/jsonpatch` annotation when one of its operations
+ *                              writes the KubeVirt CR's workloadUpdateStrategy: HCO applies it after its
+ *                              own mapping (HCO controllers/handlers/kubevirt.go:315), so it wins over
+ *                              anything set in the HyperConverged; null otherwise
  */
-public record HyperConverged(String namespace, String name, List<String> workloadUpdateMethods, String evictionStrategy) {}
+public record HyperConverged(String namespace, String name, List<String> workloadUpdateMethods, String evictionStrategy,
+                             String methodsPinnedBy) {
+
+    /** HCO's annotation that patches the KubeVirt CR it generates (HCO controllers/common/consts.go:12). */
+    public static final String JSON_PATCH_ANNOTATION = "kubevirt.kubevirt.io/jsonpatch";
+
+    public HyperConverged(String namespace, String name, List<String> workloadUpdateMethods, String evictionStrategy) {
+        this(namespace, name, workloadUpdateMethods, evictionStrategy, null);
+    }
+}

@@ -43,6 +43,13 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> pods;
     private SharedIndexInformer<GenericKubernetesResource> kubeVirts;
     private final FailedMigrationEvents failedMigrations;
+    private final OptionalWatch disruptionBudgets;
+    private final OptionalWatch migrationPolicies;
+    private final OptionalWatch allNamespaces;
+    /** VMI UID → evacuation node and when this service first saw that mark. */
+    private final java.util.Map<String, java.util.Map.Entry<String, java.time.Instant>> evacuationSeen =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ControlPlaneUpdates controlPlaneUpdates = new ControlPlaneUpdates(java.time.Clock.systemUTC());
     private SharedIndexInformer<Namespace> namespaces;
     private SharedIndexInformer<Namespace> policyNamespaces;
     private volatile Runnable actedOnChanged = () -> { };
@@ -63,6 +70,25 @@ public final class KubeVirtInformers implements AutoCloseable {
         this.keptAnnotations = optOutKey == null ? Set.of() : Set.of(optOutKey);
         this.syncTimeout = syncTimeout;
         this.failedMigrations = new FailedMigrationEvents(client, pageSize, syncTimeout);
+        this.disruptionBudgets = new OptionalWatch(() -> client.genericKubernetesResources(policyApiVersion(client),
+                "PodDisruptionBudget").inAnyNamespace().withLimit(pageSize == 0 ? null : (long) pageSize)
+                .runnableInformer(0), "PodDisruptionBudgets (which ones refuse KubeVirt's evictions)", syncTimeout);
+        this.migrationPolicies = new OptionalWatch(() -> client.genericKubernetesResources(KubeVirtResources.MIGRATION_POLICY)
+                .withLimit(pageSize == 0 ? null : (long) pageSize).runnableInformer(0),
+                "MigrationPolicies (whether a migration may go post-copy or pause the guest)", syncTimeout);
+        this.allNamespaces = new OptionalWatch(() -> {
+            var informer = client.genericKubernetesResources("v1", "Namespace").withLimit(pageSize == 0 ? null : (long) pageSize)
+                    .runnableInformer(0);
+            informer.itemStore(new PrunedItemStore(new KeptFields(List.of(), Set.of(KeptFields.ALL), Set.of())));
+            return informer;
+        }, "namespaces' labels (MigrationPolicies select by them)", syncTimeout);
+    }
+
+    /** policy/v1 from Kubernetes 1.21, policy/v1beta1 before (1.25 no longer serves it): by discovery. */
+    private static String policyApiVersion(KubernetesClient client) {
+        var group = client.getApiGroup("policy");
+        boolean v1 = group != null && group.getVersions().stream().anyMatch(v -> "v1".equals(v.getVersion()));
+        return v1 ? "policy/v1" : "policy/v1beta1";
     }
 
     public KubeVirtInformers(KubernetesClient client, int pageSize, String namespaceSelector, Duration syncTimeout) {
@@ -93,15 +119,29 @@ public final class KubeVirtInformers implements AutoCloseable {
     public synchronized ClusterSnapshot snapshot() {
         startIfNeeded();
         List<KubeVirtInstallation> kvs = read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
+                .map(controlPlaneUpdates::frozen)
                 .sorted(Comparator.comparing(KubeVirtInstallation::namespace)
                         .thenComparing(KubeVirtInstallation::name))
                 .toList();
         List<VirtualMachineInstance> all = read(vmis, KubeVirtRecords::vmi);
         List<String> problems = new ArrayList<>();
         failedMigrations.startIfNeeded(problems);
+        disruptionBudgets.startIfNeeded(problems);
+        migrationPolicies.startIfNeeded(problems);
+        List<MigrationPolicy> policies = migrationPolicies.items().stream().map(KubeVirtRecords::migrationPolicy)
+                .sorted(Comparator.comparing(MigrationPolicy::name)).toList();
+        java.util.Map<String, java.util.Map<String, String>> namespaceLabels = new java.util.HashMap<>();
+        if (policies.stream().anyMatch(p -> !p.namespaceLabels().isEmpty())) {
+            allNamespaces.startIfNeeded(problems);
+            allNamespaces.items().forEach(n -> namespaceLabels.put(n.getMetadata().getName(),
+                    n.getMetadata().getLabels() == null ? java.util.Map.of() : n.getMetadata().getLabels()));
+        }
+        List<VirtualMachineInstance> outdated = all.stream().filter(VirtualMachineInstance::outdated).toList();
+        Set<String> outdatedNamespaces = outdated.stream().map(VirtualMachineInstance::namespace)
+                .collect(Collectors.toSet());
         return new ClusterSnapshot(
                 kvs,
-                all.stream().filter(VirtualMachineInstance::outdated).toList(),
+                outdated,
                 all.stream().filter(v -> !v.outdated()).toList(),
                 read(vms, KubeVirtRecords::vm),
                 read(migrations, KubeVirtRecords::migration),
@@ -109,7 +149,34 @@ public final class KubeVirtInformers implements AutoCloseable {
                 hyperConverged(KubeVirtInstallation.effective(kvs), problems),
                 failedMigrations.latestMessages(),
                 List.copyOf(problems),
-                namespaces == null ? null : names(namespaces));
+                namespaces == null ? null : names(namespaces),
+                failedMigrations.evictionFailures(),
+                disruptionBudgets.items().stream().filter(b -> outdatedNamespaces.contains(b.getMetadata().getNamespace()))
+                        .map(KubeVirtRecords::disruptionBudget).toList(),
+                policies,
+                java.util.Map.copyOf(namespaceLabels),
+                evacuationSeenSince(all));
+    }
+
+    /**
+     * KubeVirt records no time for `status.evacuationNodeName`: the first snapshot that sees a mark
+     * stands for it (a lower bound on how long it has been set), until the mark goes or changes.
+     */
+    private java.util.Map<String, java.time.Instant> evacuationSeenSince(List<VirtualMachineInstance> vmis) {
+        java.time.Instant now = java.time.Instant.now();
+        Set<String> marked = new java.util.HashSet<>();
+        java.util.Map<String, java.time.Instant> out = new java.util.HashMap<>();
+        for (VirtualMachineInstance v : vmis) {
+            if (v.evacuationNodeName() == null || v.uid() == null) {
+                continue;
+            }
+            marked.add(v.uid());
+            var seen = evacuationSeen.compute(v.uid(), (uid, e) -> e != null && e.getKey().equals(v.evacuationNodeName())
+                    ? e : java.util.Map.entry(v.evacuationNodeName(), now));
+            out.put(v.uid(), seen.getValue());
+        }
+        evacuationSeen.keySet().retainAll(marked);
+        return out;
     }
 
     /**
@@ -160,16 +227,17 @@ public final class KubeVirtInformers implements AutoCloseable {
         // are kept: KubeVirt's alert counts both, and no label selector names the second kind.
         vmis = informer(all, client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace(),
                 new PrunedItemStore(new KeptFields(List.of("spec.evictionStrategy", "status.phase", "status.nodeName",
-                        "status.conditions"), Set.of(KeptFields.ALL), keptAnnotations),
+                        "status.conditions", "status.evacuationNodeName"), Set.of(KeptFields.ALL), keptAnnotations),
                         KubeVirtInformers::outdatedOrLiveUpdate));
         vms = informer(all, client.genericKubernetesResources(KubeVirtResources.VM).inAnyNamespace(),
-                new PrunedItemStore(new KeptFields(List.of("spec.runStrategy", "spec.running"),
+                new PrunedItemStore(new KeptFields(List.of("spec.runStrategy", "spec.running", "status.conditions"),
                         Set.of(KeptFields.ALL), keptAnnotations)));
         migrations = informer(all, client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace(),
                 new PrunedItemStore(new KeptFields(List.of("spec.vmiName", "status.phase",
                         "status.phaseTransitionTimestamps", "status.migrationState.endTimestamp",
                         "status.migrationState.failureReason", "status.migrationState.abortStatus",
-                        "status.conditions"), Set.of(KeptFields.ALL), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION))));
+                        "status.conditions"), Set.of(KeptFields.ALL), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION,
+                        KubeVirtResources.EVACUATION_ANNOTATION))));
         migrations.addEventHandler(new ActedOnChanges.MatchingObject(KubeVirtRecords::createdByRemediator,
                 () -> actedOnChanged.run()));
         vmis.addEventHandler(new ActedOnChanges.OutdatedVmiLeft(() -> actedOnChanged.run()));
@@ -178,6 +246,23 @@ public final class KubeVirtInformers implements AutoCloseable {
                 new PrunedItemStore(new KeptFields(List.of("spec.nodeName", "status.phase"),
                         Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of())));
         kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
+        // Registered before the first LIST: every version the watch delivers is seen, in order.
+        kubeVirts.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {
+            @Override
+            public void onAdd(GenericKubernetesResource obj) {
+                controlPlaneUpdates.observe(KubeVirtRecords.kubeVirt(obj));
+            }
+
+            @Override
+            public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                controlPlaneUpdates.observe(KubeVirtRecords.kubeVirt(newObj));
+            }
+
+            @Override
+            public void onDelete(GenericKubernetesResource obj, boolean deletedFinalStateUnknown) {
+                controlPlaneUpdates.forget(KubeVirtRecords.kubeVirt(obj));
+            }
+        });
         failedMigrations.stop();
         namespaces = namespaceSelector == null ? null
                 : informer(all, client.namespaces().withLabelSelector(namespaceSelector), null);
@@ -225,6 +310,9 @@ public final class KubeVirtInformers implements AutoCloseable {
 
     private void stopAll() {
         failedMigrations.stop();
+        disruptionBudgets.stop();
+        migrationPolicies.stop();
+        allNamespaces.stop();
         running.forEach(SharedIndexInformer::stop);
         running = List.of();
     }

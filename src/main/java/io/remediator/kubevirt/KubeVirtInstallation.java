@@ -16,6 +16,15 @@ import java.util.Objects;
  * @param outdatedWorkloads       `status.outdatedVirtualMachineInstanceWorkloads`: KubeVirt's own count,
  *                                the number the alert's metric carries; null when not reported
  * @param managedBy               the HyperConverged that owns this CR, or null when nothing does
+ * @param updateStartedAt         when Progressing last turned True, or null: while
+ *                                {@link #updating()}, virt-operator stamps it with reason
+ *                                UpdateInProgress (virt-operator/kubevirt.go:1010-1026)
+ * @param postCopy                `spec.configuration.migrations.allowPostCopy`, null when unset (false)
+ * @param workloadDisruption      `spec.configuration.migrations.allowWorkloadDisruption`, null when unset
+ *                                (KubeVirt then follows allowPostCopy)
+ * @param times                   when the update to the current target started and completed as this
+ *                                service saw it ({@link ControlPlaneUpdates}); null when it has not
+ *                                tracked it ({@link #updateTimes()} then reads the conditions)
  */
 public record KubeVirtInstallation(
         String namespace,
@@ -30,7 +39,64 @@ public record KubeVirtInstallation(
         String targetDeploymentID,
         Instant updateCompletedAt,
         Integer outdatedWorkloads,
-        HyperConvergedRef managedBy) {
+        HyperConvergedRef managedBy,
+        Instant updateStartedAt,
+        Boolean postCopy,
+        Boolean workloadDisruption,
+        UpdateTimes times) {
+
+    /**
+     * @param startedAt   when the update to the current target started, or null when unknown
+     * @param completedAt when it completed (observed equal to target), or null while it runs
+     * @param approximate read from the Progressing condition, not seen happening: a flap may have
+     *                    moved it
+     */
+    public record UpdateTimes(Instant startedAt, Instant completedAt, boolean approximate) {}
+
+    public KubeVirtInstallation(String namespace, String name, WorkloadUpdateStrategy workloadUpdateStrategy,
+                                MigrationLimits migrations, String defaultEvictionStrategy, String phase,
+                                String observedKubeVirtVersion, String targetKubeVirtVersion, String observedDeploymentID,
+                                String targetDeploymentID, Instant updateCompletedAt, Integer outdatedWorkloads,
+                                HyperConvergedRef managedBy, Instant updateStartedAt, Boolean postCopy,
+                                Boolean workloadDisruption) {
+        this(namespace, name, workloadUpdateStrategy, migrations, defaultEvictionStrategy, phase, observedKubeVirtVersion,
+                targetKubeVirtVersion, observedDeploymentID, targetDeploymentID, updateCompletedAt, outdatedWorkloads,
+                managedBy, updateStartedAt, postCopy, workloadDisruption, null);
+    }
+
+    KubeVirtInstallation withTimes(UpdateTimes t) {
+        return new KubeVirtInstallation(namespace, name, workloadUpdateStrategy, migrations, defaultEvictionStrategy, phase,
+                observedKubeVirtVersion, targetKubeVirtVersion, observedDeploymentID, targetDeploymentID, updateCompletedAt,
+                outdatedWorkloads, managedBy, updateStartedAt, postCopy, workloadDisruption, t);
+    }
+
+    /** The frozen times when tracked; otherwise the conditions' (approximate). */
+    public UpdateTimes updateTimes() {
+        if (times != null) {
+            return times;
+        }
+        return new UpdateTimes(updating() ? updateStartedAt : null,
+                controlPlaneUpdateComplete() ? updateCompletedAt : null, true);
+    }
+
+    public KubeVirtInstallation(String namespace, String name, WorkloadUpdateStrategy workloadUpdateStrategy,
+                                MigrationLimits migrations, String defaultEvictionStrategy, String phase,
+                                String observedKubeVirtVersion, String targetKubeVirtVersion, String observedDeploymentID,
+                                String targetDeploymentID, Instant updateCompletedAt, Integer outdatedWorkloads,
+                                HyperConvergedRef managedBy) {
+        this(namespace, name, workloadUpdateStrategy, migrations, defaultEvictionStrategy, phase, observedKubeVirtVersion,
+                targetKubeVirtVersion, observedDeploymentID, targetDeploymentID, updateCompletedAt, outdatedWorkloads,
+                managedBy, null, null, null, null);
+    }
+
+    /**
+     * virt-operator is rolling out a new control plane: it has deployed something and the target
+     * differs (`isUpdating`, virt-operator/kubevirt.go:1010-1026). Phase stays Deployed meanwhile.
+     */
+    public boolean updating() {
+        return observedDeploymentID != null && !observedDeploymentID.isEmpty()
+                && !observedDeploymentID.equals(targetDeploymentID);
+    }
 
     /** `spec.workloadUpdateStrategy`, with KubeVirt's own field names (KubeVirt never had `batchEvictSize`). */
     public record WorkloadUpdateStrategy(List<String> methods, Integer batchEvictionSize, String batchEvictionInterval) {}

@@ -26,11 +26,16 @@ final class KubeVirtRecords {
                     str(c.get("type")), str(c.get("status")), str(c.get("reason")), str(c.get("message"))));
         }
         String vm = null;
+        String ownerKind = null;
         for (OwnerReference o : r.getMetadata().getOwnerReferences()) {
-            if ("VirtualMachine".equals(o.getKind()) && o.getApiVersion() != null
-                    && o.getApiVersion().startsWith(KubeVirtResources.GROUP + "/")
+            boolean kubeVirts = o.getApiVersion() != null && (o.getApiVersion().startsWith(KubeVirtResources.GROUP + "/")
+                    || o.getApiVersion().startsWith("pool." + KubeVirtResources.GROUP + "/"));
+            if ("VirtualMachine".equals(o.getKind()) && kubeVirts
                     && (vm == null || Boolean.TRUE.equals(o.getController()))) {
                 vm = o.getName();
+            }
+            if (Boolean.TRUE.equals(o.getController()) || ownerKind == null) {
+                ownerKind = o.getKind();
             }
         }
         return new VirtualMachineInstance(
@@ -45,14 +50,18 @@ final class KubeVirtRecords {
                 str(r.get("spec", "evictionStrategy")),
                 vm,
                 orEmpty(r.getMetadata().getLabels()),
-                orEmpty(r.getMetadata().getAnnotations()));
+                orEmpty(r.getMetadata().getAnnotations()),
+                vm != null ? "VirtualMachine" : ownerKind,
+                str(r.get("status", "evacuationNodeName")));
     }
 
     static VirtualMachine vm(GenericKubernetesResource r) {
         Object running = r.get("spec", "running");
+        boolean restartRequired = maps(r.get("status", "conditions")).stream()
+                .anyMatch(c -> "RestartRequired".equals(c.get("type")) && "True".equals(str(c.get("status"))));
         return new VirtualMachine(r.getMetadata().getNamespace(), r.getMetadata().getName(),
                 str(r.get("spec", "runStrategy")), running instanceof Boolean b ? b : null,
-                orEmpty(r.getMetadata().getLabels()), orEmpty(r.getMetadata().getAnnotations()));
+                orEmpty(r.getMetadata().getLabels()), orEmpty(r.getMetadata().getAnnotations()), restartRequired);
     }
 
     static VirtualMachineInstanceMigration migration(GenericKubernetesResource r) {
@@ -83,7 +92,8 @@ final class KubeVirtRecords {
                 failedAt,
                 reason,
                 annotations != null && annotations.containsKey(WORKLOAD_UPDATE_ANNOTATION),
-                createdByRemediator(r));
+                createdByRemediator(r),
+                annotations != null && annotations.containsKey(KubeVirtResources.EVACUATION_ANNOTATION));
     }
 
     /** Whether this service created the object: it carries {@link KubeVirtResources#MANAGED_BY_LABEL}. */
@@ -134,9 +144,13 @@ final class KubeVirtRecords {
                 integer(r.get("spec", "configuration", "migrations", "parallelMigrationsPerCluster")),
                 integer(r.get("spec", "configuration", "migrations", "parallelOutboundMigrationsPerNode")));
         Instant completedAt = null;
+        Instant startedAt = null;
         for (Map<?, ?> c : maps(r.get("status", "conditions"))) {
             if ("Progressing".equals(c.get("type")) && "False".equals(c.get("status"))) {
                 completedAt = time(str(c.get("lastTransitionTime")));
+            }
+            if ("Progressing".equals(c.get("type")) && "True".equals(c.get("status"))) {
+                startedAt = time(str(c.get("lastTransitionTime")));
             }
         }
         KubeVirtInstallation.HyperConvergedRef hco = null;
@@ -163,7 +177,15 @@ final class KubeVirtRecords {
                 str(r.get("status", "targetDeploymentID")),
                 completedAt,
                 integer(r.get("status", "outdatedVirtualMachineInstanceWorkloads")),
-                hco);
+                hco,
+                startedAt,
+                bool(r.get("spec", "configuration", "migrations", "allowPostCopy")),
+                bool(r.get("spec", "configuration", "migrations", "allowWorkloadDisruption")),
+                null);
+    }
+
+    private static Boolean bool(Object o) {
+        return o instanceof Boolean b ? b : null;
     }
 
     static HyperConverged hyperConverged(GenericKubernetesResource r) {
@@ -171,8 +193,67 @@ final class KubeVirtRecords {
         if (r.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods") instanceof List<?> m) {
             methods = m.stream().map(String::valueOf).toList();
         }
+        Map<String, String> annotations = orEmpty(r.getMetadata().getAnnotations());
         return new HyperConverged(r.getMetadata().getNamespace(), r.getMetadata().getName(), methods,
-                str(r.get("spec", "evictionStrategy")));
+                str(r.get("spec", "evictionStrategy")),
+                pinsWorkloadUpdateMethods(annotations.get(HyperConverged.JSON_PATCH_ANNOTATION)));
+    }
+
+    /**
+     * The annotation itself when one of its JSON-patch operations writes the KubeVirt CR's
+     * workloadUpdateStrategy (or all of spec): HCO applies it last, so it decides the methods.
+     * Text that is not a JSON patch is what HCO itself would refuse; it pins nothing.
+     */
+    static String pinsWorkloadUpdateMethods(String jsonPatch) {
+        if (jsonPatch == null || jsonPatch.isBlank()) {
+            return null;
+        }
+        try {
+            var ops = new com.fasterxml.jackson.databind.ObjectMapper().readTree(jsonPatch);
+            if (!ops.isArray()) {
+                return null;
+            }
+            for (var op : ops) {
+                String path = op.path("path").asText("");
+                if (path.equals("/spec") || path.startsWith("/spec/workloadUpdateStrategy")) {
+                    return jsonPatch;
+                }
+            }
+        } catch (java.io.IOException e) {
+            return null;
+        }
+        return null;
+    }
+
+    static DisruptionBudget disruptionBudget(GenericKubernetesResource r) {
+        Map<String, String> matchLabels = new java.util.LinkedHashMap<>();
+        if (r.get("spec", "selector", "matchLabels") instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> matchLabels.put(String.valueOf(k), String.valueOf(v)));
+        }
+        List<DisruptionBudget.Requirement> expressions = new ArrayList<>();
+        for (Map<?, ?> e : maps(r.get("spec", "selector", "matchExpressions"))) {
+            List<String> values = e.get("values") instanceof List<?> l ? l.stream().map(String::valueOf).toList() : List.of();
+            expressions.add(new DisruptionBudget.Requirement(str(e.get("key")), str(e.get("operator")), values));
+        }
+        boolean kubeVirts = matchLabels.containsKey(CREATED_BY_LABEL) || r.getMetadata().getOwnerReferences().stream()
+                .anyMatch(o -> "VirtualMachineInstance".equals(o.getKind()));
+        return new DisruptionBudget(r.getMetadata().getNamespace(), r.getMetadata().getName(), Map.copyOf(matchLabels),
+                List.copyOf(expressions), integer(r.get("status", "disruptionsAllowed")), kubeVirts);
+    }
+
+    static MigrationPolicy migrationPolicy(GenericKubernetesResource r) {
+        return new MigrationPolicy(r.getMetadata().getName(),
+                stringMap(r.get("spec", "selectors", "namespaceSelector")),
+                stringMap(r.get("spec", "selectors", "virtualMachineInstanceSelector")),
+                bool(r.get("spec", "allowPostCopy")), bool(r.get("spec", "allowWorkloadDisruption")));
+    }
+
+    private static Map<String, String> stringMap(Object raw) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (raw instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put(String.valueOf(k), String.valueOf(v)));
+        }
+        return Map.copyOf(out);
     }
 
     private static List<Map<?, ?>> maps(Object raw) {

@@ -26,6 +26,12 @@ public final class KubeVirtResources {
     public static final String SUBRESOURCES_GROUP = "subresources.kubevirt.io";
     /** KubeVirt's updater marks the migrations it creates with this annotation. */
     public static final String WORKLOAD_UPDATE_ANNOTATION = "kubevirt.io/workloadUpdateMigration";
+    /** KubeVirt's evacuation controller marks its migrations with this one (types.go:1188). */
+    public static final String EVACUATION_ANNOTATION = "kubevirt.io/evacuationMigration";
+    /** KubeVirt's MigrationPolicies (cluster-scoped): they may allow post-copy or workload disruption. */
+    public static final ResourceDefinitionContext MIGRATION_POLICY = new ResourceDefinitionContext.Builder()
+            .withGroup("migrations.kubevirt.io").withVersion("v1alpha1").withKind("MigrationPolicy")
+            .withPlural("migrationpolicies").withNamespaced(false).build();
     public static final ResourceDefinitionContext POD = new ResourceDefinitionContext.Builder()
             .withGroup("").withVersion("v1").withKind("Pod").withPlural("pods").withNamespaced(true).build();
     /** Set on every object this service creates. */

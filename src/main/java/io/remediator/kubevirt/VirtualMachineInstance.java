@@ -12,6 +12,10 @@ import java.util.Optional;
  * @param evictionStrategy `spec.evictionStrategy`, null when unset (the cluster default applies)
  * @param vm               the VirtualMachine named in its controller owner reference, or null
  * @param labels           all its labels; annotations only those the service reads
+ * @param ownerKind        the kind of its controller owner (VirtualMachine, VirtualMachineInstanceReplicaSet,
+ *                         VirtualMachinePool…), or null when nothing owns it
+ * @param evacuationNodeName `status.evacuationNodeName`: KubeVirt's eviction webhook marked it for
+ *                         evacuation off that node (pod-eviction-admitter.go:185-217), or null
  */
 public record VirtualMachineInstance(
         String namespace,
@@ -25,7 +29,22 @@ public record VirtualMachineInstance(
         String evictionStrategy,
         String vm,
         Map<String, String> labels,
-        Map<String, String> annotations) {
+        Map<String, String> annotations,
+        String ownerKind,
+        String evacuationNodeName) {
+
+    /** Without the owner's kind or an evacuation mark: a VM-owned VMI when {@code vm} is set. */
+    public VirtualMachineInstance(String namespace, String name, String uid, Instant createdAt, boolean deleting,
+                                  String phase, String nodeName, List<Condition> conditions, String evictionStrategy,
+                                  String vm, Map<String, String> labels, Map<String, String> annotations) {
+        this(namespace, name, uid, createdAt, deleting, phase, nodeName, conditions, evictionStrategy, vm, labels,
+                annotations, vm == null ? null : "VirtualMachine", null);
+    }
+
+    /** KubeVirt's PausedByUser condition (types.go:701): the guest is paused and its phase stays Running. */
+    public boolean paused() {
+        return condition("Paused").map(c -> "True".equals(c.status())).orElse(false);
+    }
 
     public record Condition(String type, String status, String reason, String message) {}
 

@@ -12,6 +12,9 @@ import java.util.Set;
  * @param failureReason            KubeVirt's words for the failure, when it gave any
  * @param createdByWorkloadUpdater KubeVirt's own workload updater created it
  * @param createdByRemediator      this service created it (label {@link KubeVirtResources#MANAGED_BY_LABEL})
+ * @param createdByEvacuation      KubeVirt's evacuation controller created it (annotation
+ *                                 `kubevirt.io/evacuationMigration`, evacuation.go:326-334): a node drain
+ *                                 or an Evict-only update of a LiveMigrate VMI
  */
 public record VirtualMachineInstanceMigration(
         String namespace,
@@ -22,7 +25,23 @@ public record VirtualMachineInstanceMigration(
         Instant failedAt,
         String failureReason,
         boolean createdByWorkloadUpdater,
-        boolean createdByRemediator) {
+        boolean createdByRemediator,
+        boolean createdByEvacuation) {
+
+    public VirtualMachineInstanceMigration(String namespace, String name, String vmiName, String phase, Instant createdAt,
+                                           Instant failedAt, String failureReason, boolean createdByWorkloadUpdater,
+                                           boolean createdByRemediator) {
+        this(namespace, name, vmiName, phase, createdAt, failedAt, failureReason, createdByWorkloadUpdater,
+                createdByRemediator, false);
+    }
+
+    /**
+     * Created by KubeVirt itself for this purpose, and so retried by it with the migration
+     * controller's doubling backoff: only these two annotations are eligible (migration.go:1047-1057).
+     */
+    public boolean createdByKubeVirt() {
+        return createdByWorkloadUpdater || createdByEvacuation;
+    }
 
     private static final Set<String> FINISHED = Set.of("Succeeded", "Failed");
 
@@ -33,7 +52,7 @@ public record VirtualMachineInstanceMigration(
     /** The same migration with KubeVirt's reason taken from elsewhere (its `FailedMigration` event). */
     public VirtualMachineInstanceMigration withFailureReason(String reason) {
         return new VirtualMachineInstanceMigration(namespace, name, vmiName, phase, createdAt, failedAt, reason,
-                createdByWorkloadUpdater, createdByRemediator);
+                createdByWorkloadUpdater, createdByRemediator, createdByEvacuation);
     }
 
     public boolean failed() {

@@ -93,11 +93,26 @@ public final class ActionExecutor {
     /** Under HCO the plan targets the HyperConverged: HCO reverts an edit of the KubeVirt CR. */
     private WriteOutcome enableWorkloadUpdates(PlannedAction p, boolean dryRun) {
         boolean hco = "HyperConverged".equals(p.object().kind());
+        var resource = client.genericKubernetesResources(hco ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT)
+                .inNamespace(p.namespace()).withName(p.objectName());
+        // What is on now stays on: an Evict-only cluster gets LiveMigrate added, not Evict removed.
+        GenericKubernetesResource current = resource.get();
+        if (current == null) {
+            return new WriteOutcome.Refused(404, p.object() + " no longer exists");
+        }
+        Object now = current.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods");
+        List<String> methods = new java.util.ArrayList<>();
+        if (now instanceof List<?> l) {
+            l.forEach(m -> methods.add(String.valueOf(m)));
+        }
+        List<String> wanted = new java.util.ArrayList<>(methods);
+        enableMethods.stream().filter(m -> !wanted.contains(m)).forEach(wanted::add);
+        if (wanted.equals(methods)) {
+            return new WriteOutcome.AlreadyDone("workloadUpdateMethods already " + methods);
+        }
         Map<String, Object> patch = Map.of("spec", Map.of("workloadUpdateStrategy",
-                Map.of("workloadUpdateMethods", enableMethods)));
-        client.genericKubernetesResources(hco ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT)
-                .inNamespace(p.namespace()).withName(p.objectName())
-                .dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(patch));
+                Map.of("workloadUpdateMethods", wanted)));
+        resource.dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE), client.getKubernetesSerialization().asJson(patch));
         return new WriteOutcome.Done(null);
     }
 

@@ -23,7 +23,13 @@ public enum Decision {
     RETRY_BACKOFF,
     /** Its migrations failed more often than `policy.maxRetries` allows: left to the operator. */
     GAVE_UP,
-    DRY_RUN_REFUSED;
+    DRY_RUN_REFUSED,
+    /**
+     * KubeVirt's control plane is updating (observedDeploymentID differs from targetDeploymentID):
+     * its own workload updater waits for the update (workload-updater.go:450-455), and so does this
+     * service; the next pass looks again.
+     */
+    CONTROL_PLANE_UPDATING;
 
     public boolean executes() {
         return this == RUN || this == APPROVED;
@@ -32,6 +38,6 @@ public enum Decision {
     /** Waiting for time or capacity: a later pass takes it up without a new alert. */
     public boolean deferred() {
         return this == OUTSIDE_WINDOW || this == MIGRATION_LIMIT || this == BATCH_LIMIT || this == CIRCUIT_BREAKER
-                || this == RETRY_BACKOFF || this == IN_FLIGHT;
+                || this == RETRY_BACKOFF || this == IN_FLIGHT || this == CONTROL_PLANE_UPDATING;
     }
 }

@@ -49,7 +49,10 @@ public record PassResult(
 
     /** Deferred work, or something executed whose outcome a later diagnosis will show. */
     public boolean needsFollowUp() {
-        return awaitsOutcome() || actions.stream().anyMatch(a -> a.decision().deferred());
+        // A refused enable is looked at again: RBAC or a webhook may change, and until then the
+        // VMIs were planned without KubeVirt's updater.
+        return awaitsOutcome() || actions.stream().anyMatch(a -> a.decision().deferred()
+                || (a.action() == Action.ENABLE_WORKLOAD_UPDATES && a.decision() == Decision.DRY_RUN_REFUSED));
     }
 
     /** Something executed whose outcome is not known yet. */

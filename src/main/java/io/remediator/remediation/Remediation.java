@@ -49,15 +49,29 @@ public final class Remediation {
     public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
                             Map<String, String> approvers, String episode, PassResult previous) {
         Instant now = clock.instant();
-        List<PlannedAction> planned = planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now)
-                .stream().map(a -> a.decision() == Decision.APPROVED && approvers.containsKey(a.key())
-                        ? a.decided(Decision.APPROVED, a.why() + " by " + approvers.get(a.key())) : a).toList();
+        List<PlannedAction> planned = withApprovers(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)),
+                approved, episode, now), approvers);
+        // The enable is proven before anything is handed to KubeVirt: when its dry run is refused,
+        // the VMIs are planned again as if KubeVirt's updater stays as it is.
+        PlannedAction enable = planned.stream().filter(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES
+                && a.decision().executes()).findFirst().orElse(null);
+        if (enable != null) {
+            PlannedAction.DryRun proof = executor.dryRun(enable).asDryRun();
+            PlannedAction provenEnable = enable.withDryRun(proof);
+            List<PlannedAction> again = proof.accepted() ? planned : withApprovers(planner.plan(d, policyNamespaces,
+                    ledger.recent(now, interval(d)), approved, episode, now, true), approvers);
+            PlannedAction enableResult = proof.accepted() ? provenEnable
+                    : provenEnable.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: " + proof.message()
+                            + "; KubeVirt's workload updater stays as it is, so the VMIs are planned without it and the"
+                            + " next pass tries again");
+            planned = again.stream().map(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES ? enableResult : a).toList();
+        }
         List<PlannedAction> proven = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         int dryRuns = 0;
         int skippedDryRuns = 0;
         for (PlannedAction p : planned) {
-            if (!worthProving(p.decision())) {
+            if (!worthProving(p.decision()) || p.dryRun() != null) {
                 proven.add(p);
                 continue;
             }
@@ -79,6 +93,11 @@ public final class Remediation {
                     + MAX_DRY_RUNS_PER_PASS + " per pass).");
         }
         return assemble(pass, now, proven, previous, d, notes);
+    }
+
+    private static List<PlannedAction> withApprovers(List<PlannedAction> planned, Map<String, String> approvers) {
+        return planned.stream().map(a -> a.decision() == Decision.APPROVED && approvers.containsKey(a.key())
+                ? a.decided(Decision.APPROVED, a.why() + " by " + approvers.get(a.key())) : a).toList();
     }
 
     /** True when the proven pass writes anything: then it is stored before the first write. */

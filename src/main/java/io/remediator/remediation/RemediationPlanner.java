@@ -36,12 +36,22 @@ public final class RemediationPlanner {
     public List<PlannedAction> plan(OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
                                     ActionLedger.RecentActions recent, Set<String> approved, String episode,
                                     Instant now) {
+        return plan(d, policyNamespaces, recent, approved, episode, now, false);
+    }
+
+    /**
+     * @param enableRefused the API server refused the dry run of this pass's ENABLE_WORKLOAD_UPDATES:
+     *                      KubeVirt's updater stays as it is, so nothing is handed to it
+     */
+    public List<PlannedAction> plan(OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
+                                    ActionLedger.RecentActions recent, Set<String> approved, String episode,
+                                    Instant now, boolean enableRefused) {
         ClusterFindings cluster = d.cluster();
-        Budget budget = new Budget(policy, cluster, recent);
+        Budget budget = new Budget(policy, cluster, recent, kubeVirtEvictsThisBatch(d));
         List<PlannedAction> out = new ArrayList<>();
 
         boolean kubeVirtTakesLiveMigrate = false;
-        if (cluster.kubeVirt() != null && !cluster.workloadUpdatesEnabled()) {
+        if (enablingHelps(d)) {
             // Under HCO the setting lives in the HyperConverged: HCO reverts an edit of the KubeVirt CR.
             var hco = cluster.hyperConverged();
             String ns = hco != null ? hco.namespace() : cluster.kubeVirt().namespace();
@@ -50,8 +60,10 @@ public final class RemediationPlanner {
             PlannedAction enable = PlannedAction.proposed("ENABLE_WORKLOAD_UPDATES " + ns + "/" + target.name(),
                     Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, null, target, 1,
                     policy.rule(Action.ENABLE_WORKLOAD_UPDATES), now);
-            enable = decide(enable, approved, budget, now);
-            kubeVirtTakesLiveMigrate = enable.decision().executes()
+            enable = cluster.controlPlaneUpdating() ? controlPlaneUpdating(enable, cluster) : decide(enable, approved, budget, now);
+            // Handed over only once the enable is proven: a refused dry run (RBAC, a webhook, an
+            // unreachable API server) leaves KubeVirt's updater as it was.
+            kubeVirtTakesLiveMigrate = enable.decision().executes() && !enableRefused
                     && policy.enableWorkloadUpdatesMethods().contains("LiveMigrate");
             out.add(enable);
         }
@@ -76,6 +88,8 @@ public final class RemediationPlanner {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
             } else if (v.optedOut()) {
                 p = p.decided(Decision.OPTED_OUT, "the VM or VMI carries " + policy.optOutKey() + "=true");
+            } else if (cluster.controlPlaneUpdating()) {
+                p = controlPlaneUpdating(p, cluster);
             } else if (action == Action.LIVE_MIGRATE && kubeVirtTakesLiveMigrate) {
                 p = p.decided(Decision.HANDED_TO_KUBEVIRT,
                         "this pass enables LiveMigrate in KubeVirt's workload updater, which will migrate it");
@@ -90,11 +104,55 @@ public final class RemediationPlanner {
                 p = p.decided(Decision.RETRY_BACKOFF, "attempt " + attempt + " waits until "
                         + retryDue(v.migrations().lastFailedAt(), attempt, cluster) + " (the wait doubles per failure)");
             } else {
-                p = decide(p, approved, budget, now);
+                p = decide(p, approved, budget, now, v.approvalRequired(),
+                        action == Action.LIVE_MIGRATE ? v.migrationMayDisrupt() : null);
             }
             out.add(p);
         }
         return out;
+    }
+
+    private static PlannedAction controlPlaneUpdating(PlannedAction p, ClusterFindings cluster) {
+        String state = cluster.observedKubeVirtVersion() == null && cluster.targetKubeVirtVersion() == null
+                ? "KubeVirt's control plane is not deployed (phase " + (cluster.phase() == null ? "unset" : cluster.phase()) + ")"
+                : "KubeVirt's control plane is updating (deployed " + (cluster.observedKubeVirtVersion() == null ? "unknown"
+                        : cluster.observedKubeVirtVersion()) + ", target " + (cluster.targetKubeVirtVersion() == null
+                        ? "unknown" : cluster.targetKubeVirtVersion()) + ")";
+        return p.decided(Decision.CONTROL_PLANE_UPDATING, state + ": KubeVirt's own workload updater waits until it is"
+                + " deployed (workload-updater.go:450-455), and so does this service; the next pass looks again");
+    }
+
+    /**
+     * Whether enabling KubeVirt's LiveMigrate is worth proposing: updates are off, or only Evict is
+     * on while some migratable VMIs would be shut down by it (eviction strategy None). Never under
+     * an HCO jsonpatch annotation that pins the methods: a HyperConverged patch would change nothing.
+     */
+    static boolean enablingHelps(OutdatedWorkloadsDiagnosis d) {
+        ClusterFindings c = d.cluster();
+        if (c.kubeVirt() == null || c.methodsPinnedBy() != null) {
+            return false;
+        }
+        if (!c.workloadUpdatesEnabled()) {
+            return true;
+        }
+        return c.evictEnabled() && !c.liveMigrateEnabled() && d.outdatedVmis().stream().anyMatch(v ->
+                v.branch() == io.remediator.runbook.Branch.KUBEVIRT_WILL_EVICT
+                        && v.recommendedAction() == io.remediator.runbook.RecommendedAction.LIVE_MIGRATE);
+    }
+
+    /**
+     * The share of this interval's disruptions KubeVirt's own updater takes: it shuts down up to
+     * batchEvictionSize of the VMIs it evicts without migrating them (workload-updater.go:508-527),
+     * and this service's disruptive batch is what is left of the same number.
+     */
+    private static int kubeVirtEvictsThisBatch(OutdatedWorkloadsDiagnosis d) {
+        ClusterFindings c = d.cluster();
+        if (!c.evictEnabled() || c.controlPlaneUpdating()) {
+            return 0;
+        }
+        long shutDowns = d.outdatedVmis().stream().filter(v -> v.branch() == io.remediator.runbook.Branch.KUBEVIRT_WILL_EVICT
+                && (!Boolean.TRUE.equals(v.liveMigratable()) || "None".equals(v.effectiveEvictionStrategy()))).count();
+        return (int) Math.min(shutDowns, c.batchEvictionSize());
     }
 
     /**
@@ -113,8 +171,19 @@ public final class RemediationPlanner {
         return lastFailure.plus(policy.passInterval(cluster.batchEvictionInterval()).multipliedBy(1L << Math.min(attempt - 2, 10)));
     }
 
-    /** An approval counts only for the action's target VMI (UID) and this attempt. */
     private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now) {
+        return decide(p, approved, budget, now, null, null);
+    }
+
+    /**
+     * An approval counts only for the action's target VMI (UID) and this attempt.
+     *
+     * @param approvalRequired why this action waits for a person whatever the policy says, or null
+     * @param mayDisrupt       why a live migration may interrupt the guest (it then obeys windows and
+     *                         batches like a disruptive action), or null
+     */
+    private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now,
+                                 String approvalRequired, String mayDisrupt) {
         Action a = p.action();
         Setting setting = policy.effective(a);
         if (setting == Setting.NEVER) {
@@ -124,12 +193,19 @@ public final class RemediationPlanner {
             return p.decided(Decision.REPORT_ONLY, p.rule() + ": planned and dry-run, not executed");
         }
         boolean isApproved = approved.contains(Approval.of(p).entry());
-        if (setting == Setting.APPROVE && !isApproved) {
-            return p.decided(Decision.AWAITING_APPROVAL, p.rule() + ": runs once approved");
+        if (setting == Setting.AUTO && approvalRequired != null && !isApproved) {
+            return p.decided(Decision.AWAITING_APPROVAL, "needs a person's approval whatever the policy says ("
+                    + p.rule() + "): " + approvalRequired);
         }
-        if (a.disruptive() && !policy.windowOpen(now)) {
-            return p.decided(Decision.OUTSIDE_WINDOW, "disruptive actions run only in policy.windows " + policy.windows()
-                    + " (" + policy.timeZone() + ")");
+        if (setting == Setting.APPROVE && !isApproved) {
+            return p.decided(Decision.AWAITING_APPROVAL, p.rule() + ": runs once approved"
+                    + (approvalRequired == null ? "" : " (" + approvalRequired + ")"));
+        }
+        boolean disruptive = a.disruptive() || mayDisrupt != null;
+        if (disruptive && !policy.windowOpen(now)) {
+            return p.decided(Decision.OUTSIDE_WINDOW, (a.disruptive() ? "disruptive actions" : "this migration may"
+                    + " interrupt the guest (" + mayDisrupt + "), so it") + " run" + (a.disruptive() ? "" : "s")
+                    + " only in policy.windows " + policy.windows() + " (" + policy.timeZone() + ")");
         }
         if (budget.used.getOrDefault(a, 0) >= policy.maxActionsPerHour()) {
             return p.decided(Decision.CIRCUIT_BREAKER, "policy.limits.maxActionsPerHour=" + policy.maxActionsPerHour()
@@ -142,7 +218,7 @@ public final class RemediationPlanner {
             }
             budget.migrationSlots--;
         }
-        if (a.disruptive()) {
+        if (disruptive) {
             if (budget.disruptiveSlots == 0) {
                 return p.decided(Decision.BATCH_LIMIT, "this batch is full (" + budget.batch
                         + "); the next batch follows without a new alert");
@@ -161,7 +237,7 @@ public final class RemediationPlanner {
         int disruptiveSlots;
         final String batch;
 
-        Budget(RemediationPolicy policy, ClusterFindings cluster, ActionLedger.RecentActions recent) {
+        Budget(RemediationPolicy policy, ClusterFindings cluster, ActionLedger.RecentActions recent, int kubeVirtShare) {
             used.putAll(recent.lastHour());
             int cap = policy.maxMigrationsInFlight() > 0
                     ? Math.min(policy.maxMigrationsInFlight(), cluster.parallelMigrationsPerCluster())
@@ -170,11 +246,13 @@ public final class RemediationPlanner {
             // A batch is a sliding batchInterval, shared by every pass: an approval or a repeated
             // alert right after a batch must not start a second one early.
             int batchSize = policy.batchSize() > 0 ? policy.batchSize() : cluster.batchEvictionSize();
-            disruptiveSlots = Math.max(0, batchSize - recent.disruptiveThisBatch());
+            disruptiveSlots = Math.max(0, batchSize - recent.disruptiveThisBatch() - kubeVirtShare);
             batch = batchSize + " disruptive action(s) per " + GoDuration.format(policy.passInterval(cluster.batchEvictionInterval())) + ": "
                     + (policy.batchSize() > 0 ? "policy.limits.batchSize" : "KubeVirt's batchEvictionSize") + ", "
                     + (policy.batchInterval() != null ? "policy.limits.batchInterval" : "KubeVirt's batchEvictionInterval")
-                    + (recent.disruptiveThisBatch() > 0 ? "; " + recent.disruptiveThisBatch() + " ran in this batch already" : "");
+                    + (recent.disruptiveThisBatch() > 0 ? "; " + recent.disruptiveThisBatch() + " ran in this batch already" : "")
+                    + (kubeVirtShare > 0 ? "; KubeVirt's own updater shuts down " + kubeVirtShare + " VMI(s) by eviction in"
+                            + " the same interval, which count against it" : "");
         }
     }
 
@@ -184,8 +262,12 @@ public final class RemediationPlanner {
                     migrationName(v.namespace(), v.name(), episode, attempt));
             // The pod KubeVirt would evict: on the VMI's node, not terminating (not a migration target).
             case EVICT -> new Target("Pod", v.namespace(), v.currentLauncherPod() == null ? "?" : v.currentLauncherPod().name());
-            // KubeVirt's restart acts on the VM (its VMI is stopped and a new one started).
-            case RESTART, STOP -> v.vm() == null ? new Target("VirtualMachineInstance", v.namespace(), v.name())
+            // KubeVirt's restart acts on the VM (its VMI is stopped and a new one started); a VMI whose
+            // owner replaces it when deleted (a replica set, a Once VM) is restarted by its deletion.
+            case RESTART -> v.vm() == null || v.restartDeletesVmi()
+                    ? new Target("VirtualMachineInstance", v.namespace(), v.name())
+                    : new Target("VirtualMachine", v.namespace(), v.vm());
+            case STOP -> v.vm() == null ? new Target("VirtualMachineInstance", v.namespace(), v.name())
                     : new Target("VirtualMachine", v.namespace(), v.vm());
             case ENABLE_WORKLOAD_UPDATES -> throw new IllegalArgumentException(action.name());
         };

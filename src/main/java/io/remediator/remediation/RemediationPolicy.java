@@ -81,16 +81,26 @@ public record RemediationPolicy(
                 : "policy.mode=" + mode.configValue();
     }
 
-    /** Between passes: the policy's batch interval, else the KubeVirt CR's batchEvictionInterval. */
+    /** KubeVirt's own default batchEvictionInterval (workload-updater.go:60-61). */
+    static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(1);
+
+    /**
+     * Between passes: the policy's batch interval, else the KubeVirt CR's batchEvictionInterval. A
+     * zero interval (`batchEvictionInterval: 0s`, which KubeVirt accepts and reads as "every sync")
+     * reads as KubeVirt's default: passes never run back to back and a batch always has a length.
+     */
     public Duration passInterval(String kubeVirtBatchEvictInterval) {
+        Duration d;
         if (batchInterval != null) {
-            return batchInterval;
+            d = batchInterval;
+        } else {
+            try {
+                d = GoDuration.parse(kubeVirtBatchEvictInterval);
+            } catch (IllegalArgumentException e) {
+                d = DEFAULT_INTERVAL;
+            }
         }
-        try {
-            return GoDuration.parse(kubeVirtBatchEvictInterval);
-        } catch (IllegalArgumentException e) {
-            return Duration.ofMinutes(1);
-        }
+        return d.isZero() || d.isNegative() ? DEFAULT_INTERVAL : d;
     }
 
     public boolean windowOpen(Instant now) {

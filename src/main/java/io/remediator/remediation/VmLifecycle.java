@@ -39,6 +39,9 @@ final class VmLifecycle {
             return leftAlone(p);
         }
         VirtualMachine vm = currentVm(p);
+        if ("VirtualMachineInstance".equals(p.object().kind())) {
+            return restartByDeletion(p, vmi, vm, dryRun);
+        }
         if (vm == null) {
             return new WriteOutcome.Refused(409, "not restarted: it has no VirtualMachine now, so nothing would start it"
                     + " again");
@@ -58,10 +61,34 @@ final class VmLifecycle {
         return new WriteOutcome.Done(null);
     }
 
+    /**
+     * The restart of a VMI whose owner replaces it when it is deleted: a VirtualMachineInstanceReplicaSet
+     * (replicaset.go:248-250), or a VM with run strategy Once, which KubeVirt's restart refuses but
+     * whose controller starts a fresh VMI after a delete (vm.go:1140-1148). Checked on the objects
+     * as they are now: anything else would be a stop, not a restart.
+     */
+    private WriteOutcome restartByDeletion(PlannedAction p, GenericKubernetesResource vmi, VirtualMachine vm, boolean dryRun) {
+        boolean replicaSet = vmi.getMetadata().getOwnerReferences().stream().anyMatch(o -> Boolean.TRUE.equals(o.getController())
+                && "VirtualMachineInstanceReplicaSet".equals(o.getKind()));
+        if (!replicaSet && (vm == null || !vm.once())) {
+            return new WriteOutcome.Refused(409, "not restarted: " + p.namespace() + "/" + p.vmi() + " is no longer owned by"
+                    + " a VirtualMachineInstanceReplicaSet or a VM with run strategy Once, so deleting it would stop it,"
+                    + " not restart it");
+        }
+        delete(vmi, dryRun);
+        return new WriteOutcome.Done(null);
+    }
+
     WriteOutcome stop(PlannedAction p, boolean dryRun) {
         GenericKubernetesResource vmi = stillOutdated(p);
         if (vmi == null) {
             return leftAlone(p);
+        }
+        VirtualMachine current = currentVm(p);
+        if (current != null && current.waitsAsReceiver()) {
+            // rest/lifecycle.go:211-246: stop answers 202 for a WaitAsReceiver VM and does nothing.
+            return new WriteOutcome.Refused(409, "not stopped: VirtualMachine " + p.namespace() + "/" + p.vm() + " has run"
+                    + " strategy WaitAsReceiver, for which KubeVirt's stop does nothing");
         }
         if (p.vm() == null) {
             delete(vmi, dryRun);
@@ -145,7 +172,9 @@ final class VmLifecycle {
         GenericKubernetesResource vmi = client.genericKubernetesResources(KubeVirtResources.VMI)
                 .inNamespace(p.namespace()).withName(p.vmi()).get();
         boolean outdated = vmi != null && vmi.getMetadata().getDeletionTimestamp() == null
-                && KubeVirtResources.outdated(vmi);
+                && KubeVirtResources.outdated(vmi)
+                // A VMI re-created under the same name (a second update) is not the one approved.
+                && (p.targetUid() == null || p.targetUid().equals(vmi.getMetadata().getUid()));
         return outdated ? vmi : null;
     }
 

@@ -9,6 +9,12 @@ public enum Branch {
     GOING_AWAY,
     /** A migration for it is in flight. */
     MIGRATION_IN_FLIGHT,
+    /**
+     * Not Running yet, or virt-handler has not yet reported whether it can live-migrate (right
+     * after a start): KubeVirt's updater ignores VMIs that are not Running (workload-updater.go:395-397)
+     * and reads LiveMigratable again on every sync, so nothing is decided yet.
+     */
+    STARTING,
     /** Migratable, but enough migrations for it have failed since it became outdated. */
     MIGRATIONS_KEEP_FAILING,
     /** Migratable, and KubeVirt's workload updater has LiveMigrate enabled. */
@@ -21,7 +27,15 @@ public enum Branch {
      * live migration.
      */
     KUBEVIRT_WILL_EVICT,
-    /** Eviction strategy External: KubeVirt's eviction only marks it; an external controller must act. */
+    /**
+     * KubeVirt's workload updater evicts it, but the eviction keeps failing (its `FailedEvict`
+     * Events, typically a PodDisruptionBudget): KubeVirt retries every batch, forever.
+     */
+    EVICTION_BLOCKED,
+    /**
+     * Eviction strategy External: an external controller (such as cluster-api-provider-kubevirt)
+     * owns its disruption; KubeVirt's eviction only marks it. Never restarted or stopped without a person.
+     */
     EXTERNAL_EVICTION,
     /**
      * Not migratable, and KubeVirt will never update it: no Evict, or its eviction strategy is

@@ -21,10 +21,11 @@ final class KubeVirtSettings {
     private KubeVirtSettings() {}
 
     static ClusterFindings clusterFindings(KubeVirtInstallation kv, int migrationsInFlight) {
-        return clusterFindings(kv, null, migrationsInFlight);
+        return clusterFindings(kv, null, migrationsInFlight, kv == null ? 0 : 1);
     }
 
-    static ClusterFindings clusterFindings(KubeVirtInstallation kv, HyperConverged hc, int migrationsInFlight) {
+    static ClusterFindings clusterFindings(KubeVirtInstallation kv, HyperConverged hc, int migrationsInFlight,
+                                           int kubeVirtCount) {
         List<String> defaulted = new ArrayList<>();
         KubeVirtInstallation.WorkloadUpdateStrategy s = kv == null ? null : kv.workloadUpdateStrategy();
         List<String> methods = s == null || s.methods() == null ? List.of() : List.copyOf(s.methods());
@@ -43,8 +44,9 @@ final class KubeVirtSettings {
                 : new ClusterFindings.HyperConvergedRef(kv.managedBy().namespace(), kv.managedBy().name(),
                         KubeVirtResources.HYPERCONVERGED.getGroup() + "/" + KubeVirtResources.HYPERCONVERGED.getVersion(),
                         hc == null ? null : hc.workloadUpdateMethods());
+        String pinnedBy = hc == null ? null : hc.methodsPinnedBy();
         String enable = null;
-        if (kv != null && methods.isEmpty()) {
+        if (kv != null && methods.isEmpty() && pinnedBy == null) {
             enable = hcRef != null
                     // HCO rewrites the KubeVirt CR from the HyperConverged; pin v1beta1, where the field sits
                     // at spec.workloadUpdateStrategy (v1: spec.virtualization.workloadUpdateStrategy).
@@ -60,8 +62,14 @@ final class KubeVirtSettings {
                 kv == null ? null : kv.observedKubeVirtVersion(),
                 kv == null ? null : kv.targetKubeVirtVersion(),
                 kv == null ? null : kv.controlPlaneUpdateComplete(),
-                kv == null || !kv.controlPlaneUpdateComplete() ? null : kv.updateCompletedAt(),
-                migrationsInFlight, hcRef, kv == null ? null : kv.outdatedWorkloads(), enable);
+                kv == null ? null : kv.updateTimes().completedAt(),
+                migrationsInFlight, hcRef, kv == null ? null : kv.outdatedWorkloads(), enable,
+                kv == null ? null : kv.updateTimes().startedAt(),
+                kv != null && kv.updateTimes().approximate(),
+                pinnedBy, kubeVirtCount,
+                kv != null && Boolean.TRUE.equals(kv.postCopy()),
+                // KubeVirt: allowWorkloadDisruption unset follows allowPostCopy (migrationpolicy.go:129-140).
+                kv != null && Boolean.TRUE.equals(kv.workloadDisruption() != null ? kv.workloadDisruption() : kv.postCopy()));
     }
 
     private static <T> T orDefault(T value, T fallback, String key, List<String> defaulted) {
@@ -80,9 +88,13 @@ final class KubeVirtSettings {
         }
         String cr = c.kubeVirt().namespace() + "/" + c.kubeVirt().name();
         if (all.size() > 1) {
-            findings.add(all.size() + " KubeVirt CRs exist; the settings of " + cr + " are used"
-                    + ("Deployed".equals(c.phase()) ? " (the one KubeVirt deployed; virt-operator ignores the others)"
-                            : " (none is Deployed)") + ".");
+            // virt-operator/kubevirt.go:998-1004, 1033-1037; util/client.go:88-91; workload-updater.go:152-164.
+            findings.add(all.size() + " KubeVirt CRs exist (" + all.stream().map(k -> k.namespace() + "/" + k.name())
+                    .collect(java.util.stream.Collectors.joining(", ")) + "): virt-operator reconciles none of them while"
+                    + " more than one exists (it marks them Synchronized=False, ExistingDeployment), and KubeVirt's workload"
+                    + " updater then reacts to no VMI or migration change. Delete the extra CR(s). The settings of " + cr
+                    + " are used here" + ("Deployed".equals(c.phase()) ? " (the one in phase Deployed)" : " (none is Deployed)")
+                    + ".");
         }
         if (c.hyperConverged() != null) {
             var hc = c.hyperConverged();
@@ -90,7 +102,14 @@ final class KubeVirtSettings {
                     + " (HCO), which reverts any edit of the KubeVirt CR: workload-update settings are changed in the"
                     + " HyperConverged (" + hc.apiVersion() + ": spec.workloadUpdateStrategy; hco.kubevirt.io/v1:"
                     + " spec.virtualization.workloadUpdateStrategy).");
-            if (hc.workloadUpdateMethods() != null && !hc.workloadUpdateMethods().equals(c.workloadUpdateMethods())) {
+            if (c.methodsPinnedBy() != null) {
+                // HCO controllers/handlers/kubevirt.go:315: the annotation is applied after HCO's own mapping.
+                findings.add("The HyperConverged carries the annotation kubevirt.kubevirt.io/jsonpatch, which sets the KubeVirt"
+                        + " CR's workloadUpdateStrategy after HCO's own mapping: it decides the workload update methods ("
+                        + c.workloadUpdateMethods() + "), whatever spec.workloadUpdateStrategy says, so this service proposes"
+                        + " no change to the HyperConverged. To change them, edit or remove that annotation: "
+                        + c.methodsPinnedBy());
+            } else if (hc.workloadUpdateMethods() != null && !hc.workloadUpdateMethods().equals(c.workloadUpdateMethods())) {
                 findings.add("The HyperConverged asks for workloadUpdateMethods " + hc.workloadUpdateMethods()
                         + " but the KubeVirt CR still has " + c.workloadUpdateMethods()
                         + ": HCO has not applied it yet; the KubeVirt CR is what KubeVirt acts on.");
@@ -100,26 +119,42 @@ final class KubeVirtSettings {
             findings.add("Automated workload updates are enabled with " + String.join(" and ", c.workloadUpdateMethods())
                     + (c.evictEnabled() ? " (evictions in batches of " + c.batchEvictionSize() + " every "
                             + c.batchEvictionInterval() + ")" : "") + ".");
-        } else {
+        } else if (c.methodsPinnedBy() == null) {
             findings.add("Automated workload updates are not enabled on KubeVirt CR " + cr
                     + ": KubeVirt will not update any of these VMIs by itself. To let it live-migrate the"
                     + " migratable ones, run: " + c.enableWorkloadUpdatesCommand()
                     + " (adding Evict would also restart the others, with downtime).");
+        } else {
+            findings.add("Automated workload updates are not enabled on KubeVirt CR " + cr
+                    + ": KubeVirt will not update any of these VMIs by itself.");
         }
-        findings.add("VMIs without their own eviction strategy use the cluster's: " + c.defaultEvictionStrategy()
+        // defaults.go:193-212: the VMI mutator copies the cluster default into every new VMI's spec.
+        findings.add("The cluster's default eviction strategy is " + c.defaultEvictionStrategy()
                 + (c.defaulted().contains("evictionStrategy") ? " (spec.configuration.evictionStrategy unset; KubeVirt's"
-                        + " default)" : " (spec.configuration.evictionStrategy)") + ".");
+                        + " default)" : " (spec.configuration.evictionStrategy)") + ". KubeVirt copies it into each VMI's"
+                + " spec when the VMI is created, so a change applies only to VMIs created afterwards.");
+        if (c.postCopy() || c.workloadDisruption()) {
+            findings.add("The KubeVirt CR allows migrations to " + (c.postCopy() ? "switch to post-copy" : "")
+                    + (c.postCopy() && c.workloadDisruption() ? " or to " : "") + (c.workloadDisruption()
+                            ? "pause the guest to finish" : "") + " (spec.configuration.migrations): a migration that"
+                    + " runs past its completion timeout may then interrupt the guest, and a failed post-copy migration"
+                    + " leaves the VMI Failed. This service's live migrations therefore obey windows and batches.");
+        }
         findings.add("KubeVirt allows " + c.parallelMigrationsPerCluster() + " migrations at once in the cluster and "
                 + c.parallelOutboundMigrationsPerNode() + " out of each node" + defaultsNote(c) + "; in flight now: "
                 + c.migrationsInFlight() + ".");
         String versions = c.observedKubeVirtVersion() == null && c.targetKubeVirtVersion() == null ? ""
                 : " (deployed " + orUnknown(c.observedKubeVirtVersion()) + ", target " + orUnknown(c.targetKubeVirtVersion()) + ")";
+        String approx = c.updateTimesApproximate() ? " (approximate: read from the Progressing condition, which"
+                + " moves whenever a component is briefly not ready; this service did not see the transition)" : "";
         if (Boolean.TRUE.equals(c.controlPlaneUpdateComplete())) {
             findings.add("The KubeVirt control-plane update has completed" + versions
-                    + (c.updateCompletedAt() == null ? "" : " at " + c.updateCompletedAt()) + ".");
+                    + (c.updateCompletedAt() == null ? "" : " at " + c.updateCompletedAt() + approx) + ".");
         } else {
             findings.add("The KubeVirt control-plane update has not completed (phase " + orUnknown(c.phase()) + ")"
-                    + versions + ": KubeVirt's workload updater waits for it before it touches any VMI.");
+                    + versions + (c.updateStartedAt() == null ? "" : "; it started at " + c.updateStartedAt() + approx)
+                    + ": KubeVirt's workload updater waits for it before it touches any VMI, and so does this service:"
+                    + " no action runs until it completes.");
         }
     }
 

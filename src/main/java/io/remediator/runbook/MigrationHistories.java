@@ -59,7 +59,8 @@ final class MigrationHistories {
                 lastFailed == null ? null : lastFailed.failureReason(),
                 succeeded,
                 byUpdater,
-                failedByUs);
+                failedByUs,
+                inFlight == null ? null : inFlight.createdByEvacuation());
     }
 
     private static boolean newer(VirtualMachineInstanceMigration a, VirtualMachineInstanceMigration b) {

@@ -24,6 +24,19 @@ import java.util.List;
  *                          null when that cannot be known
  * @param explanation       the situation, in the operator's words
  * @param mitigation        what to run, when the runbook gives a command; null otherwise
+ * @param owner             the kind of its controller owner (VirtualMachine, VirtualMachineInstanceReplicaSet…),
+ *                          or null when nothing owns it
+ * @param restartDeletesVmi a RESTART is the deletion of this VMI, which its owner replaces with a fresh
+ *                          one: a VirtualMachineInstanceReplicaSet, or a VM with run strategy Once
+ * @param approvalRequired  why any disruptive action on it waits for a person whatever the policy
+ *                          says (eviction strategy External, a paused guest), or null
+ * @param paused            its guest is paused (condition Paused): a restart would resume it
+ * @param vmRestartRequired its VM has RestartRequired: a restart also applies pending spec changes
+ * @param evacuationNodeName `status.evacuationNodeName`: KubeVirt marked it for evacuation off that node
+ * @param evacuationSeenSince when this service first saw that mark (KubeVirt records no time for it)
+ * @param migrationMayDisrupt why a live migration of it may interrupt the guest (post-copy or workload
+ *                          disruption allowed, by the KubeVirt CR or a MigrationPolicy), or null
+ * @param disruptionBudgets the PodDisruptionBudgets (not KubeVirt's own) that select its launcher pod
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OutdatedVmi(
@@ -48,7 +61,32 @@ public record OutdatedVmi(
         Branch branch,
         RecommendedAction recommendedAction,
         String explanation,
-        String mitigation) {
+        String mitigation,
+        String owner,
+        boolean restartDeletesVmi,
+        String approvalRequired,
+        boolean paused,
+        boolean vmRestartRequired,
+        String evacuationNodeName,
+        Instant evacuationSeenSince,
+        String migrationMayDisrupt,
+        List<String> disruptionBudgets) {
+
+    public OutdatedVmi {
+        disruptionBudgets = disruptionBudgets == null ? List.of() : List.copyOf(disruptionBudgets);
+    }
+
+    /** The shape before owners, approvals and evacuation marks were read: a VM-owned VMI when {@code vm} is set. */
+    public OutdatedVmi(String namespace, String name, String uid, String node, String phase, Boolean liveMigratable,
+                       String reason, String message, String evictionStrategy, String effectiveEvictionStrategy, String vm,
+                       String runStrategy, boolean vmRecreatesVmi, boolean vmRestartable, boolean optedOut,
+                       List<LauncherPodRef> launcherPods, MigrationHistory migrations, Instant outdatedSince, Branch branch,
+                       RecommendedAction recommendedAction, String explanation, String mitigation) {
+        this(namespace, name, uid, node, phase, liveMigratable, reason, message, evictionStrategy, effectiveEvictionStrategy,
+                vm, runStrategy, vmRecreatesVmi, vmRestartable, optedOut, launcherPods, migrations, outdatedSince, branch,
+                recommendedAction, explanation, mitigation, vm == null ? null : "VirtualMachine", false, null, false, false,
+                null, null, null, List.of());
+    }
 
     /** @param terminating it has a deletionTimestamp */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -72,6 +110,7 @@ public record OutdatedVmi(
      * @param inFlightByRemediator        whether this service created that one
      * @param createdByWorkloadUpdater    how many of them KubeVirt's workload updater created
      * @param failedByRemediator          how many that this service created have failed
+     * @param inFlightByEvacuation        whether KubeVirt's evacuation controller created the one in flight
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record MigrationHistory(
@@ -84,8 +123,26 @@ public record OutdatedVmi(
             String lastFailureReason,
             int succeededCount,
             int createdByWorkloadUpdater,
-            int failedByRemediator) {
+            int failedByRemediator,
+            Boolean inFlightByEvacuation) {
 
-        public static final MigrationHistory NONE = new MigrationHistory(null, null, null, null, 0, null, null, 0, 0, 0);
+        public static final MigrationHistory NONE = new MigrationHistory(null, null, null, null, 0, null, null, 0, 0, 0, null);
+
+        public MigrationHistory(String inFlightPhase, String inFlightName, Boolean inFlightByWorkloadUpdater,
+                                Boolean inFlightByRemediator, int failedCount, Instant lastFailedAt, String lastFailureReason,
+                                int succeededCount, int createdByWorkloadUpdater, int failedByRemediator) {
+            this(inFlightPhase, inFlightName, inFlightByWorkloadUpdater, inFlightByRemediator, failedCount, lastFailedAt,
+                    lastFailureReason, succeededCount, createdByWorkloadUpdater, failedByRemediator, null);
+        }
+
+        /**
+         * KubeVirt's own next attempt (its workload updater's or its evacuation controller's), held
+         * Pending by the migration controller's backoff, which doubles after each failure and
+         * applies only to those two kinds (migration.go:1047-1112).
+         */
+        public boolean kubeVirtRetryWaiting() {
+            return "Pending".equals(inFlightPhase)
+                    && (Boolean.TRUE.equals(inFlightByWorkloadUpdater) || Boolean.TRUE.equals(inFlightByEvacuation));
+        }
     }
 }

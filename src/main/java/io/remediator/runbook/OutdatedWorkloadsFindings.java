@@ -38,7 +38,8 @@ public final class OutdatedWorkloadsFindings {
         long inFlight = snapshot.migrations().stream().filter(VirtualMachineInstanceMigration::inFlight).count();
         List<String> findings = new ArrayList<>();
         KubeVirtInstallation kv = KubeVirtInstallation.effective(snapshot.kubeVirts());
-        ClusterFindings cluster = KubeVirtSettings.clusterFindings(kv, snapshot.hyperConverged(), (int) inFlight);
+        ClusterFindings cluster = KubeVirtSettings.clusterFindings(kv, snapshot.hyperConverged(), (int) inFlight,
+                snapshot.kubeVirts().size());
         KubeVirtSettings.describeCluster(snapshot.kubeVirts(), cluster, findings);
         snapshot.readProblems().forEach(p -> findings.add("Could not read everything: " + p + "."));
 
@@ -54,6 +55,7 @@ public final class OutdatedWorkloadsFindings {
                 .collect(Collectors.groupingBy(m -> key(m.namespace(), m.vmiName())));
 
         VmiClassifier classifier = new VmiClassifier(cluster, failedMigrationsBeforeRestart, optOutKey);
+        Surrounding surrounding = new Surrounding(snapshot, cluster);
         List<OutdatedVmi> outdated = new ArrayList<>();
         int outOfScope = 0;
         for (VirtualMachineInstance vmi : snapshot.outdatedVmis()) {
@@ -64,7 +66,8 @@ public final class OutdatedWorkloadsFindings {
             outdated.add(classifier.classify(vmi,
                     vmi.vm() == null ? null : vms.get(key(vmi.namespace(), vmi.vm())),
                     podsByVmi.getOrDefault(vmi.uid(), List.of()),
-                    migrationsByVmi.getOrDefault(key(vmi.namespace(), vmi.name()), List.of())));
+                    migrationsByVmi.getOrDefault(key(vmi.namespace(), vmi.name()), List.of()),
+                    surrounding.of(vmi)));
         }
         outdated.sort(Comparator.comparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name));
 
@@ -152,6 +155,67 @@ public final class OutdatedWorkloadsFindings {
                     + " not diagnosed.");
         } else if (!scope.isEverything()) {
             findings.add("The diagnosis covers only the namespaces the configuration selects.");
+        }
+    }
+
+    /** What other objects say about each VMI: its FailedEvict Events, PDBs, MigrationPolicies. Pure. */
+    private static final class Surrounding {
+        private final ClusterSnapshot snapshot;
+        private final ClusterFindings cluster;
+        private final Map<String, List<io.remediator.kubevirt.DisruptionBudget>> budgetsByNamespace;
+
+        Surrounding(ClusterSnapshot snapshot, ClusterFindings cluster) {
+            this.snapshot = snapshot;
+            this.cluster = cluster;
+            this.budgetsByNamespace = snapshot.disruptionBudgets().stream().filter(b -> !b.kubeVirts())
+                    .collect(Collectors.groupingBy(io.remediator.kubevirt.DisruptionBudget::namespace));
+        }
+
+        VmiClassifier.Surroundings of(VirtualMachineInstance vmi) {
+            // A launcher pod carries the VMI's labels and KubeVirt's own (services/template.go:714-720).
+            Map<String, String> podLabels = new HashMap<>(vmi.labels());
+            podLabels.put("kubevirt.io", "virt-launcher");
+            if (vmi.uid() != null) {
+                podLabels.put("kubevirt.io/created-by", vmi.uid());
+            }
+            List<String> budgets = budgetsByNamespace.getOrDefault(vmi.namespace(), List.of()).stream()
+                    .filter(b -> b.selects(podLabels))
+                    .map(b -> b.name() + (b.disruptionsAllowed() == null ? "" : " (disruptionsAllowed "
+                            + b.disruptionsAllowed() + ")"))
+                    .sorted().toList();
+            return new VmiClassifier.Surroundings(snapshot.evictionFailures().get(key(vmi.namespace(), vmi.name())),
+                    budgets, migrationMayDisrupt(vmi), snapshot.evacuationSeenSince().get(vmi.uid()));
+        }
+
+        /**
+         * Post-copy or workload disruption allowed for its migrations: by a MigrationPolicy that
+         * selects it, else by the KubeVirt CR. A policy that sets a value overrides the CR's
+         * (migrationpolicy.go:129-140); where several select it, any that allows counts: the
+         * cautious reading.
+         */
+        private String migrationMayDisrupt(VirtualMachineInstance vmi) {
+            Map<String, String> nsLabels = snapshot.namespaceLabels().getOrDefault(vmi.namespace(), Map.of());
+            List<io.remediator.kubevirt.MigrationPolicy> selecting = snapshot.migrationPolicies().stream()
+                    .filter(p -> p.selects(nsLabels, vmi.labels())).toList();
+            for (var p : selecting) {
+                boolean postCopy = Boolean.TRUE.equals(p.allowPostCopy());
+                boolean disruption = Boolean.TRUE.equals(p.allowWorkloadDisruption() != null ? p.allowWorkloadDisruption()
+                        : p.allowPostCopy());
+                if (postCopy || disruption) {
+                    return "MigrationPolicy " + p.name() + " allows " + (postCopy ? "post-copy" : "")
+                            + (postCopy && disruption ? " and " : "") + (disruption ? "workload disruption" : "");
+                }
+            }
+            boolean policySetsPostCopy = selecting.stream().anyMatch(p -> p.allowPostCopy() != null);
+            boolean policySetsDisruption = selecting.stream().anyMatch(p -> p.allowWorkloadDisruption() != null
+                    || p.allowPostCopy() != null);
+            boolean postCopy = cluster.postCopy() && !policySetsPostCopy;
+            boolean disruption = cluster.workloadDisruption() && !policySetsDisruption;
+            if (postCopy || disruption) {
+                return "the KubeVirt CR allows " + (postCopy ? "post-copy" : "") + (postCopy && disruption ? " and " : "")
+                        + (disruption ? "workload disruption" : "") + " (spec.configuration.migrations)";
+            }
+            return null;
         }
     }
 

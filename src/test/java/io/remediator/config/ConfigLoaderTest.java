@@ -245,6 +245,30 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void thresholdsKubeVirtsMigrationGarbageCollectionMakesUnreachableStopStartUp() throws IOException {
+        // KubeVirt keeps the newest 5 finished migrations per VMI: a 6th failure is never seen.
+        assertThatThrownBy(() -> load(file("""
+                webhook: {bearerToken: tttttttttttttttt}
+                diagnosis:
+                  failedMigrationsBeforeRestart: 6
+                policy:
+                  maxRetries: 5
+                """), Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("diagnosis.failedMigrationsBeforeRestart: must be between 1 and 5 (KubeVirt keeps only"
+                        + " the newest 5 finished migrations of a VMI), got 6")
+                .hasMessageContaining("policy.maxRetries: must be between 0 and 4 (KubeVirt keeps only the newest 5 finished"
+                        + " migrations of a VMI), got 5");
+        assertThat(load(file("""
+                webhook: {bearerToken: tttttttttttttttt}
+                diagnosis:
+                  failedMigrationsBeforeRestart: 5
+                policy:
+                  maxRetries: 4
+                """), Map.of()).policy().maxRetries()).isEqualTo(4);
+    }
+
+    @Test
     void aBadNamespaceScopeStopsStartUpNamingEachField() throws IOException {
         assertThatThrownBy(() -> load(file("""
                 webhook: {bearerToken: tttttttttttttttt}
@@ -256,7 +280,8 @@ class ConfigLoaderTest {
                     selector: "env in prod"
                 """), Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessageContaining("diagnosis.failedMigrationsBeforeRestart: must be at least 1, got 0")
+                .hasMessageContaining("diagnosis.failedMigrationsBeforeRestart: must be between 1 and 5 (KubeVirt keeps only"
+                        + " the newest 5 finished migrations of a VMI), got 0")
                 .hasMessageContaining("diagnosis.namespaces.include: \"Bad_Name\" is not a namespace name")
                 .hasMessageContaining("diagnosis.namespaces.exclude: prod is also in diagnosis.namespaces.include")
                 .hasMessageContaining("diagnosis.namespaces.selector: \"env in prod\" is not a label selector");

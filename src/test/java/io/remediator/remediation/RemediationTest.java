@@ -439,28 +439,44 @@ class RemediationTest {
     }
 
     @Test
-    void enablingKubeVirtsWorkloadUpdatesHandsTheMigrationsToKubeVirtAndStopHaltsTheVm() {
+    void enablingKubeVirtsWorkloadUpdatesHandsTheMigrationsToKubeVirtAndAOnceVmIsRestartedByDeletingItsVmi() {
         cluster.create(kubeVirt("kubevirt", null, null, null));
         cluster.create(vmi("team", "db").migratable().build());
-        // Once: KubeVirt's restart refuses it, so the runbook stops it (without virt-api: a tested JSON patch).
+        // Once: KubeVirt's restart refuses it (409) and a stop would make it Halted (then Always on its next
+        // start); its VM controller starts a fresh VMI when the VMI is deleted (vm.go:1140-1148).
         cluster.create(vm("team", "batch", "Once"));
-        cluster.create(vmi("team", "batch").notMigratable("DisksNotLiveMigratable", "RWO").ownedBy("batch").build());
+        GenericKubernetesResource batch = cluster.create(vmi("team", "batch")
+                .notMigratable("DisksNotLiveMigratable", "RWO").ownedBy("batch").build());
 
-        try (RunningService service = start(Policies.mode("auto").enableWorkloadUpdates("auto").stop("auto"))) {
+        try (RunningService service = start(Policies.mode("auto").enableWorkloadUpdates("auto").restart("auto")
+                .stop("auto"))) {
             JsonNode report = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
 
             Map<String, JsonNode> actions = actions(report);
             assertThat(actions.get("ENABLE_WORKLOAD_UPDATES kubevirt/kubevirt").get("result").get("outcome").asText())
                     .isEqualTo("done");
             assertThat(actions.get("LIVE_MIGRATE team/db").get("decision").asText()).isEqualTo("HANDED_TO_KUBEVIRT");
-            assertThat(actions.get("STOP team/batch").get("decision").asText()).isEqualTo("RUN");
+            assertThat(actions).doesNotContainKey("STOP team/batch");
+            JsonNode restart = actions.get("RESTART team/batch");
+            assertThat(restart.get("decision").asText()).isEqualTo("RUN");
+            assertThat(restart.get("object").asText()).isEqualTo("VirtualMachineInstance team/batch");
+            assertThat(restart.get("result").get("outcome").asText()).isEqualTo("done");
+            JsonNode vmiRow = StreamSupport.stream(report.get("outdatedVmis").spliterator(), false)
+                    .filter(v -> v.get("name").asText().equals("batch")).findFirst().orElseThrow();
+            assertThat(vmiRow.get("explanation").asText()).contains("run strategy Once")
+                    .contains("deleting the VMI is its restart").doesNotContain("will not start it again by itself");
         }
         GenericKubernetesResource kv = cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT)
                 .inNamespace("kubevirt").withName("kubevirt").get();
         assertThat((Object) kv.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods")).isEqualTo(List.of("LiveMigrate"));
         GenericKubernetesResource vm = cluster.client().genericKubernetesResources(KubeVirtResources.VM)
                 .inNamespace("team").withName("batch").get();
-        assertThat((Object) vm.get("spec", "runStrategy")).isEqualTo("Halted");
+        // The run strategy is left as it was: Once, not Halted.
+        assertThat((Object) vm.get("spec", "runStrategy")).isEqualTo("Once");
+        GenericKubernetesResource now = cluster.client().genericKubernetesResources(KubeVirtResources.VMI)
+                .inNamespace("team").withName("batch").get();
+        assertThat(now == null || !now.getMetadata().getUid().equals(batch.getMetadata().getUid())
+                || now.getMetadata().getDeletionTimestamp() != null).isTrue();
         assertThat(migrations()).isEmpty();
     }
 

@@ -187,7 +187,7 @@ class OutdatedVmiWorkloadsRunbookTest {
 
     @Test
     void aKubeVirtCrWithNothingSetGetsKubeVirtsDefaultsAndTheCommandToEnableUpdates() {
-        cluster.create(kubeVirt("kubevirt", null, null, null));
+        cluster.create(kubeVirt("kubevirt").noStatus().build());
         cluster.create(vmi("team-a", "vm-1").migratable().build());
 
         OutdatedWorkloadsDiagnosis d = diagnose();
@@ -337,7 +337,9 @@ class OutdatedVmiWorkloadsRunbookTest {
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate", "Evict")).evictionStrategy("LiveMigrate")
                 .deployed("v1.9.0", Instant.now().minusSeconds(86400)).build());
         cluster.create(vm("drain", "db", "RerunOnFailure"));
-        cluster.create(vmi("drain", "db").ownedBy("db").notMigratable("HostDeviceNotLiveMigratable", "GPU").build());
+        // KubeVirt's mutator copied the cluster default into the VMI when it was created.
+        cluster.create(vmi("drain", "db").ownedBy("db").evictionStrategy("LiveMigrate")
+                .notMigratable("HostDeviceNotLiveMigratable", "GPU").build());
         cluster.create(vm("drain", "cache", "Always"));
         cluster.create(vmi("drain", "cache").ownedBy("cache").evictionStrategy("None")
                 .notMigratable("HostDeviceNotLiveMigratable", "GPU").build());

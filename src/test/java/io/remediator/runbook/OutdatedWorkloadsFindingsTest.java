@@ -52,8 +52,9 @@ class OutdatedWorkloadsFindingsTest {
         List<VirtualMachineInstance.Condition> conditions = migratable == null ? List.of()
                 : List.of(new VirtualMachineInstance.Condition("LiveMigratable", migratable,
                         "False".equals(migratable) ? "DisksNotLiveMigratable" : null, null));
+        // KubeVirt's mutator writes the cluster default (None here) into every VMI (defaults.go:193-212).
         return new VirtualMachineInstance(ns, name, "uid-" + name, CREATED, false, "Running", "node-1", conditions,
-                null, vm, Map.of(), Map.of());
+                "None", vm, Map.of(), Map.of());
     }
 
     private static VirtualMachineInstanceMigration migration(String name, String vmi, String phase, Instant created) {
@@ -169,7 +170,7 @@ class OutdatedWorkloadsFindingsTest {
     void withOnlyEvictKubeVirtEvictsMigratableVmisTooAndTheEvictionStrategySaysWhatThatMeans() {
         // workload-updater.go:421-425: without LiveMigrate, migratable VMIs go to the evict list.
         kubeVirts.add(kv("kubevirt", List.of("Evict"), "LiveMigrate"));
-        vmis.add(vmi("ns", "evacuated", "True", "vm-a"));
+        vmis.add(withEvictionStrategy(vmi("ns", "evacuated", "True", "vm-a"), "LiveMigrate"));
         vmis.add(withEvictionStrategy(vmi("ns", "shut-down", "True", "vm-b"), "None"));
         vmis.add(withEvictionStrategy(vmi("ns", "marked", "True", "vm-c"), "External"));
         vms.add(vm("vm-a", "Always"));
@@ -185,10 +186,15 @@ class OutdatedWorkloadsFindingsTest {
                         tuple("marked", "External", Branch.EXTERNAL_EVICTION, RecommendedAction.WAIT),
                         tuple("shut-down", "None", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.LIVE_MIGRATE));
         assertThat(v.get(0).explanation()).contains("has only Evict enabled")
-                .contains("eviction strategy LiveMigrate (the cluster default) makes KubeVirt live-migrate it");
+                .contains("eviction strategy LiveMigrate (its own) makes KubeVirt live-migrate it");
         assertThat(v.get(1).explanation()).contains("only marks it").contains("external controller");
         assertThat(v.get(2).explanation()).contains("eviction strategy None (its own) the eviction shuts it down")
-                .contains("A live migration first updates it without downtime");
+                .contains("A live migration updates it without downtime if it starts before KubeVirt's eviction reaches it")
+                // The updater evicts batchEvictionSize per interval, unshuffled (workload-updater.go:508-527): it
+                // does not run out of VMIs to evict because this service migrates a few.
+                .doesNotContain("nothing left to evict")
+                .contains("The fix that avoids these restarts is adding LiveMigrate to the workload update methods"
+                        + " (workloadUpdateMethods [LiveMigrate, Evict])");
         assertThat(v.get(2).mitigation()).isEqualTo("virtctl migrate -n ns vm-b");
     }
 
@@ -196,7 +202,7 @@ class OutdatedWorkloadsFindingsTest {
     void aNonMigratableVmiWithEvictionStrategyLiveMigrateIsNeverEvictedByKubeVirt() {
         // pod-eviction-admitter.go:147-150: 429 "not live-migratable", every batch, forever.
         kubeVirts.add(kv("kubevirt", List.of("LiveMigrate", "Evict"), "LiveMigrate"));
-        vmis.add(vmi("ns", "stuck", "False", "vm-stuck"));
+        vmis.add(withEvictionStrategy(vmi("ns", "stuck", "False", "vm-stuck"), "LiveMigrate"));
         vmis.add(withEvictionStrategy(vmi("ns", "own-none", "False", "vm-none"), "None"));
         vmis.add(withEvictionStrategy(vmi("ns", "if-possible", "False", "vm-rerun"), "LiveMigrateIfPossible"));
         vms.add(vm("vm-stuck", "Always"));
@@ -207,12 +213,15 @@ class OutdatedWorkloadsFindingsTest {
 
         assertThat(v).extracting(OutdatedVmi::name, OutdatedVmi::branch, OutdatedVmi::recommendedAction)
                 .containsExactly(
-                        tuple("if-possible", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT),
+                        // RerunOnFailure restarts only a Failed VMI; a clean shutdown after the eviction ends
+                        // Succeeded and stays down (vm.go:1047-1071): a restart updates it and brings it back.
+                        tuple("if-possible", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.RESTART),
                         tuple("own-none", Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT),
                         tuple("stuck", Branch.NOT_MIGRATABLE_NOT_AUTOMATED, RecommendedAction.RESTART));
-        assertThat(v.get(2).explanation()).contains("eviction strategy is LiveMigrate (the cluster default)")
+        assertThat(v.get(0).explanation()).contains("may stay down until someone starts it")
+                .contains("A restart instead updates it and brings it back");
+        assertThat(v.get(2).explanation()).contains("eviction strategy is LiveMigrate (its own)")
                 .contains("refuses every eviction of it").doesNotContain("will evict it");
-        // RerunOnFailure restarts only a Failed VMI; a clean shutdown after the eviction ends Succeeded.
         assertThat(v.get(0).explanation()).contains("starts it again only if the guest did not shut down cleanly");
     }
 
@@ -305,9 +314,12 @@ class OutdatedWorkloadsFindingsTest {
         List<OutdatedVmi> v = diagnose().outdatedVmis();
 
         assertThat(v).extracting(OutdatedVmi::branch).containsOnly(Branch.KUBEVIRT_WILL_EVICT);
-        assertThat(v).extracting(OutdatedVmi::recommendedAction).containsOnly(RecommendedAction.WAIT);
+        // An Always VM comes back after the eviction; a Manual one stays down, so a restart is offered instead.
+        assertThat(v).extracting(OutdatedVmi::recommendedAction).containsExactly(RecommendedAction.WAIT,
+                RecommendedAction.RESTART);
         assertThat(v.get(0).explanation()).contains("starts it again");
-        assertThat(v.get(1).explanation()).contains("does not start it again");
+        assertThat(v.get(1).explanation()).contains("does not start it again").contains("A restart instead updates it");
+        assertThat(v.get(1).mitigation()).isEqualTo("virtctl restart -n ns vm-gone");
     }
 
     @Test
@@ -316,7 +328,7 @@ class OutdatedWorkloadsFindingsTest {
         vmis.add(vmi("ns", "always", "False", "vm-always"));
         vmis.add(vmi("ns", "legacy", "False", "vm-legacy"));
         vmis.add(vmi("ns", "manual", "False", "vm-manual"));
-        vmis.add(vmi("ns", "orphan", null, null));
+        vmis.add(vmi("ns", "orphan", "False", null));
         vms.add(new VirtualMachine("ns", "vm-always", "Always", null, Map.of(), Map.of()));
         vms.add(new VirtualMachine("ns", "vm-legacy", null, true, Map.of(), Map.of()));
         vms.add(new VirtualMachine("ns", "vm-manual", "Manual", null, Map.of(), Map.of()));
@@ -335,7 +347,8 @@ class OutdatedWorkloadsFindingsTest {
                                 RecommendedAction.RESTART, "Manual"),
                         org.assertj.core.groups.Tuple.tuple("orphan", Branch.NOT_MIGRATABLE_NOT_AUTOMATED,
                                 RecommendedAction.STOP, null));
-        assertThat(d.outdatedVmis().get(3).explanation()).contains("has not reported whether it can live-migrate");
+        assertThat(d.outdatedVmis().get(3).explanation()).contains("no VirtualMachine or other owner")
+                .contains("cannot be started again");
         assertThat(d.outdatedVmis().get(2).mitigation()).isEqualTo("virtctl restart -n ns vm-manual");
         assertThat(d.outdatedVmis().get(2).explanation()).contains("run strategy Manual, which it keeps");
         assertThat(d.recommendedActionCounts()).containsEntry(RecommendedAction.RESTART, 3)
@@ -385,8 +398,10 @@ class OutdatedWorkloadsFindingsTest {
 
         assertThat(d.cluster().kubeVirt().name()).isEqualTo("second");
         assertThat(d.cluster().workloadUpdateMethods()).containsExactly("LiveMigrate");
-        assertThat(d.findings()).anyMatch(f -> f.startsWith("2 KubeVirt CRs exist; the settings of kubevirt/second are"
-                + " used (the one KubeVirt deployed"));
+        // virt-operator reconciles none of them while more than one exists (virt-operator/kubevirt.go:998-1004).
+        assertThat(d.findings()).anyMatch(f -> f.startsWith("2 KubeVirt CRs exist (kubevirt/first, kubevirt/second):"
+                + " virt-operator reconciles none of them") && f.contains("The settings of kubevirt/second are used here"
+                + " (the one in phase Deployed)"));
     }
 
     @Test

@@ -210,6 +210,10 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
                 return conflict(exchange, name, running ? "Halted only supports manual stop requests with a shorter graceperiod"
                         : "VM is not running");
             }
+            case "WaitAsReceiver" -> {
+                // lifecycle.go:211-246 has no case for it: 202, and nothing happens.
+                return accepted(exchange);
+            }
             case "Manual", "RerunOnFailure" -> {
                 if (!running) {
                     return conflict(exchange, name, "VM is not running");

@@ -27,8 +27,16 @@ public final class KubeVirtObjects {
         private String node = "node-1";
         private String phase = "Running";
         private String vm;
-        private String evictionStrategy;
+        private String ownerKind = "VirtualMachine";
+        private String ownerApiVersion = "kubevirt.io/v1";
+        /**
+         * KubeVirt's VMI mutator writes the cluster default (None unless the KubeVirt CR says
+         * otherwise) into every VMI's spec at creation (defaults.go:193-212): a real VMI always has one.
+         */
+        private String evictionStrategy = "None";
+        private String evacuationNodeName;
         private final List<Map<String, Object>> conditions = new ArrayList<>();
+        private final Map<String, String> labels = new LinkedHashMap<>();
 
         private VmiBuilder(String namespace, String name) {
             this.namespace = namespace;
@@ -56,8 +64,34 @@ public final class KubeVirtObjects {
             return this;
         }
 
+        /** `spec.evictionStrategy`; null leaves it out, which only a VMI created before KubeVirt v1.1 can be. */
         public VmiBuilder evictionStrategy(String evictionStrategy) {
             this.evictionStrategy = evictionStrategy;
+            return this;
+        }
+
+        /** Owned (controller reference) by a VirtualMachineInstanceReplicaSet of that name. */
+        public VmiBuilder ownedByReplicaSet(String replicaSet) {
+            this.vm = replicaSet;
+            this.ownerKind = "VirtualMachineInstanceReplicaSet";
+            return this;
+        }
+
+        /** `status.evacuationNodeName`, as KubeVirt's eviction webhook sets it. */
+        public VmiBuilder evacuationNode(String node) {
+            this.evacuationNodeName = node;
+            return this;
+        }
+
+        /** Condition Paused=True, reason PausedByUser, as `virtctl pause vmi` leaves it. */
+        public VmiBuilder paused() {
+            conditions.add(Map.of("type", "Paused", "status", "True", "reason", "PausedByUser"));
+            return this;
+        }
+
+        /** Any label (the launcher pod carries the VMI's labels; PDBs and MigrationPolicies select by them). */
+        public VmiBuilder label(String key, String value) {
+            this.labels.put(key, value);
             return this;
         }
 
@@ -78,7 +112,7 @@ public final class KubeVirtObjects {
         }
 
         public GenericKubernetesResource build() {
-            Map<String, String> labels = new LinkedHashMap<>();
+            Map<String, String> labels = new LinkedHashMap<>(this.labels);
             labels.put("kubevirt.io/nodeName", node);
             if (outdated) {
                 labels.put("kubevirt.io/outdatedLauncherImage", "");
@@ -89,6 +123,9 @@ public final class KubeVirtObjects {
             List<Map<String, Object>> all = new ArrayList<>(conditions);
             all.add(Map.of("type", "Ready", "status", "True"));
             status.put("conditions", all);
+            if (evacuationNodeName != null) {
+                status.put("evacuationNodeName", evacuationNodeName);
+            }
             status.put("launcherContainerImageVersion", outdated ? "quay.io/kubevirt/virt-launcher:v1.5.0"
                     : "quay.io/kubevirt/virt-launcher:v1.6.0");
             Map<String, Object> spec = new LinkedHashMap<>();
@@ -103,7 +140,7 @@ public final class KubeVirtObjects {
             GenericKubernetesResource vmi = b.build();
             if (vm != null) {
                 vmi.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-                        .withApiVersion("kubevirt.io/v1").withKind("VirtualMachine").withName(vm)
+                        .withApiVersion(ownerApiVersion).withKind(ownerKind).withName(vm)
                         .withUid("00000000-0000-0000-0000-" + String.format("%012d", Math.abs(vm.hashCode())))
                         .withController(true).withBlockOwnerDeletion(true).build()));
             }
@@ -125,6 +162,14 @@ public final class KubeVirtObjects {
                 .build();
     }
 
+    /** A VirtualMachine whose spec changed in a way that waits for a restart (condition RestartRequired). */
+    public static GenericKubernetesResource vmRestartRequired(String namespace, String name, String runStrategy) {
+        GenericKubernetesResource vm = vm(namespace, name, runStrategy);
+        vm.getAdditionalProperties().put("status", Map.of("conditions", List.of(Map.of("type", "RestartRequired",
+                "status", "True", "message", "a non-live-updatable field was changed in the template spec"))));
+        return vm;
+    }
+
     /** A VirtualMachine using the deprecated `spec.running` instead of a run strategy. */
     public static GenericKubernetesResource vmRunning(String namespace, String name, boolean running) {
         GenericKubernetesResource vm = vm(namespace, name, null);
@@ -144,6 +189,7 @@ public final class KubeVirtObjects {
         private final String vmiName;
         private String phase;
         private boolean byWorkloadUpdater;
+        private String evacuationNode;
         private String failureReason;
         private Instant failedAt;
 
@@ -172,6 +218,12 @@ public final class KubeVirtObjects {
             return this;
         }
 
+        /** Created by KubeVirt's evacuation controller for a drain of that node (its annotation, evacuation.go:326-334). */
+        public MigrationBuilder byEvacuation(String node) {
+            this.evacuationNode = node;
+            return this;
+        }
+
         public GenericKubernetesResource build() {
             Map<String, Object> additional = new LinkedHashMap<>();
             additional.put("spec", Map.of("vmiName", vmiName));
@@ -196,6 +248,9 @@ public final class KubeVirtObjects {
                     .build();
             if (byWorkloadUpdater) {
                 m.getMetadata().setAnnotations(Map.of("kubevirt.io/workloadUpdateMigration", ""));
+            }
+            if (evacuationNode != null) {
+                m.getMetadata().setAnnotations(Map.of("kubevirt.io/evacuationMigration", evacuationNode));
             }
             return m;
         }
@@ -251,7 +306,9 @@ public final class KubeVirtObjects {
         private Integer outdatedCount;
         private GenericKubernetesResource ownedBy;
         private String name = "kubevirt";
-        private Map<String, Object> status;
+        /** As a real cluster has it: virt-operator deployed v1.9.0 30 hours ago (the audit's scenarios' default). */
+        private Map<String, Object> status = deployedStatus("v1.9.0", Instant.now().minusSeconds(30 * 3600));
+        private Boolean allowPostCopy;
 
         private KubeVirtBuilder(String namespace) {
             this.namespace = namespace;
@@ -297,10 +354,21 @@ public final class KubeVirtObjects {
             return this;
         }
 
+        /** No status at all: a CR virt-operator has not picked up yet. */
+        public KubeVirtBuilder noStatus() {
+            status = null;
+            return this;
+        }
+
         /** The status virt-operator writes once it has deployed `version` (completed at `at`). */
         public KubeVirtBuilder deployed(String version, Instant completedAt) {
+            status = deployedStatus(version, completedAt);
+            return this;
+        }
+
+        private static Map<String, Object> deployedStatus(String version, Instant completedAt) {
             Instant at = completedAt.truncatedTo(ChronoUnit.SECONDS);
-            status = new LinkedHashMap<>();
+            Map<String, Object> status = new LinkedHashMap<>();
             status.put("phase", "Deployed");
             status.put("observedKubeVirtVersion", version);
             status.put("targetKubeVirtVersion", version);
@@ -309,6 +377,36 @@ public final class KubeVirtObjects {
             status.put("conditions", List.of(
                     Map.of("type", "Available", "status", "True", "lastTransitionTime", at.toString()),
                     Map.of("type", "Progressing", "status", "False", "lastTransitionTime", at.toString())));
+            return status;
+        }
+
+        /**
+         * The status while virt-operator rolls out an update from `observed` to `target`, as v1.9.0
+         * writes it: phase stays Deployed, Progressing=True reason UpdateInProgress since `started`
+         * (virt-operator/kubevirt.go:1010-1026, 1053-1058).
+         */
+        public KubeVirtBuilder updating(String observed, String target, Instant started) {
+            String at = started.truncatedTo(ChronoUnit.SECONDS).toString();
+            status = new LinkedHashMap<>();
+            status.put("phase", "Deployed");
+            status.put("observedKubeVirtVersion", observed);
+            status.put("targetKubeVirtVersion", target);
+            status.put("observedDeploymentID", "deploy-" + observed);
+            status.put("targetDeploymentID", "deploy-" + target);
+            String message = "Transitioning from previous version " + observed + " to target version " + target;
+            status.put("conditions", List.of(
+                    Map.of("type", "Available", "status", "True", "reason", "UpdateInProgress", "message", message,
+                            "lastTransitionTime", at),
+                    Map.of("type", "Progressing", "status", "True", "reason", "UpdateInProgress", "message", message,
+                            "lastTransitionTime", at),
+                    Map.of("type", "Degraded", "status", "True", "reason", "UpdateInProgress", "message", message,
+                            "lastTransitionTime", at)));
+            return this;
+        }
+
+        /** `spec.configuration.migrations.allowPostCopy`. */
+        public KubeVirtBuilder allowPostCopy(boolean allow) {
+            this.allowPostCopy = allow;
             return this;
         }
 
@@ -338,8 +436,11 @@ public final class KubeVirtObjects {
                 spec.put("workloadUpdateStrategy", strategy);
             }
             Map<String, Object> configuration = new LinkedHashMap<>();
-            if (perCluster != null || perNode != null) {
+            if (perCluster != null || perNode != null || allowPostCopy != null) {
                 Map<String, Object> migrations = new LinkedHashMap<>();
+                if (allowPostCopy != null) {
+                    migrations.put("allowPostCopy", allowPostCopy);
+                }
                 if (perCluster != null) {
                     migrations.put("parallelMigrationsPerCluster", perCluster);
                 }
