@@ -10,8 +10,9 @@ final class MigrationHistories {
     private MigrationHistories() {}
 
     /**
-     * Counts only migrations created since {@code since}: a VMI of the same name that existed
-     * before, or failures from before the update, say nothing about this VMI now.
+     * Counts only migrations that failed (or, unfailed, were created) since {@code since}: a VMI of
+     * the same name that existed before, or failures from before the update, say nothing about this
+     * VMI now.
      */
     static OutdatedVmi.MigrationHistory since(List<VirtualMachineInstanceMigration> all, Instant since) {
         if (all.isEmpty()) {
@@ -30,7 +31,10 @@ final class MigrationHistories {
                     inFlight = m;
                 }
             }
-            if (since != null && m.createdAt() != null && m.createdAt().isBefore(since)) {
+            // A failure counts from when it happened (its Failed phase transition), anything else
+            // from its creation: a migration created before the update that failed after it is news.
+            Instant when = m.failedAt() != null ? m.failedAt() : m.createdAt();
+            if (since != null && when != null && when.isBefore(since)) {
                 continue;
             }
             if (m.createdByWorkloadUpdater()) {

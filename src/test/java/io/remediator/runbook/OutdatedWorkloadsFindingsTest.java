@@ -387,6 +387,51 @@ class OutdatedWorkloadsFindingsTest {
     }
 
     @Test
+    void failuresCountFromTheStartOfTheCurrentUpdateNeverFromTheVmisCreation() {
+        // The VMI is a month old; the update to v1.9.0 started an hour ago and is still running.
+        Instant started = Instant.parse("2026-12-01T10:00:00Z");
+        KubeVirtInstallation base = kv("kubevirt", List.of());
+        kubeVirts.add(new KubeVirtInstallation(base.namespace(), base.name(), base.workloadUpdateStrategy(),
+                base.migrations(), null, "Deployed", "v1.8.0", "v1.9.0", "d1", "d2", UPDATED, null, null, started, null,
+                null));
+        vmis.add(vmi("ns", "a", "True", "vm-a"));
+        vms.add(vm("vm-a", "Always"));
+        for (int i = 0; i < 3; i++) {
+            migrations.add(migration("old-" + i, "a", "Failed", started.minus(java.time.Duration.ofDays(20 + i))));
+        }
+        migrations.add(migration("new-1", "a", "Failed", started.plusSeconds(60)));
+
+        OutdatedVmi a = only();
+
+        assertThat(CREATED).isBefore(started.minus(java.time.Duration.ofDays(25)));
+        assertThat(a.outdatedSince()).isEqualTo(started);
+        assertThat(a.migrations().failedCount()).isEqualTo(1);
+        // Not Progressing's time, which flaps: the start was read from the condition, marked approximate.
+        OutdatedWorkloadsDiagnosis d = diagnose();
+        assertThat(d.cluster().updateStartedAt()).isEqualTo(started);
+        assertThat(d.cluster().updateTimesApproximate()).isTrue();
+        assertThat(a.branch()).isEqualTo(Branch.MIGRATABLE_NOT_AUTOMATED);
+    }
+
+    @Test
+    void withNoKnownUpdateTimeOnlyKubeVirtsOwnLiveRetryLoopMakesFailuresCount() {
+        KubeVirtInstallation base = kv("kubevirt", List.of("LiveMigrate"));
+        kubeVirts.add(new KubeVirtInstallation(base.namespace(), base.name(), base.workloadUpdateStrategy(),
+                base.migrations(), null, "Deployed", "v1.9.0", "v1.9.0", "d2", "d2", null, null, null));
+        vmis.add(vmi("ns", "a", "True", "vm-a"));
+        vms.add(vm("vm-a", "Always"));
+        for (int i = 0; i < 3; i++) {
+            migrations.add(migration("m-" + i, "a", "Failed", CREATED.plusSeconds(60 + i)));
+        }
+
+        assertThat(only().branch()).isEqualTo(Branch.KUBEVIRT_WILL_MIGRATE);
+
+        migrations.add(new VirtualMachineInstanceMigration("ns", "kubevirt-workload-update-9", "a", "Pending",
+                CREATED.plusSeconds(120), null, null, true, false));
+        assertThat(only().branch()).isEqualTo(Branch.MIGRATIONS_KEEP_FAILING);
+    }
+
+    @Test
     void ofSeveralKubeVirtCrsTheDeployedOneIsUsed() {
         // virt-operator deploys one CR and leaves the others Synchronized=False.
         KubeVirtInstallation ignored = kv("first", List.of("Evict"));

@@ -37,18 +37,29 @@ public final class RealCluster implements ParameterResolver {
 
     private static TestCluster start() {
         if (Files.isExecutable(BINARIES.resolve("kube-apiserver")) && Files.isExecutable(BINARIES.resolve("etcd"))) {
+            Path audit;
+            try {
+                Path dir = Files.createTempDirectory("kube-audit");
+                Files.writeString(dir.resolve("policy.yaml"), AuditLog.POLICY);
+                audit = dir.resolve("audit.log");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
             KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
                     .withApiServerVersion(KUBE_VERSION)
                     .withOfflineMode(true)
                     .withUpdateKubeConfig(false)
+                    .withApiServerFlag("--audit-policy-file", audit.resolveSibling("policy.yaml").toString())
+                    .withApiServerFlag("--audit-log-path", audit.toString())
                     .build());
             server.start();
-            return TestCluster.connect(server.getKubeConfigYaml(), "kube-apiserver " + KUBE_VERSION, server::stop);
+            return TestCluster.connect(server.getKubeConfigYaml(), "kube-apiserver " + KUBE_VERSION, server::stop,
+                    new AuditLog(audit));
         }
         if (dockerAvailable()) {
             K3sContainer k3s = new K3sContainer(DockerImageName.parse(K3S_IMAGE));
             k3s.start();
-            return TestCluster.connect(k3s.getKubeConfigYaml(), "k3s " + K3S_IMAGE, k3s::stop);
+            return TestCluster.connect(k3s.getKubeConfigYaml(), "k3s " + K3S_IMAGE, k3s::stop, null);
         }
         String message = "No real Kubernetes API server for the integration tests: neither " + BINARIES
                 + " holds kube-apiserver and etcd, nor does a Docker engine answer. Run scripts/provision-test-cluster"

@@ -37,18 +37,26 @@ public final class TestCluster implements AutoCloseable {
     private final String description;
     private final KubernetesClient client;
     private final Runnable stop;
+    private final AuditLog audit;
 
-    private TestCluster(String kubeconfigYaml, String description, Runnable stop) {
+    private TestCluster(String kubeconfigYaml, String description, Runnable stop, AuditLog audit) {
         this.kubeconfigYaml = kubeconfigYaml;
         this.description = description;
         this.stop = stop;
+        this.audit = audit;
         this.client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(kubeconfigYaml)).build();
     }
 
-    static TestCluster connect(String kubeconfigYaml, String description, Runnable stop) {
-        TestCluster cluster = new TestCluster(kubeconfigYaml, description, stop);
+    static TestCluster connect(String kubeconfigYaml, String description, Runnable stop, AuditLog audit) {
+        TestCluster cluster = new TestCluster(kubeconfigYaml, description, stop, audit);
         cluster.installKubeVirtCrds();
         return cluster;
+    }
+
+    /** The API server's audit log of every write; only the local kube-apiserver has one. */
+    public AuditLog audit() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(audit != null, "only the local kube-apiserver writes an audit log");
+        return audit;
     }
 
     public KubernetesClient client() {
@@ -148,13 +156,27 @@ public final class TestCluster implements AutoCloseable {
                     .map(r -> r.getMetadata().getNamespace()).collect(Collectors.toSet());
             namespaces.forEach(ns -> client.genericKubernetesResources(kind).inNamespace(ns).delete());
         }
+        // Cluster-wide settings a test may leave: a MigrationPolicy changes every later diagnosis.
+        client.genericKubernetesResources(KubeVirtResources.MIGRATION_POLICY).delete();
+        client.genericKubernetesResources(policyApiVersion(), "PodDisruptionBudget").inAnyNamespace().list().getItems()
+                .forEach(b -> client.resource(b).delete());
         // No kubelet runs here to confirm a graceful delete of a pod bound to a node.
         client.pods().inAnyNamespace().withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher").list().getItems()
                 .forEach(p -> client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
                         .withGracePeriod(0).delete());
     }
 
+    /** policy/v1 where served (1.21+), else v1beta1: the test server is 1.20. */
+    public String policyApiVersion() {
+        var group = client.getApiGroup("policy");
+        return group != null && group.getVersions().stream().anyMatch(v -> "v1".equals(v.getVersion()))
+                ? "policy/v1" : "policy/v1beta1";
+    }
+
     public void namespace(String name) {
+        if (name == null) {
+            return; // a cluster-scoped object
+        }
         try {
             client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                     .create();
