@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A report as one Slack message, within Block Kit's limits whatever the VM count: at most 7 blocks,
+ * A report as one Slack message, within Block Kit's limits whatever the VM count: at most 8 blocks,
  * the header at most 150 characters, every text at most 3,000, the ten VMIs that most need a person,
  * and the link to the full report. Every value from the cluster or the alert is escaped for mrkdwn,
  * so a VMI named `<!channel>` pings nobody. Pure.

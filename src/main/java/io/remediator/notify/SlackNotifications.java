@@ -36,7 +36,7 @@ public final class SlackNotifications implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SlackNotifications.class);
     /** Status writes within this time become one message. */
     static final Duration COALESCE = Duration.ofSeconds(1);
-    private static final List<Duration> BACKOFF = List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
+    static final List<Duration> BACKOFF = List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
             Duration.ofMinutes(2), Duration.ofMinutes(10));
 
     private final ReportStore store;

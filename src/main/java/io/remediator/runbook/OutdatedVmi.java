@@ -1,6 +1,7 @@
 package io.remediator.runbook;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.time.Instant;
 import java.util.List;
 
@@ -24,8 +25,8 @@ import java.util.List;
  *                          null when that cannot be known
  * @param explanation       the situation, in the operator's words
  * @param mitigation        what to run, when the runbook gives a command; null otherwise
- * @param owner             the kind of its controller owner (VirtualMachine, VirtualMachineInstanceReplicaSet…),
- *                          or null when nothing owns it
+ * @param owner             the kind of its controller owner when that is not a VirtualMachine (which
+ *                          {@code vm} names): VirtualMachineInstanceReplicaSet…; null otherwise
  * @param restartDeletesVmi a RESTART is the deletion of this VMI, which its owner replaces with a fresh
  *                          one: a VirtualMachineInstanceReplicaSet, or a VM with run strategy Once
  * @param approvalRequired  why any disruptive action on it waits for a person whatever the policy
@@ -62,15 +63,16 @@ public record OutdatedVmi(
         RecommendedAction recommendedAction,
         String explanation,
         String mitigation,
-        String owner,
-        boolean restartDeletesVmi,
-        String approvalRequired,
-        boolean paused,
-        boolean vmRestartRequired,
-        String evacuationNodeName,
-        Instant evacuationSeenSince,
-        String migrationMayDisrupt,
-        List<String> disruptionBudgets) {
+        // What only some VMIs have is stored only for them: a report holds thousands of VMIs.
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String owner,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean restartDeletesVmi,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String approvalRequired,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean paused,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean vmRestartRequired,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String evacuationNodeName,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Instant evacuationSeenSince,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String migrationMayDisrupt,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> disruptionBudgets) {
 
     public OutdatedVmi {
         disruptionBudgets = disruptionBudgets == null ? List.of() : List.copyOf(disruptionBudgets);
@@ -84,7 +86,7 @@ public record OutdatedVmi(
                        RecommendedAction recommendedAction, String explanation, String mitigation) {
         this(namespace, name, uid, node, phase, liveMigratable, reason, message, evictionStrategy, effectiveEvictionStrategy,
                 vm, runStrategy, vmRecreatesVmi, vmRestartable, optedOut, launcherPods, migrations, outdatedSince, branch,
-                recommendedAction, explanation, mitigation, vm == null ? null : "VirtualMachine", false, null, false, false,
+                recommendedAction, explanation, mitigation, null, false, null, false, false,
                 null, null, null, List.of());
     }
 
@@ -124,7 +126,7 @@ public record OutdatedVmi(
             int succeededCount,
             int createdByWorkloadUpdater,
             int failedByRemediator,
-            Boolean inFlightByEvacuation) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean inFlightByEvacuation) {
 
         public static final MigrationHistory NONE = new MigrationHistory(null, null, null, null, 0, null, null, 0, 0, 0, null);
 

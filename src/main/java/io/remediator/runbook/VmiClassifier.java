@@ -78,7 +78,7 @@ final class VmiClassifier {
                         .map(p -> new OutdatedVmi.LauncherPodRef(p.name(), p.nodeName(), p.phase(), p.terminating()))
                         .toList(),
                 history, outdatedSince, d.branch, d.action, d.explanation, d.mitigation,
-                vmi.ownerKind(), d.restartDeletesVmi, d.approvalRequired, vmi.paused(),
+                vmi.vm() != null ? null : vmi.ownerKind(), d.restartDeletesVmi, d.approvalRequired, vmi.paused(),
                 vm != null && vm.restartRequired(), vmi.evacuationNodeName(),
                 vmi.evacuationNodeName() == null ? null : around.evacuationSeenSince(),
                 around.migrationMayDisrupt(), around.disruptionBudgets());

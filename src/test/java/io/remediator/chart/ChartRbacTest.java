@@ -124,16 +124,26 @@ class ChartRbacTest {
                     Map.entry("ENABLE_WORKLOAD_UPDATES kubevirt/kubevirt", "accepted"),
                     Map.entry("LIVE_MIGRATE rbac-all/movable", "accepted"),
                     Map.entry("RESTART rbac-all/batch", "accepted"),
+                    // Once: restarted by deleting its VMI (KubeVirt's restart refuses Once).
+                    Map.entry("RESTART rbac-all/once", "accepted"),
                     Map.entry("RESTART rbac-all/web", "accepted"),
-                    Map.entry("STOP rbac-all/once", "accepted"),
                     Map.entry("STOP rbac-all/orphan", "accepted"));
             // The restarts and the stop reached KubeVirt's API through the aggregator, as the chart's account.
             assertThat(virtApi.calls()).extracting(KubeVirtApiStandIn.Call::verb, KubeVirtApiStandIn.Call::vm,
                             KubeVirtApiStandIn.Call::dryRun, KubeVirtApiStandIn.Call::user)
                     .contains(org.assertj.core.groups.Tuple.tuple("restart", "batch", true, "system:serviceaccount:"
-                                    + RenderedChart.NAMESPACE + ":" + account),
-                            org.assertj.core.groups.Tuple.tuple("stop", "once", true, "system:serviceaccount:"
                                     + RenderedChart.NAMESPACE + ":" + account));
+
+            // No runbook branch stops a Manual VM; prove stop's RBAC on KubeVirt's API through the executor.
+            PlannedAction stop = new PlannedAction("STOP rbac-all/batch", Action.STOP, "rbac-all", "batch", "batch", null,
+                    io.remediator.remediation.Target.parse("VirtualMachine rbac-all/batch"), 1, Decision.RUN, "",
+                    "policy.actions.stop=auto", null, null, Instant.now(), null, null);
+            assertThat(new ActionExecutor(client, List.of("LiveMigrate"), Clock.systemUTC()).dryRun(stop).asDryRun()
+                    .accepted()).isTrue();
+            assertThat(virtApi.calls()).extracting(KubeVirtApiStandIn.Call::verb, KubeVirtApiStandIn.Call::vm,
+                            KubeVirtApiStandIn.Call::dryRun, KubeVirtApiStandIn.Call::user)
+                    .contains(org.assertj.core.groups.Tuple.tuple("stop", "batch", true, "system:serviceaccount:"
+                            + RenderedChart.NAMESPACE + ":" + account));
 
             // No runbook branch recommends EVICT; prove its RBAC through the executor directly.
             PlannedAction evict = new PlannedAction("EVICT rbac-all/orphan", Action.EVICT, "rbac-all", "orphan", null, null,

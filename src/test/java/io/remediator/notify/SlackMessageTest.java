@@ -32,7 +32,7 @@ class SlackMessageTest {
 
     private static void withinSlackLimits(SlackMessage m) throws Exception {
         JsonNode blocks = new ObjectMapper().readTree(m.blocksJson());
-        assertThat(blocks.size()).isLessThanOrEqualTo(SlackMessage.MAX_BLOCKS);
+        assertThat(blocks.size()).isLessThanOrEqualTo(8).isLessThanOrEqualTo(SlackMessage.MAX_BLOCKS);
         assertThat(blocks.get(0).get("type").asText()).isEqualTo("header");
         assertThat(blocks.get(0).get("text").get("text").asText().length()).isLessThanOrEqualTo(150);
         for (JsonNode b : blocks) {

@@ -124,8 +124,9 @@ class SlackNotificationsTest {
             assertThat(slackOf(service, id).get("ts").isNull()).isTrue();
             assertThat(service.get("/metrics").body())
                     .contains("remediator_notifications_total{outcome=\"failed\"} 1.0");
-            // Not retried: only an operator can mend a channel that does not exist.
-            Thread.sleep(1_500);
+            // Not retried: only an operator can mend a channel that does not exist. Waited past the
+            // first retry's time, so a retry would have been seen.
+            Thread.sleep(SlackNotifications.BACKOFF.get(0).plusSeconds(1).toMillis());
             assertThat(slack.calls("chat.postMessage")).hasSize(1);
         }
     }

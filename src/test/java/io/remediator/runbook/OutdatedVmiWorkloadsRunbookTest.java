@@ -108,14 +108,17 @@ class OutdatedVmiWorkloadsRunbookTest {
         cluster.create(migration("shop", "moving-mig", "moving").phase("Running").byWorkloadUpdater().build());
         // migratable, LiveMigrate off, two failed + one succeeded migration: still to be migrated
         cluster.create(vmi("shop", "flaky").migratable().build());
-        cluster.create(migration("shop", "flaky-1", "flaky").failed("target pod unschedulable", updated.plusSeconds(60)).build());
-        cluster.create(migration("shop", "flaky-2", "flaky").failed("migration timed out", updated.plusSeconds(120)).build());
+        // Failures come after the VMI's creation, which this server stamps now.
+        Instant failing = Instant.now();
+        cluster.create(migration("shop", "flaky-1", "flaky").failed("target pod unschedulable", failing.plusSeconds(60)).build());
+        cluster.create(migration("shop", "flaky-2", "flaky").failed("migration timed out", failing.plusSeconds(120)).build());
         cluster.create(migration("shop", "flaky-3", "flaky").phase("Succeeded").build());
         // migratable, three failed: restart, its VM uses the deprecated spec.running
         cluster.create(vmRunning("shop", "stuck", true));
         cluster.create(vmi("shop", "stuck").migratable().ownedBy("stuck").build());
         for (int i = 1; i <= 3; i++) {
-            cluster.create(migration("shop", "stuck-" + i, "stuck").failed("libvirt error", updated.plusSeconds(i)).build());
+            // (This server stamps the VMI's creation now: its failures come after it.)
+            cluster.create(migration("shop", "stuck-" + i, "stuck").failed("libvirt error", Instant.now().plusSeconds(i)).build());
         }
         // not migratable, Evict on: KubeVirt evicts it; VM Always brings it back
         cluster.create(vm("shop", "gpu", "Always"));
@@ -137,7 +140,7 @@ class OutdatedVmiWorkloadsRunbookTest {
         assertThat(flaky.migrations().succeededCount()).isEqualTo(1);
         assertThat(flaky.migrations().inFlightPhase()).isNull();
         assertThat(flaky.migrations().lastFailureReason()).isEqualTo("migration timed out");
-        assertThat(flaky.migrations().lastFailedAt()).isEqualTo(updated.plusSeconds(120).truncatedTo(ChronoUnit.SECONDS));
+        assertThat(flaky.migrations().lastFailedAt()).isEqualTo(failing.plusSeconds(120).truncatedTo(ChronoUnit.SECONDS));
         assertThat(flaky.vm()).isNull();
         OutdatedVmi moving = find(d, "moving");
         assertThat(moving.migrations().inFlightPhase()).isEqualTo("Running");
@@ -364,7 +367,7 @@ class OutdatedVmiWorkloadsRunbookTest {
         cluster.create(vmi("retry", "api").ownedBy("api").migratable().build());
         for (int i = 1; i <= 3; i++) {
             cluster.create(migration("retry", "kubevirt-workload-update-" + i, "api").byWorkloadUpdater()
-                    .failed(null, Instant.now().minusSeconds(600 - i * 100)).build());
+                    .failed(null, Instant.now().plusSeconds(i)).build());
         }
         cluster.create(migration("retry", "kubevirt-workload-update-4", "api").byWorkloadUpdater().phase("Pending").build());
         // virt-controller explains most failures only in a FailedMigration event (migration.go:561-630).

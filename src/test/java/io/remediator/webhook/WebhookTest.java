@@ -62,9 +62,9 @@ class WebhookTest {
                         + " " + v.get("branch").asText() + " " + v.get("recommendedAction").asText())
                 .toList();
         assertThat(vmis).containsExactly(
-                "ns-1/outdated-1 true null node-1 vm=null runStrategy=null evictionStrategy=null inFlight=null failed=0"
+                "ns-1/outdated-1 true null node-1 vm=null runStrategy=null evictionStrategy=None inFlight=null failed=0"
                         + " KUBEVIRT_WILL_MIGRATE WAIT",
-                "ns-2/outdated-2 false DisksNotLiveMigratable node-1 vm=null runStrategy=null evictionStrategy=null"
+                "ns-2/outdated-2 false DisksNotLiveMigratable node-1 vm=null runStrategy=null evictionStrategy=None"
                         + " inFlight=null failed=0 NOT_MIGRATABLE_NOT_AUTOMATED STOP");
         assertThat(report.get("recommendedActionCounts").toString())
                 .isEqualTo("{\"NONE\":0,\"WAIT\":1,\"LIVE_MIGRATE\":0,\"EVICT\":0,\"RESTART\":0,\"STOP\":1}");
