@@ -42,6 +42,18 @@ public final class Leadership implements AutoCloseable {
     private volatile String leader;
     private volatile boolean closed;
     private volatile CompletableFuture<?> election;
+    /**
+     * The current election term. A cancelled term's elector may still be blocked in a renew call
+     * (an API server stall); when that returns it fires its callbacks late. Only the current term's
+     * callbacks count: a late "stopped" of an old term must not switch off the term that leads now.
+     */
+    private final java.util.concurrent.atomic.AtomicLong term = new java.util.concurrent.atomic.AtomicLong();
+    /** Reads the Lease for checkRenewals under a deadline of its own: a stalled API must not stall the check. */
+    private final java.util.concurrent.ExecutorService leaseReads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "lease-check");
+        t.setDaemon(true);
+        return t;
+    });
 
     public Leadership(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
                       Runnable onStartLeading, Runnable onStopLeading) {
@@ -78,7 +90,9 @@ public final class Leadership implements AutoCloseable {
             return;
         }
         try {
-            var lease = client.leases().inNamespace(namespace).withName(leaseName).get();
+            // Half the renew deadline: the check itself always ends in time to step down.
+            var lease = leaseReads.submit(() -> client.leases().inNamespace(namespace).withName(leaseName).get())
+                    .get(timing.renewDeadline().toMillis() / 2, TimeUnit.MILLISECONDS);
             if (lease != null && lease.getSpec() != null && identity.equals(lease.getSpec().getHolderIdentity())
                     && lease.getSpec().getRenewTime() != null) {
                 java.time.Instant renewed = lease.getSpec().getRenewTime().toInstant();
@@ -86,14 +100,17 @@ public final class Leadership implements AutoCloseable {
                     lastRenewSeen = renewed;
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
             // Not seeing the renewals is the same as their not happening: leading() runs out.
             log.debug("could not read the Lease: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         if (leading && !renewedRecently()) {
             log.error("{}: the Lease {}/{} was last renewed at {}, longer ago than the renew deadline ({}):"
                     + " stepping down", identity, namespace, leaseName, lastRenewSeen, timing.renewDeadline());
-            stopped();
+            stopped(term.get());
             CompletableFuture<?> term = election;
             if (term != null) {
                 term.cancel(true);
@@ -110,6 +127,7 @@ public final class Leadership implements AutoCloseable {
         if (closed) {
             return;
         }
+        LeaderCallbacks callbacks = callbacksOfNewTerm();
         CompletableFuture<?> term = client.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName("kubevirt-remediator")
                 .withLock(new LeaseLock(namespace, leaseName, identity))
@@ -117,7 +135,7 @@ public final class Leadership implements AutoCloseable {
                 .withRenewDeadline(timing.renewDeadline())
                 .withRetryPeriod(timing.retryPeriod())
                 .withReleaseOnCancel(true)
-                .withLeaderCallbacks(new LeaderCallbacks(this::started, this::stopped, this::newLeader))
+                .withLeaderCallbacks(callbacks)
                 .build()).build().start();
         election = term;
         term.whenComplete((ok, error) -> {
@@ -138,7 +156,17 @@ public final class Leadership implements AutoCloseable {
         });
     }
 
-    private void started() {
+    /** A new term: from now on only its callbacks change whether this replica acts. */
+    LeaderCallbacks callbacksOfNewTerm() {
+        long generation = term.incrementAndGet();
+        return new LeaderCallbacks(() -> started(generation), () -> stopped(generation), this::newLeader);
+    }
+
+    private void started(long generation) {
+        if (generation != term.get()) {
+            log.info("{}: ignoring the start of an ended election term", identity);
+            return;
+        }
         lastRenewSeen = clock.instant();
         leading = true;
         leader = identity;
@@ -146,7 +174,12 @@ public final class Leadership implements AutoCloseable {
         onStartLeading.run();
     }
 
-    private void stopped() {
+    private void stopped(long generation) {
+        if (generation != term.get()) {
+            // A cancelled term's late callback: the current term may lead, and keeps doing so.
+            log.info("{}: ignoring the end of an ended election term", identity);
+            return;
+        }
         if (!leading) {
             return;
         }
@@ -184,12 +217,13 @@ public final class Leadership implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        stopped();
+        stopped(term.get());
         CompletableFuture<?> term = election;
         if (term != null) {
             term.cancel(true);
         }
         elections.shutdownNow();
+        leaseReads.shutdownNow();
     }
 
     /** This replica's name in the Lease: the configured one, else the host name plus a random suffix. */

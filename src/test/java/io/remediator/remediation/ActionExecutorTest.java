@@ -272,6 +272,52 @@ class ActionExecutorTest {
     }
 
     @Test
+    void aWaitAsReceiverVmIsNeverRecordedAsStoppedAndANewerVmiOfTheSameNameIsLeftAlone(@TempDir Path tmp) {
+        cluster.create(KubeVirtObjects.vm("evict", "receiver", "WaitAsReceiver"));
+        cluster.create(KubeVirtObjects.vmi("evict", "receiver").ownedBy("receiver").build());
+        cluster.create(KubeVirtObjects.vm("evict", "second", "Always"));
+        cluster.create(KubeVirtObjects.vmi("evict", "second").ownedBy("second").build());
+
+        try (KubeVirtApiStandIn virtApi = KubeVirtApiStandIn.register(cluster, tmp)) {
+            // KubeVirt's stop answers 202 for a WaitAsReceiver VM and does nothing (lifecycle.go:211-246).
+            PlannedAction.Result stopped = executor.execute(stop("receiver", "receiver"), "r").asResult();
+            assertThat(stopped.outcome().wire()).isEqualTo("failed");
+            assertThat(stopped.message()).contains("WaitAsReceiver, for which KubeVirt's stop does nothing");
+            // Approved for the VMI diagnosed, which has since been re-created under its name (a second update).
+            PlannedAction approvedForOlder = new PlannedAction("RESTART evict/second", Action.RESTART, "evict", "second",
+                    "second", "uid-of-an-older-vmi", io.remediator.remediation.Target.parse("VirtualMachine evict/second"), 1,
+                    Decision.APPROVED, "", "policy.actions.restart=approve", null, null, Instant.now(), null, null);
+            PlannedAction.Result restarted = executor.execute(approvedForOlder, "r").asResult();
+            assertThat(restarted.outcome().wire()).isEqualTo("already-done");
+            assertThat(restarted.message()).startsWith("left alone: evict/second");
+            assertThat(virtApi.calls()).isEmpty();
+        }
+        assertThat((Object) vmNow("receiver").get("spec", "runStrategy")).isEqualTo("WaitAsReceiver");
+    }
+
+    @Test
+    void aReplicaSetsVmiIsRestartedByItsDeletionOnlyWhileTheReplicaSetStillOwnsIt() {
+        GenericKubernetesResource owned = cluster.create(KubeVirtObjects.vmi("evict", "rs-1").ownedByReplicaSet("rs").build());
+        cluster.create(KubeVirtObjects.vmi("evict", "loose").build());
+        PlannedAction ofOwned = new PlannedAction("RESTART evict/rs-1", Action.RESTART, "evict", "rs-1", null,
+                owned.getMetadata().getUid(), io.remediator.remediation.Target.parse("VirtualMachineInstance evict/rs-1"), 1,
+                Decision.RUN, "", "policy.actions.restart=auto", null, null, Instant.now(), null, null);
+        PlannedAction ofLoose = new PlannedAction("RESTART evict/loose", Action.RESTART, "evict", "loose", null, null,
+                io.remediator.remediation.Target.parse("VirtualMachineInstance evict/loose"), 1,
+                Decision.RUN, "", "policy.actions.restart=auto", null, null, Instant.now(), null, null);
+
+        // Nothing replaces a VMI without such an owner: deleting it would be a stop, so it is refused.
+        PlannedAction.DryRun loose = executor.dryRun(ofLoose).asDryRun();
+        assertThat(loose.accepted()).isFalse();
+        assertThat(loose.code()).isEqualTo(409);
+        assertThat(executor.dryRun(ofOwned).asDryRun().accepted()).isTrue();
+        assertThat(vmiNow("rs-1").getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(executor.execute(ofOwned, "r").asResult().outcome().wire()).isEqualTo("done");
+        await().atMost(Duration.ofSeconds(10)).until(() -> vmiNow("rs-1") == null);
+        assertThat(vmiNow("loose")).isNotNull();
+    }
+
+    @Test
     void aVmiRecreatedUpToDateSinceTheDiagnosisIsLeftAlone() {
         // The plan was made for an outdated VMI; its VM has since recreated it in an up-to-date launcher.
         cluster.create(KubeVirtObjects.vm("evict", "api", "Always"));

@@ -34,6 +34,11 @@ public final class AuditLog {
         this.file = file;
     }
 
+    /** Where the API server writes it (also how its process is told from another one). */
+    Path file() {
+        return file;
+    }
+
     /** One write request the API server answered. */
     public record Write(String verb, String resource, String subresource, String namespace, String name, String uri,
                         int code) {

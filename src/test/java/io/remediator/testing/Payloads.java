@@ -21,7 +21,7 @@ public final class Payloads {
                    "runbook_url":"https://kubevirt.io/monitoring/runbooks/OutdatedVirtualMachineInstanceWorkloads"},
                  "startsAt":"2026-11-23T10:00:00.000Z",
                  "endsAt":"%s",
-                 "generatorURL":"http://prometheus.example/graph?g0.expr=kubevirt_vmi_number_of_outdated%%7Bnamespace%%21%%3D%%27%%27%%7D+%%21%%3D+0",
+                 "generatorURL":"http://prometheus.example/graph?g0.expr=kubevirt_vmi_number_of_outdated+%%21%%3D+0",
                  "fingerprint":"%08x"}
                 """.formatted(status, alertname, extraLabels == null ? "" : "," + extraLabels,
                 "resolved".equals(status) ? "2026-11-24T10:00:00.000Z" : "0001-01-01T00:00:00Z",

@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -51,6 +52,36 @@ public final class TestCluster implements AutoCloseable {
         TestCluster cluster = new TestCluster(kubeconfigYaml, description, stop, audit);
         cluster.installKubeVirtCrds();
         return cluster;
+    }
+
+    /**
+     * Freezes the local kube-apiserver process (SIGSTOP) for {@code how long}, then thaws it
+     * (SIGCONT): a stall as a hung node or a long GC pause gives it. Every client's calls hang meanwhile.
+     */
+    public void freezeApiServer(Duration howLong) throws InterruptedException {
+        AuditLog log = audit();
+        ProcessHandle server = ProcessHandle.allProcesses()
+                .filter(p -> p.info().command().map(c -> c.endsWith("kube-apiserver")).orElse(false))
+                .filter(p -> p.info().arguments().map(a -> String.join(" ", a).contains(log.file().toString()))
+                        .orElse(false))
+                .findFirst().orElseThrow(() -> new IllegalStateException("the test's kube-apiserver process is not found"));
+        signal("STOP", server.pid());
+        try {
+            Thread.sleep(howLong.toMillis());
+        } finally {
+            signal("CONT", server.pid());
+        }
+    }
+
+    private static void signal(String signal, long pid) throws InterruptedException {
+        try {
+            int rc = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start().waitFor();
+            if (rc != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " exited " + rc);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The API server's audit log of every write; only the local kube-apiserver has one. */
