@@ -138,6 +138,9 @@ public final class ApprovalPage {
         }
     }
 
+    /** Rows per list on the page (redteam-2 N3: a 600-action plan once made a 41 MB page). */
+    static final int MAX_LISTED = 50;
+
     private void page(Context ctx, HttpStatus status, String heading, StoredReport r, String problem,
                       Map<String, Object> confirm, List<PlannedAction> actions, List<PlannedAction> notHere) {
         Map<String, Object> view = new HashMap<>();
@@ -147,9 +150,13 @@ public final class ApprovalPage {
         view.put("alertname", report == null ? "" : report.alertname());
         view.put("problem", problem);
         view.put("pass", report == null || report.remediation() == null ? 0 : report.remediation().pass());
+        // Each list rendered once and capped: a plan of thousands of actions is a page of kilobytes.
         view.put("hasActions", !actions.isEmpty());
-        view.put("actions", actions);
-        view.put("notHere", notHere.isEmpty() ? null : notHere);
+        view.put("actions", actions.stream().limit(MAX_LISTED).toList());
+        view.put("actionsMore", actions.size() > MAX_LISTED ? actions.size() - MAX_LISTED : null);
+        view.put("hasNotHere", !notHere.isEmpty());
+        view.put("notHere", notHere.stream().limit(MAX_LISTED).toList());
+        view.put("notHereMore", notHere.size() > MAX_LISTED ? notHere.size() - MAX_LISTED : null);
         view.put("confirm", confirm);
         StringWriter out = new StringWriter();
         template.execute(out, view);

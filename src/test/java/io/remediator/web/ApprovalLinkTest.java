@@ -144,6 +144,31 @@ class ApprovalLinkTest {
     }
 
     @Test
+    void aPlanOfManyActionsTheLinkMayNotApproveMakesASmallPage(TestCluster cluster) throws Exception {
+        // redteam-2 N3: the not-approvable list was rendered once per action, N² rows (604 → 41 MB).
+        for (int i = 0; i < 70; i++) {
+            cluster.create(vm("team", "gpu-" + i, "Always"));
+            cluster.create(vmi("team", "gpu-" + i).ownedBy("gpu-" + i).notMigratable("HostDeviceNotLiveMigratable", "GPU")
+                    .build());
+        }
+        try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
+            s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            Matcher m = Pattern.compile("<https://remediator\\.example\\.com(/approvals/[^?]+)\\?t=([^|]+)\\|")
+                    .matcher(slack.firstPostedBlocks());
+            assertThat(m.find()).isTrue();
+
+            HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(s.baseUrl() + m.group(1) + "?t="
+                    + m.group(2))).GET());
+
+            assertThat(page.statusCode()).isEqualTo(200);
+            String notHere = page.body().substring(page.body().indexOf("id=\"not-here\""));
+            assertThat(notHere.split("<li", -1).length - 1).isEqualTo(ApprovalPage.MAX_LISTED + 1);
+            assertThat(notHere).contains("…and 21 more");
+            assertThat(page.body().length()).isLessThan(50_000);
+        }
+    }
+
+    @Test
     void tamperedOtherReportExpiredAndStaleLinksChangeNothing(TestCluster cluster) throws Exception {
         try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
             JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
