@@ -41,6 +41,9 @@ public final class ApprovalPage {
     private final String identityHeader;
     private final Action maxAction;
     private final Clock clock;
+    private final UnauthenticatedBodies bodies = new UnauthenticatedBodies();
+    /** The form carries one signed token of a few hundred bytes. */
+    static final int MAX_FORM_BYTES = 8 * 1024;
     private final Mustache template = new DefaultMustacheFactory("templates").compile("approval.mustache");
 
     /** @param identityHeader the SSO proxy's identity header, or blank: the approver is then "link holder" */
@@ -116,7 +119,10 @@ public final class ApprovalPage {
     }
 
     private void confirm(Context ctx) {
-        String token = ctx.formParam("t");
+        if (!(bodies.read(ctx, MAX_FORM_BYTES) instanceof UnauthenticatedBodies.Read.Body form)) {
+            return;
+        }
+        String token = formField(new String(form.bytes(), java.nio.charset.StandardCharsets.US_ASCII), "t");
         Optional<Checked> checked = check(ctx, token);
         if (checked.isEmpty()) {
             return;
@@ -140,6 +146,26 @@ public final class ApprovalPage {
 
     /** Rows per list on the page (redteam-2 N3: a 600-action plan once made a 41 MB page). */
     static final int MAX_LISTED = 50;
+
+    /** One field of an `application/x-www-form-urlencoded` body, or null. */
+    static String formField(String form, String name) {
+        try {
+            return field(form, name);
+        } catch (IllegalArgumentException e) {
+            return null; // not form encoding: no token, refused as any missing token is
+        }
+    }
+
+    private static String field(String form, String name) {
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            if (name.equals(java.net.URLDecoder.decode(key, java.nio.charset.StandardCharsets.UTF_8))) {
+                return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        return null;
+    }
 
     private void page(Context ctx, HttpStatus status, String heading, StoredReport r, String problem,
                       Map<String, Object> confirm, List<PlannedAction> actions, List<PlannedAction> notHere) {

@@ -39,6 +39,7 @@ public final class SlackInteractions {
     private final SlackRequestSignature signature;
     private final Predicate<String> mayApprove;
     private final Action maxAction;
+    private final UnauthenticatedBodies bodies = new UnauthenticatedBodies();
 
     /** @param mayApprove whether a Slack user ID is allowed to approve (allow-list or user group; fail closed) */
     public SlackInteractions(ReportStore store, ApprovalPage.Approver approver, SlackRequestSignature signature,
@@ -55,11 +56,12 @@ public final class SlackInteractions {
     }
 
     private void handle(Context ctx) {
-        byte[] raw = ctx.bodyAsBytes();
-        if (raw.length > MAX_BODY_BYTES) {
-            ctx.status(413);
+        // Refused by its Content-Length before a byte is read, and read under a deadline: the
+        // signature can be checked only once the whole body is here.
+        if (!(bodies.read(ctx, MAX_BODY_BYTES) instanceof UnauthenticatedBodies.Read.Body body)) {
             return;
         }
+        byte[] raw = body.bytes();
         if (!signature.valid(ctx.header("X-Slack-Request-Timestamp"), ctx.header("X-Slack-Signature"), raw)) {
             log.warn("a request to /slack/interactions without a valid Slack signature was refused");
             ctx.status(401);

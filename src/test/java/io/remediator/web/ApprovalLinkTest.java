@@ -169,6 +169,70 @@ class ApprovalLinkTest {
     }
 
     @Test
+    void slowOrLargeBodiesToTheApprovalRouteLeaveHealthAndPagesAnswering(TestCluster cluster) throws Exception {
+        // redteam-2 N2: 260 unauthenticated bodies trickled just above Jetty's minimum data rate took every
+        // server thread, and /healthz stopped answering.
+        try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
+            String head = "POST /approvals/some-report HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n";
+            // Refused before a byte of the body is read: too large, or no length at all.
+            assertThat(rawStatus(s, head + "Content-Length: 10000000\r\n\r\nt=")).isEqualTo(413);
+            assertThat(rawStatus(s, head + "Transfer-Encoding: chunked\r\n\r\n2\r\nt=\r\n")).isEqualTo(411);
+
+            List<java.net.Socket> slow = new java.util.ArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean trickling = new java.util.concurrent.atomic.AtomicBoolean(true);
+            Thread trickle = new Thread(() -> {
+                byte[] chunk = "a".repeat(600).getBytes(StandardCharsets.US_ASCII);
+                long until = System.nanoTime() + Duration.ofSeconds(12).toNanos();
+                while (trickling.get() && System.nanoTime() < until) {
+                    for (java.net.Socket c : slow) {
+                        try {
+                            c.getOutputStream().write(chunk);
+                        } catch (java.io.IOException e) {
+                            // answered and closed: fine
+                        }
+                    }
+                    try {
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            try {
+                for (int i = 0; i < 260; i++) {
+                    java.net.Socket c = new java.net.Socket("127.0.0.1", s.port());
+                    c.getOutputStream().write((head + "Content-Length: 8000\r\n\r\nt=")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    slow.add(c);
+                }
+                trickle.start();
+                for (int i = 0; i < 5; i++) {
+                    long started = System.nanoTime();
+                    assertThat(s.get("/healthz").statusCode()).isEqualTo(200);
+                    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+                    Thread.sleep(1_000);
+                }
+            } finally {
+                trickling.set(false);
+                trickle.join();
+                for (java.net.Socket c : slow) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    private static int rawStatus(RunningService s, String request) throws Exception {
+        try (java.net.Socket c = new java.net.Socket("127.0.0.1", s.port())) {
+            c.setSoTimeout(5_000);
+            c.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(c.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            return Integer.parseInt(line.split(" ")[1]);
+        }
+    }
+
+    @Test
     void tamperedOtherReportExpiredAndStaleLinksChangeNothing(TestCluster cluster) throws Exception {
         try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
             JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
