@@ -8,6 +8,11 @@ public enum ReportPhase {
     Acting,
     /** A next pass is scheduled: deferred work, or executed actions to follow up. */
     Waiting,
+    /**
+     * The plan's actions wait for a person's approval, and nothing else is due: filterable in the
+     * index, and never deleted by retention while the alert fires (redteam-2 N6).
+     */
+    AwaitingApproval,
     /** Nothing left to do while the alert fires; a repeat delivery diagnoses again. */
     Done,
     /** The first diagnosis failed (the report says why); a repeat delivery tries again. */
@@ -15,8 +20,8 @@ public enum ReportPhase {
     /** The alert resolved, or a newer episode of its group replaced it: no further passes. */
     Closed;
 
-    /** Unfinished work a new leader must take up. */
+    /** Unfinished work: a pass due or running, or actions waiting for a person. */
     public boolean open() {
-        return this == Received || this == Acting || this == Waiting;
+        return this == Received || this == Acting || this == Waiting || this == AwaitingApproval;
     }
 }

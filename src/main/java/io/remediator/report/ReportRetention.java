@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Deletes old reports: beyond `reports.maxReports`, or older than `reports.maxAge` since their
- * last delivery. A report with unfinished work (a firing alert with a pass due or running) and the
- * newest report are never deleted. The leader sweeps; other replicas only read.
+ * last delivery. A report with unfinished work (a firing alert with a pass due or running, or with
+ * actions awaiting approval) and the newest report are never deleted. The leader sweeps; other replicas only read.
  */
 public final class ReportRetention {
     private static final Logger log = LoggerFactory.getLogger(ReportRetention.class);

@@ -64,7 +64,8 @@ public record ReportStatus(
         ReportPhase phase = error != null ? ReportPhase.Failed
                 : acted == null ? ReportPhase.Done
                 : acted.actions().stream().anyMatch(a -> a.result() == null && a.decision().executes()) ? ReportPhase.Acting
-                : acted.nextPassAt() != null ? ReportPhase.Waiting : ReportPhase.Done;
+                : acted.nextPassAt() != null ? ReportPhase.Waiting
+                : !acted.awaitingApproval().isEmpty() ? ReportPhase.AwaitingApproval : ReportPhase.Done;
         return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), item.alertSet(), actor, at, diagnosisMillis,
                 true, error, dx, dx.outdatedVmis().size(), 0, acted, 0, acted == null ? null : acted.nextPassAt(), null);
     }

@@ -229,9 +229,12 @@ class ReportStoreTest {
             all.add(new StoredReport("1", w, i == 4 ? status(List.of(), List.of()) : null));
         }
         all.set(0, new StoredReport("1", all.get(0).spec(), status(List.of(), List.of()).withPhase(ReportPhase.Closed)));
+        // 6: firing, old and beyond the count, but its plan waits for a person's approval (redteam-2 N6).
+        all.add(new StoredReport("1", delivery("g6", "2026-11-23T10:00:00Z", "firing", now.minus(Duration.ofDays(60))),
+                status(List.of(), List.of()).withPhase(ReportPhase.AwaitingApproval)));
         ReportRetention retention = new ReportRetention(store, 3, Duration.ofDays(25), Clock.fixed(now, ZoneOffset.UTC));
         // 0 (newest), 1, 2 kept by count and age; 3 is 30 days old; 4 is older but still firing with a pass due;
-        // 5 is beyond the count and too old.
+        // 5 is beyond the count and too old; 6 awaits approval.
         assertThat(retention.expired(all, now)).extracting(r -> r.spec().groupKey()).containsExactly("g3", "g5");
     }
 }

@@ -101,6 +101,8 @@ class ApprovalLinkTest {
             JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
             String id = first.get("id").asText();
             int pass = first.get("remediation").get("pass").asInt();
+            // Its own phase while the plan waits for a person: filterable, and kept by retention.
+            assertThat(first.get("phase").asText()).isEqualTo("AwaitingApproval");
 
             // The Slack message carries the link, for the actions a link may approve.
             String blocks = slack.firstPostedBlocks();
