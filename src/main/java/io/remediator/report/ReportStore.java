@@ -293,9 +293,26 @@ public final class ReportStore {
 
     private static final int MIN_STATUS_BYTES = 16 * 1024;
 
-    /** Bytes as the typed client sends it (fabric8's serialization, which leaves out null fields). */
+    /**
+     * Bytes as the API server stores it: fabric8's serialization (which leaves out null fields),
+     * with what Go's JSON encoder escapes counted as it writes it: `<`, `>` and `&` as `\u003c`…
+     * (six bytes for one), U+2028 and U+2029 likewise (redteam-2 D4: 300,000 `<` in one annotation
+     * passed the check and then failed every write with "request is too large").
+     */
     private int sizeOf(Object value) {
-        return client.getKubernetesSerialization().asJson(value).getBytes(StandardCharsets.UTF_8).length;
+        return storedBytes(client.getKubernetesSerialization().asJson(value));
+    }
+
+    static int storedBytes(String json) {
+        int bytes = json.getBytes(StandardCharsets.UTF_8).length;
+        for (int i = 0; i < json.length(); i++) {
+            switch (json.charAt(i)) {
+                case '<', '>', '&' -> bytes += 5;
+                case '\u2028', '\u2029' -> bytes += 3; // three bytes of UTF-8 become six
+                default -> { }
+            }
+        }
+        return bytes;
     }
 
     private NonNamespaceOperation<RemediationReport, KubernetesResourceList<RemediationReport>, Resource<RemediationReport>> reports() {

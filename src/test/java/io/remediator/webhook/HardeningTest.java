@@ -105,6 +105,14 @@ class HardeningTest {
             assertThat(r.body()).contains("a report takes at most 10000 (reports.maxObjectBytes / 2)");
             assertThat(tight.getJson("/api/reports")).isEmpty();
             assertThat(tight.postWebhook(Payloads.firing(), RunningService.TOKEN).statusCode()).isEqualTo(200);
+            // Under the limit counted one byte a character, over it as the API server stores it: Go's
+            // encoder writes each of <, > and & as six bytes (redteam-2 D4).
+            String escaped = Payloads.group("firing", 0, Payloads.alert("firing", Payloads.OUTDATED,
+                    "\"note\":\"" + "<&>".repeat(2_500) + "\""));
+            assertThat(escaped.length()).isLessThan(10_000);
+            HttpResponse<String> e = tight.postWebhook(escaped,
+                    RunningService.TOKEN);
+            assertThat(e.statusCode()).as(e.body()).isEqualTo(413);
         }
     }
 
