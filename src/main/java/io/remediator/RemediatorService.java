@@ -127,7 +127,7 @@ public final class RemediatorService implements AutoCloseable {
         WebhookEndpoint webhook = new WebhookEndpoint(config.webhook().maxBodyBytes(),
                 StrictJson.forWebhook(json), intake, metrics);
         String readToken = config.api().readToken();
-        PlanApprovals approvals = new PlanApprovals(reports, clock);
+        PlanApprovals approvals = new PlanApprovals(reports, clock, episodes::newerFiringEpisode);
         ReportRoutes reportRoutes = new ReportRoutes(reports, episodes, new ReportPages(), approvals::approve);
         SlackApprovalRoutes slackApprovals = SlackApprovalRoutes.from(config, reports, approvals::approve,
                 slack == null ? null : slack::approvers, clock);

@@ -29,10 +29,20 @@ public final class PlanApprovals {
 
     private final ReportStore store;
     private final Clock clock;
+    private final java.util.function.Function<ReportSpec, Optional<String>> newerEpisode;
 
     public PlanApprovals(ReportStore store, Clock clock) {
+        this(store, clock, item -> Optional.empty());
+    }
+
+    /**
+     * @param newerEpisode the report of a newer firing episode of the same alert group, if one exists:
+     *                     it replaces this report, whose plan is not to be approved any more
+     */
+    public PlanApprovals(ReportStore store, Clock clock, java.util.function.Function<ReportSpec, Optional<String>> newerEpisode) {
         this.store = store;
         this.clock = clock;
+        this.newerEpisode = newerEpisode;
     }
 
     /** @param pass the pass whose plan the operator reviewed */
@@ -55,6 +65,12 @@ public final class PlanApprovals {
         if (r.phase() == ReportPhase.Closed || !r.spec().firing()) {
             return new ApprovalOutcome.NotOpen("this report is closed: its alert resolved, or a newer episode of its"
                     + " alert group replaced it");
+        }
+        Optional<String> newer = newerEpisode.apply(r.spec());
+        if (newer.isPresent()) {
+            // redteam-2 D16: replaced, though the leader has not closed it yet.
+            return new ApprovalOutcome.NotOpen("this report is closed: a newer episode of its alert group (report "
+                    + newer.get() + ") replaced it");
         }
         Map<String, PlannedAction> awaiting = new TreeMap<>();
         r.status().remediation().awaitingApproval().forEach(a -> awaiting.put(a.key(), a));

@@ -112,6 +112,17 @@ public final class StoredEpisodes implements AutoCloseable {
         return Optional.ofNullable(episodes.get(name));
     }
 
+    /**
+     * The newest report of a firing episode of the same alert group that started after this one,
+     * as last seen: that episode replaces this one (the leader closes it on its next look).
+     */
+    public Optional<String> newerFiringEpisode(ReportSpec item) {
+        return episodes.values().stream().map(e -> e.stored().spec())
+                .filter(o -> o.sameGroup(item) && !o.episode().equals(item.episode()) && o.firing()
+                        && o.receivedAt().isAfter(item.receivedAt()))
+                .max(Comparator.comparing(ReportSpec::receivedAt)).map(ReportSpec::id);
+    }
+
     /** How many reports are in each phase, by the phase's name. */
     public Map<String, Long> countByPhase() {
         return episodes.values().stream().collect(java.util.stream.Collectors.groupingBy(

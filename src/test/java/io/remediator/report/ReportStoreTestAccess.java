@@ -19,6 +19,11 @@ public final class ReportStoreTestAccess {
         return ReportStoreTest.delivery(groupKey, "2026-11-26T10:00:00Z", status, at);
     }
 
+    /** A delivery of one alert of group {@code groupKey} whose episode started at {@code startsAt}. */
+    public static ReportSpec delivery(String groupKey, String startsAt, String status, Instant at) {
+        return ReportStoreTest.delivery(groupKey, startsAt, status, at);
+    }
+
     public static OutdatedVmi vmi(int i, RecommendedAction action) {
         return ReportStoreTest.vmi(i, action);
     }
