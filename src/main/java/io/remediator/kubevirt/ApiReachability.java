@@ -22,6 +22,13 @@ public final class ApiReachability implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** The probe's own deadline: a hung API server must turn `/readyz` false within seconds, not the client's 30. */
+    static final java.time.Duration DEADLINE = java.time.Duration.ofSeconds(5);
+    private final java.util.concurrent.ExecutorService calls = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "api-reachability-call");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile boolean reachable;
     private boolean probedOnce;
     private volatile String lastError = "not probed yet";
@@ -46,13 +53,21 @@ public final class ApiReachability implements AutoCloseable {
 
     void probe() {
         boolean now;
+        java.util.concurrent.Future<?> call = calls.submit(() -> client.getKubernetesVersion());
         try {
-            client.getKubernetesVersion();
+            call.get(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
             now = true;
             lastError = null;
-        } catch (RuntimeException e) {
+        } catch (java.util.concurrent.TimeoutException e) {
+            call.cancel(true);
             now = false;
-            lastError = ApiErrors.describe(e);
+            lastError = "no answer within " + DEADLINE.toSeconds() + " s";
+        } catch (java.util.concurrent.ExecutionException e) {
+            now = false;
+            lastError = e.getCause() instanceof RuntimeException r ? ApiErrors.describe(r) : String.valueOf(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
         }
         if (!probedOnce || now != reachable) {
             if (now) {
@@ -69,5 +84,6 @@ public final class ApiReachability implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        calls.shutdownNow();
     }
 }
