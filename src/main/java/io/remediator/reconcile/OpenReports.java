@@ -87,6 +87,11 @@ final class OpenReports implements AutoCloseable {
     }
 
     /** Every report as cached (without its VMI lists). */
+    /** How many reports the watch holds. */
+    int size() {
+        return informer.getStore().listKeys().size();
+    }
+
     List<StoredReport> all() {
         return informer.getStore().list().stream().map(RemediationReport::stored).toList();
     }

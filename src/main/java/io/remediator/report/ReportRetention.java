@@ -32,6 +32,11 @@ public final class ReportRetention {
         this.clock = clock;
     }
 
+    /** More reports than `reports.maxReports` are stored: a sweep is due now. */
+    public boolean overLimit(int stored) {
+        return stored > maxReports;
+    }
+
     /** @return how many reports were deleted */
     public int sweep(BooleanSupplier mayDelete) {
         try {

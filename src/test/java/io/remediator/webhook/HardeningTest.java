@@ -117,6 +117,38 @@ class HardeningTest {
     }
 
     @Test
+    void retentionRunsWithinSecondsOnceMoreReportsAreStoredThanMaxReports(TestCluster cluster) {
+        // redteam-2 N5: reports piled up to 3.7 x maxReports between two sweeps (one minute after a
+        // take-over, then every ten).
+        io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
+        io.remediator.config.RemediatorConfig few = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
+                d.diagnosis(), new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(), 3,
+                d.reports().maxAge(), d.reports().maxObjectBytes()), d.policy(), d.api(), d.leaderElection(),
+                d.publicUrl(), d.slack());
+        cluster.namespace(few.reports().namespace());
+        io.remediator.report.ReportStore store = new io.remediator.report.ReportStore(cluster.client(),
+                few.reports().namespace(), 1_000_000);
+        for (int i = 0; i < 3; i++) {
+            store.recordDelivery(io.remediator.report.ReportStoreTestAccess.delivery("{}:{old-" + i + "}", "resolved",
+                    java.time.Instant.now().minusSeconds(3_600 - i)));
+        }
+        try (RunningService capped = RunningService.start(cluster.newClient(), few).awaitReady()) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> capped.getJson("/api/reports").size() == 3);
+            for (int i = 0; i < 2; i++) {
+                assertThat(capped.postWebhook(Payloads.firing().replace("\"groupKey\":\"{}:", "\"groupKey\":\"{}/n" + i
+                        + ":"), RunningService.TOKEN).statusCode()).isEqualTo(200);
+            }
+            // Five stored, three kept: the two new episodes and the newest old one.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> cluster.client().resources(io.remediator.report.RemediationReport.class)
+                            .inNamespace(few.reports().namespace()).list().getItems().size() == 3);
+            assertThat(java.util.stream.StreamSupport.stream(capped.getJson("/api/reports").spliterator(), false)
+                    .map(r -> r.get("status").asText()).toList()).containsExactlyInAnyOrder("firing", "firing", "resolved");
+        }
+    }
+
+    @Test
     void newReportsPerMinuteAreCappedWhileRepeatsOfStoredEpisodesAlwaysPass(TestCluster cluster) {
         io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
         io.remediator.config.RemediatorConfig few = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
