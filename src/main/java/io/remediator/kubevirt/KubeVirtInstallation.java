@@ -86,7 +86,7 @@ public record KubeVirtInstallation(
                                 HyperConvergedRef managedBy) {
         this(namespace, name, workloadUpdateStrategy, migrations, defaultEvictionStrategy, phase, observedKubeVirtVersion,
                 targetKubeVirtVersion, observedDeploymentID, targetDeploymentID, updateCompletedAt, outdatedWorkloads,
-                managedBy, null, null, null, null);
+                managedBy, null, null, (Boolean) null);
     }
 
     /**

@@ -120,11 +120,7 @@ class HardeningTest {
     void retentionRunsWithinSecondsOnceMoreReportsAreStoredThanMaxReports(TestCluster cluster) {
         // redteam-2 N5: reports piled up to 3.7 x maxReports between two sweeps (one minute after a
         // take-over, then every ten).
-        io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
-        io.remediator.config.RemediatorConfig few = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
-                d.diagnosis(), new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(), 3,
-                d.reports().maxAge(), d.reports().maxObjectBytes()), d.policy(), d.api(), d.leaderElection(),
-                d.publicUrl(), d.slack());
+        io.remediator.config.RemediatorConfig few = keepingAtMost(3);
         cluster.namespace(few.reports().namespace());
         io.remediator.report.ReportStore store = new io.remediator.report.ReportStore(cluster.client(),
                 few.reports().namespace(), 1_000_000);
@@ -150,11 +146,7 @@ class HardeningTest {
 
     @Test
     void newReportsPerMinuteAreCappedWhileRepeatsOfStoredEpisodesAlwaysPass(TestCluster cluster) {
-        io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
-        io.remediator.config.RemediatorConfig few = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
-                d.diagnosis(), new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(), 3,
-                d.reports().maxAge(), d.reports().maxObjectBytes()), d.policy(), d.api(), d.leaderElection(),
-                d.publicUrl(), d.slack());
+        io.remediator.config.RemediatorConfig few = keepingAtMost(3);
         try (RunningService capped = RunningService.start(cluster.newClient(), few).awaitReady()) {
             List<Integer> answers = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -222,5 +214,13 @@ class HardeningTest {
                 s.close();
             }
         }
+    }
+
+    /** The default configuration with `reports.maxReports` set. */
+    private static io.remediator.config.RemediatorConfig keepingAtMost(int maxReports) {
+        io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
+        return new io.remediator.config.RemediatorConfig(d.server(), d.webhook(), d.diagnosis(),
+                new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(), maxReports, d.reports().maxAge(),
+                        d.reports().maxObjectBytes()), d.policy(), d.api(), d.leaderElection(), d.publicUrl(), d.slack());
     }
 }
