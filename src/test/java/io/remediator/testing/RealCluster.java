@@ -45,15 +45,33 @@ public final class RealCluster implements ParameterResolver {
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-            KubeAPIServer server = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
-                    .withApiServerVersion(KUBE_VERSION)
-                    .withOfflineMode(true)
-                    .withUpdateKubeConfig(false)
-                    .withApiServerFlag("--audit-policy-file", audit.resolveSibling("policy.yaml").toString())
-                    .withApiServerFlag("--audit-log-path", audit.toString())
-                    .build());
-            server.start();
-            return TestCluster.connect(server.getKubeConfigYaml(), "kube-apiserver " + KUBE_VERSION, server::stop,
+            KubeAPIServer server = null;
+            // Started twice at most: once in a while the first start does not come up (seen once on
+            // this machine, "Kube API Server did not start properly"); a second start does.
+            for (int attempt = 1; server == null; attempt++) {
+                KubeAPIServer candidate = new KubeAPIServer(KubeAPIServerConfigBuilder.anAPIServerConfig()
+                        .withApiServerVersion(KUBE_VERSION)
+                        .withOfflineMode(true)
+                        .withUpdateKubeConfig(false)
+                        .withApiServerFlag("--audit-policy-file", audit.resolveSibling("policy.yaml").toString())
+                        .withApiServerFlag("--audit-log-path", audit.toString())
+                        .build());
+                try {
+                    candidate.start();
+                    server = candidate;
+                } catch (RuntimeException e) {
+                    try {
+                        candidate.stop();
+                    } catch (RuntimeException ignored) {
+                        // it did not start: nothing to stop
+                    }
+                    if (attempt >= 2) {
+                        throw e;
+                    }
+                }
+            }
+            KubeAPIServer started = server;
+            return TestCluster.connect(started.getKubeConfigYaml(), "kube-apiserver " + KUBE_VERSION, started::stop,
                     new AuditLog(audit));
         }
         if (dockerAvailable()) {
