@@ -179,7 +179,8 @@ public final class RemediatorService implements AutoCloseable {
                             : "leader: " + (leader == null ? "none elected yet" : leader) + "; this replica ("
                             + identity + ") follows"));
                 } else {
-                    ctx.status(503).result("Kubernetes API not reachable: " + reachability.lastError());
+                    // The API's words (and its address) go to the log and metrics, not to anyone who asks.
+                    ctx.status(503).result("Kubernetes API not reachable");
                 }
             }, Access.ANYONE);
             c.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")

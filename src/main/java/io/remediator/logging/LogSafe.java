@@ -19,7 +19,8 @@ public final class LogSafe {
         StringBuilder out = new StringBuilder(Math.min(value.length(), MAX) + 8);
         for (int i = 0; i < value.length() && out.length() < MAX; i++) {
             char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029') {
+            // C0 and C1 controls (NEL, U+0085, ends a line for some readers) and the Unicode line breaks.
+            if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029') {
                 out.append(String.format("\\u%04x", (int) c));
             } else {
                 out.append(c);

@@ -119,6 +119,11 @@ public final class ApprovalPage {
     }
 
     private void confirm(Context ctx) {
+        if (crossSite(ctx)) {
+            // A page elsewhere that makes the approver's browser post a link it saw (redteam-2 N11).
+            ctx.status(HttpStatus.FORBIDDEN).result("refused: a cross-site request");
+            return;
+        }
         if (!(bodies.read(ctx, MAX_FORM_BYTES) instanceof UnauthenticatedBodies.Read.Body form)) {
             return;
         }
@@ -146,6 +151,33 @@ public final class ApprovalPage {
 
     /** Rows per list on the page (redteam-2 N3: a 600-action plan once made a 41 MB page). */
     static final int MAX_LISTED = 50;
+
+    /**
+     * Sent from another site's page: the browser says so (`Sec-Fetch-Site: cross-site`), or the
+     * request's `Origin` is not this service's own host. The confirmation form on this page posts
+     * same-origin; curl and other tools send neither header.
+     */
+    static boolean crossSite(Context ctx) {
+        // Browsers say where a request comes from; this page posts same-origin. (Its
+        // `Referrer-Policy: no-referrer` makes Chromium send `Origin: null` with it, so the
+        // browser's own Sec-Fetch-Site decides where it is sent.)
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null && !site.isBlank()) {
+            return !("same-origin".equalsIgnoreCase(site.strip()) || "none".equalsIgnoreCase(site.strip()));
+        }
+        String origin = ctx.header("Origin");
+        if (origin == null || origin.isBlank() || "null".equals(origin.strip())) {
+            return false;
+        }
+        try {
+            java.net.URI o = java.net.URI.create(origin.strip());
+            String host = ctx.header("Host");
+            String originHost = o.getHost() == null ? "" : o.getHost() + (o.getPort() < 0 ? "" : ":" + o.getPort());
+            return host == null || !originHost.equalsIgnoreCase(host.strip());
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
 
     /** One field of an `application/x-www-form-urlencoded` body, or null. */
     static String formField(String form, String name) {

@@ -127,6 +127,14 @@ class ApprovalLinkTest {
                     "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)").GET()).statusCode()).isEqualTo(200);
             assertThat(report(s, id).get("approvals")).isEmpty();
 
+            // A page elsewhere posting the link through the approver's browser is refused (redteam-2 N11).
+            HttpResponse<String> forged = send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/approvals/" + id))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .header("Origin", "http://evil.example").header("Sec-Fetch-Site", "cross-site")
+                    .POST(HttpRequest.BodyPublishers.ofString("t=" + URLEncoder.encode(token, StandardCharsets.UTF_8))));
+            assertThat(forged.statusCode()).isEqualTo(403);
+            assertThat(report(s, id).get("approvals")).isEmpty();
+
             HttpResponse<String> approved = confirm(s, id, token, "alice@example.com");
             assertThat(approved.statusCode()).isEqualTo(303);
             assertThat(approved.headers().firstValue("Location")).hasValue("/reports/" + id);
