@@ -75,7 +75,9 @@ public final class SlackInteractions {
             p = null;
         }
         ctx.status(200);
-        if (p == null || !"block_actions".equals(p.getType()) || p.getActions() == null || p.getUser() == null
+        // The SDK's BlockActionPayload.getType() is a constant: the payload's own `type` decides, so
+        // a signed view_submission or message_action never approves (redteam-2 W2).
+        if (p == null || !"block_actions".equals(payloadType(json)) || p.getActions() == null || p.getUser() == null
                 || p.getContainer() == null) {
             return;
         }
@@ -83,6 +85,16 @@ public final class SlackInteractions {
             if (APPROVE_ACTION.equals(a.getActionId())) {
                 click(p, a.getValue());
             }
+        }
+    }
+
+    private static String payloadType(String json) {
+        try {
+            com.google.gson.JsonElement e = com.google.gson.JsonParser.parseString(json == null ? "" : json);
+            return e.isJsonObject() && e.getAsJsonObject().get("type") != null
+                    && e.getAsJsonObject().get("type").isJsonPrimitive() ? e.getAsJsonObject().get("type").getAsString() : null;
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

@@ -108,6 +108,12 @@ class SlackInteractionsTest {
             assertThat(post(s, click("U0INTRUDER", CHANNEL, ts, value), now, SECRET)).isEqualTo(200);
             assertThat(post(s, click("U0ONCALL", CHANNEL, "1700000000.999999", value), now, SECRET)).isEqualTo(200);
             assertThat(post(s, click("U0ONCALL", "C0OTHER", ts, value), now, SECRET)).isEqualTo(200);
+            // Signed, but not a button click: a view submission or message action never approves (redteam-2 W2).
+            String notAClick = click("U0ONCALL", CHANNEL, ts, value).replace(
+                    URLEncoder.encode("\"type\":\"block_actions\"", StandardCharsets.UTF_8),
+                    URLEncoder.encode("\"type\":\"view_submission\"", StandardCharsets.UTF_8));
+            assertThat(notAClick).contains("view_submission");
+            assertThat(post(s, notAClick, now, SECRET)).isEqualTo(200);
             assertThat(report(s, id).get("approvals")).isEmpty();
 
             String valid = click("U0ONCALL", CHANNEL, ts, value);
