@@ -117,8 +117,9 @@ public final class SlackInteractions {
         }
         StoredReport r = found.get();
         SlackPost post = r.status().slack();
-        if (post == null || !p.getContainer().getChannelId().equals(post.channel())
-                || !p.getContainer().getMessageTs().equals(post.ts())) {
+        // A signed payload without a channel or message (redteam-2 N12: an NPE, 500) came from no report's message.
+        if (post == null || !java.util.Objects.equals(p.getContainer().getChannelId(), post.channel())
+                || !java.util.Objects.equals(p.getContainer().getMessageTs(), post.ts())) {
             log.warn("report {}: an approve click from another message (user {}) was ignored", id, LogSafe.of(user));
             return;
         }

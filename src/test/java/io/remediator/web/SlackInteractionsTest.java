@@ -114,6 +114,11 @@ class SlackInteractionsTest {
                     URLEncoder.encode("\"type\":\"view_submission\"", StandardCharsets.UTF_8));
             assertThat(notAClick).contains("view_submission");
             assertThat(post(s, notAClick, now, SECRET)).isEqualTo(200);
+            // Signed, without the container's channel: answered, nothing approved (it was a 500, redteam-2 N12).
+            String noChannel = click("U0ONCALL", CHANNEL, ts, value).replace(
+                    URLEncoder.encode("\"channel_id\":\"" + CHANNEL + "\",", StandardCharsets.UTF_8), "");
+            assertThat(noChannel).doesNotContain("channel_id");
+            assertThat(post(s, noChannel, now, SECRET)).isEqualTo(200);
             assertThat(report(s, id).get("approvals")).isEmpty();
 
             String valid = click("U0ONCALL", CHANNEL, ts, value);
