@@ -70,7 +70,7 @@ public final class KubeVirtInformers implements AutoCloseable {
         this.keptAnnotations = optOutKey == null ? Set.of() : Set.of(optOutKey);
         this.syncTimeout = syncTimeout;
         this.failedMigrations = new FailedMigrationEvents(client, pageSize, syncTimeout);
-        this.disruptionBudgets = new OptionalWatch(() -> client.genericKubernetesResources(policyApiVersion(client),
+        this.disruptionBudgets = new OptionalWatch(() -> client.genericKubernetesResources("policy/" + KubeVirtResources.policyVersion(client),
                 "PodDisruptionBudget").inAnyNamespace().withLimit(pageSize == 0 ? null : (long) pageSize)
                 .runnableInformer(0), "PodDisruptionBudgets (which ones refuse KubeVirt's evictions)", syncTimeout);
         this.migrationPolicies = new OptionalWatch(() -> client.genericKubernetesResources(KubeVirtResources.MIGRATION_POLICY)
@@ -84,12 +84,6 @@ public final class KubeVirtInformers implements AutoCloseable {
         }, "namespaces' labels (MigrationPolicies select by them)", syncTimeout);
     }
 
-    /** policy/v1 from Kubernetes 1.21, policy/v1beta1 before (1.25 no longer serves it): by discovery. */
-    private static String policyApiVersion(KubernetesClient client) {
-        var group = client.getApiGroup("policy");
-        boolean v1 = group != null && group.getVersions().stream().anyMatch(v -> "v1".equals(v.getVersion()));
-        return v1 ? "policy/v1" : "policy/v1beta1";
-    }
 
     public KubeVirtInformers(KubernetesClient client, int pageSize, String namespaceSelector, Duration syncTimeout) {
         this(client, pageSize, namespaceSelector, null, null, syncTimeout);

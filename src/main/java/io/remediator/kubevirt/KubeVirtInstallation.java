@@ -53,17 +53,6 @@ public record KubeVirtInstallation(
      */
     public record UpdateTimes(Instant startedAt, Instant completedAt, boolean approximate) {}
 
-    public KubeVirtInstallation(String namespace, String name, WorkloadUpdateStrategy workloadUpdateStrategy,
-                                MigrationLimits migrations, String defaultEvictionStrategy, String phase,
-                                String observedKubeVirtVersion, String targetKubeVirtVersion, String observedDeploymentID,
-                                String targetDeploymentID, Instant updateCompletedAt, Integer outdatedWorkloads,
-                                HyperConvergedRef managedBy, Instant updateStartedAt, Boolean postCopy,
-                                Boolean workloadDisruption) {
-        this(namespace, name, workloadUpdateStrategy, migrations, defaultEvictionStrategy, phase, observedKubeVirtVersion,
-                targetKubeVirtVersion, observedDeploymentID, targetDeploymentID, updateCompletedAt, outdatedWorkloads,
-                managedBy, updateStartedAt, postCopy, workloadDisruption, null);
-    }
-
     KubeVirtInstallation withTimes(UpdateTimes t) {
         return new KubeVirtInstallation(namespace, name, workloadUpdateStrategy, migrations, defaultEvictionStrategy, phase,
                 observedKubeVirtVersion, targetKubeVirtVersion, observedDeploymentID, targetDeploymentID, updateCompletedAt,
@@ -86,7 +75,7 @@ public record KubeVirtInstallation(
                                 HyperConvergedRef managedBy) {
         this(namespace, name, workloadUpdateStrategy, migrations, defaultEvictionStrategy, phase, observedKubeVirtVersion,
                 targetKubeVirtVersion, observedDeploymentID, targetDeploymentID, updateCompletedAt, outdatedWorkloads,
-                managedBy, null, null, (Boolean) null);
+                managedBy, null, null, null, null);
     }
 
     /**

@@ -42,6 +42,16 @@ public final class KubeVirtResources {
 
     private KubeVirtResources() {}
 
+    /**
+     * The `policy` API version the server serves for PodDisruptionBudgets and Evictions: v1 from
+     * Kubernetes 1.21 (1.25 no longer serves v1beta1), v1beta1 before. Asked by discovery.
+     */
+    public static String policyVersion(io.fabric8.kubernetes.client.KubernetesClient client) {
+        var group = client.getApiGroup("policy");
+        boolean v1 = group != null && group.getVersions().stream().anyMatch(v -> "v1".equals(v.getVersion()));
+        return v1 ? "v1" : "v1beta1";
+    }
+
     /** KubeVirt labelled this VMI (or its pod) outdated. */
     public static boolean outdated(io.fabric8.kubernetes.api.model.HasMetadata object) {
         return object != null && object.getMetadata().getLabels() != null

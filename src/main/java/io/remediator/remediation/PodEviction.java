@@ -1,6 +1,5 @@
 package io.remediator.remediation;
 
-import io.fabric8.kubernetes.api.model.APIGroup;
 import io.fabric8.kubernetes.api.model.DeleteOptionsBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -86,9 +85,7 @@ final class PodEviction {
     private String policyVersion() {
         String v = policyVersion;
         if (v == null) {
-            APIGroup group = client.getApiGroup("policy");
-            boolean hasV1 = group != null && group.getVersions().stream().anyMatch(x -> "v1".equals(x.getVersion()));
-            v = hasV1 ? "v1" : "v1beta1";
+            v = io.remediator.kubevirt.KubeVirtResources.policyVersion(client);
             policyVersion = v;
         }
         return v;

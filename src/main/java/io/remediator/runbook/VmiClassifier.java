@@ -229,17 +229,17 @@ final class VmiClassifier {
                         + budgets(f, "; ") + ". KubeVirt retries every batch and never gets through; a restart through"
                         + " KubeVirt deletes the VMI without an eviction, which a PodDisruptionBudget does not stop");
             }
-            Decision wait = new Decision(Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT,
-                    why + " KubeVirt's workload updater has Evict enabled and will evict it" + updaterCaveat() + batches
-                            + "; with eviction strategy " + f.eviction() + " (" + evictionSource(vmi) + ") the eviction"
-                            + " shuts it down." + afterShutdown(f) + budgets(f, " "), null);
+            String evicted = why + " KubeVirt's workload updater has Evict enabled and will evict it" + updaterCaveat()
+                    + batches + "; with eviction strategy " + f.eviction() + " (" + evictionSource(vmi) + ") the eviction"
+                    + " shuts it down." + afterShutdown(f) + budgets(f, " ");
+            Decision wait = new Decision(Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.WAIT, evicted, null);
             if (!staysDownAfterEviction(f)) {
                 return wait;
             }
             // Eviction leaves Manual, RerunOnFailure (a clean shutdown ends Succeeded) and Once VMs
             // down for good (vm.go:1047-1112, 1140-1148): a restart updates it and brings it back.
-            Decision restart = restartOrStop(Branch.KUBEVIRT_WILL_EVICT, f, wait.explanation().substring(0,
-                    wait.explanation().length() - 1) + " A restart instead updates it and brings it back");
+            Decision restart = restartOrStop(Branch.KUBEVIRT_WILL_EVICT, f, evicted
+                    + " A restart instead updates it and brings it back");
             return restart.action() == RecommendedAction.RESTART ? restart : wait;
         }
         return restartOrStop(Branch.NOT_MIGRATABLE_NOT_AUTOMATED, f,

@@ -393,7 +393,7 @@ class OutdatedWorkloadsFindingsTest {
         KubeVirtInstallation base = kv("kubevirt", List.of());
         kubeVirts.add(new KubeVirtInstallation(base.namespace(), base.name(), base.workloadUpdateStrategy(),
                 base.migrations(), null, "Deployed", "v1.8.0", "v1.9.0", "d1", "d2", UPDATED, null, null, started, null,
-                null));
+                null, null));
         vmis.add(vmi("ns", "a", "True", "vm-a"));
         vms.add(vm("vm-a", "Always"));
         for (int i = 0; i < 3; i++) {

@@ -199,9 +199,7 @@ public final class TestCluster implements AutoCloseable {
 
     /** policy/v1 where served (1.21+), else v1beta1: the test server is 1.20. */
     public String policyApiVersion() {
-        var group = client.getApiGroup("policy");
-        return group != null && group.getVersions().stream().anyMatch(v -> "v1".equals(v.getVersion()))
-                ? "policy/v1" : "policy/v1beta1";
+        return "policy/" + KubeVirtResources.policyVersion(client);
     }
 
     public void namespace(String name) {
