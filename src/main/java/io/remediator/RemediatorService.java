@@ -100,9 +100,11 @@ public final class RemediatorService implements AutoCloseable {
                 this::startActing, this::stopActing);
         metrics.leader(identity, leadership::leading);
 
-        // New reports per minute per replica: as many as retention keeps.
-        NewReportBudget newReports = new NewReportBudget(rc.maxReports(), clock);
         this.episodes = new StoredEpisodes(client, namespace);
+        // New reports per minute across the replicas, and a ceiling on what is stored: retention
+        // brings the count back to maxReports within seconds; beyond the ceiling is open work.
+        NewReportBudget newReports = new NewReportBudget(rc.newPerMinute(), rc.maxReports() + rc.newPerMinute(), clock,
+                episodes);
         this.deliveries = new Deliveries(reports, episodes, newReports::tryTake);
         metrics.reports(java.util.Arrays.stream(io.remediator.report.ReportPhase.values()).map(Enum::name).toList(),
                 episodes::countByPhase);

@@ -121,14 +121,20 @@ final class ConfigValidation {
     }
 
     /** The API server's default request limit is 1.5 MiB; the rest of the object needs some room. */
+    static final int MAX_REPORTS = 10_000;
     private static final int MAX_OBJECT_BYTES = 1_400_000;
 
     private static void checkReports(RemediatorConfig.Reports reports, List<String> problems) {
         if (!blank(reports.namespace()) && !DNS_LABEL.matcher(reports.namespace()).matches()) {
             problems.add("reports.namespace: not a valid namespace name: \"" + reports.namespace() + "\"");
         }
-        if (reports.maxReports() < 1) {
-            problems.add("reports.maxReports: must be at least 1, got " + reports.maxReports());
+        // Bounded above (redteam-2 N10): every replica watches every report, so the count is memory.
+        if (reports.maxReports() < 1 || reports.maxReports() > MAX_REPORTS) {
+            problems.add("reports.maxReports: must be between 1 and " + MAX_REPORTS + ", got " + reports.maxReports());
+        }
+        if (reports.newPerMinute() < 1 || reports.newPerMinute() > MAX_REPORTS) {
+            problems.add("reports.newPerMinute: must be between 1 and " + MAX_REPORTS + ", got "
+                    + reports.newPerMinute());
         }
         positiveDuration("reports.maxAge", reports.maxAge(), problems);
         if (reports.maxObjectBytes() < 64 * 1024 || reports.maxObjectBytes() > MAX_OBJECT_BYTES) {

@@ -116,9 +116,13 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param maxAge         finished reports older than this (since their last delivery) are deleted
      * @param maxObjectBytes a stored report larger than this keeps its summary and a bounded VMI and
      *                       action list (the API server refuses objects above about 1.5 MiB)
+     * @param newPerMinute   the most new reports all replicas together create in a minute (past it,
+     *                       and past maxReports + newPerMinute stored, a new episode gets 503 +
+     *                       Retry-After; a repeat of a stored one always passes)
      */
     public record Reports(String namespace, int maxReports,
-                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration maxAge, int maxObjectBytes) {}
+                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration maxAge, int maxObjectBytes,
+                          int newPerMinute) {}
 
     /**
      * Replicas elect one leader with a `coordination.k8s.io` Lease: only it diagnoses and acts.
@@ -175,7 +179,7 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                 new Server("0.0.0.0", 8080, new Tls("", "")),
                 new Webhook(null, null, 1024 * 1024, new BasicAuth("", "")),
                 new Diagnosis(0, 3, 120, new Namespaces(List.of(), List.of(), ""), Duration.ofMinutes(5)),
-                new Reports("", 100, Duration.ofHours(720), 1_000_000),
+                new Reports("", 100, Duration.ofHours(720), 1_000_000, 100),
                 new Policy("report", new Actions(null, null, null, null, null), List.of("LiveMigrate"),
                         new Namespaces(List.of(), List.of(), ""), "kubevirt-remediator/skip", List.of(), "UTC",
                         new Limits(20, 0, 0, null), 2),

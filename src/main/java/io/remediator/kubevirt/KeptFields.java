@@ -55,6 +55,13 @@ record KeptFields(List<String> paths, Set<String> labels, Set<String> annotation
         return list(new Paths(tree, true));
     }
 
+    /** One object (a GET's answer) without the subtrees at {@code omitted}. */
+    static TokenFilter omittingInObject(List<String> omitted) {
+        Map<String, Object> tree = new LinkedHashMap<>();
+        omitted.forEach(path -> mark(tree, path, OMIT));
+        return new Paths(tree, true);
+    }
+
     /** The list's kind, apiVersion and metadata (resourceVersion, continue), and each item through {@code item}. */
     private static TokenFilter list(TokenFilter item) {
         Map<String, Object> list = new LinkedHashMap<>();

@@ -107,18 +107,103 @@ public final class PrunedList<T extends HasMetadata, L extends KubernetesResourc
      */
     public static <R extends HasMetadata> PrunedList<R, KubernetesResourceList<R>> omitting(
             Object source, KubernetesClient client, Class<R> type, List<String> omitted, Executor parsing) {
+        return omitting(source, client, type, omitted, java.util.function.UnaryOperator.identity(), parsing);
+    }
+
+    /**
+     * The same, each item reduced by {@code reduce} as soon as it is bound: what a path cannot
+     * leave out (most of a list, say) is dropped before the next item is read, so a LIST costs one
+     * item whole at a time, never all of them.
+     */
+    public static <R extends HasMetadata> PrunedList<R, KubernetesResourceList<R>> omitting(
+            Object source, KubernetesClient client, Class<R> type, List<String> omitted,
+            java.util.function.UnaryOperator<R> reduce, Executor parsing) {
         KubernetesSerialization serialization = client.getKubernetesSerialization();
         return new PrunedList<>(source, client.getHttpClient(), KeptFields.omitting(omitted), p -> {
-            JsonNode tree = JSON.readTree(p);
             DefaultKubernetesResourceList<R> list = new DefaultKubernetesResourceList<>();
-            list.setMetadata(serialization.convertValue(tree.path("metadata"), ListMeta.class));
             List<R> items = new ArrayList<>();
-            for (JsonNode item : tree.path("items")) {
-                items.add(serialization.convertValue(item, type));
-            }
             list.setItems(items);
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                return null;
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                if ("metadata".equals(field)) {
+                    list.setMetadata(serialization.convertValue(JSON.readTree(p), ListMeta.class));
+                } else if ("items".equals(field) && p.currentToken() == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
+                    while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                        R item = reduce.apply(serialization.convertValue(JSON.readTree(p), type));
+                        if (item != null) {
+                            items.add(item);
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
             return list;
         }, parsing);
+    }
+
+    /**
+     * One object read by name without the subtrees at {@code omitted}, parsed as it arrives: a page
+     * showing a report does not build the half megabyte of alerts it never shows. Empty on 404.
+     *
+     * @param resource a fabric8 operation on one named resource
+     */
+    public static <R extends HasMetadata> java.util.Optional<R> get(Object resource, KubernetesClient client,
+                                                                   Class<R> type, List<String> omitted) {
+        if (!(resource instanceof BaseOperation<?, ?, ?> op)) {
+            throw new IllegalArgumentException("not a fabric8 operation: " + resource.getClass());
+        }
+        URL url;
+        try {
+            url = op.getResourceUrl();
+        } catch (MalformedURLException e) {
+            throw new KubernetesClientException("bad URL: " + e.getMessage(), e);
+        }
+        HttpClient http = client.getHttpClient();
+        HttpRequest request = http.newHttpRequestBuilder().url(url).header("Accept", "application/json").build();
+        HttpResponse<InputStream> response;
+        try {
+            response = http.sendAsync(request, InputStream.class).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while reading " + url.getPath());
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof KubernetesClientException k ? k
+                    : new KubernetesClientException("reading " + url.getPath() + " failed: " + e.getCause(), e.getCause());
+        }
+        InputStream body = response.body();
+        boolean readToTheEnd = false;
+        try {
+            if (response.code() == 404 || !response.isSuccessful()) {
+                String refusal = new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                readToTheEnd = true;
+                if (response.code() == 404) {
+                    return java.util.Optional.empty();
+                }
+                throw refusal(JSON, response.code(), refusal);
+            }
+            JsonNode tree;
+            try (JsonParser parser = new FilteringParserDelegate(JSON.createParser(body),
+                    KeptFields.omittingInObject(omitted), TokenFilter.Inclusion.INCLUDE_ALL_AND_PATH, true)) {
+                parser.disable(JsonParser.Feature.AUTO_CLOSE_SOURCE);
+                tree = JSON.readTree(parser);
+            }
+            body.transferTo(OutputStream.nullOutputStream());
+            readToTheEnd = true;
+            return java.util.Optional.ofNullable(tree == null ? null
+                    : client.getKubernetesSerialization().convertValue(tree, type));
+        } catch (IOException e) {
+            throw new KubernetesClientException("reading " + url.getPath() + " failed: " + e, e);
+        } finally {
+            if (!readToTheEnd) {
+                // As for a LIST: only a response not read to its end is closed (see read).
+                closeQuietly(body);
+            }
+        }
     }
 
     /**
@@ -213,6 +298,10 @@ public final class PrunedList<T extends HasMetadata, L extends KubernetesResourc
 
     /** The API server's own Status, so a 403 or 410 reads as it does from fabric8's LIST. */
     private KubernetesClientException refusal(int code, String body) {
+        return refusal(json, code, body);
+    }
+
+    private static KubernetesClientException refusal(ObjectMapper json, int code, String body) {
         Status status;
         try {
             status = json.readValue(body, Status.class);

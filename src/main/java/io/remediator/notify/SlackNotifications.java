@@ -130,7 +130,7 @@ public final class SlackNotifications implements AutoCloseable {
     }
 
     private void send(String name, long t) {
-        Optional<StoredReport> found = store.get(name);
+        Optional<StoredReport> found = store.read(name);
         if (found.isEmpty() || found.get().status() == null || !current(t)) {
             return;
         }

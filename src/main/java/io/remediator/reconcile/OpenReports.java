@@ -43,7 +43,8 @@ final class OpenReports implements AutoCloseable {
         // informers ask), its VMI lists left out while it is parsed (and by the cache, of every
         // watch event): 100 stored reports of 1 MB cost the heap their plans, not 100 MB.
         this.informer = PrunedList.omitting(client.resources(RemediationReport.class).inNamespace(store.namespace())
-                        .withLimit(null), client, RemediationReport.class, LightReportCache.OMITTED, events)
+                        .withLimit(null), client, RemediationReport.class, LightReportCache.OMITTED,
+                        LightReportCache::reduced, events)
                 .informer(RemediationReport.class, new LightReportCache(), events);
         informer.addEventHandler(new ResourceEventHandler<>() {
             @Override

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,30 +24,40 @@ final class OutcomeRefresh {
     private static final Logger log = LoggerFactory.getLogger(OutcomeRefresh.class);
 
     private final RunbookDiagnosis diagnosis;
+    private final Function<String, Optional<StoredReport>> read;
     private final Clock clock;
     private final String identity;
 
-    OutcomeRefresh(RunbookDiagnosis diagnosis, Clock clock, String identity) {
+    /** @param read the whole report by name: the cache keeps only the actions the ledger needs */
+    OutcomeRefresh(RunbookDiagnosis diagnosis, Function<String, Optional<StoredReport>> read, Clock clock,
+                   String identity) {
         this.diagnosis = diagnosis;
+        this.read = read;
         this.clock = clock;
         this.identity = identity;
     }
 
-    void refresh(Collection<StoredReport> reports, StatusWrites writes) {
+    /** @param cached the leader's light copies: which reports await an outcome; each is read whole to write */
+    void refresh(Collection<StoredReport> cached, StatusWrites writes) {
         // Diagnosis is cluster-wide: reports of several groups of one alert share one.
         Map<String, RunbookDiagnosis.Diagnosed> byAlert = new HashMap<>();
-        for (StoredReport r : reports) {
-            if (!awaitsOutcome(r.status())) {
+        for (StoredReport light : cached) {
+            if (!awaitsOutcome(light.status())) {
                 continue;
             }
             try {
+                Optional<StoredReport> whole = read.apply(light.name());
+                if (whole.isEmpty() || !awaitsOutcome(whole.get().status())) {
+                    continue;
+                }
+                StoredReport r = whole.get();
                 RunbookDiagnosis.Diagnosed d = byAlert.computeIfAbsent(r.spec().alertname(), diagnosis::diagnose);
                 refreshed(r, d, identity, clock.instant()).ifPresent(s -> writes.write(r, s));
             } catch (SteppedDown e) {
                 throw e;
             } catch (RuntimeException e) {
                 // The next pass diagnoses again and says so if it fails; nothing is lost here.
-                log.warn("report {}: could not refresh the outcome of its actions: {}", r.name(), e.toString());
+                log.warn("report {}: could not refresh the outcome of its actions: {}", light.name(), e.toString());
             }
         }
     }

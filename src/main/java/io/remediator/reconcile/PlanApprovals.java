@@ -57,7 +57,7 @@ public final class PlanApprovals {
      * @param linkId the approval link used (it works once), or null
      */
     public ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by, String via, String linkId) {
-        Optional<StoredReport> found = store.get(reportId);
+        Optional<StoredReport> found = store.read(reportId);
         if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
             return new ApprovalOutcome.NotOpen("this report has no plan (yet) to approve");
         }

@@ -76,7 +76,7 @@ public final class ReportLoop implements AutoCloseable {
         this.identity = identity;
         RunbookDiagnosis diagnosis = new RunbookDiagnosis(runbooks, metrics);
         this.passes = new PassRunner(diagnosis, remediation, policyNamespaces, clock, identity);
-        this.refresh = new OutcomeRefresh(diagnosis, clock, identity);
+        this.refresh = new OutcomeRefresh(diagnosis, store::get, clock, identity);
         this.worker = new Thread(this::work, "report-worker");
         this.worker.setDaemon(true);
         this.worker.start();
@@ -176,6 +176,9 @@ public final class ReportLoop implements AutoCloseable {
 
     private void takeOver(StatusWrites writes) {
         try {
+            // Reports piled up beyond maxReports (a flood while no replica led) are deleted first,
+            // on a light listing, before the watch lists what is left (redteam-2 N5).
+            retention.sweepIfOverLimit(writes::mayWrite);
             // News (a new report, a delivery, an approval) is looked at before routine work: a new
             // leader taking over many reports whose passes fell due does not keep an alert waiting.
             OpenReports watch = new OpenReports(client, store, TAKE_OVER_TIMEOUT, (name, news) -> {

@@ -73,6 +73,16 @@ public record PassResult(
                 : a).toList());
     }
 
+    /**
+     * This pass with only the actions a leader reads between passes: what executed (or was about
+     * to: interrupted) for the ledger's limits and for follow-ups. A plan of thousands of actions
+     * that wait for approval or a window keeps its counts ({@code decisions}) and none of them.
+     */
+    public PassResult forLedger() {
+        return withActions(actions.stream().filter(a -> a.executedAt() != null || a.executed()
+                || a.interruptedOrPending()).toList());
+    }
+
     public PassResult withActions(List<PlannedAction> newActions) {
         return new PassResult(mode, pass, at, decisions, List.copyOf(newActions), nextPassAt, notes);
     }

@@ -78,8 +78,16 @@ public final class Deliveries implements AutoCloseable {
 
     /** True when this delivery re-sends the alert set its report stores (as last seen): nothing to write now. */
     public boolean isRepeat(ReportSpec delivery) {
-        return episodes.synced() && episodes.get(delivery.id())
-                .filter(known -> known.stored().spec().sameAlertsAs(delivery)).isPresent();
+        ReportSpec named = named(delivery);
+        return episodes.synced() && episodes.get(named.id())
+                .filter(known -> known.stored().spec().sameEpisode(named) && known.stored().spec().sameAlertsAs(named))
+                .isPresent();
+    }
+
+    /** The delivery under the name its report has: its second one when another episode holds the first. */
+    private ReportSpec named(ReportSpec delivery) {
+        return episodes.get(delivery.id()).filter(known -> !known.stored().spec().sameEpisode(delivery)).isPresent()
+                ? delivery.withDistinctId() : delivery;
     }
 
     /**
@@ -91,8 +99,10 @@ public final class Deliveries implements AutoCloseable {
         if (!episodes.synced()) {
             return exact(delivery, false);
         }
+        delivery = named(delivery);
         Optional<StoredEpisodes.Episode> known = episodes.get(delivery.id());
-        if (known.isPresent() && known.get().stored().spec().sameAlertsAs(delivery)) {
+        if (known.isPresent() && known.get().stored().spec().sameEpisode(delivery)
+                && known.get().stored().spec().sameAlertsAs(delivery)) {
             return repeatOf(known.get().stored().spec(), delivery);
         }
         return exact(delivery, true);

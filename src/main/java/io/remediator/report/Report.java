@@ -56,7 +56,7 @@ public record Report(
                 .withHandled(0, 0, 0);
         return new Report(w.id(), w.alertname(), w.status(), st.phase(), w.receivedAt(), w.lastDeliveryAt(),
                 w.deliveries(), st.handledDeliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(),
-                w.externalURL(), w.alerts().size(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.found(),
+                w.externalURL(), w.alertCount(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.found(),
                 st.outdatedVmiCount(), st.omittedVmis(), st.remediation(), st.omittedActions(), st.slack(),
                 w.approvals());
     }

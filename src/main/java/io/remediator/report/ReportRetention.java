@@ -39,8 +39,24 @@ public final class ReportRetention {
 
     /** @return how many reports were deleted */
     public int sweep(BooleanSupplier mayDelete) {
+        return sweep(mayDelete, false);
+    }
+
+    /**
+     * A sweep only when more than maxReports are stored: what a new leader does before it lists its
+     * reports whole (redteam-2 N5), on one light listing.
+     */
+    public int sweepIfOverLimit(BooleanSupplier mayDelete) {
+        return sweep(mayDelete, true);
+    }
+
+    private int sweep(BooleanSupplier mayDelete, boolean onlyOverLimit) {
         try {
-            List<StoredReport> doomed = expired(store.all(), clock.instant());
+            List<StoredReport> all = store.all();
+            if (onlyOverLimit && !overLimit(all.size())) {
+                return 0;
+            }
+            List<StoredReport> doomed = expired(all, clock.instant());
             int deleted = 0;
             for (StoredReport r : doomed) {
                 if (!mayDelete.getAsBoolean()) {

@@ -39,6 +39,11 @@ import java.util.TreeSet;
  *                        (alerts added, gone, resolved, relabelled, annotations changed): a repeat
  *                        of the same set leaves it, so the leader can tell news from Alertmanager's
  *                        routine re-sends
+ * @param alertsDigest    a digest of the alert set, whatever its order ({@link #digestOf}): stored
+ *                        beside the alerts, so a watch or a listing that leaves the alerts out
+ *                        (they are most of a spec) still tells a repeat from a change; null for a
+ *                        report stored before it existed, read without its alerts
+ * @param alertCount      how many alerts are stored, kept when the alerts are left out
  *
  * <p>Stored, what all alerts share is written once, as `common` beside them
  * ({@link CommonAlertFields}); in Java every alert is whole.
@@ -61,7 +66,9 @@ public record ReportSpec(
         List<String> approvedActions,
         List<ApprovalGiven> approvals,
         List<String> usedLinks,
-        int alertSet) {
+        int alertSet,
+        String alertsDigest,
+        int alertCount) {
 
     /**
      * One approval request as it was accepted.
@@ -77,6 +84,9 @@ public record ReportSpec(
         approvedActions = approvedActions == null ? List.of() : List.copyOf(approvedActions);
         approvals = approvals == null ? List.of() : List.copyOf(approvals);
         usedLinks = usedLinks == null ? List.of() : List.copyOf(usedLinks);
+        if (!alerts.isEmpty()) {
+            alertCount = alerts.size();
+        }
     }
 
     /** A report as stored; one stored without `common` has whole alerts. */
@@ -94,11 +104,72 @@ public record ReportSpec(
                                     @JsonProperty("approvedActions") List<String> approvedActions,
                                     @JsonProperty("approvals") List<ApprovalGiven> approvals,
                                     @JsonProperty("usedLinks") List<String> usedLinks,
-                                    @JsonProperty("alertSet") int alertSet) {
+                                    @JsonProperty("alertSet") int alertSet,
+                                    @JsonProperty("alertsDigest") String alertsDigest,
+                                    @JsonProperty("alertCount") int alertCount) {
         List<Alert> whole = alerts == null ? List.of()
                 : alerts.stream().map(a -> CommonAlertFields.restore(a, common)).toList();
+        // A report stored before the digest existed gets it from its alerts when they were read.
+        String digest = alertsDigest != null || whole.isEmpty() ? alertsDigest : digestOf(whole);
         return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
-                externalURL, truncatedAlerts, whole, approvedActions, approvals, usedLinks, alertSet);
+                externalURL, truncatedAlerts, whole, approvedActions, approvals, usedLinks, alertSet, digest, alertCount);
+    }
+
+    /**
+     * True when this spec was read without its alerts (a watch's or a listing's copy): it answers
+     * questions, but is never written back, which would store a report without its alerts.
+     */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean alertsOmitted() {
+        return alerts.isEmpty() && alertCount > 0;
+    }
+
+    /** The same spec without its alerts (their digest and count stay): what a watch keeps. */
+    public ReportSpec withoutAlerts() {
+        if (alerts.isEmpty()) {
+            return this;
+        }
+        return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
+                externalURL, truncatedAlerts, List.of(), approvedActions, approvals, usedLinks, alertSet,
+                alertsDigest != null ? alertsDigest : digestOf(alerts), alerts.size());
+    }
+
+    /**
+     * A digest of an alert set that does not depend on its order: each alert's fields, each length
+     * prefixed (so no two alerts read the same), hashed; the sorted hashes hashed again. Two sets
+     * have the same digest exactly when they hold the same alerts, as often each.
+     */
+    public static String digestOf(List<Alert> alerts) {
+        List<String> each = new java.util.ArrayList<>(alerts.size());
+        for (Alert a : alerts) {
+            StringBuilder b = new StringBuilder();
+            field(b, a.status());
+            b.append(a.labels().size()).append('{');
+            new java.util.TreeMap<>(a.labels()).forEach((k, v) -> field(field(b, k), v));
+            b.append(a.annotations().size()).append('{');
+            new java.util.TreeMap<>(a.annotations()).forEach((k, v) -> field(field(b, k), v));
+            field(b, a.startsAt() == null ? null : a.startsAt().toString());
+            field(b, a.endsAt() == null ? null : a.endsAt().toString());
+            field(b, a.generatorURL());
+            field(b, a.fingerprint());
+            each.add(HexFormat.of().formatHex(sha256().digest(b.toString().getBytes(StandardCharsets.UTF_8))));
+        }
+        java.util.Collections.sort(each);
+        MessageDigest all = sha256();
+        each.forEach(h -> all.update(h.getBytes(StandardCharsets.US_ASCII)));
+        return HexFormat.of().formatHex(all.digest());
+    }
+
+    private static StringBuilder field(StringBuilder b, String value) {
+        return value == null ? b.append("-;") : b.append(value.length()).append(':').append(value).append(';');
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 
     /**
@@ -124,7 +195,8 @@ public record ReportSpec(
         String episode = groupKey + "@" + startsAt.getEpochSecond();
         String status = alerts.stream().anyMatch(Alert::firing) ? "firing" : "resolved";
         return new ReportSpec(reportName(alertname, groupKey, episode), episode, now, now, 1, alertname, status, groupKey,
-                receiver, externalURL, truncatedAlerts, alerts, List.of(), List.of(), List.of(), 1);
+                receiver, externalURL, truncatedAlerts, alerts, List.of(), List.of(), List.of(), 1, digestOf(alerts),
+                alerts.size());
     }
 
     /** This episode after one more delivery of it. */
@@ -136,7 +208,8 @@ public record ReportSpec(
     public ReportSpec withRepeats(int count, Instant last) {
         Instant newest = lastDeliveryAt == null || last.isAfter(lastDeliveryAt) ? last : lastDeliveryAt;
         return new ReportSpec(id, episode, receivedAt, newest, deliveries + count, alertname, status, groupKey,
-                receiver, externalURL, truncatedAlerts, alerts, approvedActions, approvals, usedLinks, alertSet);
+                receiver, externalURL, truncatedAlerts, alerts, approvedActions, approvals, usedLinks, alertSet,
+                alertsDigest, alertCount);
     }
 
     /**
@@ -146,10 +219,16 @@ public record ReportSpec(
      */
     public boolean sameAlertsAs(ReportSpec delivery) {
         String newStatus = firing() ? delivery.status() : status;
-        return newStatus.equals(status) && truncatedAlerts == delivery.truncatedAlerts()
-                && alerts.size() == delivery.alerts().size()
-                && (alerts.equals(delivery.alerts())
-                        || new java.util.HashSet<>(alerts).equals(new java.util.HashSet<>(delivery.alerts())));
+        if (!newStatus.equals(status) || truncatedAlerts != delivery.truncatedAlerts()
+                || alertCount != delivery.alertCount()) {
+            return false;
+        }
+        if (alertsDigest != null && delivery.alertsDigest() != null) {
+            return alertsDigest.equals(delivery.alertsDigest());
+        }
+        // Without a digest, only the alerts themselves tell; a copy without them cannot.
+        return !alertsOmitted() && !delivery.alertsOmitted() && (alerts.equals(delivery.alerts())
+                || new java.util.HashSet<>(alerts).equals(new java.util.HashSet<>(delivery.alerts())));
     }
 
     private ReportSpec withAlertsOf(ReportSpec delivery) {
@@ -160,7 +239,8 @@ public record ReportSpec(
         String newStatus = firing() ? delivery.status() : status;
         return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, newStatus,
                 groupKey, receiver, externalURL, delivery.truncatedAlerts(), delivery.alerts(), approvedActions, approvals,
-                usedLinks, alertSet + 1);
+                usedLinks, alertSet + 1, delivery.alertsDigest() != null ? delivery.alertsDigest()
+                : digestOf(delivery.alerts()), delivery.alerts().size());
     }
 
     /** @param linkId the approval link used, recorded so that it works once; null for none */
@@ -174,11 +254,33 @@ public record ReportSpec(
             used.add(linkId);
         }
         return new ReportSpec(id, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey, receiver,
-                externalURL, truncatedAlerts, alerts, List.copyOf(all), log, used, alertSet);
+                externalURL, truncatedAlerts, alerts, List.copyOf(all), log, used, alertSet, alertsDigest, alertCount);
     }
 
     public boolean firing() {
         return "firing".equals(status);
+    }
+
+    /**
+     * The same episode of the same alert group: what a report found under a delivery's id must be
+     * (redteam-2 N9: ids keep 48 bits of a hash, and a collision must not merge two groups).
+     */
+    public boolean sameEpisode(ReportSpec other) {
+        return alertname.equals(other.alertname) && groupKey.equals(other.groupKey) && episode.equals(other.episode);
+    }
+
+    /**
+     * This delivery under its second name, for when its first names another episode's report: the
+     * same slug with 96 bits of the hash instead of 48, so every delivery of the episode finds it.
+     */
+    public ReportSpec withDistinctId() {
+        String distinct = name(alertname, groupKey, episode, 12);
+        if (distinct.equals(id)) {
+            throw new IllegalStateException("report " + id + " belongs to another episode under both of its names");
+        }
+        return new ReportSpec(distinct, episode, receivedAt, lastDeliveryAt, deliveries, alertname, status, groupKey,
+                receiver, externalURL, truncatedAlerts, alerts, approvedActions, approvals, usedLinks, alertSet,
+                alertsDigest, alertCount);
     }
 
     /** Same alert group and alertname: a newer episode of it supersedes this one. */
@@ -191,6 +293,10 @@ public record ReportSpec(
      * the episode (group keys are long and full of characters names may not hold).
      */
     static String reportName(String alertname, String groupKey, String episode) {
+        return name(alertname, groupKey, episode, 6);
+    }
+
+    private static String name(String alertname, String groupKey, String episode, int hashBytes) {
         String slug = alertname.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
         if (slug.length() > 40) {
             slug = slug.substring(0, 40).replaceAll("-+$", "");
@@ -198,7 +304,7 @@ public record ReportSpec(
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
                     .digest((alertname + "\n" + groupKey + "\n" + episode).getBytes(StandardCharsets.UTF_8));
-            String hash = HexFormat.of().formatHex(digest, 0, 6);
+            String hash = HexFormat.of().formatHex(digest, 0, hashBytes);
             return slug.isEmpty() ? "alert-" + hash : slug + "-" + hash;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);

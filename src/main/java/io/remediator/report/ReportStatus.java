@@ -92,6 +92,17 @@ public record ReportStatus(
                 omittedVmis, remediation, omittedActions, nextPassAt, slack);
     }
 
+    /**
+     * What the leader's cache keeps: no VMI lists, and of the plan only what executed or was about
+     * to ({@link PassResult#forLedger}). A status of it is never written: a pass reads the whole report.
+     */
+    public ReportStatus forLeaderCache() {
+        ReportStatus s = withoutVmiLists();
+        return s.remediation == null ? s : new ReportStatus(phase, pass, handledDeliveries, handledApprovals,
+                handledAlertSet, actor, completedAt, diagnosisMillis, diagnosed, error, s.diagnosis, outdatedVmiCount,
+                omittedVmis, s.remediation.forLedger(), omittedActions, nextPassAt, slack);
+    }
+
     /** The same status with this Slack message (the store carries the stored one over every write). */
     public ReportStatus withSlack(SlackPost post) {
         return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,

@@ -29,6 +29,7 @@ import java.util.function.Supplier;
  * overwrites the other.
  */
 public final class ReportStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ReportStore.class);
     /** The kind, for readers of the raw objects (tests, kubectl-like tools). */
     public static final ResourceDefinitionContext KIND = ResourceDefinitionContext.fromResourceType(RemediationReport.class);
     private static final int MAX_CONFLICT_RETRIES = 50;
@@ -92,8 +93,13 @@ public final class ReportStore {
             boolean[] refused = {false};
             boolean[] created = {false};
             boolean[] changed = {false};
+            boolean[] collided = {false};
             StoredReport[] repeated = {null};
             StoredReport stored = changeSpec(delivery.id(), current -> {
+                if (current.isPresent() && !current.get().spec().sameEpisode(delivery)) {
+                    collided[0] = true;
+                    return null;
+                }
                 created[0] = current.isEmpty();
                 changed[0] = current.isEmpty() || !current.get().spec().sameAlertsAs(delivery);
                 if (current.isPresent() && !changed[0] && countRepeatsLater) {
@@ -110,6 +116,13 @@ public final class ReportStore {
                 }
                 return delivery;
             }, believed == null ? null : believed.get());
+            if (collided[0]) {
+                // Another episode's report has this name: this one lives under its second name.
+                ReportSpec renamed = delivery.withDistinctId();
+                log.warn("report {} belongs to another alert group or episode; this delivery is recorded as {}",
+                        delivery.id(), renamed.id());
+                return recordDelivery(renamed, mayCreate, null, countRepeatsLater);
+            }
             return refused[0] ? Optional.empty()
                     : Optional.of(new Recorded(repeated[0] != null ? repeated[0] : stored, created[0], changed[0]));
         }
@@ -153,6 +166,16 @@ public final class ReportStore {
             if (item == null) {
                 return null;
             }
+            if (item.alertsOmitted()) {
+                // Built on a watch's copy without the alerts: writing it would drop them. Read the
+                // whole report and change that instead.
+                if (current == believed && believed != null) {
+                    believed = null;
+                    attempt--;
+                    continue;
+                }
+                throw new IllegalStateException("report " + name + ": refusing to write a spec read without its alerts");
+            }
             try {
                 return current.isEmpty() ? reports().resource(object(item, null)).create().stored()
                         : writeSpec(current.get(), item);
@@ -175,6 +198,11 @@ public final class ReportStore {
      * before it calls this. A status written since is newer, and the conflict is thrown.
      */
     public StoredReport writeStatus(StoredReport current, ReportStatus status) {
+        if (current.spec().alertsOmitted()) {
+            // A cache's copy: the status's share of the limit is what the whole spec leaves, so a
+            // status is written on the report as read by name.
+            throw new IllegalStateException("report " + current.name() + ": a status is written on the whole report");
+        }
         // The status gets what the spec leaves of the object's limit.
         ReportStatus bounded = StatusBudget.fit(status, Math.max(MIN_STATUS_BYTES, maxObjectBytes - sizeOf(current.spec())),
                 this::sizeOf);
@@ -217,13 +245,26 @@ public final class ReportStore {
         return Optional.ofNullable(reports().withName(name).get()).map(RemediationReport::stored);
     }
 
+    /**
+     * The report by name without its alerts (their count and digest stay), parsed as it arrives:
+     * what pages, Slack and approvals read. No page shows the alerts, which can be half of a
+     * report's megabyte; a spec read so is never written back ({@link ReportSpec#alertsOmitted}).
+     */
+    public Optional<StoredReport> read(String name) {
+        return PrunedList.get(reports().withName(name), client, RemediationReport.class, WITHOUT_ALERTS)
+                .map(RemediationReport::stored);
+    }
+
+    static final List<String> WITHOUT_ALERTS = List.of("spec.alerts", "spec.common");
+
     public Optional<Report> find(String name) {
-        return get(name).map(StoredReport::report);
+        return read(name).map(StoredReport::report);
     }
 
     /**
-     * Every stored report, read page by page, each without its VMI lists ({@link LightReportCache#OMITTED},
-     * skipped while parsed): what retention needs. Memory stays bounded by a page.
+     * Every stored report, read page by page, each without its alerts, VMI lists and planned actions
+     * ({@link StoredEpisodes#NOT_NEEDED}, skipped while parsed): what retention needs. Memory stays
+     * bounded by a page.
      */
     public List<StoredReport> all() {
         List<StoredReport> all = new ArrayList<>();
@@ -233,8 +274,10 @@ public final class ReportStore {
 
     private void forEach(java.util.function.Consumer<StoredReport> each) {
         // Parsed on this thread (the executor runs it in place): the caller waits for it anyway.
+        // Neither the alerts, the VMI lists nor the plan's actions are built (retention and the
+        // index read the spec's counts, the phase and the decisions' counts).
         PrunedList<RemediationReport, KubernetesResourceList<RemediationReport>> lists = PrunedList.omitting(
-                reports(), client, RemediationReport.class, LightReportCache.OMITTED, Runnable::run);
+                reports(), client, RemediationReport.class, StoredEpisodes.NOT_NEEDED, Runnable::run);
         String next = null;
         do {
             KubernetesResourceList<RemediationReport> page;
@@ -249,10 +292,13 @@ public final class ReportStore {
         } while (next != null && !next.isEmpty());
     }
 
-    /** The object without the bulk of its status (the same object, changed in place: it is a copy from the API). */
+    /** The object without its alerts and the bulk of its status (the same object, changed in place: it is a copy from the API). */
     static RemediationReport light(RemediationReport object) {
+        if (object.getSpec() != null) {
+            object.setSpec(object.getSpec().withoutAlerts());
+        }
         if (object.getStatus() != null) {
-            object.setStatus(object.getStatus().withoutVmiLists());
+            object.setStatus(object.getStatus().forLeaderCache());
         }
         return object;
     }

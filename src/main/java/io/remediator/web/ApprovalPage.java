@@ -69,7 +69,7 @@ public final class ApprovalPage {
     private Optional<Checked> check(Context ctx, String token) {
         ctx.header("Cache-Control", "no-store");
         String id = ctx.pathParam("id");
-        Optional<StoredReport> found = ReportRoutes.validId(id) ? store.get(id) : Optional.empty();
+        Optional<StoredReport> found = ReportRoutes.validId(id) ? store.read(id) : Optional.empty();
         if (found.isEmpty()) {
             page(ctx, HttpStatus.NOT_FOUND, "No such report", null, "There is no report " + id + ".", null, List.of(), List.of());
             return Optional.empty();

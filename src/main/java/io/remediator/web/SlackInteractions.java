@@ -111,7 +111,7 @@ public final class SlackInteractions {
         } catch (NumberFormatException e) {
             return;
         }
-        Optional<StoredReport> found = ReportRoutes.validId(id) ? store.get(id) : Optional.empty();
+        Optional<StoredReport> found = ReportRoutes.validId(id) ? store.read(id) : Optional.empty();
         if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
             return;
         }

@@ -104,7 +104,7 @@ public final class RunningService implements AutoCloseable {
     }
 
     public static RemediatorConfig.Reports withReportsNamespace(RemediatorConfig.Reports r, String namespace) {
-        return new RemediatorConfig.Reports(namespace, r.maxReports(), r.maxAge(), r.maxObjectBytes());
+        return new RemediatorConfig.Reports(namespace, r.maxReports(), r.maxAge(), r.maxObjectBytes(), r.newPerMinute());
     }
 
     /** The same config with Slack, its links based at https://remediator.example.com. */

@@ -93,7 +93,7 @@ class HardeningTest {
         io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
         io.remediator.config.RemediatorConfig small = new io.remediator.config.RemediatorConfig(d.server(), d.webhook(),
                 d.diagnosis(), new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(),
-                d.reports().maxReports(), d.reports().maxAge(), 20_000), d.policy(), d.api(), d.leaderElection(), d.publicUrl(),
+                d.reports().maxReports(), d.reports().maxAge(), 20_000, d.reports().newPerMinute()), d.policy(), d.api(), d.leaderElection(), d.publicUrl(),
                 d.slack());
         try (RunningService tight = RunningService.start(cluster.newClient(), small).awaitReady()) {
             // Well under webhook.maxBodyBytes as sent, over half of reports.maxObjectBytes as stored.
@@ -120,7 +120,7 @@ class HardeningTest {
     void retentionRunsWithinSecondsOnceMoreReportsAreStoredThanMaxReports(TestCluster cluster) {
         // redteam-2 N5: reports piled up to 3.7 x maxReports between two sweeps (one minute after a
         // take-over, then every ten).
-        io.remediator.config.RemediatorConfig few = keepingAtMost(3);
+        io.remediator.config.RemediatorConfig few = keepingAtMost(3, 100);
         cluster.namespace(few.reports().namespace());
         io.remediator.report.ReportStore store = new io.remediator.report.ReportStore(cluster.client(),
                 few.reports().namespace(), 1_000_000);
@@ -146,7 +146,8 @@ class HardeningTest {
 
     @Test
     void newReportsPerMinuteAreCappedWhileRepeatsOfStoredEpisodesAlwaysPass(TestCluster cluster) {
-        io.remediator.config.RemediatorConfig few = keepingAtMost(3);
+        // redteam-2 W9: the rate is its own setting, not maxReports (which keeps 100 here).
+        io.remediator.config.RemediatorConfig few = keepingAtMost(100, 3);
         try (RunningService capped = RunningService.start(cluster.newClient(), few).awaitReady()) {
             List<Integer> answers = new java.util.ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -163,6 +164,29 @@ class HardeningTest {
             assertThat(refused.body()).contains("too many new alert episodes");
             assertThat(repeat.statusCode()).isEqualTo(200);
             assertThat(capped.getJson("/api/reports")).hasSize(3);
+        }
+    }
+
+    @Test
+    void theNewReportCapCountsTheReportsEveryReplicaCreated(TestCluster cluster) {
+        // redteam-2 N5: each replica had its own budget, so two replicas created twice as many.
+        io.remediator.config.RemediatorConfig few = keepingAtMost(100, 4);
+        cluster.namespace(few.reports().namespace());
+        try (RunningService a = RunningService.start(cluster.newClient(), few).awaitReady();
+             RunningService b = RunningService.start(cluster.newClient(), few).awaitReady()) {
+            List<Integer> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                RunningService to = i % 2 == 0 ? a : b;
+                answers.add(to.postWebhook(Payloads.firing().replace("\"groupKey\":\"{}:", "\"groupKey\":\"{}/c" + i + ":"),
+                        RunningService.TOKEN).statusCode());
+                int stored = (int) answers.stream().filter(c -> c == 200).count();
+                // Both watches have seen every report before the next delivery.
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                        .until(() -> a.getJson("/api/reports").size() == stored && b.getJson("/api/reports").size() == stored);
+            }
+            assertThat(answers).containsExactly(200, 200, 200, 200, 503, 503);
+            assertThat(cluster.client().resources(io.remediator.report.RemediationReport.class)
+                    .inNamespace(few.reports().namespace()).list().getItems()).hasSize(4);
         }
     }
 
@@ -216,11 +240,11 @@ class HardeningTest {
         }
     }
 
-    /** The default configuration with `reports.maxReports` set. */
-    private static io.remediator.config.RemediatorConfig keepingAtMost(int maxReports) {
+    /** The default configuration with `reports.maxReports` and `reports.newPerMinute` set. */
+    static io.remediator.config.RemediatorConfig keepingAtMost(int maxReports, int newPerMinute) {
         io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
         return new io.remediator.config.RemediatorConfig(d.server(), d.webhook(), d.diagnosis(),
                 new io.remediator.config.RemediatorConfig.Reports(d.reports().namespace(), maxReports, d.reports().maxAge(),
-                        d.reports().maxObjectBytes()), d.policy(), d.api(), d.leaderElection(), d.publicUrl(), d.slack());
+                        d.reports().maxObjectBytes(), newPerMinute), d.policy(), d.api(), d.leaderElection(), d.publicUrl(), d.slack());
     }
 }
