@@ -32,7 +32,9 @@ public final class ConfigLoader {
 
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // A key given twice (a second `policy:` block, say) would silently win (redteam-2 N10).
+            .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY);
     private final Map<String, String> env;
 
     public ConfigLoader(Map<String, String> env) {
@@ -84,6 +86,13 @@ public final class ConfigLoader {
         JsonNode fromFile;
         try {
             fromFile = yaml.readTree(Files.readString(file));
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            // Jackson's "Duplicate field 'x' for `ObjectNode`…": say it in the config's words.
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Duplicate field '([^']*)'").matcher(
+                    String.valueOf(e.getOriginalMessage()));
+            problems.add(m.find() ? "config file " + file + ": " + m.group(1) + " is given twice (line "
+                    + e.getLocation().getLineNr() + "); give each key once" : "config file " + file + ": " + e.getMessage());
+            return;
         } catch (IOException e) {
             problems.add("config file " + file + ": " + e.getMessage());
             return;

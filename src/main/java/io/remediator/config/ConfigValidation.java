@@ -40,7 +40,13 @@ final class ConfigValidation {
         boolean hasToken = !blank(webhook.bearerToken());
         boolean hasFile = !blank(webhook.bearerTokenFile());
         boolean hasBasic = webhook.basicAuth() != null && webhook.basicAuth().enabled();
+        String basicPassword = null;
         if (hasBasic) {
+            // RFC 7617: the user-id cannot hold a colon (the first one ends it).
+            if (webhook.basicAuth().username().contains(":") || webhook.basicAuth().username().chars()
+                    .anyMatch(Character::isISOControl)) {
+                problems.add("webhook.basicAuth.username: must not contain ':' or control characters");
+            }
             if (hasToken || hasFile) {
                 problems.add("webhook.basicAuth: set it or a bearer token (webhook.bearerToken, webhook.bearerTokenFile),"
                         + " not both");
@@ -52,6 +58,8 @@ final class ConfigValidation {
             } else if (tokenIn(Path.of(webhook.basicAuth().passwordFile())).length() < MIN_TOKEN_LENGTH) {
                 problems.add("webhook.basicAuth.passwordFile: the password must be at least " + MIN_TOKEN_LENGTH
                         + " characters");
+            } else {
+                basicPassword = tokenIn(Path.of(webhook.basicAuth().passwordFile()));
             }
         } else if (hasToken && hasFile) {
             problems.add("webhook.bearerToken and webhook.bearerTokenFile: set only one of them");
@@ -70,18 +78,25 @@ final class ConfigValidation {
         }
         // Alertmanager holds the webhook token: with the same value it could approve disruptive actions.
         String admin = adminToken(config.api(), problems);
-        String webhookToken = hasFile && !hasToken && Files.isReadable(Path.of(webhook.bearerTokenFile()))
+        // With basic auth, Alertmanager holds the password instead (redteam-2 N10).
+        String webhookToken = basicPassword != null ? basicPassword
+                : hasFile && !hasToken && Files.isReadable(Path.of(webhook.bearerTokenFile()))
                 ? tokenIn(Path.of(webhook.bearerTokenFile())) : webhook.bearerToken();
         if (!blank(admin) && webhookToken != null && admin.trim().equals(webhookToken.trim())) {
-            problems.add("api.adminToken: must differ from the webhook token (Alertmanager holds that one)");
+            problems.add("api.adminToken: must differ from the webhook token or basic-auth password (Alertmanager"
+                    + " holds that one)");
         }
         String read = config.api().readToken();
         if (!blank(read) && (read.trim().equals(String.valueOf(webhookToken).trim())
                 || (!blank(admin) && read.trim().equals(admin.trim())))) {
-            problems.add("api.readToken: must differ from the webhook token and the admin token");
+            problems.add("api.readToken: must differ from the webhook token (or basic-auth password) and the admin"
+                    + " token");
         }
-        if (webhook.maxBodyBytes() < 1024) {
-            problems.add("webhook.maxBodyBytes: must be at least 1024, got " + webhook.maxBodyBytes());
+        // Bounded above (redteam-2 N10): a body is read whole, and a report stores at most half
+        // of reports.maxObjectBytes anyway.
+        if (webhook.maxBodyBytes() < 1024 || webhook.maxBodyBytes() > MAX_BODY_BYTES) {
+            problems.add("webhook.maxBodyBytes: must be between 1024 and " + MAX_BODY_BYTES + ", got "
+                    + webhook.maxBodyBytes());
         }
         int pageSize = config.diagnosis().pageSize();
         if (pageSize < 0 || pageSize > 10_000) {
@@ -122,6 +137,13 @@ final class ConfigValidation {
 
     /** The API server's default request limit is 1.5 MiB; the rest of the object needs some room. */
     static final int MAX_REPORTS = 10_000;
+    static final long MAX_BODY_BYTES = 16L * 1024 * 1024;
+    /**
+     * Leader election works in seconds (client-go's defaults are 15s/10s/2s): shorter timings only
+     * make the Lease churn and the API server answer renewals many times a second.
+     */
+    private static final Duration MIN_LEASE_TIMING = Duration.ofSeconds(1);
+    private static final Duration MIN_RETRY_PERIOD = Duration.ofMillis(200);
     private static final int MAX_OBJECT_BYTES = 1_400_000;
 
     private static void checkReports(RemediatorConfig.Reports reports, List<String> problems) {
@@ -147,9 +169,13 @@ final class ConfigValidation {
         if (blank(le.leaseName()) || !DNS_LABEL.matcher(le.leaseName()).matches()) {
             problems.add("leaderElection.leaseName: not a valid object name: \"" + le.leaseName() + "\"");
         }
-        Duration lease = positiveDuration("leaderElection.leaseDuration", le.leaseDuration(), problems);
-        Duration renew = positiveDuration("leaderElection.renewDeadline", le.renewDeadline(), problems);
-        Duration retry = positiveDuration("leaderElection.retryPeriod", le.retryPeriod(), problems);
+        if (le.identity() != null && (le.identity().length() > 128 || le.identity().chars()
+                .anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c)))) {
+            problems.add("leaderElection.identity: at most 128 characters, without spaces or control characters");
+        }
+        Duration lease = atLeast("leaderElection.leaseDuration", le.leaseDuration(), MIN_LEASE_TIMING, problems);
+        Duration renew = atLeast("leaderElection.renewDeadline", le.renewDeadline(), MIN_LEASE_TIMING, problems);
+        Duration retry = atLeast("leaderElection.retryPeriod", le.retryPeriod(), MIN_RETRY_PERIOD, problems);
         // The same rules as client-go's: otherwise two replicas could both believe they lead.
         if (lease != null && renew != null && !renew.minus(lease).isNegative()) {
             problems.add("leaderElection.renewDeadline: must be shorter than leaderElection.leaseDuration ("
@@ -159,6 +185,16 @@ final class ConfigValidation {
             problems.add("leaderElection.retryPeriod: must be shorter than leaderElection.renewDeadline ("
                     + GoDuration.format(retry) + " >= " + GoDuration.format(renew) + ")");
         }
+    }
+
+    private static Duration atLeast(String key, Duration d, Duration min, List<String> problems) {
+        Duration positive = positiveDuration(key, d, problems);
+        if (positive != null && positive.compareTo(min) < 0) {
+            problems.add(key + ": must be at least " + GoDuration.format(min) + ", got \"" + GoDuration.format(positive)
+                    + "\"");
+            return null;
+        }
+        return positive;
     }
 
     private static Duration positiveDuration(String key, Duration d, List<String> problems) {

@@ -56,6 +56,10 @@ final class SlackValidation {
         }
     }
 
+    private static final int MIN_SECRET = 16;
+    /** RFC 9110's token: what a header name may be. */
+    private static final java.util.regex.Pattern HEADER_NAME = java.util.regex.Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+
     private static final List<String> ACTIONS = List.of("ENABLE_WORKLOAD_UPDATES", "LIVE_MIGRATE", "EVICT", "RESTART", "STOP");
 
     private static void checkApproval(RemediatorConfig.Approval a, List<String> problems) {
@@ -67,7 +71,12 @@ final class SlackValidation {
             return;
         }
         if ("interactive".equals(a.mode())) {
-            secret("slack.approval.signingSecretFile", a.signingSecretFile(), problems);
+            String secret = secret("slack.approval.signingSecretFile", a.signingSecretFile(), problems);
+            // Slack's signing secrets are 32 characters; a short one can be guessed from one request.
+            if (secret != null && secret.length() < MIN_SECRET) {
+                problems.add("slack.approval.signingSecretFile: the secret must be at least " + MIN_SECRET
+                        + " characters (Slack's are 32)");
+            }
             for (String id : a.allowedUserIds() == null ? List.<String>of() : a.allowedUserIds()) {
                 if (id == null || !USER_ID.matcher(id).matches()) {
                     problems.add("slack.approval.allowedUserIds: \"" + id + "\" is not a Slack user ID (U… or W…)");
@@ -77,6 +86,9 @@ final class SlackValidation {
                 problems.add("slack.approval.allowedUsergroup: \"" + a.allowedUsergroup() + "\" is not a user group ID (S…)");
             }
         }
+        if (!ConfigValidation.blank(a.identityHeader()) && !HEADER_NAME.matcher(a.identityHeader()).matches()) {
+            problems.add("slack.approval.identityHeader: not a header name: \"" + a.identityHeader() + "\"");
+        }
         if (!ACTIONS.contains(a.maxAction())) {
             problems.add("slack.approval.maxAction: must be one of " + ACTIONS + ", got \"" + a.maxAction() + "\"");
         }
@@ -85,8 +97,15 @@ final class SlackValidation {
         }
         if ("link".equals(a.mode())) {
             String key = secret("slack.approval.linkKeyFile", a.linkKeyFile(), problems);
-            if (key != null && key.lines().findFirst().orElse("").trim().length() < 32) {
-                problems.add("slack.approval.linkKeyFile: the key must be at least 32 characters");
+            // Every line verifies links, so every line must be as hard to guess offline as the first.
+            if (key != null) {
+                List<String> keys = key.lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+                for (int i = 0; i < keys.size(); i++) {
+                    if (keys.get(i).length() < 32) {
+                        problems.add("slack.approval.linkKeyFile: the key on line " + (i + 1)
+                                + " must be at least 32 characters");
+                    }
+                }
             }
         }
     }

@@ -78,13 +78,14 @@ class ConfigLoaderTest {
         RemediatorConfig c = load(file("""
                 webhook: {bearerToken: aaaaaaaaaaaaaaaa}
                 reports: {maxAge: 1h0m0s}
-                leaderElection: {leaseDuration: 1.5s, renewDeadline: 300ms, retryPeriod: 100ms}
+                leaderElection: {leaseDuration: 1.5s, renewDeadline: 1.2s, retryPeriod: 300ms}
                 policy: {limits: {batchInterval: 2m0s}}
                 """), Map.of("REMEDIATOR_LEADER_ELECTION_LEASE_DURATION", "20s"));
 
         assertThat(c.reports().maxAge()).isEqualTo(java.time.Duration.ofHours(1));
         assertThat(c.leaderElection().leaseDuration()).isEqualTo(java.time.Duration.ofSeconds(20));
-        assertThat(c.leaderElection().renewDeadline()).isEqualTo(java.time.Duration.ofMillis(300));
+        assertThat(c.leaderElection().renewDeadline()).isEqualTo(java.time.Duration.ofMillis(1200));
+        assertThat(c.leaderElection().retryPeriod()).isEqualTo(java.time.Duration.ofMillis(300));
         assertThat(c.policy().limits().batchInterval()).isEqualTo(java.time.Duration.ofMinutes(2));
         assertThat(load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\nleaderElection: {leaseDuration: 1.5s, renewDeadline:"
                 + " 1s, retryPeriod: 250ms}\n"), Map.of()).leaderElection().leaseDuration()).isEqualTo(java.time.Duration.ofMillis(1500));
@@ -196,6 +197,51 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BEARER_TOKEN", "aaaaaaaaaaaaaaaa",
                 "REMEDIATOR_SERVER_TLS_CERT_FILE", notPem.toString(), "REMEDIATOR_SERVER_TLS_KEY_FILE", notPem.toString())))
                 .hasMessageContaining("server.tls: certFile " + notPem);
+    }
+
+    @Test
+    void theConfigsRedTeamTwoFoundAcceptedStopStartUpNamingTheKey() throws IOException {
+        // redteam-2 N10, case by case.
+        Path password = Files.writeString(dir.resolve("password"), "basic-password-0123456789\n");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BASIC_AUTH_USERNAME", "am",
+                "REMEDIATOR_WEBHOOK_BASIC_AUTH_PASSWORD_FILE", password.toString(),
+                "REMEDIATOR_API_ADMIN_TOKEN", "basic-password-0123456789",
+                "REMEDIATOR_API_READ_TOKEN", "basic-password-0123456789")))
+                .hasMessageContaining("api.adminToken: must differ from the webhook token or basic-auth password")
+                .hasMessageContaining("api.readToken: must differ from the webhook token (or basic-auth password)");
+        assertThatThrownBy(() -> load(null, Map.of("REMEDIATOR_WEBHOOK_BASIC_AUTH_USERNAME", "am:x",
+                "REMEDIATOR_WEBHOOK_BASIC_AUTH_PASSWORD_FILE", password.toString())))
+                .hasMessageContaining("webhook.basicAuth.username: must not contain ':'");
+        // A second `policy:` block would have won silently.
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\npolicy: {mode: report}\n"
+                + "policy: {mode: auto}\n"), Map.of()))
+                .hasMessageContaining("policy is given twice (line 3); give each key once");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa, maxBodyBytes: 1000000000000}\n"
+                + "reports: {maxReports: 2000000000}\n"), Map.of()))
+                .hasMessageContaining("webhook.maxBodyBytes: must be between 1024 and 16777216, got 1000000000000")
+                .hasMessageContaining("reports.maxReports: must be between 1 and 10000, got 2000000000");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\n"
+                + "leaderElection: {leaseDuration: 15ms, renewDeadline: 10ms, retryPeriod: 2ms, identity: \"a\\nb\"}\n"),
+                Map.of()))
+                .hasMessageContaining("leaderElection.leaseDuration: must be at least 1s, got \"15ms\"")
+                .hasMessageContaining("leaderElection.renewDeadline: must be at least 1s, got \"10ms\"")
+                .hasMessageContaining("leaderElection.retryPeriod: must be at least 200ms, got \"2ms\"")
+                .hasMessageContaining("leaderElection.identity: at most 128 characters, without spaces or control");
+        Path keys = Files.writeString(dir.resolve("link-keys"), "approval-link-key-0123456789abcdef\nshort\n");
+        Path secret = Files.writeString(dir.resolve("signing-secret"), "x\n");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\npublicUrl: https://r.example\n"
+                + "api: {adminToken: admin-token-0123456789}\n"
+                + "slack: {webhookUrlFile: " + Files.writeString(dir.resolve("hook"),
+                "https://hooks.slack.com/services/T0/B0/x") + ", approval: {mode: link, linkKeyFile: " + keys
+                + ", identityHeader: \"X Forwarded: Email\"}}\n"), Map.of()))
+                .hasMessageContaining("slack.approval.linkKeyFile: the key on line 2 must be at least 32 characters")
+                .hasMessageContaining("slack.approval.identityHeader: not a header name: \"X Forwarded: Email\"");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\npublicUrl: https://r.example\n"
+                + "api: {adminToken: admin-token-0123456789}\n"
+                + "slack: {botTokenFile: " + Files.writeString(dir.resolve("bot"), "xoxb-1234567890-abcdef")
+                + ", channel: C0123ABCD, approval: {mode: interactive, signingSecretFile: " + secret
+                + ", allowedUserIds: [U012345]}}\n"), Map.of()))
+                .hasMessageContaining("slack.approval.signingSecretFile: the secret must be at least 16 characters");
     }
 
     @Test
