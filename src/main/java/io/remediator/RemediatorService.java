@@ -130,7 +130,8 @@ public final class RemediatorService implements AutoCloseable {
                 StrictJson.forWebhook(json), intake, metrics);
         String readToken = config.api().readToken();
         PlanApprovals approvals = new PlanApprovals(reports, clock, episodes::newerFiringEpisode);
-        ReportRoutes reportRoutes = new ReportRoutes(reports, episodes, new ReportPages(), approvals::approve);
+        ReportRoutes reportRoutes = new ReportRoutes(reports, episodes, new ReportPages(),
+                (id, plan, actions, by) -> approvals.approve(id, plan, actions, by, "api", null));
         SlackApprovalRoutes slackApprovals = SlackApprovalRoutes.from(config, reports, approvals::approve,
                 slack == null ? null : slack::approvers, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),

@@ -171,10 +171,11 @@ public final class SlackNotifications implements AutoCloseable {
         }
         if (links != null) {
             return new SlackMessage.Approve(publicUrl + "/approvals/" + r.id() + "?t="
-                    + links.token(r.id(), r.remediation().pass(), r.remediation().at()), null, count);
+                    + links.token(r.id(), r.remediation()), null, count);
         }
         // Only with someone allowed to click it: an approve button anyone may press is what others shipped.
-        return buttons ? new SlackMessage.Approve(null, r.id() + "|" + r.remediation().pass(), count) : null;
+        // The button names the awaited actions, not the pass: it works while they are unchanged (N7).
+        return buttons ? new SlackMessage.Approve(null, r.id() + "|" + r.remediation().awaitedDigest(), count) : null;
     }
 
     private int approvable(Report r) {

@@ -4,6 +4,7 @@ import io.remediator.logging.LogSafe;
 import io.remediator.remediation.Approval;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.ApprovalOutcome;
+import io.remediator.report.PlanRef;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredReport;
@@ -47,7 +48,7 @@ public final class PlanApprovals {
 
     /** @param pass the pass whose plan the operator reviewed */
     public ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by) {
-        return approve(reportId, pass, keys, by, "api", null);
+        return approve(reportId, new PlanRef.Pass(pass), keys, by, "api", null);
     }
 
     /**
@@ -56,7 +57,7 @@ public final class PlanApprovals {
      * @param via    api or link
      * @param linkId the approval link used (it works once), or null
      */
-    public ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by, String via, String linkId) {
+    public ApprovalOutcome approve(String reportId, PlanRef plan, List<String> keys, String by, String via, String linkId) {
         Optional<StoredReport> found = store.read(reportId);
         if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
             return new ApprovalOutcome.NotOpen("this report has no plan (yet) to approve");
@@ -75,7 +76,8 @@ public final class PlanApprovals {
         Map<String, PlannedAction> awaiting = new TreeMap<>();
         r.status().remediation().awaitingApproval().forEach(a -> awaiting.put(a.key(), a));
         List<String> awaitingKeys = List.copyOf(awaiting.keySet());
-        if (r.status().remediation().pass() != pass) {
+        int pass = r.status().remediation().pass();
+        if (!plan.matches(r.status().remediation())) {
             return new ApprovalOutcome.Stale(r.status().remediation().pass(), awaitingKeys);
         }
         List<String> notAwaiting = keys.stream().filter(k -> !awaiting.containsKey(k)).sorted().toList();

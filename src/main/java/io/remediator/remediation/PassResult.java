@@ -14,6 +14,9 @@ import java.util.Map;
  * @param mode       `policy.mode` at the time
  * @param nextPassAt when the next pass runs (deferred work or actions to follow up), or null
  * @param notes      what the operator should know about this pass as a whole
+ * @param awaitingSince since when the actions awaiting approval have been these ({@link #awaitedDigest}):
+ *                   carried from pass to pass while the set is unchanged, so an approval link's ttl
+ *                   counts from when it was first offered; null when nothing awaits approval
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PassResult(
@@ -23,7 +26,8 @@ public record PassResult(
         Map<Decision, Integer> decisions,
         List<PlannedAction> actions,
         Instant nextPassAt,
-        List<String> notes) {
+        List<String> notes,
+        Instant awaitingSince) {
 
     public PassResult {
         // Read back from the API server, map keys come sorted by name: keep the decisions' own order.
@@ -39,7 +43,36 @@ public record PassResult(
         if (note != null) {
             allNotes.add(note);
         }
-        return new PassResult(mode, pass, at, decisions, actions, next, List.copyOf(allNotes));
+        return new PassResult(mode, pass, at, decisions, actions, next, List.copyOf(allNotes), awaitingSince);
+    }
+
+    /**
+     * The set of actions awaiting approval, as a short digest of each one's key, target UID and
+     * attempt (sorted): what an approval link or button is bound to. Empty text when none awaits.
+     */
+    @com.fasterxml.jackson.annotation.JsonProperty(value = "awaitedPlan", access = com.fasterxml.jackson.annotation.JsonProperty.Access.READ_ONLY)
+    public String awaitedDigest() {
+        List<String> awaited = awaitingApproval().stream().map(a -> a.key() + "\u0000" + a.targetUid() + "\u0000"
+                + a.attempt()).sorted().toList();
+        if (awaited.isEmpty()) {
+            return "";
+        }
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            awaited.forEach(s -> sha.update((s + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 12);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    /** This pass, with {@code awaitingSince} carried from {@code previous} when it awaited the same set. */
+    public PassResult awaitingSinceAfter(PassResult previous) {
+        String mine = awaitedDigest();
+        Instant since = mine.isEmpty() ? null
+                : previous != null && previous.awaitingSince() != null && mine.equals(previous.awaitedDigest())
+                ? previous.awaitingSince() : at;
+        return new PassResult(mode, pass, at, decisions, actions, nextPassAt, notes, since);
     }
 
     /** The actions of this plan that wait for an operator's approval. */
@@ -84,6 +117,6 @@ public record PassResult(
     }
 
     public PassResult withActions(List<PlannedAction> newActions) {
-        return new PassResult(mode, pass, at, decisions, List.copyOf(newActions), nextPassAt, notes);
+        return new PassResult(mode, pass, at, decisions, List.copyOf(newActions), nextPassAt, notes, awaitingSince);
     }
 }

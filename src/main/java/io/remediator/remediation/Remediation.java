@@ -165,7 +165,7 @@ public final class Remediation {
         Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
         thisPass.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
         PassResult report = new PassResult(policy.mode().configValue(), pass, now, decisions,
-                List.copyOf(all), null, List.copyOf(notes));
+                List.copyOf(all), null, List.copyOf(notes), null).awaitingSinceAfter(previous);
         return scheduled(report, d);
     }
 

@@ -1,5 +1,7 @@
 package io.remediator.report;
 
+import io.remediator.remediation.PassResult;
+
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -12,7 +14,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signed, expiring approval links for one report's plan: `v1.<kid>.<report>.<pass>.<expires>.<signature>`,
+ * Signed, expiring approval links for one report's plan: `v2.<kid>.<report>.<awaited>.<expires>.<signature>`,
+ * where `awaited` names the set of actions awaiting approval ({@link PassResult#awaitedDigest}): the
+ * link lives for its ttl while that set is unchanged, whatever follow-up passes run (redteam-2 N7).
  * HMAC-SHA256 with a key of its own (never Slack's signing secret). The key id names the key, so a
  * new key can sign while the old one still verifies the links already sent. A link's id is a hash
  * of the whole token: the same plan always gets the same link (so an unchanged Slack message stays
@@ -36,7 +40,8 @@ public final class ApprovalLinks {
 
     /** What a link says, once its signature checked out. */
     public sealed interface Check {
-        record Valid(String reportId, int pass, Instant expires, String linkId) implements Check {}
+        /** @param plan the set of awaited actions it approves */
+        record Valid(String reportId, PlanRef.Awaited plan, Instant expires, String linkId) implements Check {}
 
         /** Not made with any of our keys, or changed since. */
         record Tampered() implements Check {}
@@ -47,10 +52,18 @@ public final class ApprovalLinks {
         record Expired(Instant at) implements Check {}
     }
 
-    /** The link for the plan of pass {@code pass}, made at {@code plannedAt}: valid for the ttl from then. */
-    public String token(String reportId, int pass, Instant plannedAt) {
-        String body = "v1." + kid(keys.get(0)) + "." + B64.encodeToString(reportId.getBytes(StandardCharsets.UTF_8)) + "."
-                + pass + "." + plannedAt.plus(ttl).getEpochSecond();
+    /**
+     * The link for the actions {@code plan} awaits, valid for the ttl from when they were first
+     * offered ({@link PassResult#awaitingSince}): the same set always gets the same link.
+     */
+    public String token(String reportId, PassResult plan) {
+        return token(reportId, plan.awaitedDigest(), plan.awaitingSince() != null ? plan.awaitingSince() : plan.at());
+    }
+
+    /** The link for the awaited set {@code awaited} (24 hex digits), offered since {@code since}. */
+    public String token(String reportId, String awaited, Instant since) {
+        String body = "v2." + kid(keys.get(0)) + "." + B64.encodeToString(reportId.getBytes(StandardCharsets.UTF_8)) + "."
+                + awaited + "." + since.plus(ttl).getEpochSecond();
         return body + "." + B64.encodeToString(mac(keys.get(0), body));
     }
 
@@ -59,7 +72,8 @@ public final class ApprovalLinks {
             return new Check.Tampered();
         }
         String[] parts = token.split("\\.");
-        if (parts.length != 6 || !"v1".equals(parts[0])) {
+        // v1 links named a pass; a link made before v2 is one an operator gets again from the report.
+        if (parts.length != 6 || !"v2".equals(parts[0]) || !parts[3].matches("[0-9a-f]{24}")) {
             return new Check.Tampered();
         }
         String body = String.join(".", parts[0], parts[1], parts[2], parts[3], parts[4]);
@@ -72,11 +86,9 @@ public final class ApprovalLinks {
             return new Check.Tampered();
         }
         String report;
-        int pass;
         Instant expires;
         try {
             report = new String(B64D.decode(parts[2]), StandardCharsets.UTF_8);
-            pass = Integer.parseInt(parts[3]);
             expires = Instant.ofEpochSecond(Long.parseLong(parts[4]));
         } catch (IllegalArgumentException | java.time.DateTimeException e) {
             // Beyond what an Instant holds (redteam-2 N12): not a link this service made, whatever its MAC.
@@ -89,7 +101,7 @@ public final class ApprovalLinks {
             return new Check.Expired(expires);
         }
         // Named by what was signed: one link, one id.
-        return new Check.Valid(report, pass, expires, HexFormat.of().formatHex(sha256(body), 0, 12));
+        return new Check.Valid(report, new PlanRef.Awaited(parts[3]), expires, HexFormat.of().formatHex(sha256(body), 0, 12));
     }
 
     private static String kid(byte[] key) {

@@ -10,6 +10,7 @@ import io.remediator.remediation.PassResult;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.ApprovalLinks;
 import io.remediator.report.ApprovalOutcome;
+import io.remediator.report.PlanRef;
 import io.remediator.report.ApprovalRules;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
@@ -32,7 +33,7 @@ public final class ApprovalPage {
     /** The shared approval function, with how it was given and the link used. */
     @FunctionalInterface
     public interface Approver {
-        ApprovalOutcome approve(String reportId, int pass, List<String> keys, String by, String via, String linkId);
+        ApprovalOutcome approve(String reportId, PlanRef plan, List<String> keys, String by, String via, String linkId);
     }
 
     private final ReportStore store;
@@ -96,11 +97,10 @@ public final class ApprovalPage {
                     + " report page.", null, List.of(), List.of());
             return Optional.empty();
         }
-        int current = r.status() == null || r.status().remediation() == null ? 0 : r.status().remediation().pass();
-        if (current != v.pass()) {
-            page(ctx, HttpStatus.CONFLICT, "The plan changed", r, "The link approves the plan of pass " + v.pass()
-                    + "; the report is at pass " + current + " now. This is the new plan; its own link is in the"
-                    + " report's Slack message.", null, approvable, notHere);
+        if (plan == null || !v.plan().matches(plan)) {
+            page(ctx, HttpStatus.CONFLICT, "The plan changed", r, "The actions awaiting approval are not the ones this"
+                    + " link was made for any more. This is the new plan; its own link is in the report's Slack"
+                    + " message.", null, approvable, notHere);
             return Optional.empty();
         }
         if (approvable.isEmpty()) {
@@ -135,7 +135,7 @@ public final class ApprovalPage {
         Checked c = checked.get();
         String by = identityHeader != null && ctx.header(identityHeader) != null && !ctx.header(identityHeader).isBlank()
                 ? ctx.header(identityHeader).strip() : "link holder";
-        ApprovalOutcome outcome = approver.approve(c.report().name(), c.link().pass(),
+        ApprovalOutcome outcome = approver.approve(c.report().name(), c.link().plan(),
                 c.approvable().stream().map(PlannedAction::key).toList(), by.length() > 100 ? by.substring(0, 100) : by,
                 "link", c.link().linkId());
         if (outcome instanceof ApprovalOutcome.Approved) {

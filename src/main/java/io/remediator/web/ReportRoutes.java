@@ -28,7 +28,7 @@ public final class ReportRoutes {
     /** Approves the named actions of a report's plan of the given pass. */
     @FunctionalInterface
     public interface Approver {
-        ApprovalOutcome approve(String reportId, int pass, List<String> actions, String by);
+        ApprovalOutcome approve(String reportId, io.remediator.report.PlanRef plan, List<String> actions, String by);
     }
 
     /**
@@ -104,18 +104,24 @@ public final class ReportRoutes {
         } catch (java.io.IOException e) {
             request = null;
         }
-        if (request == null || request.pass() == null || request.actions() == null || request.actions().isEmpty()) {
-            ctx.status(400).json(Map.of("error", "name what you reviewed: {\"pass\": <the plan's pass>,"
-                    + " \"actions\": [<action keys>], \"by\": <your name>}"));
+        if (request == null || (request.pass() == null) == (request.plan() == null) || request.actions() == null
+                || request.actions().isEmpty()) {
+            ctx.status(400).json(Map.of("error", "name what you reviewed: {\"pass\": <the plan's pass> (or \"plan\":"
+                    + " <its awaitedPlan>), \"actions\": [<action keys>], \"by\": <your name>}"));
             return;
         }
+        // `plan` (the report's remediation.awaitedPlan) stays valid across follow-up passes while the
+        // awaited actions are unchanged (redteam-2 N7); `pass` names exactly one pass.
+        io.remediator.report.PlanRef plan = request.pass() != null ? new io.remediator.report.PlanRef.Pass(request.pass())
+                : new io.remediator.report.PlanRef.Awaited(request.plan());
         String by = request.by() == null || request.by().isBlank() ? "admin token" : request.by().strip();
-        ApprovalOutcome outcome = approve.approve(ctx.pathParam("id"), request.pass(), request.actions(),
+        ApprovalOutcome outcome = approve.approve(ctx.pathParam("id"), plan, request.actions(),
                 by.length() > 100 ? by.substring(0, 100) : by);
         if (outcome instanceof ApprovalOutcome.Approved a) {
-            ctx.status(202).json(Map.of("approved", a.actions(), "pass", request.pass()));
+            ctx.status(202).json(request.pass() != null ? Map.of("approved", a.actions(), "pass", request.pass())
+                    : Map.of("approved", a.actions(), "plan", request.plan()));
         } else if (outcome instanceof ApprovalOutcome.Stale st) {
-            ctx.status(409).json(Map.of("error", "the plan changed since pass " + request.pass() + ": review pass "
+            ctx.status(409).json(Map.of("error", "the plan changed since " + plan.described() + ": review pass "
                     + st.currentPass() + " and approve from it", "currentPass", st.currentPass(), "awaiting", st.awaiting()));
         } else if (outcome instanceof ApprovalOutcome.NotAwaiting n) {
             ctx.status(409).json(Map.of("error", "not awaiting approval in this plan: " + n.actions(),
@@ -128,7 +134,7 @@ public final class ReportRoutes {
     }
 
     /** The body of an approval: what the operator reviewed. */
-    record ApprovalRequest(Integer pass, List<String> actions, String by) {}
+    record ApprovalRequest(Integer pass, String plan, List<String> actions, String by) {}
 
     private static RecommendedAction action(Context ctx) {
         String action = ctx.queryParam("action");

@@ -9,6 +9,7 @@ import io.remediator.logging.LogSafe;
 import io.remediator.remediation.Action;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.ApprovalOutcome;
+import io.remediator.report.PlanRef;
 import io.remediator.report.ApprovalRules;
 import io.remediator.report.ReportStore;
 import io.remediator.report.SlackPost;
@@ -105,12 +106,11 @@ public final class SlackInteractions {
             return;
         }
         String id = value.substring(0, bar);
-        int pass;
-        try {
-            pass = Integer.parseInt(value.substring(bar + 1));
-        } catch (NumberFormatException e) {
+        String awaited = value.substring(bar + 1);
+        if (!awaited.matches("[0-9a-f]{24}")) {
             return;
         }
+        PlanRef plan = new PlanRef.Awaited(awaited);
         Optional<StoredReport> found = ReportRoutes.validId(id) ? store.read(id) : Optional.empty();
         if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
             return;
@@ -129,7 +129,7 @@ public final class SlackInteractions {
         }
         List<String> keys = ApprovalRules.approvableFromSlack(r.status().remediation(), maxAction).stream()
                 .map(PlannedAction::key).toList();
-        ApprovalOutcome outcome = approver.approve(id, pass, keys, "slack:" + user, "slack", null);
+        ApprovalOutcome outcome = approver.approve(id, plan, keys, "slack:" + user, "slack", null);
         log.info("report {}: approve click by Slack user {}: {}", id, LogSafe.of(user), outcome.getClass().getSimpleName());
     }
 }

@@ -82,7 +82,7 @@ class OpenReportsTest {
                 "uid-1", Target.parse("VirtualMachineInstanceMigration ns/kvr-vmi-1"), 1, Decision.RUN, "why",
                 "policy.actions.liveMigrate=auto", new PlannedAction.DryRun(true, null, null),
                 new PlannedAction.Result(PlannedAction.Outcome.DONE, null), T0, T0, null);
-        PassResult pass = new PassResult("auto", 1, T0, Map.of(Decision.RUN, 1), List.of(migrated), null, List.of());
+        PassResult pass = new PassResult("auto", 1, T0, Map.of(Decision.RUN, 1), List.of(migrated), null, List.of(), null);
         store.writeStatus(r, ReportStatus.undiagnosed(r.spec(), 1, ReportPhase.Done, null, T0, null)
                 .withRemediation(pass, ReportPhase.Done));
 

@@ -42,7 +42,7 @@ class OutcomeRefreshTest {
                 new PlannedAction.DryRun(true, null, null), new PlannedAction.Result(PlannedAction.Outcome.DONE, null), T0,
                 T0, null);
         PassResult pass = new PassResult("auto", 1, T0, Map.of(Decision.RUN, 1), List.of(migrated), T0.plusSeconds(600),
-                List.of());
+                List.of(), null);
         ReportStatus status = ReportStatus.afterPass(firing(), 1, "leader", T0, 5,
                 new OutdatedWorkloadsDiagnosis(cluster(), Map.of(), List.of(), List.of(), 0), pass, null);
         return new StoredReport("1", spec, status);

@@ -63,7 +63,7 @@ class ReportStoreTest {
 
     static ReportStatus status(List<OutdatedVmi> vmis, List<PlannedAction> actions) {
         PassResult r = new PassResult("auto", 2, T0, Map.of(Decision.RUN, actions.size()), actions,
-                T0.plusSeconds(60), List.of("a note"));
+                T0.plusSeconds(60), List.of("a note"), null);
         return new ReportStatus(ReportPhase.Waiting, 2, 1, 0, 1, "replica-a", T0, 12L, true, null,
                 new io.remediator.runbook.OutdatedWorkloadsDiagnosis(null, Map.of(RecommendedAction.LIVE_MIGRATE, vmis.size()),
                         List.of("finding"), vmis, 3), vmis.size(), 0, r, 0, r.nextPassAt(), null);

@@ -154,6 +154,33 @@ class ApprovalLinkTest {
     }
 
     @Test
+    void aLinkStaysValidAcrossFollowUpPassesWhileTheAwaitedActionsAreUnchanged(TestCluster cluster) throws Exception {
+        // redteam-2 N7: a migration KubeVirt runs (deferred, IN_FLIGHT) makes a pass every
+        // batchInterval (1 s here), and the link of the pass before went stale at each.
+        cluster.create(vmi("team", "web").migratable().build());
+        cluster.create(io.remediator.testing.KubeVirtObjects.migration("team", "kubevirt-workload-update-web", "web")
+                .phase("Running").build());
+        try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
+            JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = first.get("id").asText();
+            int pass = first.get("remediation").get("pass").asInt();
+            Matcher m = Pattern.compile("/approvals/[^?]+\\?t=([^|]+)\\|Review").matcher(slack.firstPostedBlocks());
+            assertThat(m.find()).isTrue();
+            String token = m.group(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> report(s, id).get("remediation").get("pass").asInt() >= pass + 2);
+
+            HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/approvals/" + id + "?t="
+                    + token)).GET());
+            assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+            assertThat(page.body()).contains("LIVE_MIGRATE").contains("team/db");
+            HttpResponse<String> approved = confirm(s, id, token, "alice@example.com");
+            assertThat(approved.statusCode()).isEqualTo(303);
+            assertThat(report(s, id).get("approvals").get(0).get("actions")).extracting(JsonNode::asText)
+                    .containsExactly("LIVE_MIGRATE team/db");
+        }
+    }
+
+    @Test
     void aPlanOfManyActionsTheLinkMayNotApproveMakesASmallPage(TestCluster cluster) throws Exception {
         // redteam-2 N3: the not-approvable list was rendered once per action, N² rows (604 → 41 MB).
         for (int i = 0; i < 70; i++) {
@@ -247,20 +274,20 @@ class ApprovalLinkTest {
         try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
             JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
             String id = first.get("id").asText();
-            int pass = first.get("remediation").get("pass").asInt();
+            String awaited = first.get("remediation").get("awaitedPlan").asText();
             Instant plannedAt = Instant.parse(first.get("remediation").get("at").asText());
             ApprovalLinks links = new ApprovalLinks(List.of(KEY.getBytes(StandardCharsets.UTF_8)), Duration.ofMinutes(30));
-            String good = links.token(id, pass, plannedAt);
+            String good = links.token(id, awaited, plannedAt);
 
             String tampered = good.substring(0, good.length() - 2) + (good.endsWith("A") ? "BB" : "AA");
             assertThat(confirm(s, id, tampered, null).statusCode()).isEqualTo(403);
             String otherKey = new ApprovalLinks(List.of("another-key-0123456789abcdefghijkl".getBytes(StandardCharsets.UTF_8)),
-                    Duration.ofMinutes(30)).token(id, pass, plannedAt);
+                    Duration.ofMinutes(30)).token(id, awaited, plannedAt);
             assertThat(confirm(s, id, otherKey, null).statusCode()).isEqualTo(403);
-            assertThat(confirm(s, id, links.token("some-other-report", pass, plannedAt), null).statusCode()).isEqualTo(403);
-            assertThat(confirm(s, id, links.token(id, pass, Instant.now().minus(Duration.ofHours(1))), null).statusCode())
+            assertThat(confirm(s, id, links.token("some-other-report", awaited, plannedAt), null).statusCode()).isEqualTo(403);
+            assertThat(confirm(s, id, links.token(id, awaited, Instant.now().minus(Duration.ofHours(1))), null).statusCode())
                     .isEqualTo(410);
-            HttpResponse<String> stale = confirm(s, id, links.token(id, pass + 5, plannedAt), null);
+            HttpResponse<String> stale = confirm(s, id, links.token(id, "0123456789abcdef01234567", plannedAt), null);
             assertThat(stale.statusCode()).isEqualTo(409);
             assertThat(stale.body()).contains("The plan changed").contains("LIVE_MIGRATE");
             assertThat(stale.body()).doesNotContain("<form");

@@ -94,12 +94,19 @@ class SlackInteractionsTest {
         try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
             JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
             String id = first.get("id").asText();
-            int pass = first.get("remediation").get("pass").asInt();
+            // The button names the awaited actions (redteam-2 N7), not the pass: it works across passes.
+            String awaited = first.get("remediation").get("awaitedPlan").asText();
+            assertThat(awaited).matches("[0-9a-f]{24}");
             await().atMost(Duration.ofSeconds(20)).until(() -> report(s, id).path("slack").hasNonNull("ts"));
             String ts = report(s, id).get("slack").get("ts").asText();
             String blocks = JSON.readTree(slack.calls("chat.postMessage").get(0).form().get("blocks")).toString();
-            assertThat(blocks).contains("\"action_id\":\"approve_plan\"").contains("\"value\":\"" + id + "|" + pass + "\"");
-            String value = id + "|" + pass;
+            assertThat(blocks).contains("\"action_id\":\"approve_plan\"").contains("\"value\":\"" + id + "|" + awaited + "\"");
+            String value = id + "|" + awaited;
+            // A button of another plan (or an old one naming a pass) approves nothing.
+            assertThat(post(s, click("U0ONCALL", CHANNEL, ts, id + "|1"), Instant.now().getEpochSecond(), SECRET))
+                    .isEqualTo(200);
+            assertThat(post(s, click("U0ONCALL", CHANNEL, ts, id + "|0123456789abcdef01234567"),
+                    Instant.now().getEpochSecond(), SECRET)).isEqualTo(200);
             long now = Instant.now().getEpochSecond();
 
             assertThat(post(s, click("U0ONCALL", CHANNEL, ts, value), now, "not-the-secret-0123456789")).isEqualTo(401);
