@@ -27,7 +27,16 @@ final class SecretFile {
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             if (cached == null || !modified.equals(cachedAt)) {
-                cached = Files.readString(file).trim();
+                String read = Files.readString(file).trim();
+                // A Secret being rewritten can be empty for a moment (redteam-2 N12: every request
+                // then failed with 500 "Empty key"): keep the last good value until it is whole.
+                if (read.isEmpty() && cached != null) {
+                    return cached;
+                }
+                if (read.isEmpty()) {
+                    throw new UncheckedIOException(new IOException(file + " is empty"));
+                }
+                cached = read;
                 cachedAt = modified;
             }
             return cached;

@@ -240,6 +240,61 @@ class HardeningTest {
         }
     }
 
+    @Test
+    void aBodyTrickledBelowTheMinimumDataRateIs408NotA500() throws Exception {
+        // redteam-2 N12: Jetty's data-rate refusal reached Javalin uncaught: 500 and a stack trace each.
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", service.port())) {
+            s.setSoTimeout(1_000);
+            s.getOutputStream().write(("POST /alertmanager/webhook HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                    + RunningService.TOKEN + "\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String statusLine = null;
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            java.io.InputStream in = s.getInputStream();
+            StringBuilder answer = new StringBuilder();
+            while (statusLine == null && System.nanoTime() < deadline) {
+                try {
+                    s.getOutputStream().write(' ');
+                    s.getOutputStream().flush();
+                } catch (java.io.IOException closed) {
+                    // the server may close its side once it answered
+                }
+                try {
+                    int b;
+                    while ((b = in.read()) != -1 && b != '\n') {
+                        answer.append((char) b);
+                    }
+                    statusLine = answer.toString().trim();
+                } catch (java.net.SocketTimeoutException notYet) {
+                    // keep trickling
+                }
+            }
+            assertThat(statusLine).as("an answer within 30 s").isNotNull();
+            assertThat(statusLine).startsWith("HTTP/1.1 4").doesNotContain("500");
+        }
+        assertThat(service.get("/healthz").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void jettysOwnErrorPagesCarryTheSecurityHeaders() throws Exception {
+        // redteam-2 W3: a 400, 414 or 431 Javalin never sees came without them.
+        for (String request : List.of(
+                "GET /reports?alert=" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
+                "GET /reports HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(40_000) + "\r\n\r\n",
+                "GET /reports HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", service.port())) {
+                s.setSoTimeout(10_000);
+                s.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                String head = new String(s.getInputStream().readNBytes(4096), java.nio.charset.StandardCharsets.ISO_8859_1);
+                head = head.substring(0, Math.max(0, head.indexOf("\r\n\r\n")));
+                assertThat(head).as(head).matches("(?s)HTTP/1.1 4(00|14|31) .*")
+                        .contains("X-Content-Type-Options: nosniff").contains("X-Frame-Options: DENY")
+                        .contains("Content-Security-Policy: default-src 'none'");
+            }
+        }
+    }
+
     /** The default configuration with `reports.maxReports` and `reports.newPerMinute` set. */
     static io.remediator.config.RemediatorConfig keepingAtMost(int maxReports, int newPerMinute) {
         io.remediator.config.RemediatorConfig d = RunningService.defaultConfig();
