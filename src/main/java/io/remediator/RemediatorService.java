@@ -136,7 +136,7 @@ public final class RemediatorService implements AutoCloseable {
                 slack == null ? null : slack::approvers, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),
                 readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken),
-                adminToken(config.api()), metrics::webhookRequest);
+                adminToken(config.api()), metrics::webhookRequest, config.server().tls().enabled());
 
         this.tls = config.server().tls().enabled()
                 ? new TlsEndpoint(Path.of(config.server().tls().certFile()), Path.of(config.server().tls().keyFile()))
@@ -173,6 +173,7 @@ public final class RemediatorService implements AutoCloseable {
             c.routes.exception(Exception.class, RemediatorService::unhandled);
             c.routes.post("/alertmanager/webhook", webhook, Access.ALERTMANAGER);
             reportRoutes.register(c.routes);
+            access.register(c.routes);
             slackApprovals.register(c.routes);
             c.routes.get("/", ctx -> ctx.redirect("/reports"), Access.ANYONE);
             c.routes.get("/healthz", ctx -> ctx.result("ok"), Access.ANYONE);

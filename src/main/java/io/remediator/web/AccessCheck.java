@@ -17,6 +17,7 @@ public final class AccessCheck implements Handler {
     private final BearerToken readToken;
     private final BearerToken adminToken;
     private final Consumer<String> webhookRejected;
+    private final ReaderLogin login;
 
     /**
      * @param readToken       null: reports are open to anyone who reaches the service
@@ -25,10 +26,24 @@ public final class AccessCheck implements Handler {
      */
     public AccessCheck(Credentials alertmanager, BearerToken readToken, BearerToken adminToken,
                        Consumer<String> webhookRejected) {
+        this(alertmanager, readToken, adminToken, webhookRejected, false);
+    }
+
+    /** @param tls whether the service serves HTTPS: a browser's session cookie is then Secure */
+    public AccessCheck(Credentials alertmanager, BearerToken readToken, BearerToken adminToken,
+                       Consumer<String> webhookRejected, boolean tls) {
         this.alertmanager = alertmanager;
         this.readToken = readToken;
         this.adminToken = adminToken;
         this.webhookRejected = webhookRejected;
+        this.login = readToken == null ? null : new ReaderLogin(readToken, adminToken, tls);
+    }
+
+    /** `/login` for browsers, when reports need a token. */
+    public void register(io.javalin.config.RoutesConfig routes) {
+        if (login != null) {
+            login.register(routes);
+        }
     }
 
     @Override
@@ -46,9 +61,18 @@ public final class AccessCheck implements Handler {
                         "missing or wrong credentials");
             }
         } else if (roles.contains(Access.REPORT_READER)) {
-            if (readToken != null && !readToken.matches(auth) && (adminToken == null || !adminToken.matches(auth))) {
+            if (readToken != null && !readToken.matches(auth) && (adminToken == null || !adminToken.matches(auth))
+                    && !login.hasSession(ctx)) {
+                if ("GET".equals(ctx.method().name()) && ctx.path().startsWith("/reports")
+                        && String.valueOf(ctx.header("Accept")).contains("text/html")) {
+                    // A browser (the Slack link, the approval page's links): to the login form and back.
+                    ctx.redirect(ReaderLogin.loginFor(ctx), HttpStatus.SEE_OTHER);
+                    ctx.skipRemainingHandlers();
+                    return;
+                }
                 refuse(ctx.header("WWW-Authenticate", "Bearer"), HttpStatus.UNAUTHORIZED,
-                        "reports need api.readToken (or the admin token) as a bearer token");
+                        "reports need api.readToken (or the admin token) as a bearer token, or a browser session"
+                                + " from /login");
             }
         } else if (roles.contains(Access.APPROVER)) {
             ctx.header("Cache-Control", "no-store");

@@ -70,18 +70,20 @@ public final class ApprovalPage {
     private Optional<Checked> check(Context ctx, String token) {
         ctx.header("Cache-Control", "no-store");
         String id = ctx.pathParam("id");
+        // The signature first, before the report is read (redteam-2 W7): without a link this
+        // service signed for this id, nobody learns whether the report exists or what it is about.
+        ApprovalLinks.Check c = links.check(token, id, clock.instant());
+        if (c instanceof ApprovalLinks.Check.Tampered || c instanceof ApprovalLinks.Check.OtherReport) {
+            page(ctx, HttpStatus.FORBIDDEN, "Not a valid approval link", null, "This link was not made for this"
+                    + " report, or it was changed.", null, List.of(), List.of());
+            return Optional.empty();
+        }
         Optional<StoredReport> found = ReportRoutes.validId(id) ? store.read(id) : Optional.empty();
         if (found.isEmpty()) {
             page(ctx, HttpStatus.NOT_FOUND, "No such report", null, "There is no report " + id + ".", null, List.of(), List.of());
             return Optional.empty();
         }
         StoredReport r = found.get();
-        ApprovalLinks.Check c = links.check(token, id, clock.instant());
-        if (c instanceof ApprovalLinks.Check.Tampered || c instanceof ApprovalLinks.Check.OtherReport) {
-            page(ctx, HttpStatus.FORBIDDEN, "Not a valid approval link", r, "This link was not made for this report,"
-                    + " or it was changed.", null, List.of(), List.of());
-            return Optional.empty();
-        }
         if (c instanceof ApprovalLinks.Check.Expired e) {
             page(ctx, HttpStatus.GONE, "This approval link expired", r, "It expired at " + e.at() + ". The report page"
                     + " shows the current plan.", null, List.of(), List.of());

@@ -279,6 +279,16 @@ class ApprovalLinkTest {
             ApprovalLinks links = new ApprovalLinks(List.of(KEY.getBytes(StandardCharsets.UTF_8)), Duration.ofMinutes(30));
             String good = links.token(id, awaited, plannedAt);
 
+            // Without a link signed for this id, nothing tells whether the report exists or what it
+            // is about (redteam-2 W7): an existing and a made-up id answer alike.
+            HttpResponse<String> garbage = send(HttpRequest.newBuilder(URI.create(s.baseUrl() + "/approvals/" + id
+                    + "?t=garbage")).GET());
+            HttpResponse<String> nowhere = send(HttpRequest.newBuilder(URI.create(s.baseUrl()
+                    + "/approvals/no-such-report-0123?t=garbage")).GET());
+            assertThat(garbage.statusCode()).isEqualTo(403);
+            assertThat(nowhere.statusCode()).isEqualTo(403);
+            assertThat(garbage.body()).doesNotContain("OutdatedVirtualMachineInstanceWorkloads").doesNotContain("team/db")
+                    .isEqualTo(nowhere.body().replace("no-such-report-0123", id));
             String tampered = good.substring(0, good.length() - 2) + (good.endsWith("A") ? "BB" : "AA");
             assertThat(confirm(s, id, tampered, null).statusCode()).isEqualTo(403);
             String otherKey = new ApprovalLinks(List.of("another-key-0123456789abcdefghijkl".getBytes(StandardCharsets.UTF_8)),

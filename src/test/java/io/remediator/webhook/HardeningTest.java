@@ -211,7 +211,51 @@ class HardeningTest {
             }
             assertThat(service.get("/healthz").statusCode()).isEqualTo(200);
             assertThat(service.postWebhook(Payloads.firing(), RunningService.TOKEN).statusCode()).isEqualTo(200);
+
+            // redteam-2 W6: a browser (the Slack link) is sent to /login and back, with a session
+            // cookie that is not the token.
+            java.net.http.HttpResponse<String> browser = http.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(service.baseUrl() + "/reports/some-id?page=2")).header("Accept", "text/html").build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(browser.statusCode()).isEqualTo(303);
+            assertThat(browser.headers().firstValue("Location")).hasValue("/login?next=%2Freports%2Fsome-id%3Fpage%3D2");
+            assertThat(service.get("/login?next=%2Freports%2Fsome-id").body()).contains("<form method=\"post\" action=\"/login\"")
+                    .contains("value=\"/reports/some-id\"");
+            assertThat(login(http, service, "wrong-token-0123456789", "/reports").statusCode()).isEqualTo(401);
+            java.net.http.HttpResponse<String> in = login(http, service, read, "/reports/some-id?page=2");
+            assertThat(in.statusCode()).isEqualTo(303);
+            assertThat(in.headers().firstValue("Location")).hasValue("/reports/some-id?page=2");
+            String cookie = in.headers().firstValue("Set-Cookie").orElseThrow();
+            assertThat(cookie).startsWith("remediator_reader=").contains("HttpOnly").contains("SameSite=Strict")
+                    .doesNotContain(read);
+            String session = cookie.substring(0, cookie.indexOf(';'));
+            for (String path : List.of("/reports", "/api/reports")) {
+                assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + path))
+                        .header("Cookie", session).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode())
+                        .as(path).isEqualTo(200);
+            }
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + "/reports"))
+                    .header("Cookie", "remediator_reader=" + "0".repeat(64)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+            // Never a way to another site.
+            assertThat(login(http, service, read, "//evil.example/x").headers().firstValue("Location")).hasValue("/reports");
+            assertThat(login(http, service, read, "https://evil.example/").headers().firstValue("Location")).hasValue("/reports");
+            // The session reads; it does not approve.
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl()
+                    + "/api/reports/some-id/approve")).header("Cookie", session).POST(
+                    java.net.http.HttpRequest.BodyPublishers.ofString("{}")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
         }
+    }
+
+    private static java.net.http.HttpResponse<String> login(java.net.http.HttpClient http, RunningService service,
+                                                            String token, String next) throws Exception {
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.baseUrl() + "/login"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("token="
+                        + java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8) + "&next="
+                        + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
