@@ -103,6 +103,17 @@ public record ReportStatus(
                 omittedVmis, s.remediation.forLedger(), omittedActions, nextPassAt, slack);
     }
 
+    /**
+     * What is stored when the API server refuses this status as too large (redteam-2 D4): the
+     * phase Failed with the reason, what was handled (so the same news does not start the same pass
+     * again), the counts, and of the plan only what executed (the ledger's limits must survive).
+     */
+    public ReportStatus minimal(String why) {
+        return new ReportStatus(ReportPhase.Failed, pass, handledDeliveries, handledApprovals, handledAlertSet, actor,
+                completedAt, diagnosisMillis, false, why, null, outdatedVmiCount, outdatedVmiCount,
+                remediation == null ? null : remediation.forLedger(), 0, null, slack);
+    }
+
     /** The same status with this Slack message (the store carries the stored one over every write). */
     public ReportStatus withSlack(SlackPost post) {
         return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,

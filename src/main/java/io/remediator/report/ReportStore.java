@@ -1,5 +1,6 @@
 package io.remediator.report;
 
+import io.remediator.kubevirt.ApiErrors;
 import io.remediator.kubevirt.PrunedList;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -204,6 +205,7 @@ public final class ReportStore {
             throw new IllegalStateException("report " + current.name() + ": a status is written on the whole report");
         }
         // The status gets what the spec leaves of the object's limit.
+        boolean minimal = false;
         ReportStatus bounded = StatusBudget.fit(status, Math.max(MIN_STATUS_BYTES, maxObjectBytes - sizeOf(current.spec())),
                 this::sizeOf);
         StoredReport base = current;
@@ -214,6 +216,18 @@ public final class ReportStore {
             try {
                 return reports().resource(object).updateStatus().stored();
             } catch (KubernetesClientException e) {
+                if (tooLarge(e) && !minimal) {
+                    minimal = true;
+                    // Retrying the same write cannot succeed, and leaving the report as it was would
+                    // say nothing: store why instead (the measure missed what the API server counts).
+                    log.error("report {}: the API server refused its status as too large ({}); storing a minimal"
+                            + " status instead", current.name(), ApiErrors.describe(e));
+                    bounded = bounded.minimal("The API server refused this pass's status as too large ("
+                            + ApiErrors.describe(e) + "); only its counts and executed actions are stored. The"
+                            + " service's log has the rest.");
+                    attempt--;
+                    continue;
+                }
                 if (e.getCode() != 409 || attempt >= MAX_CONFLICT_RETRIES) {
                     throw e;
                 }
@@ -226,6 +240,11 @@ public final class ReportStore {
                 base = fresh;
             }
         }
+    }
+
+    /** The API server's 413, or etcd's refusal of a request above its limit (passed on as a 500). */
+    static boolean tooLarge(KubernetesClientException e) {
+        return e.getCode() == 413 || String.valueOf(e.getMessage()).contains("request is too large");
     }
 
     private static ReportStatus withoutSlack(ReportStatus s) {

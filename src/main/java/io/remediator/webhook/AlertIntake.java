@@ -56,6 +56,22 @@ public final class AlertIntake {
     private final Clock clock;
     private final StoredSize size;
 
+    /**
+     * How long a delivery's writes may take in all (redteam-2 D11: a stalled API server held a
+     * delivery for 30-36 s, the client's request timeout with retries, while Alertmanager's own
+     * timeout is 10 s). Past it the answer is 503: nothing is acknowledged, a write still under way
+     * may land, and Alertmanager's retry then finds it and counts a repeat.
+     */
+    static final java.time.Duration WRITE_DEADLINE = java.time.Duration.ofSeconds(8);
+    /** Writes under way at once; beyond it (threads still stuck in a stalled API) a delivery gets 503 at once. */
+    private static final int MAX_WRITES = 64;
+    private final java.util.concurrent.ThreadPoolExecutor writes = new java.util.concurrent.ThreadPoolExecutor(0,
+            MAX_WRITES, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "delivery-write");
+                t.setDaemon(true);
+                return t;
+            });
+
     /** @param store writes one delivery durably, or throws KubernetesClientException */
     public AlertIntake(Set<String> runbookAlertnames, Function<ReportSpec, Stored> store, BooleanSupplier reachable,
                        RemediatorMetrics metrics, Clock clock) {
@@ -81,6 +97,29 @@ public final class AlertIntake {
         this.reachable = reachable;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    private Stored withinDeadline(ReportSpec delivery, long deadline) {
+        java.util.concurrent.Future<Stored> write;
+        try {
+            write = writes.submit(() -> store.apply(delivery));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            throw new KubernetesClientException(MAX_WRITES + " writes to the Kubernetes API are still under way");
+        }
+        try {
+            return write.get(Math.max(0, deadline - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KubernetesClientException("the Kubernetes API did not store it within " + WRITE_DEADLINE.toSeconds()
+                    + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KubernetesClientException("interrupted while storing it");
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** The wire alert as a report stores it: the mapping from Alertmanager's schema to ours is here only. */
@@ -120,9 +159,10 @@ public final class AlertIntake {
         }
         List<ReportSpec> stored = new ArrayList<>();
         int created = 0;
+        long deadline = System.nanoTime() + WRITE_DEADLINE.toNanos();
         for (ReportSpec delivery : deliveries) {
             try {
-                Stored s = store.apply(delivery);
+                Stored s = withinDeadline(delivery, deadline);
                 if (s.spec() == null) {
                     return new Outcome.Unavailable("too many new alert episodes at once (more new reports than this"
                             + " replica takes per minute); retry later");

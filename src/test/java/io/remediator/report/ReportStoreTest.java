@@ -220,6 +220,25 @@ class ReportStoreTest {
     }
 
     @Test
+    void aStatusTheApiServerRefusesAsTooLargeIsStoredAsAMinimalStatusThatSaysSo() {
+        // redteam-2 D4, second half: a refused status write left the report Received, saying nothing.
+        // A store that believes objects may take 4 MB (above what the API server and etcd take)
+        // stands in for a measure that missed what the API server counts.
+        ReportStore believing = new ReportStore(cluster.client(), store.namespace(), 4_000_000);
+        StoredReport r = believing.recordDelivery(delivery("{}:{big}", "2026-11-24T00:00:00Z", "firing", T0));
+        List<OutdatedVmi> vmis = IntStream.range(0, 4_000).mapToObj(i -> vmi(i, RecommendedAction.LIVE_MIGRATE)).toList();
+        StoredReport written = believing.writeStatus(r, status(vmis, List.of(action(1, true), action(2, false))));
+
+        ReportStatus stored = store.get(r.name()).orElseThrow().status();
+        assertThat(stored.phase()).isEqualTo(ReportPhase.Failed);
+        assertThat(stored.error()).contains("refused this pass's status as too large").contains("counts and executed actions");
+        assertThat(stored.outdatedVmiCount()).isEqualTo(4_000);
+        assertThat(stored.remediation().actions()).extracting(PlannedAction::key).contains("LIVE_MIGRATE ns/vmi-1");
+        assertThat(stored.handledDeliveries()).isEqualTo(1);
+        assertThat(written.status()).isEqualTo(stored);
+    }
+
+    @Test
     void retentionDeletesOldAndSurplusFinishedReportsButNeverUnfinishedWorkOrTheNewest() {
         Instant now = T0.plus(Duration.ofDays(40));
         List<StoredReport> all = new ArrayList<>();

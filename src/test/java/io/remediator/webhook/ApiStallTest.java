@@ -28,6 +28,15 @@ class ApiStallTest {
             long started = System.nanoTime();
             freeze.start();
             try {
+                // A delivery during the stall is answered within Alertmanager's 10 s, 503 (the other
+                // half of D11: it took 30-36 s), and its retry after the thaw is stored.
+                Thread.sleep(300);
+                long posted = System.nanoTime();
+                String body = io.remediator.testing.Payloads.firing().replace("\"groupKey\":\"{}:", "\"groupKey\":\"{}/stall:");
+                var during = service.postWebhook(body, RunningService.TOKEN);
+                assertThat(Duration.ofNanos(System.nanoTime() - posted)).isLessThan(Duration.ofSeconds(10));
+                assertThat(during.statusCode()).as(during.body()).isEqualTo(503);
+                assertThat(during.headers().firstValue("Retry-After")).isPresent();
                 // Probed every 5 s, each probe answering within its own 5 s deadline.
                 await().atMost(Duration.ofSeconds(14)).pollInterval(Duration.ofMillis(250))
                         .until(() -> service.get("/readyz").statusCode() == 503);
@@ -38,6 +47,9 @@ class ApiStallTest {
                 freeze.join();
             }
             await().atMost(Duration.ofSeconds(20)).until(() -> service.get("/readyz").statusCode() == 200);
+            String body = io.remediator.testing.Payloads.firing().replace("\"groupKey\":\"{}:", "\"groupKey\":\"{}/stall:");
+            assertThat(service.postWebhook(body, RunningService.TOKEN).statusCode()).isEqualTo(200);
+            assertThat(service.getJson("/api/reports")).anySatisfy(r -> assertThat(r.get("status").asText()).isEqualTo("firing"));
         }
     }
 }
