@@ -77,6 +77,7 @@ public final class Soak {
     private long maxPassSeconds;
     private long maxRssMib;
     private int actingTerms;
+    private long maxHeapMib;
 
     private Soak(Path dir, long apiPid, Path jar) {
         this.dir = dir;
@@ -126,6 +127,8 @@ public final class Soak {
             env.put("REMEDIATOR_LEADER_ELECTION_IDENTITY", identity);
             env.put("REMEDIATOR_POLICY_MODE", "auto");
             env.put("REMEDIATOR_POLICY_ACTIONS_LIVE_MIGRATE", "auto");
+            // Retention would delete reports the check then misses: keep them all.
+            env.put("REMEDIATOR_REPORTS_MAX_REPORTS", "5000");
             process = pb.start();
             starts++;
         }
@@ -346,6 +349,9 @@ public final class Soak {
 
     /** Every acknowledged alert is in its group's report, as stored (common fields restored or not, the fingerprint is its own). */
     private void checkStored() {
+        // What was acknowledged before the reports are read is what they must hold.
+        Map<String, Set<String>> asked = new HashMap<>();
+        acknowledged.forEach((k, v) -> asked.put(k, Set.copyOf(v)));
         Map<String, Set<String>> stored = new HashMap<>();
         try {
             for (GenericKubernetesResource r : reports()) {
@@ -357,8 +363,7 @@ public final class Soak {
         } catch (RuntimeException e) {
             return; // the API is still coming back; the next check sees it
         }
-        // Only what was acknowledged before this check started can be asked for.
-        for (Map.Entry<String, Set<String>> e : Map.copyOf(acknowledged).entrySet()) {
+        for (Map.Entry<String, Set<String>> e : asked.entrySet()) {
             Set<String> have = stored.getOrDefault(e.getKey(), Set.of());
             // A later delivery of the same group may carry fewer alerts (a changed set): the newest set
             // is stored. What must hold is that the group has a report holding one of its acknowledged sets.
@@ -442,15 +447,36 @@ public final class Soak {
                 r.start();
             }
             if (r.alive()) {
+                maxHeapMib = Math.max(maxHeapMib, heapMib(r));
                 Path status = Path.of("/proc", String.valueOf(r.process.pid()), "status");
                 if (Files.isReadable(status)) {
                     for (String line : Files.readAllLines(status)) {
-                        if (line.startsWith("VmRSS:")) {
+                        if (line.startsWith("VmRSS:") && line.matches("VmRSS:\\s+\\d+ kB")) {
                             maxRssMib = Math.max(maxRssMib, Long.parseLong(line.replaceAll("\\D", "")) / 1024);
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** The replica's own heap in use (Micrometer's jvm_memory_used_bytes, area heap), in MiB. */
+    private long heapMib(Replica r) {
+        try {
+            String metrics = http.send(HttpRequest.newBuilder(URI.create(r.url() + "/metrics")).timeout(Duration.ofSeconds(3))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            double used = 0;
+            for (String line : metrics.split("\n")) {
+                if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {
+                    used += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+            return (long) (used / (1024 * 1024));
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
         }
     }
 
@@ -483,7 +509,8 @@ public final class Soak {
         System.out.printf("Acting terms seen in the replicas' logs: %d.%n", actingTerms);
         System.out.printf("Longest time from a recovered fault to a new report's first pass: %d s (bound %d s).%n",
                 maxPassSeconds, PASS_BOUND.toSeconds());
-        System.out.printf("Most resident memory of a replica: %d MiB (heap 256 MiB). Replica starts: %s.%n", maxRssMib,
+        System.out.printf("Most heap in use seen (after each fault): %d MiB of 256 MiB; most resident memory: %d MiB."
+                + " Replica starts: %s.%n", maxHeapMib, maxRssMib,
                 replicas[0].identity + " " + replicas[0].starts + ", " + replicas[1].identity + " " + replicas[1].starts);
         violationDetails.forEach(d -> System.out.println("  " + d));
     }

@@ -88,6 +88,25 @@ public final class ServiceProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * Waits until this replica took over the stored reports, and asserts it is alive then, with its
+     * log as the message (a replica that died, of an OutOfMemoryError say, shows why).
+     */
+    public void awaitTakeOver(java.time.Duration within) throws IOException {
+        org.awaitility.Awaitility.await().atMost(within).until(() -> !alive()
+                || Files.readString(log).contains("took over the stored reports"));
+        org.assertj.core.api.Assertions.assertThat(alive()).as("alive; log:%n%s", Files.readString(log)).isTrue();
+    }
+
+    /** The index as JSON, asserting a 200 with {@code size} reports. */
+    public com.fasterxml.jackson.databind.JsonNode index(int size) throws IOException {
+        var index = http.get("/api/reports");
+        org.assertj.core.api.Assertions.assertThat(index.statusCode()).as(index.body()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode list = new com.fasterxml.jackson.databind.ObjectMapper().readTree(index.body());
+        org.assertj.core.api.Assertions.assertThat(list).hasSize(size);
+        return list;
+    }
+
     /** SIGKILL: the process gets no chance to finish anything. */
     public void kill() {
         process.destroyForcibly();
