@@ -1,0 +1,63 @@
+package io.remediator.rollout;
+
+import io.remediator.runbook.Branch;
+import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * How many VMIs are in each {@link RolloutGroup} now, and how many of those KubeVirt will move by
+ * migration or by eviction (what the ETA counts).
+ *
+ * @param willMigrate in {@code kubevirt_will_update} by a migration (KUBEVIRT_WILL_MIGRATE)
+ * @param willEvict   in {@code kubevirt_will_update} by an eviction (KUBEVIRT_WILL_EVICT)
+ */
+public record BurnDown(Map<RolloutGroup, Integer> groups, int willMigrate, int willEvict) {
+    public BurnDown {
+        Map<RolloutGroup, Integer> all = new EnumMap<>(RolloutGroup.class);
+        for (RolloutGroup g : RolloutGroup.values()) {
+            all.put(g, groups == null ? 0 : groups.getOrDefault(g, 0));
+        }
+        groups = java.util.Collections.unmodifiableMap(all);
+    }
+
+    public static BurnDown of(OutdatedWorkloadsDiagnosis d) {
+        Map<RolloutGroup, Integer> groups = new EnumMap<>(RolloutGroup.class);
+        int migrate = 0;
+        int evict = 0;
+        for (OutdatedVmi v : d.outdatedVmis()) {
+            groups.merge(RolloutGroup.of(v.branch()), 1, Integer::sum);
+            migrate += v.branch() == Branch.KUBEVIRT_WILL_MIGRATE ? 1 : 0;
+            evict += v.branch() == Branch.KUBEVIRT_WILL_EVICT ? 1 : 0;
+        }
+        groups.merge(RolloutGroup.PENDING_LIVE_UPDATE, d.pendingLiveUpdateVmis().size(), Integer::sum);
+        return new BurnDown(groups, migrate, evict);
+    }
+
+    public int count(RolloutGroup g) {
+        return groups.get(g);
+    }
+
+    /** Outdated VMIs left (every group but the pending live updates). */
+    public int outdated() {
+        return groups.entrySet().stream().filter(e -> e.getKey() != RolloutGroup.PENDING_LIVE_UPDATE)
+                .mapToInt(Map.Entry::getValue).sum();
+    }
+
+    /** Nothing outdated and nothing waiting for a live update. */
+    public boolean empty() {
+        return outdated() == 0 && count(RolloutGroup.PENDING_LIVE_UPDATE) == 0;
+    }
+
+    /** Some VMI is one KubeVirt handles (moving, about to, or retrying). */
+    public boolean kubeVirtHandlesSome() {
+        return count(RolloutGroup.IN_FLIGHT) + count(RolloutGroup.KUBEVIRT_WILL_UPDATE) + count(RolloutGroup.FAILING) > 0;
+    }
+
+    /** Only VMIs KubeVirt will never update are left. */
+    public boolean onlyNeedsAction() {
+        return count(RolloutGroup.NEEDS_ACTION) > 0 && outdated() == count(RolloutGroup.NEEDS_ACTION)
+                && count(RolloutGroup.PENDING_LIVE_UPDATE) == 0;
+    }
+}
