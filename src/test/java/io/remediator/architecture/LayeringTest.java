@@ -47,13 +47,13 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.reconcile..",
                     "io.remediator.remediation..", "io.remediator.runbook..");
 
-    @ArchTest
     /** A rollout's burn-down, ETA and stages are pure: they know nothing of HTTP, Slack or the intake. */
     @ArchTest
     static final ArchRule rolloutsKnowNothingOfHttpOrSlack = noClasses().that().resideInAPackage("io.remediator.rollout..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.webhook..",
                     "io.remediator.notify..", "io.javalin..", "com.slack..");
 
+    @ArchTest
     static final ArchRule theLoopServesNoHttp = noClasses().that().resideInAPackage("io.remediator.reconcile..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.javalin..");
 
