@@ -56,6 +56,7 @@ public final class RemediatorService implements AutoCloseable {
     private final Leadership leadership;
     private final Javalin http;
     private final TlsEndpoint tls;
+    private final io.remediator.web.RolloutRoutes rolloutRoutes;
     private final StoredEpisodes episodes;
     private final Deliveries deliveries;
 
@@ -89,7 +90,13 @@ public final class RemediatorService implements AutoCloseable {
         this.loop = new ReportLoop(client, reports, runbooks, remediation, informers::policyNamespaces,
                 new ReportRetention(reports, rc.maxReports(), rc.maxAge(), clock), metrics, clock,
                 identity, diagnosis.repeatPassInterval());
-        informers.onActedOnChange(loop::actedOnObjectsChanged);
+        informers.onActedOnChange(() -> {
+            loop.actedOnObjectsChanged();
+            loop.kubeVirtChanged();
+        });
+        io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
+        loop.watchRollouts(rolloutRecords, informers::kubeVirt);
+        this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {
             loop.onStatusWritten(slack::statusWritten);
@@ -173,6 +180,7 @@ public final class RemediatorService implements AutoCloseable {
             c.routes.exception(Exception.class, RemediatorService::unhandled);
             c.routes.post("/alertmanager/webhook", webhook, Access.ALERTMANAGER);
             reportRoutes.register(c.routes);
+            rolloutRoutes.register(c.routes);
             access.register(c.routes);
             slackApprovals.register(c.routes);
             c.routes.get("/", ctx -> ctx.redirect("/reports"), Access.ANYONE);

@@ -47,9 +47,11 @@ public final class ControlPlaneUpdates {
             return;
         }
         if (complete && !before.complete() && before.times().completedAt() == null) {
-            // The first write where observed equals the new target: T0, stamped on this write.
+            // The first write where observed equals the new target: T0, stamped on this write, seen
+            // happening (a start found in place is the UpdateInProgress stamp, which nothing moves
+            // while the IDs differ: the times are no longer approximate).
             byCr.put(key, new Tracked(target, true, new KubeVirtInstallation.UpdateTimes(before.times().startedAt(),
-                    orNow(kv.updateCompletedAt()), before.times().approximate())));
+                    orNow(kv.updateCompletedAt()), false)));
             return;
         }
         // Same target, a flap or any other write: the times stay as they were.

@@ -110,6 +110,19 @@ public final class KubeVirtInformers implements AutoCloseable {
         return names(policyNamespaces);
     }
 
+    /**
+     * The KubeVirt CR KubeVirt acts on ({@link KubeVirtInstallation#effective}), with its update's
+     * frozen times; null without one. Reads only the KubeVirt CRs' cache: what the rollout watch
+     * looks at every few seconds.
+     */
+    public synchronized KubeVirtInstallation kubeVirt() {
+        startIfNeeded();
+        return KubeVirtInstallation.effective(read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
+                .map(controlPlaneUpdates::frozen)
+                .sorted(Comparator.comparing(KubeVirtInstallation::namespace).thenComparing(KubeVirtInstallation::name))
+                .toList());
+    }
+
     public synchronized ClusterSnapshot snapshot() {
         startIfNeeded();
         List<KubeVirtInstallation> kvs = read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
@@ -245,11 +258,14 @@ public final class KubeVirtInformers implements AutoCloseable {
             @Override
             public void onAdd(GenericKubernetesResource obj) {
                 controlPlaneUpdates.observe(KubeVirtRecords.kubeVirt(obj));
+                actedOnChanged.run();
             }
 
             @Override
             public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
                 controlPlaneUpdates.observe(KubeVirtRecords.kubeVirt(newObj));
+                // An update starting or completing: the rollout watch (and the outcome refresh) look soon.
+                actedOnChanged.run();
             }
 
             @Override

@@ -11,6 +11,8 @@ sealed interface Job {
         /** Show in the open reports what became of their executed actions. */
         REFRESH_OUTCOMES,
         /** Delete reports past reports.maxAge / reports.maxReports. */
-        RETENTION
+        RETENTION,
+        /** Look at KubeVirt's update: the rollout record, its stage and burn-down. */
+        ROLLOUT
     }
 }

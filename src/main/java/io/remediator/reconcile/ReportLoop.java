@@ -9,6 +9,7 @@ import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportRetention;
 import io.remediator.report.ReportStatus;
 import io.remediator.report.ReportStore;
+import io.remediator.rollout.RolloutSource;
 import io.remediator.report.StoredReport;
 import io.remediator.runbook.Runbook;
 import io.remediator.report.ReportSpec;
@@ -42,6 +43,19 @@ public final class ReportLoop implements AutoCloseable {
      * a limit of 100 between two sweeps).
      */
     static final Duration RETENTION_OVER_LIMIT = Duration.ofSeconds(3);
+    static final Duration ROLLOUT_EVERY = Duration.ofSeconds(5);
+    private static final Duration ROLLOUT_IDLE = Duration.ofMinutes(1);
+    private volatile RolloutWatch rollouts;
+
+    /**
+     * Watches KubeVirt's updates (issue 24): the rollout records, kept by the leader.
+     *
+     * @param kubeVirt the effective KubeVirt CR with its update's frozen times (from the watch)
+     */
+    public void watchRollouts(io.remediator.rollout.RolloutRecords records,
+                              java.util.function.Supplier<io.remediator.kubevirt.KubeVirtInstallation> kubeVirt) {
+        this.rollouts = new RolloutWatch(records, kubeVirt, diagnosis, clock, RolloutWatch.Settings.DEFAULT);
+    }
     /** A new leader that cannot list its reports in this time steps back and tries again. */
     private static final Duration TAKE_OVER_TIMEOUT = Duration.ofSeconds(60);
 
@@ -55,6 +69,7 @@ public final class ReportLoop implements AutoCloseable {
     private final RemediatorMetrics metrics;
     private final Duration repeatPassInterval;
     private final OutcomeRefresh refresh;
+    private final RunbookDiagnosis diagnosis;
     private final DueQueue<Job> queue = new DueQueue<>();
     private final Thread worker;
     /** Bumped on every change of leadership: work started in an earlier term writes nothing. */
@@ -74,7 +89,7 @@ public final class ReportLoop implements AutoCloseable {
         this.retention = retention;
         this.clock = clock;
         this.identity = identity;
-        RunbookDiagnosis diagnosis = new RunbookDiagnosis(runbooks, metrics);
+        this.diagnosis = new RunbookDiagnosis(runbooks, metrics);
         this.passes = new PassRunner(diagnosis, remediation, policyNamespaces, clock, identity);
         this.refresh = new OutcomeRefresh(diagnosis, store::get, clock, identity);
         this.worker = new Thread(this::work, "report-worker");
@@ -151,6 +166,33 @@ public final class ReportLoop implements AutoCloseable {
         } else if (job == Job.Chore.RETENTION) {
             retention.sweep(writes::mayWrite);
             queue.addAfter(Job.Chore.RETENTION, RETENTION_SWEEP);
+        } else if (job == Job.Chore.ROLLOUT) {
+            lookAtRollout(writes);
+        }
+    }
+
+    /** While a rollout is open, every {@link #ROLLOUT_EVERY}; otherwise on the KubeVirt CR's changes and each minute. */
+    private void lookAtRollout(StatusWrites writes) {
+        if (rollouts == null) {
+            return;
+        }
+        boolean open;
+        try {
+            open = rollouts.look(writes);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            log.warn("rollout watch: {}; trying again in {}s", ApiErrors.describe(e), API_RETRY.toSeconds());
+            queue.addAfter(Job.Chore.ROLLOUT, API_RETRY);
+            return;
+        }
+        if (acting) {
+            queue.addAfter(Job.Chore.ROLLOUT, open ? ROLLOUT_EVERY : ROLLOUT_IDLE);
+        }
+    }
+
+    /** The KubeVirt CR changed (or an outdated VMI left): the rollout watch looks soon. */
+    public void kubeVirtChanged() {
+        if (acting && rollouts != null) {
+            queue.addAfter(Job.Chore.ROLLOUT, OUTCOME_REFRESH_DELAY);
         }
     }
 
@@ -209,6 +251,9 @@ public final class ReportLoop implements AutoCloseable {
             queue.addAfter(Job.Chore.RETENTION, retention.overLimit(watch.size()) ? RETENTION_OVER_LIMIT
                     : RETENTION_AFTER_TAKE_OVER);
             log.info("{} took over the stored reports in namespace {}", identity, store.namespace());
+            if (rollouts != null) {
+                queue.addFirst(Job.Chore.ROLLOUT);
+            }
         } catch (KubernetesClientException e) {
             // Includes a take-over that could not list its reports in time: step back and retry.
             log.warn("could not read the stored reports ({}); trying again in {}s", ApiErrors.describe(e),
@@ -225,13 +270,17 @@ public final class ReportLoop implements AutoCloseable {
             // 1 MB) only to act. The copy is at least as new as the event that queued this look.
             OpenReports open = reports;
             Optional<StoredReport> cached = open == null ? Optional.empty() : open.cached(name, store.namespace());
+            if (cached.isPresent() && RolloutSource.KIND.equals(cached.get().spec().alertname())) {
+                return; // a rollout record: the rollout watch keeps it, no runbook pass
+            }
             if (cached.isPresent() && cached.get().phase() != ReportPhase.Closed
                     && decide(cached.get()) instanceof NextStep.WaitUntil w) {
                 lookAgainAt(name, w.at());
                 return;
             }
             Optional<StoredReport> found = store.get(name);
-            if (found.isEmpty() || found.get().phase() == ReportPhase.Closed) {
+            if (found.isEmpty() || found.get().phase() == ReportPhase.Closed
+                    || RolloutSource.KIND.equals(found.get().spec().alertname())) {
                 return;
             }
             StoredReport r = found.get();

@@ -1,0 +1,140 @@
+package io.remediator.reconcile;
+
+import io.remediator.kubevirt.KubeVirtInstallation;
+import io.remediator.rollout.BurnDown;
+import io.remediator.rollout.RolloutEta;
+import io.remediator.rollout.RolloutRecords;
+import io.remediator.rollout.RolloutSource;
+import io.remediator.rollout.RolloutStage;
+import io.remediator.rollout.RolloutStatus;
+import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's look at KubeVirt's update (issue 24, first slice): from the KubeVirt CR watch it
+ * creates the rollout record of the current target (at the update's start, or, found already
+ * updated with VMIs outdated, at once), stores T0 once when the control plane completes, keeps
+ * the stage and burn-down current from the caches, and supersedes the record of an older target.
+ * It writes only rollout records: nothing of KubeVirt's.
+ */
+final class RolloutWatch {
+    private static final Logger log = LoggerFactory.getLogger(RolloutWatch.class);
+    static final String ALERTNAME = "OutdatedVirtualMachineInstanceWorkloads";
+
+    /** @param noImpactGrace how long after T0 an ID change that outdated nothing stays open */
+    record Settings(Duration noImpactGrace, Duration stallAfter) {
+        static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofMinutes(15));
+    }
+
+    private final RolloutRecords records;
+    private final Supplier<KubeVirtInstallation> kubeVirt;
+    private final RunbookDiagnosis diagnosis;
+    private final Clock clock;
+    private final Settings settings;
+
+    RolloutWatch(RolloutRecords records, Supplier<KubeVirtInstallation> kubeVirt, RunbookDiagnosis diagnosis, Clock clock,
+                 Settings settings) {
+        this.records = records;
+        this.kubeVirt = kubeVirt;
+        this.diagnosis = diagnosis;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** @return whether a rollout is open (then the loop looks again soon) */
+    boolean look(StatusWrites writes) {
+        KubeVirtInstallation kv = kubeVirt.get();
+        if (kv == null || kv.targetDeploymentID() == null || kv.targetDeploymentID().isEmpty()) {
+            return false;
+        }
+        String cr = kv.namespace() + "/" + kv.name();
+        String target = kv.targetDeploymentID();
+        List<RolloutRecords.Record> all = records.all();
+        for (RolloutRecords.Record r : all) {
+            if (r.source() != null && cr.equals(r.source().kubevirt()) && !target.equals(r.source().toDeploymentID())
+                    && (r.status() == null || !r.status().stage().terminal()) && writes.mayWrite()) {
+                RolloutStatus s = r.status() != null ? r.status() : RolloutStatus.next(null, RolloutStage.Superseded,
+                        new BurnDown(null, 0, 0), new RolloutEta(null, null, "superseded", 0, null), null, clock.instant());
+                records.writeStatus(r.id(), s.withStage(RolloutStage.Superseded));
+                log.info("rollout {} superseded by KubeVirt's new target deployment {}", r.id(), target);
+            }
+        }
+        KubeVirtInstallation.UpdateTimes times = kv.updateTimes();
+        Optional<RolloutRecords.Record> found = all.stream().filter(r -> r.source() != null
+                && cr.equals(r.source().kubevirt()) && target.equals(r.source().toDeploymentID())).findFirst();
+        OutdatedWorkloadsDiagnosis d = null;
+        if (found.isEmpty()) {
+            if (!kv.updating()) {
+                // Found already updated: a rollout only when KubeVirt still has VMIs to update.
+                d = diagnosis.diagnose(ALERTNAME).diagnosis();
+                boolean outdated = !d.outdatedVmis().isEmpty() || Objects.requireNonNullElse(kv.outdatedWorkloads(), 0) > 0;
+                if (!outdated || !kv.controlPlaneUpdateComplete()) {
+                    return false;
+                }
+            }
+            if (!writes.mayWrite()) {
+                return false;
+            }
+            RolloutSource source = new RolloutSource(RolloutSource.KIND, cr,
+                    kv.updating() ? kv.observedKubeVirtVersion() : null, kv.targetKubeVirtVersion(),
+                    kv.updating() ? kv.observedDeploymentID() : null, target, times.startedAt(),
+                    kv.controlPlaneUpdateComplete() ? times.completedAt() : null,
+                    kv.controlPlaneUpdateComplete() && times.approximate());
+            found = Optional.of(records.create(source));
+            log.info("rollout {}: KubeVirt {} updating to {} (deployment {})", found.get().id(), cr,
+                    source.toVersion(), target);
+        }
+        RolloutRecords.Record r = found.get();
+        if (r.status() != null && r.status().stage().terminal()) {
+            return false;
+        }
+        RolloutSource source = r.source();
+        if (source.controlPlaneCompletedAt() == null && kv.controlPlaneUpdateComplete() && times.completedAt() != null
+                && writes.mayWrite()) {
+            // T0, stored once: a restart, a take-over or a Progressing flap never moves it.
+            source = source.completedAt(times.completedAt(), times.approximate());
+            records.storeControlPlaneCompleted(r.id(), source);
+        }
+        if (d == null) {
+            d = diagnosis.diagnose(ALERTNAME).diagnosis();
+        }
+        BurnDown now = BurnDown.of(d);
+        Instant at = clock.instant();
+        Instant t0 = source.controlPlaneCompletedAt();
+        KubeVirtInstallation.WorkloadUpdateStrategy strategy = kv.workloadUpdateStrategy();
+        KubeVirtInstallation.MigrationLimits limits = kv.migrations();
+        // Samples need the updater's migrations' phaseTransitionTimestamps, not kept yet: until
+        // then the ETA says that it has none.
+        RolloutEta eta = RolloutEta.estimate(now, List.of(), t0, at,
+                limits == null || limits.parallelMigrationsPerCluster() == null ? 5 : limits.parallelMigrationsPerCluster(),
+                limits == null || limits.parallelOutboundMigrationsPerNode() == null ? 2
+                        : limits.parallelOutboundMigrationsPerNode(), 0,
+                strategy == null || strategy.batchEvictionSize() == null ? 10 : strategy.batchEvictionSize(),
+                strategy == null || strategy.batchEvictionInterval() == null ? Duration.ofMinutes(1)
+                        : io.remediator.config.GoDuration.parse(strategy.batchEvictionInterval()));
+        RolloutStatus before = r.status();
+        boolean ever = (before != null && before.everOutdated()) || now.outdated() > 0;
+        Instant progress = before == null || before.lastProgressAt() == null ? t0
+                : now.outdated() < before.outdated() ? at : before.lastProgressAt();
+        RolloutStage stage = RolloutStage.decide(false, t0, now, ever, kv.outdatedWorkloads(), progress, at,
+                settings.noImpactGrace(), settings.stallAfter());
+        RolloutStatus next = RolloutStatus.next(before, stage, now, eta, t0, at);
+        if (writes.mayWrite() && (before == null || before.stage() != next.stage() || !before.groups().equals(next.groups())
+                || !Objects.equals(before.etaSeconds(), next.etaSeconds()) || !Objects.equals(before.etaReason(),
+                next.etaReason()))) {
+            records.writeStatus(r.id(), next);
+            if (before == null || before.stage() != next.stage()) {
+                log.info("rollout {}: {}", r.id(), next.stage());
+            }
+        }
+        return !next.stage().terminal();
+    }
+}

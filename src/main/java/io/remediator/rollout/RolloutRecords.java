@@ -1,0 +1,128 @@
+package io.remediator.rollout;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.remediator.report.ReportPhase;
+import io.remediator.report.ReportStore;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rollout records: RemediationReports that no alert created, labelled
+ * `kubevirt-remediator.io/record: rollout`, listed with the reports (`kubectl get remediationreports`).
+ * Their spec has the fields every report has (alertname `KubeVirtRollout`, which no runbook
+ * takes, so no delivery ever lands in one) and `source`; their status `phase` and `rollout`. The
+ * leader writes them; everyone reads them. Written as merge patches of exactly those fields.
+ */
+public final class RolloutRecords {
+    public static final String LABEL = "kubevirt-remediator.io/record";
+
+    /** One record as read. */
+    public record Record(String id, Instant createdAt, RolloutSource source, RolloutStatus status) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final KubernetesClient client;
+    private final String namespace;
+
+    public RolloutRecords(KubernetesClient client, String namespace) {
+        this.client = client;
+        this.namespace = namespace;
+    }
+
+    /** Newest first by the rollout's start (else the record's creation). */
+    public List<Record> all() {
+        return client.genericKubernetesResources(ReportStore.KIND).inNamespace(namespace).withLabel(LABEL, "rollout")
+                .list().getItems().stream().map(RolloutRecords::record)
+                .sorted(Comparator.comparing((Record r) -> r.source().startedAt() != null ? r.source().startedAt()
+                        : r.createdAt(), Comparator.nullsFirst(Comparator.naturalOrder())).reversed())
+                .toList();
+    }
+
+    public Optional<Record> get(String id) {
+        GenericKubernetesResource r = client.genericKubernetesResources(ReportStore.KIND).inNamespace(namespace)
+                .withName(id).get();
+        return r == null || r.getMetadata().getLabels() == null || !"rollout".equals(r.getMetadata().getLabels().get(LABEL))
+                ? Optional.empty() : Optional.of(record(r));
+    }
+
+    /** Creates the record, or reads the one another leader created first (409). */
+    public Record create(RolloutSource source) {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        Instant at = source.startedAt() != null ? source.startedAt() : source.controlPlaneCompletedAt();
+        spec.put("id", source.recordName());
+        spec.put("alertname", RolloutSource.KIND);
+        spec.put("groupKey", "rollout:" + source.kubevirt());
+        spec.put("episode", source.toDeploymentID());
+        spec.put("status", "firing");
+        spec.put("deliveries", 1);
+        spec.put("receivedAt", at);
+        spec.put("lastDeliveryAt", at);
+        spec.put("source", source);
+        GenericKubernetesResource r = new GenericKubernetesResource();
+        r.setApiVersion(ReportStore.KIND.getGroup() + "/" + ReportStore.KIND.getVersion());
+        r.setKind(ReportStore.KIND.getKind());
+        r.setMetadata(new ObjectMetaBuilder().withName(source.recordName()).withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/managed-by", "kubevirt-remediator").addToLabels(LABEL, "rollout").build());
+        r.setAdditionalProperty("spec", JSON.convertValue(spec, Map.class));
+        try {
+            return record(client.genericKubernetesResources(ReportStore.KIND).inNamespace(namespace).resource(r).create());
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return get(source.recordName()).orElseThrow(() -> e);
+            }
+            throw e;
+        }
+    }
+
+    /** Stores T0 in `spec.source`, once: it is never recomputed afterwards. */
+    public void storeControlPlaneCompleted(String id, RolloutSource completed) {
+        patch(id, false, Map.of("spec", Map.of("source", JSON.convertValue(completed, Map.class))));
+    }
+
+    public void writeStatus(String id, RolloutStatus status) {
+        ReportPhase phase = status.stage().terminal() ? ReportPhase.Closed : ReportPhase.Waiting;
+        patch(id, true, Map.of("status", Map.of("phase", phase.name(), "rollout", JSON.convertValue(status, Map.class))));
+    }
+
+    private void patch(String id, boolean status, Map<String, Object> body) {
+        var resource = client.genericKubernetesResources(ReportStore.KIND).inNamespace(namespace).withName(id);
+        String json;
+        try {
+            json = JSON.writeValueAsString(body);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (status) {
+            resource.subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE), json);
+        } else {
+            resource.patch(PatchContext.of(PatchType.JSON_MERGE), json);
+        }
+    }
+
+    private static Record record(GenericKubernetesResource r) {
+        Object spec = r.getAdditionalProperties().get("spec");
+        Object status = r.getAdditionalProperties().get("status");
+        RolloutSource source = spec instanceof Map<?, ?> m && m.get("source") != null
+                ? JSON.convertValue(m.get("source"), RolloutSource.class) : null;
+        RolloutStatus rollout = status instanceof Map<?, ?> m && m.get("rollout") != null
+                ? JSON.convertValue(m.get("rollout"), RolloutStatus.class) : null;
+        Instant created = r.getMetadata().getCreationTimestamp() == null ? null
+                : Instant.parse(r.getMetadata().getCreationTimestamp());
+        return new Record(r.getMetadata().getName(), created, source, rollout);
+    }
+}

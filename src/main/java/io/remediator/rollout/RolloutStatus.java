@@ -1,0 +1,63 @@
+package io.remediator.rollout;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A rollout record's `status.rollout`: where it stands, the burn-down, the ETA and its history.
+ *
+ * @param groups         the six groups' counts, by their labels
+ * @param everOutdated   some VMI was outdated since the rollout started (else, past the grace, it had no workload impact)
+ * @param lastProgressAt when an outdated VMI last left the set (or T0)
+ * @param history        one sample per change of the counts (at most {@link #MAX_HISTORY}, oldest dropped)
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int outdated, Long etaSeconds,
+                            String etaMethod, String etaReason, int samples, Long medianMigrationSeconds,
+                            boolean everOutdated, Instant lastProgressAt, Instant updatedAt, List<Sample> history) {
+    public static final int MAX_HISTORY = 500;
+
+    /** One point of the burn-down chart. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Sample(Instant at, Map<String, Integer> groups) {}
+
+    public RolloutStatus {
+        groups = groups == null ? Map.of() : Map.copyOf(groups);
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /**
+     * The status after looking at the cluster now.
+     *
+     * @param before the stored status, or null for a new record
+     */
+    public static RolloutStatus next(RolloutStatus before, RolloutStage stage, BurnDown now, RolloutEta eta,
+                                     Instant t0, Instant at) {
+        Map<String, Integer> groups = new java.util.LinkedHashMap<>();
+        now.groups().forEach((g, n) -> groups.put(g.label(), n));
+        int outdated = now.outdated();
+        boolean ever = (before != null && before.everOutdated()) || outdated > 0;
+        Instant progress = before == null || before.lastProgressAt() == null ? t0 : before.lastProgressAt();
+        if (before != null && outdated < before.outdated()) {
+            progress = at;
+        }
+        List<Sample> history = new ArrayList<>(before == null ? List.of() : before.history());
+        if (history.isEmpty() || !history.get(history.size() - 1).groups().equals(groups)) {
+            history.add(new Sample(at, groups));
+        }
+        while (history.size() > MAX_HISTORY) {
+            history.remove(0);
+        }
+        return new RolloutStatus(stage, groups, outdated, eta.seconds(), eta.method(), eta.reason(), eta.samples(),
+                eta.medianMigrationSeconds(), ever, progress, at, history);
+    }
+
+    /** The same status, terminal. */
+    public RolloutStatus withStage(RolloutStage s) {
+        return new RolloutStatus(s, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
+                everOutdated, lastProgressAt, updatedAt, history);
+    }
+}

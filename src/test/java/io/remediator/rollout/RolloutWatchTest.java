@@ -1,0 +1,145 @@
+package io.remediator.rollout;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vm;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.kubevirt.KubeVirtResources;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The rollout watch on the real API server with KubeVirt v1.9.0's CRDs; the test plays
+ * virt-operator by writing the KubeVirt CR's status and KubeVirt's VMI controller by removing the
+ * outdated label (next-capabilities §1.4, the steps this slice covers).
+ */
+@ExtendWith(RealCluster.class)
+class RolloutWatchTest {
+    private TestCluster cluster;
+
+    @BeforeEach
+    void cluster(TestCluster cluster) {
+        this.cluster = cluster;
+        cluster.reset();
+    }
+
+    private void writeStatus(GenericKubernetesResource withStatus) {
+        GenericKubernetesResource now = cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT)
+                .inNamespace("kubevirt").withName("kubevirt").get();
+        now.getAdditionalProperties().put("status", withStatus.getAdditionalProperties().get("status"));
+        cluster.client().resource(now).updateStatus();
+    }
+
+    private void updated(String namespace, String name) {
+        cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace(namespace).withName(name)
+                .edit(v -> {
+                    v.getMetadata().getLabels().remove("kubevirt.io/outdatedLauncherImage");
+                    return v;
+                });
+    }
+
+    private static JsonNode current(RunningService s) {
+        var r = s.get("/api/rollouts/current");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return s.getJson("/api/rollouts/current");
+    }
+
+    @Test
+    void fromTheDeploymentIdTransitionTheRecordFollowsTheStagesKeepsItsT0AndCompletes() {
+        Instant started = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).migrations(5, 2)
+                .updating("v1.8.4", "v1.9.0", started).build());
+        for (String name : List.of("a", "b", "c")) {
+            cluster.create(vmi("team", name).migratable().build());
+        }
+        cluster.create(vm("team", "legacy", "Always"));
+        cluster.create(vmi("team", "legacy").ownedBy("legacy").notMigratable("DisksNotLiveMigratable", "RWO").build());
+        RemediatorConfig config = RunningService.defaultConfig();
+
+        JsonNode first;
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            assertThat(s.get("/api/rollouts/current").statusCode()).isIn(200, 404);
+            // Within seconds of the leader's first look: the update is under way.
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
+                    && "ControlPlaneUpdating".equals(s.getJson("/api/rollouts/current").path("stage").asText()));
+            JsonNode updating = current(s);
+            assertThat(updating.get("id").asText()).isEqualTo("rollout-v1-9-0-deployv1");
+            assertThat(updating.get("fromVersion").asText()).isEqualTo("v1.8.4");
+            assertThat(updating.get("toVersion").asText()).isEqualTo("v1.9.0");
+            assertThat(updating.get("fromDeploymentID").asText()).isEqualTo("deploy-v1.8.4");
+            assertThat(updating.get("toDeploymentID").asText()).isEqualTo("deploy-v1.9.0");
+            assertThat(Instant.parse(updating.get("startedAt").asText())).isEqualTo(started);
+            assertThat(updating.get("controlPlaneCompletedAt").isNull()).isTrue();
+            // Listed with the reports, as `kubectl get remediationreports` shows it.
+            assertThat(s.getJson("/api/reports")).anySatisfy(r -> assertThat(r.get("id").asText())
+                    .isEqualTo("rollout-v1-9-0-deployv1"));
+
+            // virt-operator's write that completes the control plane: T0, seen happening.
+            Instant completed = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
+            writeStatus(kubeVirt("kubevirt").deployed("v1.9.0", completed).build());
+            await().atMost(Duration.ofSeconds(20)).until(() -> "WorkloadsUpdating".equals(current(s).path("stage").asText()));
+            first = current(s);
+            assertThat(Instant.parse(first.get("controlPlaneCompletedAt").asText())).isEqualTo(completed);
+            assertThat(first.get("approximate").asBoolean()).isFalse();
+            assertThat(first.get("groups").get("kubevirt_will_update").asInt()).isEqualTo(3);
+            assertThat(first.get("groups").get("needs_action").asInt()).isEqualTo(1);
+            assertThat(first.get("groups").get("in_flight").asInt()).isZero();
+            assertThat(first.get("etaSeconds").isNull()).isTrue();
+            assertThat(first.get("etaReason").asText()).isEqualTo("3 completed migrations needed, 0 so far");
+
+            // A virt-handler restarts on a rebooting node: Progressing flaps, the IDs stay. T0 does not move.
+            writeStatus(kubeVirt("kubevirt").deployed("v1.9.0", Instant.now()).build());
+            updated("team", "a");
+            await().atMost(Duration.ofSeconds(20)).until(() -> current(s).get("groups").get("kubevirt_will_update").asInt() == 2);
+            assertThat(current(s).get("controlPlaneCompletedAt").asText()).isEqualTo(first.get("controlPlaneCompletedAt").asText());
+            assertThat(current(s).get("history").size()).isGreaterThanOrEqualTo(2);
+        }
+
+        // Another leader (a restart): the same record, the same T0, no second record.
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/rollouts").statusCode() == 200
+                    && s.getJson("/api/rollouts").size() == 1);
+            assertThat(current(s).get("controlPlaneCompletedAt").asText()).isEqualTo(first.get("controlPlaneCompletedAt").asText());
+
+            updated("team", "b");
+            updated("team", "c");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "NeedsAction".equals(current(s).path("stage").asText()));
+            assertThat(current(s).get("groups").get("needs_action").asInt()).isEqualTo(1);
+            assertThat(current(s).get("etaReason").asText()).isEqualTo("KubeVirt will not update these: 1");
+
+            updated("team", "legacy");
+            await().atMost(Duration.ofSeconds(20)).until(() -> "Completed".equals(current(s).path("stage").asText()));
+            assertThat(current(s).get("outdated").asInt()).isZero();
+            JsonNode rollout = s.getJson("/api/rollouts/rollout-v1-9-0-deployv1");
+            assertThat(rollout.get("stage").asText()).isEqualTo("Completed");
+            assertThat(s.get("/api/rollouts/no-such-rollout").statusCode()).isEqualTo(404);
+            // No runbook pass ran on it: it carries no remediation.
+            JsonNode asReport = s.getJson("/api/reports/rollout-v1-9-0-deployv1");
+            assertThat(asReport.path("remediation").isMissingNode() || asReport.path("remediation").isNull()).isTrue();
+        }
+    }
+
+    @Test
+    void withoutAnUpdateThereIsNoRollout() {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).build());
+        try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> s.get("/readyz").body().contains("leads"));
+            assertThat(s.get("/api/rollouts/current").statusCode()).isEqualTo(404);
+            assertThat(s.getJson("/api/rollouts")).isEmpty();
+        }
+    }
+}
