@@ -150,8 +150,10 @@ public final class ReportRoutes {
 
     /** From the watch when it has listed once; before that, read from the API server (slower, exact). */
     private StoredEpisodes.Page index(IndexQuery q) {
-        return StoredEpisodes.page(episodes.synced() ? episodes.summaries() : store.summaries().stream(), q.filter(),
-                q.page(), q.pageSize());
+        // Alert reports only: rollout records (stored alike, for `kubectl get`) have /api/rollouts.
+        return StoredEpisodes.page(episodes.synced() ? episodes.summaries() : store.summaries().stream(),
+                q.filter().and(s -> !io.remediator.rollout.RolloutSource.KIND.equals(s.alertname())), q.page(),
+                q.pageSize());
     }
 
     private Report find(Context ctx) {
