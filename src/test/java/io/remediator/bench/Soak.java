@@ -145,6 +145,19 @@ public final class Soak {
     private int run(Duration length) throws Exception {
         replicas[0] = new Replica("soak-a", 18091);
         replicas[1] = new Replica("soak-b", 18092);
+        // Whatever ends this run, no replica outlives it (nor the API server stays frozen).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                new ProcessBuilder("kill", "-CONT", String.valueOf(apiPid)).start().waitFor();
+            } catch (IOException | InterruptedException e) {
+                // best effort
+            }
+            for (Replica r : replicas) {
+                if (r != null && r.process != null) {
+                    r.process.destroyForcibly();
+                }
+            }
+        }));
         for (Replica r : replicas) {
             r.start();
         }
@@ -328,7 +341,13 @@ public final class Soak {
     }
 
     private int passOf(String groupKey) {
-        for (GenericKubernetesResource r : reports()) {
+        List<GenericKubernetesResource> all;
+        try {
+            all = reports();
+        } catch (RuntimeException e) {
+            return 0; // the API server is still catching up after a thaw: the next poll asks again
+        }
+        for (GenericKubernetesResource r : all) {
             Map<String, Object> spec = map(r.getAdditionalProperties().get("spec"));
             Map<String, Object> status = map(r.getAdditionalProperties().get("status"));
             if (groupKey.equals(spec.get("groupKey")) && status.get("pass") instanceof Number n) {
