@@ -95,7 +95,9 @@ public final class RemediatorService implements AutoCloseable {
             loop.kubeVirtChanged();
         });
         io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
-        loop.watchRollouts(rolloutRecords, informers::kubeVirt);
+        loop.watchRollouts(rolloutRecords, informers::kubeVirt, () -> informers.succeededUpdaterMigrations().stream()
+                .map(m -> new io.remediator.rollout.RolloutEta.Completed(m.schedulingAt(), m.createdAt(), m.succeededAt()))
+                .toList());
         this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {

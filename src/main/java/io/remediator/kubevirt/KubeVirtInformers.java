@@ -123,6 +123,13 @@ public final class KubeVirtInformers implements AutoCloseable {
                 .toList());
     }
 
+    /** The migrations KubeVirt's workload updater made that succeeded (with their phase times), from the cache. */
+    public synchronized List<VirtualMachineInstanceMigration> succeededUpdaterMigrations() {
+        startIfNeeded();
+        return read(migrations, KubeVirtRecords::migration).stream()
+                .filter(m -> m.createdByWorkloadUpdater() && m.succeededAt() != null).toList();
+    }
+
     public synchronized ClusterSnapshot snapshot() {
         startIfNeeded();
         List<KubeVirtInstallation> kvs = read(kubeVirts, KubeVirtRecords::kubeVirt).stream()

@@ -82,6 +82,17 @@ final class KubeVirtRecords {
             }
             reason = failureReason(r);
         }
+        // When it entered Scheduling and Succeeded, from its own phaseTransitionTimestamps: what a
+        // rollout's ETA samples (next-capabilities §1.3).
+        Instant scheduling = null;
+        Instant succeeded = null;
+        for (Map<?, ?> t : maps(r.get("status", "phaseTransitionTimestamps"))) {
+            if ("Scheduling".equals(t.get("phase"))) {
+                scheduling = time(str(t.get("phaseTransitionTimestamp")));
+            } else if ("Succeeded".equals(t.get("phase"))) {
+                succeeded = time(str(t.get("phaseTransitionTimestamp")));
+            }
+        }
         Map<String, String> annotations = r.getMetadata().getAnnotations();
         return new VirtualMachineInstanceMigration(
                 r.getMetadata().getNamespace(),
@@ -93,7 +104,8 @@ final class KubeVirtRecords {
                 reason,
                 annotations != null && annotations.containsKey(WORKLOAD_UPDATE_ANNOTATION),
                 createdByRemediator(r),
-                annotations != null && annotations.containsKey(KubeVirtResources.EVACUATION_ANNOTATION));
+                annotations != null && annotations.containsKey(KubeVirtResources.EVACUATION_ANNOTATION),
+                scheduling, "Succeeded".equals(phase) ? succeeded : null);
     }
 
     /** Whether this service created the object: it carries {@link KubeVirtResources#MANAGED_BY_LABEL}. */

@@ -26,7 +26,17 @@ public record VirtualMachineInstanceMigration(
         String failureReason,
         boolean createdByWorkloadUpdater,
         boolean createdByRemediator,
-        boolean createdByEvacuation) {
+        boolean createdByEvacuation,
+        Instant schedulingAt,
+        Instant succeededAt) {
+
+    /** Without the phase times (fixtures of the runbook's tests). */
+    public VirtualMachineInstanceMigration(String namespace, String name, String vmiName, String phase, Instant createdAt,
+                                           Instant failedAt, String failureReason, boolean createdByWorkloadUpdater,
+                                           boolean createdByRemediator, boolean createdByEvacuation) {
+        this(namespace, name, vmiName, phase, createdAt, failedAt, failureReason, createdByWorkloadUpdater,
+                createdByRemediator, createdByEvacuation, null, null);
+    }
 
     public VirtualMachineInstanceMigration(String namespace, String name, String vmiName, String phase, Instant createdAt,
                                            Instant failedAt, String failureReason, boolean createdByWorkloadUpdater,

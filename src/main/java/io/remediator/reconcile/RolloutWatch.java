@@ -37,13 +37,16 @@ final class RolloutWatch {
     private final RolloutRecords records;
     private final Supplier<KubeVirtInstallation> kubeVirt;
     private final RunbookDiagnosis diagnosis;
+    private final Supplier<List<RolloutEta.Completed>> completed;
     private final Clock clock;
     private final Settings settings;
 
-    RolloutWatch(RolloutRecords records, Supplier<KubeVirtInstallation> kubeVirt, RunbookDiagnosis diagnosis, Clock clock,
-                 Settings settings) {
+    /** @param completed the workload updater's succeeded migrations, with their phase times */
+    RolloutWatch(RolloutRecords records, Supplier<KubeVirtInstallation> kubeVirt, RunbookDiagnosis diagnosis,
+                 Supplier<List<RolloutEta.Completed>> completed, Clock clock, Settings settings) {
         this.records = records;
         this.kubeVirt = kubeVirt;
+        this.completed = completed;
         this.diagnosis = diagnosis;
         this.clock = clock;
         this.settings = settings;
@@ -111,9 +114,10 @@ final class RolloutWatch {
         Instant t0 = source.controlPlaneCompletedAt();
         KubeVirtInstallation.WorkloadUpdateStrategy strategy = kv.workloadUpdateStrategy();
         KubeVirtInstallation.MigrationLimits limits = kv.migrations();
-        // Samples need the updater's migrations' phaseTransitionTimestamps, not kept yet: until
-        // then the ETA says that it has none.
-        RolloutEta eta = RolloutEta.estimate(now, List.of(), t0, at,
+        List<RolloutEta.Completed> done = completed.get();
+        // The rate window ends at the newest completion's own stamp, never this service's clock.
+        Instant newest = done.stream().map(RolloutEta.Completed::succeeded).max(Instant::compareTo).orElse(t0);
+        RolloutEta eta = RolloutEta.estimate(now, done, t0, newest,
                 limits == null || limits.parallelMigrationsPerCluster() == null ? 5 : limits.parallelMigrationsPerCluster(),
                 limits == null || limits.parallelOutboundMigrationsPerNode() == null ? 2
                         : limits.parallelOutboundMigrationsPerNode(), 0,

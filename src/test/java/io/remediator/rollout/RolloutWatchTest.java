@@ -107,6 +107,21 @@ class RolloutWatchTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> current(s).get("groups").get("kubevirt_will_update").asInt() == 2);
             assertThat(current(s).get("controlPlaneCompletedAt").asText()).isEqualTo(first.get("controlPlaneCompletedAt").asText());
             assertThat(current(s).get("history").size()).isGreaterThanOrEqualTo(2);
+
+            // KubeVirt's updater moved five VMIs elsewhere, 40 s each from Scheduling, after T0; one
+            // from before T0 (the last rollout's) is no sample. R = 2 left to migrate, c = 5:
+            // ceil(2 / 5) × 40 s = 40 s.
+            for (int i = 0; i < 5; i++) {
+                cluster.create(io.remediator.testing.KubeVirtObjects.migration("other", "kubevirt-workload-update-" + i,
+                        "gone-" + i).byWorkloadUpdater().succeeded(completed.plusSeconds(5 + i), 40).build());
+            }
+            cluster.create(io.remediator.testing.KubeVirtObjects.migration("other", "kubevirt-workload-update-old",
+                    "gone-old").byWorkloadUpdater().succeeded(completed.minusSeconds(3_600), 400).build());
+            await().atMost(Duration.ofSeconds(20)).until(() -> current(s).get("samples").asInt() == 5);
+            JsonNode eta = current(s);
+            assertThat(eta.get("medianMigrationSeconds").asLong()).isEqualTo(40);
+            assertThat(eta.get("etaSeconds").asLong()).isEqualTo(40);
+            assertThat(eta.get("etaMethod").asText()).isEqualTo("model");
         }
 
         // Another leader (a restart): the same record, the same T0, no second record.

@@ -192,6 +192,8 @@ public final class KubeVirtObjects {
         private String evacuationNode;
         private String failureReason;
         private Instant failedAt;
+        private Instant schedulingAt;
+        private Instant succeededAt;
 
         private MigrationBuilder(String namespace, String name, String vmiName) {
             this.namespace = namespace;
@@ -209,6 +211,14 @@ public final class KubeVirtObjects {
             this.failureReason = reason;
             // metav1.Time has whole seconds, as KubeVirt writes it.
             this.failedAt = at.truncatedTo(ChronoUnit.SECONDS);
+            return this;
+        }
+
+        /** Succeeded, through Scheduling at {@code scheduling} and Succeeded {@code seconds} later (whole seconds). */
+        public MigrationBuilder succeeded(Instant scheduling, long seconds) {
+            this.phase = "Succeeded";
+            this.schedulingAt = scheduling.truncatedTo(ChronoUnit.SECONDS);
+            this.succeededAt = schedulingAt.plusSeconds(seconds);
             return this;
         }
 
@@ -237,6 +247,13 @@ public final class KubeVirtObjects {
                 }
                 if (failureReason != null) {
                     status.put("migrationState", Map.of("failed", true, "failureReason", failureReason));
+                }
+                if (succeededAt != null) {
+                    status.put("phaseTransitionTimestamps", List.of(
+                            Map.of("phase", "Pending", "phaseTransitionTimestamp", schedulingAt.minusSeconds(5).toString()),
+                            Map.of("phase", "Scheduling", "phaseTransitionTimestamp", schedulingAt.toString()),
+                            Map.of("phase", "Running", "phaseTransitionTimestamp", schedulingAt.plusSeconds(3).toString()),
+                            Map.of("phase", "Succeeded", "phaseTransitionTimestamp", succeededAt.toString())));
                 }
                 additional.put("status", status);
             }
