@@ -140,7 +140,7 @@ public final class RemediatorService implements AutoCloseable {
         String readToken = config.api().readToken();
         PlanApprovals approvals = new PlanApprovals(reports, clock, episodes::newerFiringEpisode);
         ReportRoutes reportRoutes = new ReportRoutes(reports, episodes, new ReportPages(),
-                (id, plan, actions, by) -> approvals.approve(id, plan, actions, by, "api", null));
+                (id, plan, actions, by) -> approvals.approve(id, plan, actions, by, "api", null)).linkingRollouts(rolloutRoutes::currentLink);
         SlackApprovalRoutes slackApprovals = SlackApprovalRoutes.from(config, reports, approvals::approve,
                 slack == null ? null : slack::approvers, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),

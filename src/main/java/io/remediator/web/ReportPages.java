@@ -35,10 +35,16 @@ public final class ReportPages {
     }
 
     String index(StoredEpisodes.Page page, IndexQuery q) {
+        return index(page, q, null);
+    }
+
+    /** @param rollout the current KubeVirt rollout's link and state (url, toVersion, stage, outdated), or null */
+    String index(StoredEpisodes.Page page, IndexQuery q, Map<String, Object> rollout) {
         List<Map<String, Object>> rows = page.items().stream().map(r -> Map.<String, Object>of(
                 "s", r, "receivedAt", HUMAN_TIME.format(r.receivedAt()))).toList();
         Map<String, Object> view = new HashMap<>();
         view.put("reports", rows);
+        view.put("rollout", rollout);
         view.put("empty", page.total() == 0);
         view.put("filtered", q.status() != null || q.phase() != null || q.alert() != null);
         view.put("total", page.total());

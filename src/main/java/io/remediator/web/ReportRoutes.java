@@ -36,6 +36,14 @@ public final class ReportRoutes {
      *                 from the API server
      * @param approve  approves what the operator reviewed (who may is {@link AccessCheck}'s call)
      */
+    private java.util.function.Supplier<Map<String, Object>> currentRollout = () -> null;
+
+    /** The index links to the current KubeVirt rollout (its page), when there is one. */
+    public ReportRoutes linkingRollouts(java.util.function.Supplier<Map<String, Object>> current) {
+        this.currentRollout = current;
+        return this;
+    }
+
     public ReportRoutes(ReportStore store, StoredEpisodes episodes, ReportPages pages, Approver approve) {
         this.store = store;
         this.episodes = episodes;
@@ -66,7 +74,7 @@ public final class ReportRoutes {
         routes.get("/api/reports/{id}", ctx -> ctx.json(find(ctx)), Access.REPORT_READER);
         routes.get("/reports", ctx -> {
             IndexQuery q = IndexQuery.of(ctx);
-            ctx.html(pages.index(index(q), q));
+            ctx.html(pages.index(index(q), q, currentRollout.get()));
         }, Access.REPORT_READER);
         routes.get("/reports/{id}", ctx -> ctx.html(pages.report(find(ctx), action(ctx), IndexQuery.number(ctx, "page", 1, Integer.MAX_VALUE, 1))),
                 Access.REPORT_READER);

@@ -124,4 +124,23 @@ class RolloutMathTest {
         assertThat(Arrays.stream(RolloutStage.values()).filter(RolloutStage::terminal))
                 .containsExactly(RolloutStage.Completed, RolloutStage.NoWorkloadImpact, RolloutStage.Superseded);
     }
+
+    @Test
+    void theChartIsAStepLinePerGroupScaledToItsLargestCount() {
+        List<RolloutStatus.Sample> history = List.of(
+                new RolloutStatus.Sample(T0, Map.of("kubevirt_will_update", 10, "needs_action", 2)),
+                new RolloutStatus.Sample(T0.plusSeconds(50), Map.of("kubevirt_will_update", 5, "needs_action", 2)),
+                new RolloutStatus.Sample(T0.plusSeconds(100), Map.of("kubevirt_will_update", 0, "needs_action", 2)));
+        BurnDownChart chart = BurnDownChart.of(history, 100, 50);
+        assertThat(chart.maxCount()).isEqualTo(10);
+        assertThat(chart.series()).hasSize(6);
+        BurnDownChart.Series updating = chart.series().stream().filter(s -> s.group().equals("kubevirt_will_update"))
+                .findFirst().orElseThrow();
+        // (0, 10) → held to x=50, then 5 → held to x=100, then 0.
+        assertThat(updating.points()).isEqualTo("0.0,0.0 50.0,0.0 50.0,25.0 100.0,25.0 100.0,50.0");
+        assertThat(updating.last()).isZero();
+        assertThat(chart.series().stream().filter(s -> s.group().equals("needs_action")).findFirst().orElseThrow().last())
+                .isEqualTo(2);
+        assertThat(BurnDownChart.of(List.of(), 100, 50).series()).isEmpty();
+    }
 }

@@ -118,6 +118,13 @@ class RolloutWatchTest {
             cluster.create(io.remediator.testing.KubeVirtObjects.migration("other", "kubevirt-workload-update-old",
                     "gone-old").byWorkloadUpdater().succeeded(completed.minusSeconds(3_600), 400).build());
             await().atMost(Duration.ofSeconds(20)).until(() -> current(s).get("samples").asInt() == 5);
+            // The page: the burn-down drawn on the server as SVG, and still no script (its CSP forbids it).
+            var page = s.get("/rollouts/rollout-v1-9-0-deployv1");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("<svg id=\"burn-down\"").contains("<polyline").contains("kubevirt_will_update")
+                    .contains("KubeVirt v1.8.4 → v1.9.0: WorkloadsUpdating").doesNotContainIgnoringCase("<script");
+            assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
+            assertThat(s.get("/reports").body()).contains("href=\"/rollouts/rollout-v1-9-0-deployv1\"");
             JsonNode eta = current(s);
             assertThat(eta.get("medianMigrationSeconds").asLong()).isEqualTo(40);
             assertThat(eta.get("etaSeconds").asLong()).isEqualTo(40);
