@@ -168,6 +168,55 @@ public final class RemediatorMetrics {
     }
 
     /** @param identity this replica's name in the leader Lease */
+    private final AtomicLong rolloutActive = new AtomicLong();
+    private final Map<String, AtomicLong> rolloutGroups = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, io.micrometer.core.instrument.Meter> rolloutTimes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> rolloutTimeValues = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What the leader's rollout watch saw at its last look (docs/rollouts.md): whether a rollout is
+     * open, its six groups' counts, its ETA, and when it started and its control plane completed.
+     * A value not known (no ETA yet, no T0) is absent, not 0.
+     *
+     * @param groups by the groups' labels (six, fixed)
+     */
+    public synchronized void rollout(boolean active, Map<String, Integer> groups, Long etaSeconds, java.time.Instant started,
+                                     java.time.Instant controlPlaneCompleted) {
+        if (rolloutGroups.isEmpty()) {
+            Gauge.builder("remediator_rollout_active", rolloutActive, AtomicLong::get)
+                    .description("1 while a KubeVirt rollout the service follows is open").register(registry);
+        }
+        rolloutActive.set(active ? 1 : 0);
+        groups.forEach((group, n) -> rolloutGroups.computeIfAbsent(group, g -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("remediator_rollout_vmis", value, AtomicLong::get)
+                    .description("Outdated VMIs of the open rollout, by burn-down group").tag("group", g).register(registry);
+            return value;
+        }).set(n));
+        present("remediator_rollout_eta_seconds", "Seconds until KubeVirt is done with the VMIs it moves (absent while unknown)",
+                etaSeconds);
+        present("remediator_rollout_started_timestamp_seconds", "When the KubeVirt update started (its own stamp)",
+                started == null ? null : started.getEpochSecond());
+        present("remediator_rollout_control_plane_completed_timestamp_seconds",
+                "When KubeVirt's control plane completed the update (T0)",
+                controlPlaneCompleted == null ? null : controlPlaneCompleted.getEpochSecond());
+    }
+
+    /** A gauge that exists only while its value is known. */
+    private void present(String name, String description, Long value) {
+        if (value == null) {
+            io.micrometer.core.instrument.Meter m = rolloutTimes.remove(name);
+            if (m != null) {
+                registry.remove(m);
+            }
+            return;
+        }
+        AtomicLong v = rolloutTimeValues.computeIfAbsent(name, n -> new AtomicLong());
+        v.set(value);
+        rolloutTimes.computeIfAbsent(name, n -> Gauge.builder(n, v, AtomicLong::get).description(description)
+                .register(registry));
+    }
+
     public void leader(String identity, Supplier<Boolean> leading) {
         Gauge.builder("remediator_leader", () -> leading.get() ? 1 : 0)
                 .description("1 on the replica that holds the leader Lease (the only one that diagnoses and acts)")

@@ -55,7 +55,8 @@ public final class ReportLoop implements AutoCloseable {
     public void watchRollouts(io.remediator.rollout.RolloutRecords records,
                               java.util.function.Supplier<io.remediator.kubevirt.KubeVirtInstallation> kubeVirt,
                               java.util.function.Supplier<java.util.List<io.remediator.rollout.RolloutEta.Completed>> completed) {
-        this.rollouts = new RolloutWatch(records, kubeVirt, diagnosis, completed, clock, RolloutWatch.Settings.DEFAULT);
+        this.rollouts = new RolloutWatch(records, kubeVirt, diagnosis, completed, clock, RolloutWatch.Settings.DEFAULT)
+                .reportingTo(metrics);
     }
     /** A new leader that cannot list its reports in this time steps back and tries again. */
     private static final Duration TAKE_OVER_TIMEOUT = Duration.ofSeconds(60);

@@ -40,6 +40,13 @@ final class RolloutWatch {
     private final Supplier<List<RolloutEta.Completed>> completed;
     private final Clock clock;
     private final Settings settings;
+    private io.remediator.metrics.RemediatorMetrics metrics;
+
+    /** The rollout gauges follow each look. */
+    RolloutWatch reportingTo(io.remediator.metrics.RemediatorMetrics m) {
+        this.metrics = m;
+        return this;
+    }
 
     /** @param completed the workload updater's succeeded migrations, with their phase times */
     RolloutWatch(RolloutRecords records, Supplier<KubeVirtInstallation> kubeVirt, RunbookDiagnosis diagnosis,
@@ -138,6 +145,9 @@ final class RolloutWatch {
             if (before == null || before.stage() != next.stage()) {
                 log.info("rollout {}: {}", r.id(), next.stage());
             }
+        }
+        if (metrics != null) {
+            metrics.rollout(!next.stage().terminal(), next.groups(), next.etaSeconds(), source.startedAt(), t0);
         }
         return !next.stage().terminal();
     }

@@ -129,6 +129,10 @@ class RolloutWatchTest {
             assertThat(eta.get("medianMigrationSeconds").asLong()).isEqualTo(40);
             assertThat(eta.get("etaSeconds").asLong()).isEqualTo(40);
             assertThat(eta.get("etaMethod").asText()).isEqualTo("model");
+            String metrics = s.get("/metrics").body();
+            assertThat(metrics).contains("remediator_rollout_active 1.0").contains("remediator_rollout_vmis{group=\"kubevirt_will_update\"} 2.0")
+                    .contains("remediator_rollout_vmis{group=\"needs_action\"} 1.0").contains("remediator_rollout_eta_seconds 40.0")
+                    .contains("remediator_rollout_control_plane_completed_timestamp_seconds " + (double) completed.getEpochSecond());
         }
 
         // Another leader (a restart): the same record, the same T0, no second record.
@@ -145,6 +149,7 @@ class RolloutWatchTest {
 
             updated("team", "legacy");
             await().atMost(Duration.ofSeconds(20)).until(() -> "Completed".equals(current(s).path("stage").asText()));
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.get("/metrics").body().contains("remediator_rollout_active 0.0"));
             assertThat(current(s).get("outdated").asInt()).isZero();
             JsonNode rollout = s.getJson("/api/rollouts/rollout-v1-9-0-deployv1");
             assertThat(rollout.get("stage").asText()).isEqualTo("Completed");
