@@ -29,9 +29,14 @@ final class RolloutWatch {
     private static final Logger log = LoggerFactory.getLogger(RolloutWatch.class);
     static final String ALERTNAME = "OutdatedVirtualMachineInstanceWorkloads";
 
-    /** @param noImpactGrace how long after T0 an ID change that outdated nothing stays open */
-    record Settings(Duration noImpactGrace, Duration stallAfter) {
-        static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofMinutes(15));
+    /**
+     * @param noImpactGrace how long after T0 an ID change that outdated nothing stays open
+     * @param foundWithin   an update found already complete (the service was down at T0) is followed
+     *                      only when T0 is this recent: the alert's own `for` (24 h); older, the
+     *                      alert has fired and its report follows the VMIs
+     */
+    record Settings(Duration noImpactGrace, Duration stallAfter, Duration foundWithin) {
+        static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(24));
     }
 
     private final RolloutRecords records;
@@ -86,7 +91,9 @@ final class RolloutWatch {
                 // Found already updated: a rollout only when KubeVirt still has VMIs to update.
                 d = diagnosis.diagnose(ALERTNAME).diagnosis();
                 boolean outdated = !d.outdatedVmis().isEmpty() || Objects.requireNonNullElse(kv.outdatedWorkloads(), 0) > 0;
-                if (!outdated || !kv.controlPlaneUpdateComplete()) {
+                boolean recent = times.completedAt() != null
+                        && times.completedAt().isAfter(clock.instant().minus(settings.foundWithin()));
+                if (!outdated || !kv.controlPlaneUpdateComplete() || !recent) {
                     return false;
                 }
             }

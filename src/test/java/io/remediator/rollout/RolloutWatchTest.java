@@ -170,4 +170,30 @@ class RolloutWatchTest {
             assertThat(s.getJson("/api/rollouts")).isEmpty();
         }
     }
+
+    @Test
+    void anUpdateFoundCompletedIsFollowedWithAnApproximateT0OnlyWhileTheAlertCouldNotHaveFiredYet() {
+        // The service was down at the transition: T0 is Progressing's stamp, marked approximate.
+        Instant t0 = Instant.now().minus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
+        cluster.create(vmi("team", "a").migratable().build());
+        try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/rollouts/current").statusCode() == 200);
+            JsonNode found = current(s);
+            assertThat(Instant.parse(found.get("controlPlaneCompletedAt").asText())).isEqualTo(t0);
+            assertThat(found.get("approximate").asBoolean()).isTrue();
+            assertThat(found.get("fromVersion").isNull()).as("not seen: unknown").isTrue();
+            assertThat(found.get("groups").get("kubevirt_will_update").asInt()).isEqualTo(1);
+        }
+        // 30 h after T0 the alert has fired (its `for` is 24 h): its report follows the VMIs instead.
+        cluster.reset();
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate"))
+                .deployed("v1.9.0", Instant.now().minus(Duration.ofHours(30))).build());
+        cluster.create(vmi("team", "a").migratable().build());
+        try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
+            await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                    .until(() -> s.get("/readyz").body().contains("leads"));
+            assertThat(s.get("/api/rollouts/current").statusCode()).isEqualTo(404);
+        }
+    }
 }
