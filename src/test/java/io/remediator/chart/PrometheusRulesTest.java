@@ -37,7 +37,7 @@ class PrometheusRulesTest {
     @Test
     void theRulesPassPromtoolCheckRules() throws Exception {
         String out = run(promtool().toString(), "check", "rules", RULES.toString());
-        assertThat(out).contains("SUCCESS: 9 rules found");
+        assertThat(out).contains("SUCCESS: 11 rules found");
     }
 
     @Test
