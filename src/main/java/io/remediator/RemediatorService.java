@@ -97,11 +97,13 @@ public final class RemediatorService implements AutoCloseable {
         io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
         loop.watchRollouts(rolloutRecords, informers::kubeVirt, () -> informers.succeededUpdaterMigrations().stream()
                 .map(m -> new io.remediator.rollout.RolloutEta.Completed(m.schedulingAt(), m.createdAt(), m.succeededAt()))
-                .toList());
+                .toList(), config.rollout().noImpactGrace(), config.rollout().stallAfter());
         this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {
             loop.onStatusWritten(slack::statusWritten);
+            slack.followingRollouts(rolloutRecords, config.rollout().slackMinInterval());
+            loop.onRolloutWritten(slack::rolloutWritten);
         }
         RemediatorConfig.LeaderElection le = config.leaderElection();
         this.leadership = new Leadership(client, namespace, le.leaseName(), identity, new Leadership.Timing(

@@ -131,6 +131,13 @@ final class ConfigValidation {
         PolicyValidation.check(config.policy(), config.api(), problems);
         checkReports(config.reports(), problems);
         checkLeaderElection(config.leaderElection(), problems);
+        if (config.rollout() == null) {
+            problems.add("rollout: must be a mapping of keys");
+        } else {
+            atLeast("rollout.slackMinInterval", config.rollout().slackMinInterval(), Duration.ofSeconds(1), problems);
+            atLeast("rollout.noImpactGrace", config.rollout().noImpactGrace(), Duration.ofSeconds(1), problems);
+            atLeast("rollout.stallAfter", config.rollout().stallAfter(), Duration.ofSeconds(1), problems);
+        }
         SlackValidation.check(config.publicUrl(), config.slack(), problems);
         return problems;
     }

@@ -12,7 +12,29 @@ import java.util.List;
  * scripts and docs depend on them, so renaming one is a breaking change.
  */
 public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
-                               Api api, LeaderElection leaderElection, String publicUrl, Slack slack) {
+                               Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout) {
+
+    /** The same with the rollout watch's defaults. */
+    public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
+                            Api api, LeaderElection leaderElection, String publicUrl, Slack slack) {
+        this(server, webhook, diagnosis, reports, policy, api, leaderElection, publicUrl, slack, Rollout.DEFAULT);
+    }
+
+    /**
+     * The rollout watch (docs/rollouts.md).
+     *
+     * @param slackMinInterval the rollout's Slack message is updated at most this often (Slack's
+     *                         chat.update is Tier 3: 50 a minute for the whole workspace)
+     * @param noImpactGrace    a deployment-ID change that outdated no VMI in this long after T0 is
+     *                         closed as NoWorkloadImpact
+     * @param stallAfter       no outdated VMI left the set in this long while KubeVirt still handles
+     *                         some: Stalled
+     */
+    public record Rollout(@JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration slackMinInterval,
+                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration noImpactGrace,
+                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration stallAfter) {
+        public static final Rollout DEFAULT = new Rollout(Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(15));
+    }
 
     /**
      * Slack (docs/slack.md). Off while neither file is set; a file that is set but cannot be read
@@ -188,6 +210,6 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                         Duration.ofSeconds(2)),
                 "",
                 new Slack("", "", "", "https://slack.com/api/",
-                        new Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")));
+                        new Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")), Rollout.DEFAULT);
     }
 }

@@ -212,6 +212,52 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         return out.toString();
     }
 
+    /**
+     * A rollout's living message: "KubeVirt v1.8.4 → v1.9.0: 37 of 120 VMIs left, ETA 18 min", a line
+     * per group, and the link to its page. Its digest changes only with what it says (never with a
+     * time), so an unchanged rollout is never re-sent.
+     *
+     * @param rolloutUrl `publicUrl/rollouts/{id}`
+     */
+    public static SlackMessage rollout(io.remediator.rollout.RolloutRecords.Record r, String rolloutUrl) {
+        io.remediator.rollout.RolloutStatus s = r.status();
+        int left = s == null ? 0 : s.outdated();
+        int most = s == null ? 0 : s.history().stream().mapToInt(h -> h.groups().entrySet().stream()
+                .filter(e -> !"pending_live_update".equals(e.getKey())).mapToInt(Map.Entry::getValue).sum()).max().orElse(left);
+        String from = r.source() == null || r.source().fromVersion() == null ? "" : r.source().fromVersion() + " → ";
+        String to = r.source() == null ? "?" : r.source().toVersion();
+        String stage = s == null ? "ControlPlaneUpdating" : s.stage().name();
+        String title;
+        if (s != null && s.stage() == io.remediator.rollout.RolloutStage.Completed) {
+            title = "KubeVirt " + from + to + ": completed, " + Math.max(most, left) + " VMIs updated";
+        } else if (s == null || s.stage() == io.remediator.rollout.RolloutStage.ControlPlaneUpdating) {
+            title = "KubeVirt " + from + to + ": the control plane is updating";
+        } else {
+            title = "KubeVirt " + from + to + ": " + left + " of " + Math.max(most, left) + " VMIs left"
+                    + (s.etaSeconds() != null ? ", ETA " + human(s.etaSeconds()) : "");
+        }
+        List<LayoutBlock> blocks = new ArrayList<>();
+        String header = truncate(title, MAX_HEADER);
+        blocks.add(header(h -> h.text(plainText(header))));
+        StringBuilder body = new StringBuilder("*Stage:* ").append(stage);
+        if (s != null) {
+            s.groups().forEach((g, n) -> body.append("\n• ").append(g).append(": ").append(n));
+            if (s.etaSeconds() == null && s.etaReason() != null) {
+                body.append("\n_No ETA: ").append(escape(s.etaReason())).append("_");
+            }
+        }
+        String text = truncate(body.toString(), MAX_TEXT);
+        blocks.add(section(b -> b.text(markdownText(text))));
+        String link = "<" + rolloutUrl + "|Open the rollout> for the burn-down and the VMIs that need a person";
+        blocks.add(section(b -> b.text(markdownText(link))));
+        return new SlackMessage(blocks, header, digest(blocks, header));
+    }
+
+    private static String human(long seconds) {
+        return seconds < 120 ? seconds + " s" : seconds < 7_200 ? (seconds + 59) / 60 + " min"
+                : String.format(java.util.Locale.ROOT, "%.1f h", seconds / 3600.0);
+    }
+
     /** Slack's mrkdwn control characters: `&`, `<`, `>` (a value like `<!channel>` must not ping). */
     static String escape(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");

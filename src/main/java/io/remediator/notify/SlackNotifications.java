@@ -98,6 +98,69 @@ public final class SlackNotifications implements AutoCloseable {
         queue.clear();
     }
 
+    private static final String ROLLOUT = "rollout:";
+    private io.remediator.rollout.RolloutRecords rollouts;
+    private Duration rolloutMinInterval = Duration.ofSeconds(60);
+
+    /** Keeps one living message per rollout record too, updated at most once per {@code minInterval}. */
+    public SlackNotifications followingRollouts(io.remediator.rollout.RolloutRecords records, Duration minInterval) {
+        this.rollouts = records;
+        this.rolloutMinInterval = minInterval;
+        return this;
+    }
+
+    /** The rollout watch wrote this record's status. */
+    public void rolloutWritten(String id) {
+        if (acting && rollouts != null) {
+            queue.addAfter(ROLLOUT + id, COALESCE);
+        }
+    }
+
+    /**
+     * A rollout's message: posted once, then updated in place only when its text changed and at
+     * most once per interval (Slack's chat.update is Tier 3); a thread reply at each stage change.
+     * The post (channel, ts) is the record's `status.slack`, so a new leader updates it.
+     */
+    private void sendRollout(String id, long t) {
+        java.util.Optional<io.remediator.rollout.RolloutRecords.Record> found = rollouts.get(id);
+        java.util.Optional<io.remediator.report.StoredReport> stored = store.read(id);
+        if (found.isEmpty() || found.get().status() == null || stored.isEmpty() || !current(t)) {
+            return;
+        }
+        io.remediator.rollout.RolloutRecords.Record r = found.get();
+        SlackPost before = stored.get().status() == null || stored.get().status().slack() == null ? SlackPost.NONE
+                : stored.get().status().slack();
+        SlackMessage m = SlackMessage.rollout(r, publicUrl + "/rollouts/" + id);
+        // threadedPass holds the stage last announced in the thread (its ordinal + 1).
+        int stage = r.status().stage().ordinal() + 1;
+        boolean changed = !m.digest().equals(before.digest());
+        if (before.posted() && (!changed || !slack.updatable()) && before.lastError() == null && stage == before.threadedPass()) {
+            return;
+        }
+        if (before.posted() && before.updatedAt() != null && before.lastError() == null
+                && clock.instant().isBefore(before.updatedAt().plus(rolloutMinInterval))) {
+            queue.addAfter(ROLLOUT + id, Duration.between(clock.instant(), before.updatedAt().plus(rolloutMinInterval)));
+            return;
+        }
+        SlackPost after = before;
+        if (!before.posted()) {
+            after = settle(ROLLOUT + id, before, slack.post(m), m, "posted", stage);
+        } else {
+            if (changed && slack.updatable()) {
+                after = settle(ROLLOUT + id, before, slack.update(before.channel(), before.ts(), m), m, "updated",
+                        before.threadedPass());
+            }
+            if (after.posted() && after.lastError() == null && stage != before.threadedPass() && slack.updatable()) {
+                SlackAnswer a = slack.reply(after.channel(), after.ts(), "Stage: " + r.status().stage());
+                after = a instanceof SlackAnswer.Sent ? after.sent(after.channel(), after.ts(), after.digest(), stage,
+                        clock.instant()) : settle(ROLLOUT + id, after, a, null, "replied", after.threadedPass());
+            }
+        }
+        if (!after.equals(before) && current(t)) {
+            store.recordSlack(id, after);
+        }
+    }
+
     /** The leader wrote this report's status: its message may need to change. */
     public void statusWritten(String report) {
         if (acting) {
@@ -115,7 +178,11 @@ public final class SlackNotifications implements AutoCloseable {
             }
             long t = term;
             try {
-                send(name, t);
+                if (name.startsWith(ROLLOUT)) {
+                    sendRollout(name.substring(ROLLOUT.length()), t);
+                } else {
+                    send(name, t);
+                }
             } catch (KubernetesClientException e) {
                 log.warn("report {}: could not read or store its Slack message: {}", name, ApiErrors.describe(e));
                 queue.addAfter(name, BACKOFF.get(0));

@@ -54,9 +54,18 @@ public final class ReportLoop implements AutoCloseable {
      */
     public void watchRollouts(io.remediator.rollout.RolloutRecords records,
                               java.util.function.Supplier<io.remediator.kubevirt.KubeVirtInstallation> kubeVirt,
-                              java.util.function.Supplier<java.util.List<io.remediator.rollout.RolloutEta.Completed>> completed) {
-        this.rollouts = new RolloutWatch(records, kubeVirt, diagnosis, completed, clock, RolloutWatch.Settings.DEFAULT)
-                .reportingTo(metrics);
+                              java.util.function.Supplier<java.util.List<io.remediator.rollout.RolloutEta.Completed>> completed,
+                              Duration noImpactGrace, Duration stallAfter) {
+        this.rollouts = new RolloutWatch(records, kubeVirt, diagnosis, completed, clock, new RolloutWatch.Settings(
+                noImpactGrace, stallAfter, RolloutWatch.Settings.DEFAULT.foundWithin())).reportingTo(metrics)
+                .onWritten(id -> rolloutWritten.accept(id));
+    }
+
+    private volatile java.util.function.Consumer<String> rolloutWritten = id -> { };
+
+    /** The rollout watch wrote this record's status (Slack's living rollout message follows it). */
+    public void onRolloutWritten(java.util.function.Consumer<String> listener) {
+        this.rolloutWritten = listener;
     }
     /** A new leader that cannot list its reports in this time steps back and tries again. */
     private static final Duration TAKE_OVER_TIMEOUT = Duration.ofSeconds(60);

@@ -47,6 +47,14 @@ final class RolloutWatch {
     private final Settings settings;
     private io.remediator.metrics.RemediatorMetrics metrics;
 
+    private java.util.function.Consumer<String> written = id -> { };
+
+    /** Told each record whose status was written. */
+    RolloutWatch onWritten(java.util.function.Consumer<String> listener) {
+        this.written = listener;
+        return this;
+    }
+
     /** The rollout gauges follow each look. */
     RolloutWatch reportingTo(io.remediator.metrics.RemediatorMetrics m) {
         this.metrics = m;
@@ -79,6 +87,7 @@ final class RolloutWatch {
                 RolloutStatus s = r.status() != null ? r.status() : RolloutStatus.next(null, RolloutStage.Superseded,
                         new BurnDown(null, 0, 0), new RolloutEta(null, null, "superseded", 0, null), null, clock.instant());
                 records.writeStatus(r.id(), s.withStage(RolloutStage.Superseded));
+                written.accept(r.id());
                 log.info("rollout {} superseded by KubeVirt's new target deployment {}", r.id(), target);
             }
         }
@@ -149,6 +158,7 @@ final class RolloutWatch {
                 || !Objects.equals(before.etaSeconds(), next.etaSeconds()) || !Objects.equals(before.etaReason(),
                 next.etaReason()))) {
             records.writeStatus(r.id(), next);
+            written.accept(r.id());
             if (before == null || before.stage() != next.stage()) {
                 log.info("rollout {}: {}", r.id(), next.stage());
             }

@@ -196,4 +196,52 @@ class RolloutWatchTest {
             assertThat(s.get("/api/rollouts/current").statusCode()).isEqualTo(404);
         }
     }
+
+    @Test
+    void theRolloutHasOneLivingSlackMessageUpdatedInPlaceWithAThreadReplyPerStage(@org.junit.jupiter.api.io.TempDir
+                                                                                   java.nio.file.Path dir) throws Exception {
+        Instant started = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).updating("v1.8.4", "v1.9.0", started).build());
+        cluster.create(vmi("team", "a").migratable().build());
+        cluster.create(vmi("team", "b").migratable().build());
+        try (io.remediator.testing.FakeSlack slack = new io.remediator.testing.FakeSlack()) {
+            RemediatorConfig d = RunningService.withSlack(RunningService.defaultConfig(), slack.botConfig(dir,
+                    new RemediatorConfig.Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")));
+            RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(),
+                    d.api(), d.leaderElection(), d.publicUrl(), d.slack(), new RemediatorConfig.Rollout(
+                    Duration.ofSeconds(1), Duration.ofMinutes(5), Duration.ofMinutes(15)));
+            try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> posts(slack).stream().anyMatch(c -> c.form()
+                        .getOrDefault("text", "").equals("KubeVirt v1.8.4 → v1.9.0: the control plane is updating")));
+                writeStatus(kubeVirt("kubevirt").deployed("v1.9.0", Instant.now().minusSeconds(5)).build());
+                await().atMost(Duration.ofSeconds(20)).until(() -> slack.calls("chat.update").stream().anyMatch(c -> c.form()
+                        .getOrDefault("text", "").equals("KubeVirt v1.8.4 → v1.9.0: 2 of 2 VMIs left")));
+                updated("team", "a");
+                updated("team", "b");
+                await().atMost(Duration.ofSeconds(30)).until(() -> slack.calls("chat.update").stream().anyMatch(c -> c.form()
+                        .getOrDefault("text", "").equals("KubeVirt v1.8.4 → v1.9.0: completed, 2 VMIs updated")));
+                await().atMost(Duration.ofSeconds(10)).until(() -> replies(slack).stream().anyMatch(c -> c.form()
+                        .get("text").equals("Stage: Completed")));
+                // One message, updated in place: every update names the first post's ts.
+                assertThat(posts(slack)).hasSize(1);
+                String ts = slack.calls("chat.update").get(0).form().get("ts");
+                assertThat(slack.calls("chat.update")).allSatisfy(c -> assertThat(c.form().get("ts")).isEqualTo(ts));
+                assertThat(replies(slack)).allSatisfy(c -> assertThat(c.form().get("thread_ts")).isEqualTo(ts));
+                assertThat(replies(slack)).extracting(c -> c.form().get("text")).contains("Stage: WorkloadsUpdating");
+                // At most one update a second (rollout.slackMinInterval here).
+                List<Instant> at = slack.calls("chat.update").stream().map(io.remediator.testing.FakeSlack.Call::at).toList();
+                for (int i = 1; i < at.size(); i++) {
+                    assertThat(Duration.between(at.get(i - 1), at.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+                }
+            }
+        }
+    }
+
+    private static List<io.remediator.testing.FakeSlack.Call> posts(io.remediator.testing.FakeSlack slack) {
+        return slack.calls("chat.postMessage").stream().filter(c -> !c.form().containsKey("thread_ts")).toList();
+    }
+
+    private static List<io.remediator.testing.FakeSlack.Call> replies(io.remediator.testing.FakeSlack slack) {
+        return slack.calls("chat.postMessage").stream().filter(c -> c.form().containsKey("thread_ts")).toList();
+    }
 }
