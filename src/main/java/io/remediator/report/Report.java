@@ -24,6 +24,7 @@ import java.util.List;
  * @param remediation     what the policy made of the diagnosis; null when nothing was diagnosed
  * @param slack           the report's Slack message and its last error, null without Slack
  * @param approvals       who approved what, when, having reviewed which pass, and how
+ * @param rollout         the open KubeVirt rollout record this alert's VMIs belong to (docs/rollouts.md), or null
  */
 public record Report(
         String id,
@@ -49,7 +50,16 @@ public record Report(
         PassResult remediation,
         int omittedActions,
         SlackPost slack,
-        List<ReportSpec.ApprovalGiven> approvals) {
+        List<ReportSpec.ApprovalGiven> approvals,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        String rollout) {
+
+    /** The same report, linked to a rollout record. */
+    public Report withRollout(String id) {
+        return new Report(this.id, alertname, status, phase, receivedAt, lastDeliveryAt, deliveries, deliveriesHandled,
+                completedAt, diagnosisMillis, groupKey, receiver, externalURL, alertCount, truncatedAlerts, diagnosed, error,
+                diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, slack, approvals, id);
+    }
 
     static Report of(ReportSpec w, ReportStatus s) {
         ReportStatus st = s != null ? s : ReportStatus.undiagnosed(w, 0, ReportPhase.Received, null, null, null)
@@ -58,6 +68,6 @@ public record Report(
                 w.deliveries(), st.handledDeliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(),
                 w.externalURL(), w.alertCount(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.found(),
                 st.outdatedVmiCount(), st.omittedVmis(), st.remediation(), st.omittedActions(), st.slack(),
-                w.approvals());
+                w.approvals(), null);
     }
 }

@@ -169,6 +169,10 @@ public final class ReportRoutes {
         if (!validId(id)) {
             throw new NotFoundResponse("no report with that id");
         }
-        return store.find(id).orElseThrow(() -> new NotFoundResponse("no report with id " + id));
+        Report r = store.find(id).orElseThrow(() -> new NotFoundResponse("no report with id " + id));
+        // The alert's report links to the open rollout its VMIs belong to (docs/rollouts.md).
+        Map<String, Object> rollout = "OutdatedVirtualMachineInstanceWorkloads".equals(r.alertname())
+                ? currentRollout.get() : null;
+        return rollout != null && Boolean.TRUE.equals(rollout.get("open")) ? r.withRollout((String) rollout.get("id")) : r;
     }
 }

@@ -34,6 +34,8 @@ public final class RolloutRoutes {
         }
         RolloutRecords.Record r = all.get(0);
         Map<String, Object> link = new LinkedHashMap<>();
+        link.put("id", r.id());
+        link.put("open", r.status() == null || !r.status().stage().terminal());
         link.put("url", "/rollouts/" + r.id());
         link.put("toVersion", r.source().toVersion());
         link.put("stage", r.status() == null ? "—" : r.status().stage().name());

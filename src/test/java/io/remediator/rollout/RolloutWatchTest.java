@@ -125,6 +125,11 @@ class RolloutWatchTest {
                     .contains("KubeVirt v1.8.4 → v1.9.0: WorkloadsUpdating").doesNotContainIgnoringCase("<script");
             assertThat(page.headers().firstValue("Content-Security-Policy").orElseThrow()).contains("default-src 'none'");
             assertThat(s.get("/reports").body()).contains("href=\"/rollouts/rollout-v1-9-0-deployv1\"");
+            // The alert, arriving during the rollout: its report links to it.
+            JsonNode alert = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            assertThat(alert.get("rollout").asText()).isEqualTo("rollout-v1-9-0-deployv1");
+            assertThat(s.get("/reports/" + alert.get("id").asText()).body())
+                    .contains("href=\"/rollouts/rollout-v1-9-0-deployv1\"");
             JsonNode eta = current(s);
             assertThat(eta.get("medianMigrationSeconds").asLong()).isEqualTo(40);
             assertThat(eta.get("etaSeconds").asLong()).isEqualTo(40);
