@@ -153,10 +153,10 @@ final class RolloutWatch {
                 : now.outdated() < before.outdated() ? at : before.lastProgressAt();
         RolloutStage stage = RolloutStage.decide(false, t0, now, ever, kv.outdatedWorkloads(), progress, at,
                 settings.noImpactGrace(), settings.stallAfter());
-        RolloutStatus next = RolloutStatus.next(before, stage, now, eta, t0, at);
+        RolloutStatus next = RolloutStatus.next(before, stage, now, eta, t0, at, BurnDown.needsAction(d));
         if (writes.mayWrite() && (before == null || before.stage() != next.stage() || !before.groups().equals(next.groups())
                 || !Objects.equals(before.etaSeconds(), next.etaSeconds()) || !Objects.equals(before.etaReason(),
-                next.etaReason()))) {
+                next.etaReason()) || !before.needsAction().equals(next.needsAction()))) {
             records.writeStatus(r.id(), next);
             written.accept(r.id());
             if (before == null || before.stage() != next.stage()) {

@@ -35,6 +35,15 @@ public record BurnDown(Map<RolloutGroup, Integer> groups, int willMigrate, int w
         return new BurnDown(groups, migrate, evict);
     }
 
+    /** The VMIs of this diagnosis KubeVirt will never update, by namespace and name. */
+    public static java.util.List<RolloutStatus.Vmi> needsAction(OutdatedWorkloadsDiagnosis d) {
+        return d.outdatedVmis().stream().filter(v -> RolloutGroup.of(v.branch()) == RolloutGroup.NEEDS_ACTION)
+                .sorted(java.util.Comparator.comparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
+                .map(v -> new RolloutStatus.Vmi(v.namespace(), v.name(), v.branch().name(),
+                        v.recommendedAction() == null ? null : v.recommendedAction().name(), v.explanation()))
+                .toList();
+    }
+
     public int count(RolloutGroup g) {
         return groups.get(g);
     }

@@ -13,12 +13,20 @@ import java.util.Map;
  * @param everOutdated   some VMI was outdated since the rollout started (else, past the grace, it had no workload impact)
  * @param lastProgressAt when an outdated VMI last left the set (or T0)
  * @param history        one sample per change of the counts (at most {@link #MAX_HISTORY}, oldest dropped)
+ * @param needsAction    the VMIs KubeVirt will never update, by namespace and name (at most
+ *                       {@link #MAX_LISTED}; the alert's report lists every one)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int outdated, Long etaSeconds,
                             String etaMethod, String etaReason, int samples, Long medianMigrationSeconds,
-                            boolean everOutdated, Instant lastProgressAt, Instant updatedAt, List<Sample> history) {
+                            boolean everOutdated, Instant lastProgressAt, Instant updatedAt, List<Sample> history,
+                            List<Vmi> needsAction) {
     public static final int MAX_HISTORY = 500;
+    public static final int MAX_LISTED = 50;
+
+    /** A VMI that needs a person: where it is, its branch, what the runbook says of it and would do. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Vmi(String namespace, String name, String branch, String recommendedAction, String explanation) {}
 
     /** One point of the burn-down chart. */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -27,6 +35,7 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
     public RolloutStatus {
         groups = groups == null ? Map.of() : Map.copyOf(groups);
         history = history == null ? List.of() : List.copyOf(history);
+        needsAction = needsAction == null ? List.of() : List.copyOf(needsAction);
     }
 
     /**
@@ -36,6 +45,12 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
      */
     public static RolloutStatus next(RolloutStatus before, RolloutStage stage, BurnDown now, RolloutEta eta,
                                      Instant t0, Instant at) {
+        return next(before, stage, now, eta, t0, at, List.of());
+    }
+
+    /** @param needsAction the VMIs KubeVirt will never update (the first {@link #MAX_LISTED} are kept) */
+    public static RolloutStatus next(RolloutStatus before, RolloutStage stage, BurnDown now, RolloutEta eta,
+                                     Instant t0, Instant at, List<Vmi> needsAction) {
         Map<String, Integer> groups = new java.util.LinkedHashMap<>();
         now.groups().forEach((g, n) -> groups.put(g.label(), n));
         int outdated = now.outdated();
@@ -52,12 +67,13 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
             history.remove(0);
         }
         return new RolloutStatus(stage, groups, outdated, eta.seconds(), eta.method(), eta.reason(), eta.samples(),
-                eta.medianMigrationSeconds(), ever, progress, at, history);
+                eta.medianMigrationSeconds(), ever, progress, at, history,
+                needsAction.stream().limit(MAX_LISTED).toList());
     }
 
     /** The same status, terminal. */
     public RolloutStatus withStage(RolloutStage s) {
         return new RolloutStatus(s, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
-                everOutdated, lastProgressAt, updatedAt, history);
+                everOutdated, lastProgressAt, updatedAt, history, needsAction);
     }
 }

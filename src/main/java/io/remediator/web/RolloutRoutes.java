@@ -90,6 +90,8 @@ public final class RolloutRoutes {
                     .toString().substring(2).toLowerCase(java.util.Locale.ROOT));
             view.put("etaMethod", r.status().etaMethod());
             view.put("etaReason", r.status().etaReason());
+            view.put("needsAction", r.status().needsAction());
+            view.put("hasNeedsAction", !r.status().needsAction().isEmpty());
         }
         if (!chart.series().isEmpty()) {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -133,6 +135,7 @@ public final class RolloutRoutes {
             v.put("medianMigrationSeconds", r.status().medianMigrationSeconds());
             v.put("lastProgressAt", r.status().lastProgressAt());
             v.put("history", r.status().history());
+            v.put("needsAction", r.status().needsAction());
         }
         return v;
     }

@@ -100,6 +100,12 @@ class RolloutWatchTest {
             assertThat(first.get("groups").get("in_flight").asInt()).isZero();
             assertThat(first.get("etaSeconds").isNull()).isTrue();
             assertThat(first.get("etaReason").asText()).isEqualTo("3 completed migrations needed, 0 so far");
+            assertThat(first.get("needsAction")).singleElement().satisfies(v -> {
+                assertThat(v.get("namespace").asText() + "/" + v.get("name").asText()).isEqualTo("team/legacy");
+                assertThat(v.get("branch").asText()).isEqualTo("NOT_MIGRATABLE_NOT_AUTOMATED");
+            });
+            assertThat(s.get("/rollouts/rollout-v1-9-0-deployv1").body()).contains("id=\"needs-action\"")
+                    .contains("team/legacy");
 
             // A virt-handler restarts on a rebooting node: Progressing flaps, the IDs stay. T0 does not move.
             writeStatus(kubeVirt("kubevirt").deployed("v1.9.0", Instant.now()).build());
