@@ -31,13 +31,14 @@ import org.junit.jupiter.api.io.TempDir;
  * redteam-2 N1 and N5: reports whose bulk is their alerts (1,200 alerts of 38 labels each, about
  * 480 KB as stored, just under the spec's half of maxObjectBytes) and their plans (300 actions
  * awaiting approval) once cost the leader about 9 MB of heap each; 23 of them crash-looped a
- * replica on the image's heap, at take-over and at every restart. Here 30 of them are stored, and
- * a replica on that heap (256 MB, serial GC, exit on OOM) takes over, serves the index, the pages
- * and concurrent readers, and records deliveries.
+ * replica on the image's heap, at take-over and at every restart. Here `reports.maxReports` (100)
+ * of them are stored, and a replica on that heap (256 MB, serial GC, exit on OOM) takes over,
+ * serves the index, the pages and concurrent readers, and records deliveries.
  */
 @ExtendWith(RealCluster.class)
 class SpecHeavyMemoryTest {
-    private static final int REPORTS = 30;
+    /** reports.maxReports (the default): the documented limit, every report near maxObjectBytes. */
+    private static final int REPORTS = 100;
     private static final int ALERTS = 1_200;
     private static final int LABELS = 36;
     private static final int AWAITING = 300;
@@ -70,7 +71,7 @@ class SpecHeavyMemoryTest {
 
         try (ServiceProcess service = ServiceProcess.start(dir, "image-heap", cluster, ns, "{mode: report}",
                 List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError"))) {
-            service.awaitTakeOver(Duration.ofSeconds(90));
+            service.awaitTakeOver(Duration.ofSeconds(180));
             JsonNode list = service.index(REPORTS);
             String id = list.get(0).get("id").asText();
             JsonNode report = new ObjectMapper().readTree(service.http().get("/api/reports/" + id).body());
@@ -91,7 +92,7 @@ class SpecHeavyMemoryTest {
             }
             assertThat(service.http().postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN)
                     .statusCode()).isEqualTo(200);
-            await().atMost(Duration.ofSeconds(30)).until(() -> service.http().getJson("/api/reports").size() == REPORTS + 1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> service.http().getJson("/api/reports?pageSize=500").size() == REPORTS + 1);
             assertThat(service.alive()).as("alive; log:%n%s", Files.readString(service.log())).isTrue();
         }
     }

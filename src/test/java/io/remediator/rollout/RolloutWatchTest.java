@@ -255,4 +255,26 @@ class RolloutWatchTest {
     private static List<io.remediator.testing.FakeSlack.Call> replies(io.remediator.testing.FakeSlack slack) {
         return slack.calls("chat.postMessage").stream().filter(c -> c.form().containsKey("thread_ts")).toList();
     }
+
+    @Test
+    void anIdChangeThatOutdatesNothingClosesAsNoWorkloadImpactAndANewerTargetSupersedesAnOpenRollout() {
+        Instant started = Instant.now().minus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).updating("v1.9.0", "v1.9.1", started).build());
+        RemediatorConfig d = RunningService.defaultConfig();
+        RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(),
+                d.api(), d.leaderElection(), d.publicUrl(), d.slack(), new RemediatorConfig.Rollout(Duration.ofSeconds(60),
+                Duration.ofSeconds(3), Duration.ofMinutes(15)));
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/rollouts/current").statusCode() == 200);
+            // A newer target while this one is still updating: superseded, and the next record starts.
+            writeStatus(kubeVirt("kubevirt").updating("v1.9.0", "v1.9.2", Instant.now()).build());
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.getJson("/api/rollouts").size() == 2);
+            assertThat(s.getJson("/api/rollouts/rollout-v1-9-1-deployv1").get("stage").asText()).isEqualTo("Superseded");
+            assertThat(current(s).get("id").asText()).isEqualTo("rollout-v1-9-2-deployv1");
+            // It completes without any VMI outdated: past rollout.noImpactGrace (3 s here), no workload impact.
+            writeStatus(kubeVirt("kubevirt").deployed("v1.9.2", Instant.now()).build());
+            await().atMost(Duration.ofSeconds(30)).until(() -> "NoWorkloadImpact".equals(current(s).path("stage").asText()));
+            assertThat(current(s).get("outdated").asInt()).isZero();
+        }
+    }
 }
