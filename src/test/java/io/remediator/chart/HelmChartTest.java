@@ -173,6 +173,19 @@ class HelmChartTest {
     }
 
     @Test
+    void theRolloutDashboardIsAnOptInConfigMapForGrafanasSidecar() throws IOException {
+        assertThat(render(Map.of("webhook.token", "s3cret")).toString()).doesNotContain("grafana_dashboard");
+        JsonNode map = render(Map.of("webhook.token", "s3cret", "grafanaDashboard.enabled", "true")).stream()
+                .filter(d -> "ConfigMap".equals(d.get("kind").asText()) && d.path("metadata").path("labels")
+                        .has("grafana_dashboard")).findFirst().orElseThrow();
+        assertThat(map.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                map.at("/data/kubevirt-workload-rollout.json").asText());
+        assertThat(dashboard.get("title").asText()).isEqualTo("KubeVirt workload rollout");
+        assertThat(dashboard.get("panels")).hasSize(6);
+    }
+
+    @Test
     void anOptInNetworkPolicyLetsOnlyTheNamedPeersIn() {
         assertThat(render(Map.of("webhook.token", "s3cret"))).noneMatch(d -> "NetworkPolicy".equals(d.get("kind").asText()));
         JsonNode policy = kind(render(Map.of("webhook.token", "s3cret", "networkPolicy.enabled", "true",

@@ -135,7 +135,17 @@ class PrometheusToReportTest {
                 prometheus.api("rules").path("groups").forEach(g -> g.path("rules").forEach(r -> health.add(
                         g.get("name").asText() + "/" + r.get("name").asText() + " " + r.get("health").asText()
                                 + r.path("lastError").asText())));
-                assertThat(health).hasSize(10).allSatisfy(h -> assertThat(h).endsWith(" ok"));
+                assertThat(health).hasSize(12).allSatisfy(h -> assertThat(h).endsWith(" ok"));
+                // Every query of the chart's rollout dashboard evaluates in this Prometheus without error.
+                JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                        Path.of("charts/kubevirt-remediator/files/grafana-dashboard.json").toFile());
+                List<String> exprs = new ArrayList<>();
+                dashboard.get("panels").forEach(p -> p.get("targets").forEach(t -> exprs.add(t.get("expr").asText())));
+                assertThat(exprs).hasSize(8);
+                for (String expr : exprs) {
+                    JsonNode answer = prometheus.evaluate(expr);
+                    assertThat(answer.path("status").asText()).as(expr + ": " + answer).isEqualTo("success");
+                }
                 assertThat(prometheus.query("ALERTS{alertname=~\"KubevirtRemediator.*\",alertstate=\"firing\"}")).isEmpty();
                 assertThat(prometheus.query("ALERTS{alertname=\"OutdatedVirtualMachineInstanceWorkloads\",alertstate=\"firing\"}"))
                         .hasSize(1);

@@ -52,6 +52,12 @@ public final class RealPrometheus implements AutoCloseable {
         return JSON.readTree(body).path("data");
     }
 
+    /** The whole answer to an instant query: `status` (success/error), `error`, `data`. */
+    public JsonNode evaluate(String promql) throws IOException, InterruptedException {
+        return JSON.readTree(http.send(HttpRequest.newBuilder(URI.create(url() + "/api/v1/query?query="
+                + URLEncoder.encode(promql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
     public JsonNode query(String promql) throws IOException, InterruptedException {
         return api("query?query=" + URLEncoder.encode(promql, StandardCharsets.UTF_8)).path("result");
     }
