@@ -277,4 +277,36 @@ class RolloutWatchTest {
             assertThat(current(s).get("outdated").asInt()).isZero();
         }
     }
+
+    @Test
+    void aLeaderKilledMidRolloutLeavesTheSameRecordAndT0ToTheNext(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Instant started = Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).updating("v1.8.4", "v1.9.0", started).build());
+        cluster.create(vmi("team", "a").migratable().build());
+        String ns = RunningService.freshNamespace();
+        cluster.namespace(ns);
+        Instant completed;
+        try (io.remediator.testing.ServiceProcess first = io.remediator.testing.ServiceProcess.start(dir, "first", cluster,
+                ns, "{mode: report}")) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .until(() -> first.http().get("/api/rollouts/current").statusCode() == 200);
+            completed = Instant.now().minusSeconds(10).truncatedTo(ChronoUnit.SECONDS);
+            writeStatus(kubeVirt("kubevirt").deployed("v1.9.0", completed).build());
+            await().atMost(Duration.ofSeconds(20)).until(() -> "WorkloadsUpdating".equals(
+                    first.http().getJson("/api/rollouts/current").path("stage").asText()));
+            first.kill();
+        }
+        // Progressing moves while no replica leads; the next leader must not take that for T0.
+        writeStatus(kubeVirt("kubevirt").deployed("v1.9.0", Instant.now()).build());
+        try (io.remediator.testing.ServiceProcess next = io.remediator.testing.ServiceProcess.start(dir, "next", cluster,
+                ns, "{mode: report}")) {
+            next.awaitTakeOver(Duration.ofSeconds(60));
+            JsonNode rollout = next.http().getJson("/api/rollouts/current");
+            assertThat(rollout.get("id").asText()).isEqualTo("rollout-v1-9-0-deployv1");
+            assertThat(Instant.parse(rollout.get("controlPlaneCompletedAt").asText())).isEqualTo(completed);
+            assertThat(rollout.get("approximate").asBoolean()).isFalse();
+            assertThat(next.http().getJson("/api/rollouts")).hasSize(1);
+        }
+    }
 }
