@@ -95,9 +95,7 @@ public final class RemediatorService implements AutoCloseable {
             loop.kubeVirtChanged();
         });
         io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
-        loop.watchRollouts(rolloutRecords, informers::kubeVirt, () -> informers.succeededUpdaterMigrations().stream()
-                .map(m -> new io.remediator.rollout.RolloutEta.Completed(m.schedulingAt(), m.createdAt(), m.succeededAt()))
-                .toList(), config.rollout().noImpactGrace(), config.rollout().stallAfter());
+        loop.watchRollouts(rolloutRecords, informers, config.rollout().noImpactGrace(), config.rollout().stallAfter());
         this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {

@@ -46,6 +46,7 @@ public final class KubeVirtInformers implements AutoCloseable {
     private final OptionalWatch disruptionBudgets;
     private final OptionalWatch migrationPolicies;
     private final OptionalWatch allNamespaces;
+    private final OptionalWatch nodes;
     /** VMI UID → evacuation node and when this service first saw that mark. */
     private final java.util.Map<String, java.util.Map.Entry<String, java.time.Instant>> evacuationSeen =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -82,6 +83,13 @@ public final class KubeVirtInformers implements AutoCloseable {
             informer.itemStore(new PrunedItemStore(new KeptFields(List.of(), Set.of(KeptFields.ALL), Set.of())));
             return informer;
         }, "namespaces' labels (MigrationPolicies select by them)", syncTimeout);
+        this.nodes = new OptionalWatch(() -> {
+            var informer = client.genericKubernetesResources("v1", "Node").withLimit(pageSize == 0 ? null : (long) pageSize)
+                    .runnableInformer(0);
+            informer.itemStore(new PrunedItemStore(new KeptFields(List.of("spec.unschedulable", "spec.taints",
+                    "status.allocatable"), Set.of(KeptFields.ALL), Set.of())));
+            return informer;
+        }, "nodes (how many can take a migrating VM: devices.kubevirt.io/kvm)", syncTimeout);
     }
 
 
@@ -123,11 +131,26 @@ public final class KubeVirtInformers implements AutoCloseable {
                 .toList());
     }
 
-    /** The migrations KubeVirt's workload updater made that succeeded (with their phase times), from the cache. */
-    public synchronized List<VirtualMachineInstanceMigration> succeededUpdaterMigrations() {
+    /** The migrations that succeeded (with their phase times), from the cache. */
+    public synchronized List<VirtualMachineInstanceMigration> succeededMigrations() {
         startIfNeeded();
-        return read(migrations, KubeVirtRecords::migration).stream()
-                .filter(m -> m.createdByWorkloadUpdater() && m.succeededAt() != null).toList();
+        return read(migrations, KubeVirtRecords::migration).stream().filter(m -> m.succeededAt() != null).toList();
+    }
+
+    /** The VM by namespace and name, from the cache (one lookup, no copy of the cache). */
+    public synchronized java.util.Optional<VirtualMachine> vm(String namespace, String name) {
+        startIfNeeded();
+        GenericKubernetesResource r = vms.getStore().getByKey(namespace + "/" + name);
+        return r == null ? java.util.Optional.empty() : java.util.Optional.of(KubeVirtRecords.vm(r));
+    }
+
+    /**
+     * The nodes, from their cache (started on first use); what could not be read is added to
+     * {@code problems} and the list is then empty.
+     */
+    public synchronized List<ClusterNode> nodes(List<String> problems) {
+        nodes.startIfNeeded(problems);
+        return nodes.items().stream().map(KubeVirtRecords::node).sorted(Comparator.comparing(ClusterNode::name)).toList();
     }
 
     public synchronized ClusterSnapshot snapshot() {
@@ -330,6 +353,7 @@ public final class KubeVirtInformers implements AutoCloseable {
         disruptionBudgets.stop();
         migrationPolicies.stop();
         allNamespaces.stop();
+        nodes.stop();
         running.forEach(SharedIndexInformer::stop);
         running = List.of();
     }

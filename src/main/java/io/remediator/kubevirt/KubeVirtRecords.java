@@ -237,6 +237,23 @@ final class KubeVirtRecords {
         return null;
     }
 
+    static ClusterNode node(GenericKubernetesResource r) {
+        long kvm = 0;
+        if (r.get("status", "allocatable") instanceof Map<?, ?> a && a.get(ClusterNode.KVM_RESOURCE) != null) {
+            try {
+                kvm = io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(
+                        new io.fabric8.kubernetes.api.model.Quantity(String.valueOf(a.get(ClusterNode.KVM_RESOURCE))))
+                        .longValue();
+            } catch (RuntimeException e) {
+                kvm = 0; // not a quantity: the node is not counted
+            }
+        }
+        List<String> taints = maps(r.get("spec", "taints")).stream().map(t -> str(t.get("key")))
+                .filter(java.util.Objects::nonNull).toList();
+        return new ClusterNode(r.getMetadata().getName(), kvm, Boolean.TRUE.equals(r.get("spec", "unschedulable")),
+                r.getMetadata().getLabels(), taints);
+    }
+
     static DisruptionBudget disruptionBudget(GenericKubernetesResource r) {
         Map<String, String> matchLabels = new java.util.LinkedHashMap<>();
         if (r.get("spec", "selector", "matchLabels") instanceof Map<?, ?> m) {

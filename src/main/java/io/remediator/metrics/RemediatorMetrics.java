@@ -183,6 +183,9 @@ public final class RemediatorMetrics {
     public synchronized void rollout(boolean active, Map<String, Integer> groups, Long etaSeconds, java.time.Instant started,
                                      java.time.Instant controlPlaneCompleted) {
         if (rolloutGroups.isEmpty()) {
+            for (io.remediator.rollout.CompletedHow how : io.remediator.rollout.CompletedHow.values()) {
+                rolloutCompleted(how.label(), 0); // every series from the first look: rate() needs a start
+            }
             Gauge.builder("remediator_rollout_active", rolloutActive, AtomicLong::get)
                     .description("1 while a KubeVirt rollout the service follows is open").register(registry);
         }
@@ -200,6 +203,13 @@ public final class RemediatorMetrics {
         present("remediator_rollout_control_plane_completed_timestamp_seconds",
                 "When KubeVirt's control plane completed the update (T0)",
                 controlPlaneCompleted == null ? null : controlPlaneCompleted.getEpochSecond());
+    }
+
+    /** Outdated VMIs that left the open rollout's set, by how (migrated, evicted, restarted, stopped, gone). */
+    public void rolloutCompleted(String how, int n) {
+        io.micrometer.core.instrument.Counter.builder("remediator_rollout_completed_vmis")
+                .description("Outdated VMIs that left a rollout's set, by how, as this replica saw them leave")
+                .tag("how", how).register(registry).increment(n);
     }
 
     /** A gauge that exists only while its value is known. */

@@ -52,11 +52,31 @@ public final class ReportLoop implements AutoCloseable {
      *
      * @param kubeVirt the effective KubeVirt CR with its update's frozen times (from the watch)
      */
-    public void watchRollouts(io.remediator.rollout.RolloutRecords records,
-                              java.util.function.Supplier<io.remediator.kubevirt.KubeVirtInstallation> kubeVirt,
-                              java.util.function.Supplier<java.util.List<io.remediator.rollout.RolloutEta.Completed>> completed,
+    public void watchRollouts(io.remediator.rollout.RolloutRecords records, io.remediator.kubevirt.KubeVirtInformers informers,
                               Duration noImpactGrace, Duration stallAfter) {
-        this.rollouts = new RolloutWatch(records, kubeVirt, diagnosis, completed, clock, new RolloutWatch.Settings(
+        RolloutWatch.Cluster cluster = new RolloutWatch.Cluster() {
+            @Override
+            public io.remediator.kubevirt.KubeVirtInstallation kubeVirt() {
+                return informers.kubeVirt();
+            }
+
+            @Override
+            public java.util.List<io.remediator.kubevirt.VirtualMachineInstanceMigration> succeededMigrations() {
+                return informers.succeededMigrations();
+            }
+
+            @Override
+            public int kvmNodes() {
+                return (int) informers.nodes(new java.util.ArrayList<>()).stream()
+                        .filter(io.remediator.kubevirt.ClusterNode::takesVms).count();
+            }
+
+            @Override
+            public Optional<io.remediator.kubevirt.VirtualMachine> vm(String namespace, String name) {
+                return informers.vm(namespace, name);
+            }
+        };
+        this.rollouts = new RolloutWatch(records, cluster, diagnosis, clock, new RolloutWatch.Settings(
                 noImpactGrace, stallAfter, RolloutWatch.Settings.DEFAULT.foundWithin())).reportingTo(metrics)
                 .onWritten(id -> rolloutWritten.accept(id));
     }

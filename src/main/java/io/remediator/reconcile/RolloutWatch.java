@@ -39,10 +39,25 @@ final class RolloutWatch {
         static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(24));
     }
 
+    /** What the watch reads of the cluster besides the diagnosis: all from the leader's caches. */
+    interface Cluster {
+        /** The KubeVirt CR KubeVirt acts on, with its update's frozen times; null without one. */
+        KubeVirtInstallation kubeVirt();
+
+        /** Every migration that succeeded (the updater's give the ETA's samples; any counts as migrated). */
+        List<io.remediator.kubevirt.VirtualMachineInstanceMigration> succeededMigrations();
+
+        /** Nodes that can take a migrating VM (KVM advertised, not cordoned); 0 when unknown. */
+        int kvmNodes();
+
+        Optional<io.remediator.kubevirt.VirtualMachine> vm(String namespace, String name);
+    }
+
     private final RolloutRecords records;
-    private final Supplier<KubeVirtInstallation> kubeVirt;
+    private final Cluster cluster;
     private final RunbookDiagnosis diagnosis;
-    private final Supplier<List<RolloutEta.Completed>> completed;
+    private final io.remediator.rollout.Departures departures = new io.remediator.rollout.Departures();
+    private String following;
     private final Clock clock;
     private final Settings settings;
     private io.remediator.metrics.RemediatorMetrics metrics;
@@ -61,12 +76,9 @@ final class RolloutWatch {
         return this;
     }
 
-    /** @param completed the workload updater's succeeded migrations, with their phase times */
-    RolloutWatch(RolloutRecords records, Supplier<KubeVirtInstallation> kubeVirt, RunbookDiagnosis diagnosis,
-                 Supplier<List<RolloutEta.Completed>> completed, Clock clock, Settings settings) {
+    RolloutWatch(RolloutRecords records, Cluster cluster, RunbookDiagnosis diagnosis, Clock clock, Settings settings) {
         this.records = records;
-        this.kubeVirt = kubeVirt;
-        this.completed = completed;
+        this.cluster = cluster;
         this.diagnosis = diagnosis;
         this.clock = clock;
         this.settings = settings;
@@ -74,7 +86,7 @@ final class RolloutWatch {
 
     /** @return whether a rollout is open (then the loop looks again soon) */
     boolean look(StatusWrites writes) {
-        KubeVirtInstallation kv = kubeVirt.get();
+        KubeVirtInstallation kv = cluster.kubeVirt();
         if (kv == null || kv.targetDeploymentID() == null || kv.targetDeploymentID().isEmpty()) {
             return false;
         }
@@ -137,13 +149,15 @@ final class RolloutWatch {
         Instant t0 = source.controlPlaneCompletedAt();
         KubeVirtInstallation.WorkloadUpdateStrategy strategy = kv.workloadUpdateStrategy();
         KubeVirtInstallation.MigrationLimits limits = kv.migrations();
-        List<RolloutEta.Completed> done = completed.get();
+        List<io.remediator.kubevirt.VirtualMachineInstanceMigration> succeeded = cluster.succeededMigrations();
+        List<RolloutEta.Completed> done = succeeded.stream().filter(m -> m.createdByWorkloadUpdater())
+                .map(m -> new RolloutEta.Completed(m.schedulingAt(), m.createdAt(), m.succeededAt())).toList();
         // The rate window ends at the newest completion's own stamp, never this service's clock.
         Instant newest = done.stream().map(RolloutEta.Completed::succeeded).max(Instant::compareTo).orElse(t0);
         RolloutEta eta = RolloutEta.estimate(now, done, t0, newest,
                 limits == null || limits.parallelMigrationsPerCluster() == null ? 5 : limits.parallelMigrationsPerCluster(),
                 limits == null || limits.parallelOutboundMigrationsPerNode() == null ? 2
-                        : limits.parallelOutboundMigrationsPerNode(), 0,
+                        : limits.parallelOutboundMigrationsPerNode(), cluster.kvmNodes(),
                 strategy == null || strategy.batchEvictionSize() == null ? 10 : strategy.batchEvictionSize(),
                 strategy == null || strategy.batchEvictionInterval() == null ? Duration.ofMinutes(1)
                         : io.remediator.config.GoDuration.parse(strategy.batchEvictionInterval()));
@@ -153,10 +167,21 @@ final class RolloutWatch {
                 : now.outdated() < before.outdated() ? at : before.lastProgressAt();
         RolloutStage stage = RolloutStage.decide(false, t0, now, ever, kv.outdatedWorkloads(), progress, at,
                 settings.noImpactGrace(), settings.stallAfter());
-        RolloutStatus next = RolloutStatus.next(before, stage, now, eta, t0, at, BurnDown.needsAction(d));
+        if (!r.id().equals(following)) {
+            departures.reset(); // another rollout (or this leader's first look): a new comparison
+            following = r.id();
+        }
+        java.util.Set<String> migratedSince = new java.util.HashSet<>();
+        succeeded.stream().filter(m -> t0 != null && m.succeededAt().isAfter(t0))
+                .forEach(m -> migratedSince.add(m.namespace() + "/" + m.vmiName()));
+        java.util.Map<io.remediator.rollout.CompletedHow, Integer> left = departures.update(d.outdatedVmis(),
+                (ns, name) -> migratedSince.contains(ns + "/" + name), cluster::vm);
+        RolloutStatus next = RolloutStatus.next(before, stage, now, eta, t0, at,
+                BurnDown.listed(d, RolloutStatus.MAX_LISTED), left);
         if (writes.mayWrite() && (before == null || before.stage() != next.stage() || !before.groups().equals(next.groups())
                 || !Objects.equals(before.etaSeconds(), next.etaSeconds()) || !Objects.equals(before.etaReason(),
-                next.etaReason()) || !before.needsAction().equals(next.needsAction()))) {
+                next.etaReason()) || !before.vmis().equals(next.vmis()) || !before.completed().equals(next.completed())
+                || before.concurrency() != next.concurrency())) {
             records.writeStatus(r.id(), next);
             written.accept(r.id());
             if (before == null || before.stage() != next.stage()) {
@@ -165,6 +190,7 @@ final class RolloutWatch {
         }
         if (metrics != null) {
             metrics.rollout(!next.stage().terminal(), next.groups(), next.etaSeconds(), source.startedAt(), t0);
+            left.forEach((how, n) -> metrics.rolloutCompleted(how.label(), n));
         }
         return !next.stage().terminal();
     }

@@ -35,13 +35,35 @@ public record BurnDown(Map<RolloutGroup, Integer> groups, int willMigrate, int w
         return new BurnDown(groups, migrate, evict);
     }
 
-    /** The VMIs of this diagnosis KubeVirt will never update, by namespace and name. */
-    public static java.util.List<RolloutStatus.Vmi> needsAction(OutdatedWorkloadsDiagnosis d) {
-        return d.outdatedVmis().stream().filter(v -> RolloutGroup.of(v.branch()) == RolloutGroup.NEEDS_ACTION)
+    /**
+     * The VMIs of this diagnosis by group, by namespace and name. Why (the explanation) is kept for
+     * the groups a person reads it for (failing, needs_action): the record holds six lists.
+     */
+    public static java.util.Map<RolloutGroup, java.util.List<RolloutStatus.Vmi>> listed(OutdatedWorkloadsDiagnosis d,
+                                                                                          int perGroup) {
+        java.util.Map<RolloutGroup, java.util.List<RolloutStatus.Vmi>> out = new EnumMap<>(RolloutGroup.class);
+        for (RolloutGroup g : RolloutGroup.values()) {
+            out.put(g, new java.util.ArrayList<>());
+        }
+        d.outdatedVmis().stream()
                 .sorted(java.util.Comparator.comparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
-                .map(v -> new RolloutStatus.Vmi(v.namespace(), v.name(), v.branch().name(),
-                        v.recommendedAction() == null ? null : v.recommendedAction().name(), v.explanation()))
-                .toList();
+                .forEach(v -> {
+                    RolloutGroup g = RolloutGroup.of(v.branch());
+                    java.util.List<RolloutStatus.Vmi> l = out.get(g);
+                    if (l.size() < perGroup) {
+                        boolean why = g == RolloutGroup.NEEDS_ACTION || g == RolloutGroup.FAILING;
+                        l.add(new RolloutStatus.Vmi(v.namespace(), v.name(), v.branch().name(),
+                                v.recommendedAction() == null ? null : v.recommendedAction().name(),
+                                why ? v.explanation() : null));
+                    }
+                });
+        d.pendingLiveUpdateVmis().stream()
+                .sorted(java.util.Comparator.comparing(OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::namespace)
+                        .thenComparing(OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::name))
+                .limit(perGroup)
+                .forEach(v -> out.get(RolloutGroup.PENDING_LIVE_UPDATE).add(new RolloutStatus.Vmi(v.namespace(), v.name(),
+                        v.condition(), null, null)));
+        return out;
     }
 
     public int count(RolloutGroup g) {

@@ -22,10 +22,23 @@ import java.util.List;
  * <li>VMIs KubeVirt will never update get no ETA.</li>
  * </ul>
  *
- * @param seconds null while unknown, with {@code reason} saying why
- * @param method  model, rate or evictions; null while unknown
+ * @param seconds     null while unknown, with {@code reason} saying why
+ * @param method      model, rate or evictions; null while unknown
+ * @param kvmNodes    the nodes that could take a migrating VM (0: unknown)
+ * @param concurrency the effective concurrency {@code c} the model divides by
  */
-public record RolloutEta(Long seconds, String method, String reason, int samples, Long medianMigrationSeconds) {
+public record RolloutEta(Long seconds, String method, String reason, int samples, Long medianMigrationSeconds,
+                         int kvmNodes, int concurrency) {
+    public RolloutEta(Long seconds, String method, String reason, int samples, Long medianMigrationSeconds) {
+        this(seconds, method, reason, samples, medianMigrationSeconds, 0, 0);
+    }
+
+    /** {@code min(parallelMigrationsPerCluster, kvmNodes × parallelOutboundMigrationsPerNode)}; the cluster limit when the nodes are unknown. */
+    public static int concurrency(int parallelMigrationsPerCluster, int parallelOutboundMigrationsPerNode, int kvmNodes) {
+        return Math.max(1, kvmNodes > 0 ? Math.min(parallelMigrationsPerCluster,
+                kvmNodes * parallelOutboundMigrationsPerNode) : parallelMigrationsPerCluster);
+    }
+
     /** One updater migration that succeeded. */
     public record Completed(Instant scheduling, Instant created, Instant succeeded) {
         Duration took() {
@@ -46,6 +59,15 @@ public record RolloutEta(Long seconds, String method, String reason, int samples
     public static RolloutEta estimate(BurnDown now, List<Completed> completed, Instant t0, Instant newest,
                                       int parallelMigrationsPerCluster, int parallelOutboundMigrationsPerNode,
                                       int kvmNodes, int batchEvictionSize, Duration batchEvictionInterval) {
+        RolloutEta e = estimateSeconds(now, completed, t0, newest, parallelMigrationsPerCluster,
+                parallelOutboundMigrationsPerNode, kvmNodes, batchEvictionSize, batchEvictionInterval);
+        return new RolloutEta(e.seconds(), e.method(), e.reason(), e.samples(), e.medianMigrationSeconds(), kvmNodes,
+                concurrency(parallelMigrationsPerCluster, parallelOutboundMigrationsPerNode, kvmNodes));
+    }
+
+    private static RolloutEta estimateSeconds(BurnDown now, List<Completed> completed, Instant t0, Instant newest,
+                                              int parallelMigrationsPerCluster, int parallelOutboundMigrationsPerNode,
+                                              int kvmNodes, int batchEvictionSize, Duration batchEvictionInterval) {
         List<Completed> since = completed.stream().filter(c -> c.succeeded() != null && t0 != null
                 && c.succeeded().isAfter(t0)).toList();
         List<Duration> durations = new ArrayList<>(since.stream().map(Completed::took).filter(d -> !d.isNegative()).toList());
@@ -65,8 +87,7 @@ public record RolloutEta(Long seconds, String method, String reason, int samples
                 return new RolloutEta(null, null, MIN_SAMPLES + " completed migrations needed, " + durations.size()
                         + " so far", durations.size(), median);
             }
-            int c = Math.max(1, kvmNodes > 0 ? Math.min(parallelMigrationsPerCluster,
-                    kvmNodes * parallelOutboundMigrationsPerNode) : parallelMigrationsPerCluster);
+            int c = concurrency(parallelMigrationsPerCluster, parallelOutboundMigrationsPerNode, kvmNodes);
             migrate = ((r + c - 1L) / c) * median;
             method = "model";
             Instant windowStart = newest == null ? null : newest.minus(RATE_WINDOW);

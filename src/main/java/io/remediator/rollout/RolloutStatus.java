@@ -15,17 +15,24 @@ import java.util.Map;
  * @param history        one sample per change of the counts (at most {@link #MAX_HISTORY}, oldest dropped)
  * @param needsAction    the VMIs KubeVirt will never update, by namespace and name (at most
  *                       {@link #MAX_LISTED}; the alert's report lists every one)
+ * @param completed      how many outdated VMIs left the set, by {@link CompletedHow} label: every one
+ *                       the leaders saw leave (kept across failovers)
+ * @param vmis           per group label, its first {@link #MAX_LISTED} VMIs by namespace and name
+ * @param kvmNodes       nodes that could take a migrating VM at the last look (0: unknown)
+ * @param concurrency    the migrations KubeVirt runs at once, as the ETA counts them
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int outdated, Long etaSeconds,
                             String etaMethod, String etaReason, int samples, Long medianMigrationSeconds,
                             boolean everOutdated, Instant lastProgressAt, Instant updatedAt, List<Sample> history,
-                            List<Vmi> needsAction) {
+                            List<Vmi> needsAction, Map<String, Integer> completed, Map<String, List<Vmi>> vmis,
+                            int kvmNodes, int concurrency) {
     public static final int MAX_HISTORY = 500;
     public static final int MAX_LISTED = 50;
 
     /** A VMI that needs a person: where it is, its branch, what the runbook says of it and would do. */
     @JsonIgnoreProperties(ignoreUnknown = true)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Vmi(String namespace, String name, String branch, String recommendedAction, String explanation) {}
 
     /** One point of the burn-down chart. */
@@ -36,6 +43,21 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
         groups = groups == null ? Map.of() : Map.copyOf(groups);
         history = history == null ? List.of() : List.copyOf(history);
         needsAction = needsAction == null ? List.of() : List.copyOf(needsAction);
+        Map<String, Integer> done = new java.util.LinkedHashMap<>();
+        for (CompletedHow how : CompletedHow.values()) {
+            done.put(how.label(), completed == null ? 0 : completed.getOrDefault(how.label(), 0));
+        }
+        completed = java.util.Collections.unmodifiableMap(done);
+        Map<String, List<Vmi>> listed = new java.util.LinkedHashMap<>();
+        for (RolloutGroup g : RolloutGroup.values()) {
+            listed.put(g.label(), vmis == null || vmis.get(g.label()) == null ? List.of() : List.copyOf(vmis.get(g.label())));
+        }
+        vmis = java.util.Collections.unmodifiableMap(listed);
+    }
+
+    /** Every VMI that left the set, however it left. */
+    public int completedTotal() {
+        return completed.values().stream().mapToInt(Integer::intValue).sum();
     }
 
     /**
@@ -45,12 +67,21 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
      */
     public static RolloutStatus next(RolloutStatus before, RolloutStage stage, BurnDown now, RolloutEta eta,
                                      Instant t0, Instant at) {
-        return next(before, stage, now, eta, t0, at, List.of());
+        return next(before, stage, now, eta, t0, at, Map.of(), Map.of());
     }
 
-    /** @param needsAction the VMIs KubeVirt will never update (the first {@link #MAX_LISTED} are kept) */
+    /**
+     * @param listed the VMIs of each group (the first {@link #MAX_LISTED} of each are kept)
+     * @param left   how many VMIs left the set since the last look, by how
+     */
     public static RolloutStatus next(RolloutStatus before, RolloutStage stage, BurnDown now, RolloutEta eta,
-                                     Instant t0, Instant at, List<Vmi> needsAction) {
+                                     Instant t0, Instant at, Map<RolloutGroup, List<Vmi>> listed,
+                                     Map<CompletedHow, Integer> left) {
+        List<Vmi> needsAction = listed.getOrDefault(RolloutGroup.NEEDS_ACTION, List.of());
+        Map<String, Integer> completed = new java.util.LinkedHashMap<>(before == null ? Map.of() : before.completed());
+        left.forEach((how, n) -> completed.merge(how.label(), n, Integer::sum));
+        Map<String, List<Vmi>> vmis = new java.util.LinkedHashMap<>();
+        listed.forEach((g, l) -> vmis.put(g.label(), l.stream().limit(MAX_LISTED).toList()));
         Map<String, Integer> groups = new java.util.LinkedHashMap<>();
         now.groups().forEach((g, n) -> groups.put(g.label(), n));
         int outdated = now.outdated();
@@ -68,12 +99,12 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
         }
         return new RolloutStatus(stage, groups, outdated, eta.seconds(), eta.method(), eta.reason(), eta.samples(),
                 eta.medianMigrationSeconds(), ever, progress, at, history,
-                needsAction.stream().limit(MAX_LISTED).toList());
+                needsAction.stream().limit(MAX_LISTED).toList(), completed, vmis, eta.kvmNodes(), eta.concurrency());
     }
 
     /** The same status, terminal. */
     public RolloutStatus withStage(RolloutStage s) {
         return new RolloutStatus(s, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
-                everOutdated, lastProgressAt, updatedAt, history, needsAction);
+                everOutdated, lastProgressAt, updatedAt, history, needsAction, completed, vmis, kvmNodes, concurrency);
     }
 }

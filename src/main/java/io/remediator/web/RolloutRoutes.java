@@ -2,6 +2,7 @@ package io.remediator.web;
 
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.NotFoundResponse;
+import io.remediator.rollout.RolloutGroup;
 import io.remediator.rollout.RolloutRecords;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,18 @@ public final class RolloutRoutes {
             String id = ctx.pathParam("id");
             RolloutRecords.Record r = (ReportRoutes.validId(id) ? records.get(id) : java.util.Optional.<RolloutRecords.Record>empty())
                     .orElseThrow(() -> new NotFoundResponse("no rollout " + id));
-            ctx.html(html(r));
+            ctx.html(html(r, ctx.queryParam("group"), page(ctx.queryParam("page"))));
+        }, Access.REPORT_READER);
+        routes.get("/api/rollouts/{id}/vmis", ctx -> {
+            String id = ctx.pathParam("id");
+            RolloutRecords.Record r = (ReportRoutes.validId(id) ? records.get(id) : java.util.Optional.<RolloutRecords.Record>empty())
+                    .orElseThrow(() -> new NotFoundResponse("no rollout " + id));
+            String group = ctx.queryParam("group");
+            if (group == null || java.util.Arrays.stream(RolloutGroup.values()).noneMatch(g -> g.label().equals(group))) {
+                throw new io.javalin.http.BadRequestResponse("group must be one of " + java.util.Arrays.stream(
+                        RolloutGroup.values()).map(RolloutGroup::label).toList());
+            }
+            ctx.json(vmiPage(r, group, page(ctx.queryParam("page"))));
         }, Access.REPORT_READER);
         routes.get("/api/rollouts", ctx -> ctx.json(records.all().stream().map(RolloutRoutes::view).toList()),
                 Access.REPORT_READER);
@@ -68,8 +80,52 @@ public final class RolloutRoutes {
         }, Access.REPORT_READER);
     }
 
+    static final int PAGE_SIZE = 20;
+
+    private static int page(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return 1;
+        }
+        try {
+            int p = Integer.parseInt(raw.trim());
+            if (p >= 1 && p <= 10_000) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // fall through to the refusal
+        }
+        throw new io.javalin.http.BadRequestResponse("page must be a number from 1");
+    }
+
+    /**
+     * One page of a group's VMIs as the record lists them (its first
+     * {@link io.remediator.rollout.RolloutStatus#MAX_LISTED}), with the group's whole count.
+     */
+    static Map<String, Object> vmiPage(RolloutRecords.Record r, String group, int page) {
+        List<io.remediator.rollout.RolloutStatus.Vmi> listed = r.status() == null ? List.of()
+                : r.status().vmis().getOrDefault(group, List.of());
+        int pages = Math.max(1, (listed.size() + PAGE_SIZE - 1) / PAGE_SIZE);
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("group", group);
+        v.put("total", r.status() == null ? 0 : r.status().groups().getOrDefault(group, 0));
+        v.put("listed", listed.size());
+        v.put("page", page);
+        v.put("pageSize", PAGE_SIZE);
+        v.put("pages", pages);
+        v.put("vmis", listed.stream().skip((long) (page - 1) * PAGE_SIZE).limit(PAGE_SIZE).toList());
+        return v;
+    }
+
     /** The page: summary, groups, and the burn-down chart as inline SVG (no script: the CSP forbids it). */
     String html(RolloutRecords.Record r) {
+        return html(r, null, 1);
+    }
+
+    /**
+     * @param group the group whose VMIs are listed; null: needs_action when it has any, else the
+     *              first group that has
+     */
+    String html(RolloutRecords.Record r, String group, int pageNumber) {
         Map<String, Object> view = new java.util.HashMap<>();
         view.put("r", r);
         view.put("stage", r.status() == null ? "—" : r.status().stage().name());
@@ -90,8 +146,38 @@ public final class RolloutRoutes {
                     .toString().substring(2).toLowerCase(java.util.Locale.ROOT));
             view.put("etaMethod", r.status().etaMethod());
             view.put("etaReason", r.status().etaReason());
+            view.put("concurrency", r.status().concurrency() > 0 ? r.status().concurrency() + " migration(s) at once"
+                    + (r.status().kvmNodes() > 0 ? " (" + r.status().kvmNodes() + " KVM node(s))" : "") : null);
             view.put("needsAction", r.status().needsAction());
             view.put("hasNeedsAction", !r.status().needsAction().isEmpty());
+            view.put("completed", r.status().completed().entrySet().stream()
+                    .map(e -> Map.of("how", e.getKey(), "count", e.getValue())).toList());
+            view.put("completedTotal", r.status().completedTotal());
+            String shown = group;
+            if (shown == null || !r.status().vmis().containsKey(shown)) {
+                shown = !r.status().needsAction().isEmpty() ? RolloutGroup.NEEDS_ACTION.label()
+                        : r.status().vmis().entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
+                        .findFirst().orElse(null);
+            }
+            if (shown != null) {
+                Map<String, Object> p = vmiPage(r, shown, pageNumber);
+                String selected = shown;
+                // The URLs are built of a validated id and the fixed group labels only (the page prints them raw).
+                p.put("tabs", java.util.Arrays.stream(RolloutGroup.values()).map(RolloutGroup::label).map(g -> Map.of(
+                        "group", g, "count", r.status().groups().getOrDefault(g, 0), "url", "/rollouts/" + r.id()
+                                + "?group=" + g, "selected", g.equals(selected))).toList());
+                int pages = (Integer) p.get("pages");
+                if (pageNumber > 1) {
+                    p.put("previous", "/rollouts/" + r.id() + "?group=" + shown + "&page=" + (pageNumber - 1));
+                }
+                if (pageNumber < pages) {
+                    p.put("next", "/rollouts/" + r.id() + "?group=" + shown + "&page=" + (pageNumber + 1));
+                }
+                int total = (Integer) p.get("total");
+                int listed = (Integer) p.get("listed");
+                p.put("more", total > listed ? total - listed : 0);
+                view.put("vmiPage", p);
+            }
         }
         if (!chart.series().isEmpty()) {
             Map<String, Object> c = new LinkedHashMap<>();
@@ -136,6 +222,11 @@ public final class RolloutRoutes {
             v.put("lastProgressAt", r.status().lastProgressAt());
             v.put("history", r.status().history());
             v.put("needsAction", r.status().needsAction());
+            v.put("completed", r.status().completed());
+            v.put("kvmNodes", r.status().kvmNodes());
+            v.put("concurrency", r.status().concurrency());
+            v.put("vmis", r.status().vmis().keySet().stream().collect(java.util.stream.Collectors.toMap(g -> g,
+                    g -> "/api/rollouts/" + r.id() + "/vmis?group=" + g, (a, b) -> a, LinkedHashMap::new)));
         }
         return v;
     }

@@ -143,4 +143,66 @@ class RolloutMathTest {
                 .isEqualTo(2);
         assertThat(BurnDownChart.of(List.of(), 100, 50).series()).isEmpty();
     }
+
+    @Test
+    void theConcurrencyIsTheClusterLimitOrWhatTheKvmNodesCanSendWhicheverIsLess() {
+        assertThat(RolloutEta.concurrency(5, 2, 0)).as("nodes unknown: the cluster limit").isEqualTo(5);
+        assertThat(RolloutEta.concurrency(5, 2, 1)).isEqualTo(2);
+        assertThat(RolloutEta.concurrency(5, 2, 3)).isEqualTo(5);
+        assertThat(eta(burnDown(0, 7, 0, 0, 0, 0, 0), IntStream.range(0, 3)
+                .mapToObj(i -> took(T0.plusSeconds(60 + i), 40)).toList()).concurrency()).isEqualTo(5);
+        // With one KVM node: c = 2, R = 7 → ceil(7 / 2) × 40 s = 160 s.
+        RolloutEta one = RolloutEta.estimate(burnDown(0, 7, 0, 0, 0, 0, 0), IntStream.range(0, 3)
+                .mapToObj(i -> took(T0.plusSeconds(60 + i), 40)).toList(), T0, T0.plusSeconds(200), 5, 2, 1, 10,
+                Duration.ofMinutes(1));
+        assertThat(one.seconds()).isEqualTo(160L);
+        assertThat(one.concurrency()).isEqualTo(2);
+    }
+
+    private static io.remediator.kubevirt.VirtualMachine vm(String strategy) {
+        return new io.remediator.kubevirt.VirtualMachine("team", "vm", strategy, null, Map.of(), Map.of());
+    }
+
+    @Test
+    void howAVmiLeftIsToldFromItsMigrationsAndItsVm() {
+        var none = java.util.Optional.<io.remediator.kubevirt.VirtualMachine>empty();
+        assertThat(CompletedHow.of(Branch.KUBEVIRT_WILL_MIGRATE, true, java.util.Optional.of(vm("Always"))))
+                .isEqualTo(CompletedHow.MIGRATED);
+        assertThat(CompletedHow.of(Branch.KUBEVIRT_WILL_EVICT, false, java.util.Optional.of(vm("Always"))))
+                .isEqualTo(CompletedHow.EVICTED);
+        assertThat(CompletedHow.of(Branch.EXTERNAL_EVICTION, false, java.util.Optional.of(vm("RerunOnFailure"))))
+                .isEqualTo(CompletedHow.EVICTED);
+        assertThat(CompletedHow.of(Branch.NOT_MIGRATABLE_NOT_AUTOMATED, false, java.util.Optional.of(vm("Always"))))
+                .isEqualTo(CompletedHow.RESTARTED);
+        assertThat(CompletedHow.of(Branch.NOT_MIGRATABLE_NOT_AUTOMATED, false, java.util.Optional.of(vm("Halted"))))
+                .isEqualTo(CompletedHow.STOPPED);
+        assertThat(CompletedHow.of(Branch.MIGRATABLE_NOT_AUTOMATED, false, java.util.Optional.of(vm("Manual"))))
+                .as("Manual: nothing starts it again").isEqualTo(CompletedHow.STOPPED);
+        assertThat(CompletedHow.of(Branch.GOING_AWAY, false, none)).isEqualTo(CompletedHow.GONE);
+    }
+
+    private static io.remediator.runbook.OutdatedVmi outdated(String name, String uid, String vm, Branch branch) {
+        return new io.remediator.runbook.OutdatedVmi("team", name, uid, "n1", "Running", true, null, null, null, "None", vm,
+                vm == null ? null : "Always", vm != null, vm != null, false, List.of(), null, null, branch, null, "", null);
+    }
+
+    @Test
+    void departuresCountOnlyWhatLeftSinceTheLastLookAndNothingOnTheFirst() {
+        Departures d = new Departures();
+        var vms = Map.of("vm-b", vm("Always"), "vm-c", vm("Halted"));
+        java.util.function.BiFunction<String, String, java.util.Optional<io.remediator.kubevirt.VirtualMachine>> lookup =
+                (ns, n) -> java.util.Optional.ofNullable(vms.get(n));
+        java.util.function.BiPredicate<String, String> migrated = (ns, n) -> n.equals("a");
+        List<io.remediator.runbook.OutdatedVmi> all = List.of(outdated("a", "u-a", null, Branch.KUBEVIRT_WILL_MIGRATE),
+                outdated("b", "u-b", "vm-b", Branch.NOT_MIGRATABLE_NOT_AUTOMATED),
+                outdated("c", "u-c", "vm-c", Branch.NOT_MIGRATABLE_NOT_AUTOMATED),
+                outdated("d", "u-d", null, Branch.GOING_AWAY));
+        assertThat(d.update(all, migrated, lookup)).as("the first look only remembers").isEmpty();
+        assertThat(d.update(all, migrated, lookup)).isEmpty();
+        assertThat(d.update(List.of(all.get(3)), migrated, lookup)).containsExactlyInAnyOrderEntriesOf(Map.of(
+                CompletedHow.MIGRATED, 1, CompletedHow.RESTARTED, 1, CompletedHow.STOPPED, 1));
+        assertThat(d.update(List.of(), migrated, lookup)).containsExactlyEntriesOf(Map.of(CompletedHow.GONE, 1));
+        d.reset();
+        assertThat(d.update(List.of(), migrated, lookup)).isEmpty();
+    }
 }

@@ -51,6 +51,13 @@ class RolloutWatchTest {
                 });
     }
 
+    /** KubeVirt moved it: a migration of it succeeded (not the updater's: no ETA sample), and its label went. */
+    private void migrated(String namespace, String name) {
+        cluster.create(io.remediator.testing.KubeVirtObjects.migration(namespace, "moved-" + name, name)
+                .succeeded(Instant.now().minusSeconds(5), 5).build());
+        updated(namespace, name);
+    }
+
     private static JsonNode current(RunningService s) {
         var r = s.get("/api/rollouts/current");
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
@@ -104,15 +111,25 @@ class RolloutWatchTest {
                 assertThat(v.get("namespace").asText() + "/" + v.get("name").asText()).isEqualTo("team/legacy");
                 assertThat(v.get("branch").asText()).isEqualTo("NOT_MIGRATABLE_NOT_AUTOMATED");
             });
-            assertThat(s.get("/rollouts/rollout-v1-9-0-deployv1").body()).contains("id=\"needs-action\"")
-                    .contains("team/legacy");
+            // The page lists the group needing a person first; every group has its own paged list.
+            assertThat(s.get("/rollouts/rollout-v1-9-0-deployv1").body()).contains("VMIs in needs_action")
+                    .contains("team/legacy").contains("href=\"/rollouts/rollout-v1-9-0-deployv1?group=kubevirt_will_update\"");
+            JsonNode willUpdate = s.getJson("/api/rollouts/rollout-v1-9-0-deployv1/vmis?group=kubevirt_will_update");
+            assertThat(willUpdate.get("total").asInt()).isEqualTo(3);
+            assertThat(willUpdate.get("vmis")).extracting(v -> v.get("name").asText()).containsExactly("a", "b", "c");
+            assertThat(s.get("/api/rollouts/rollout-v1-9-0-deployv1/vmis?group=nope").statusCode()).isEqualTo(400);
+            assertThat(s.get("/api/rollouts/rollout-v1-9-0-deployv1/vmis?group=failing&page=0").statusCode()).isEqualTo(400);
+            // No node advertises KVM here: the cluster limit alone (5) is the concurrency.
+            assertThat(first.get("concurrency").asInt()).isEqualTo(5);
+            assertThat(first.get("kvmNodes").asInt()).isZero();
 
             // A virt-handler restarts on a rebooting node: Progressing flaps, the IDs stay. T0 does not move.
             writeStatus(kubeVirt("kubevirt").deployed("v1.9.0", Instant.now()).build());
-            updated("team", "a");
+            migrated("team", "a");
             await().atMost(Duration.ofSeconds(20)).until(() -> current(s).get("groups").get("kubevirt_will_update").asInt() == 2);
             assertThat(current(s).get("controlPlaneCompletedAt").asText()).isEqualTo(first.get("controlPlaneCompletedAt").asText());
             assertThat(current(s).get("history").size()).isGreaterThanOrEqualTo(2);
+            await().atMost(Duration.ofSeconds(10)).until(() -> current(s).get("completed").get("migrated").asInt() == 1);
 
             // KubeVirt's updater moved five VMIs elsewhere, 40 s each from Scheduling, after T0; one
             // from before T0 (the last rollout's) is no sample. R = 2 left to migrate, c = 5:
@@ -151,15 +168,25 @@ class RolloutWatchTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/rollouts").statusCode() == 200
                     && s.getJson("/api/rollouts").size() == 1);
             assertThat(current(s).get("controlPlaneCompletedAt").asText()).isEqualTo(first.get("controlPlaneCompletedAt").asText());
+            // This leader has looked (its gauges are set): what leaves from now on is counted by how.
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/metrics").body().contains("remediator_rollout_active 1.0"));
+            assertThat(current(s).get("completed").get("migrated").asInt()).as("kept across the restart").isEqualTo(1);
 
-            updated("team", "b");
-            updated("team", "c");
+            migrated("team", "b");
+            migrated("team", "c");
             await().atMost(Duration.ofSeconds(20)).until(() -> "NeedsAction".equals(current(s).path("stage").asText()));
             assertThat(current(s).get("groups").get("needs_action").asInt()).isEqualTo(1);
             assertThat(current(s).get("etaReason").asText()).isEqualTo("KubeVirt will not update these: 1");
 
-            updated("team", "legacy");
+            // Its VM (Always) starts it again in a new launcher: the old VMI goes.
+            cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("team").withName("legacy").delete();
             await().atMost(Duration.ofSeconds(20)).until(() -> "Completed".equals(current(s).path("stage").asText()));
+            JsonNode done = current(s).get("completed");
+            assertThat(done.get("migrated").asInt()).isEqualTo(3);
+            assertThat(done.get("restarted").asInt()).isEqualTo(1);
+            assertThat(done.get("evicted").asInt() + done.get("stopped").asInt() + done.get("gone").asInt()).isZero();
+            assertThat(s.get("/metrics").body()).contains("remediator_rollout_completed_vmis_total{how=\"migrated\"} 2.0")
+                    .contains("remediator_rollout_completed_vmis_total{how=\"restarted\"} 1.0");
             await().atMost(Duration.ofSeconds(10)).until(() -> s.get("/metrics").body().contains("remediator_rollout_active 0.0"));
             assertThat(current(s).get("outdated").asInt()).isZero();
             JsonNode rollout = s.getJson("/api/rollouts/rollout-v1-9-0-deployv1");
@@ -168,6 +195,50 @@ class RolloutWatchTest {
             // No runbook pass ran on it: it carries no remediation.
             JsonNode asReport = s.getJson("/api/reports/rollout-v1-9-0-deployv1");
             assertThat(asReport.path("remediation").isMissingNode() || asReport.path("remediation").isNull()).isTrue();
+        }
+    }
+
+    private void node(String name, String kvm, boolean cordoned) {
+        var node = new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withUnschedulable(cordoned).endSpec().build();
+        var created = cluster.client().nodes().resource(node).create();
+        created.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+                .addToAllocatable(io.remediator.kubevirt.ClusterNode.KVM_RESOURCE, new io.fabric8.kubernetes.api.model.Quantity(kvm))
+                .build());
+        cluster.client().nodes().resource(created).updateStatus();
+    }
+
+    @Test
+    void theNodesThatAdvertiseKvmBoundHowManyMigrationsTheEtaCountsAtOnce() {
+        // Written through nodes/status as virt-handler's device plugin (via the kubelet) does.
+        node("kvm-1", "1k", false);
+        node("kvm-2", "1k", false);
+        node("kvm-cordoned", "1k", true);
+        node("no-kvm", "0", false);
+        try {
+            cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).migrations(5, 2)
+                    .deployed("v1.9.0", Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS)).build());
+            cluster.create(vmi("team", "a").migratable().build());
+            try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
+                        && current(s).path("kvmNodes").asInt() == 2);
+                // min(parallelMigrationsPerCluster 5, 2 KVM nodes × parallelOutboundMigrationsPerNode 2)
+                assertThat(current(s).get("concurrency").asInt()).isEqualTo(4);
+                assertThat(s.get("/rollouts/" + current(s).get("id").asText()).body())
+                        .contains("KubeVirt runs 4 migration(s) at once (2 KVM node(s))");
+                // A drain cordons one: one node's worth of outbound migrations.
+                cluster.client().nodes().withName("kvm-2").edit(n -> {
+                    n.getSpec().setUnschedulable(true);
+                    return n;
+                });
+                await().atMost(Duration.ofSeconds(20)).until(() -> current(s).path("concurrency").asInt() == 2);
+                assertThat(current(s).get("kvmNodes").asInt()).isEqualTo(1);
+            }
+        } finally {
+            cluster.client().nodes().withName("kvm-1").delete();
+            cluster.client().nodes().withName("kvm-2").delete();
+            cluster.client().nodes().withName("kvm-cordoned").delete();
+            cluster.client().nodes().withName("no-kvm").delete();
         }
     }
 
