@@ -95,7 +95,7 @@ public final class RemediatorService implements AutoCloseable {
             loop.kubeVirtChanged();
         });
         io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
-        loop.watchRollouts(rolloutRecords, informers, config.rollout().noImpactGrace(), config.rollout().stallAfter());
+        loop.watchRollouts(rolloutRecords, informers, config.rollout());
         this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {

@@ -137,6 +137,7 @@ final class ConfigValidation {
             atLeast("rollout.slackMinInterval", config.rollout().slackMinInterval(), Duration.ofSeconds(1), problems);
             atLeast("rollout.noImpactGrace", config.rollout().noImpactGrace(), Duration.ofSeconds(1), problems);
             atLeast("rollout.stallAfter", config.rollout().stallAfter(), Duration.ofSeconds(1), problems);
+            atLeast("rollout.actAfter", config.rollout().actAfter(), Duration.ofSeconds(1), problems);
         }
         SlackValidation.check(config.publicUrl(), config.slack(), problems);
         return problems;

@@ -29,11 +29,23 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      *                         closed as NoWorkloadImpact
      * @param stallAfter       no outdated VMI left the set in this long while KubeVirt still handles
      *                         some: Stalled
+     * @param act              false (default): the rollout only observes; true: the rollout's own
+     *                         report plans the outdated VMIs under the policy, and an alert's report
+     *                         for the same rollout plans nothing (OWNED_BY_ROLLOUT)
+     * @param actAfter         the rollout's disruptive actions wait this long after T0
      */
     public record Rollout(@JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration slackMinInterval,
                           @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration noImpactGrace,
-                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration stallAfter) {
-        public static final Rollout DEFAULT = new Rollout(Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(15));
+                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration stallAfter,
+                          boolean act,
+                          @JsonDeserialize(using = GoDuration.Deserializer.class) @JsonSerialize(using = GoDuration.Serializer.class) Duration actAfter) {
+        public static final Rollout DEFAULT = new Rollout(Duration.ofSeconds(60), Duration.ofMinutes(5), Duration.ofMinutes(15),
+                false, Duration.ofHours(1));
+
+        /** Observing only. */
+        public Rollout(Duration slackMinInterval, Duration noImpactGrace, Duration stallAfter) {
+            this(slackMinInterval, noImpactGrace, stallAfter, false, Duration.ofHours(1));
+        }
     }
 
     /**

@@ -32,9 +32,12 @@ final class PassRunner {
     private final Supplier<Set<String>> policyNamespaces;
     private final Clock clock;
     private final String identity;
+    private final java.util.function.Function<ReportSpec, io.remediator.remediation.RolloutScope> scopes;
 
+    /** @param scopes who plans the outdated VMIs for a report while a rollout acts */
     PassRunner(RunbookDiagnosis diagnosis, Remediation remediation, Supplier<Set<String>> policyNamespaces, Clock clock,
-               String identity) {
+               String identity, java.util.function.Function<ReportSpec, io.remediator.remediation.RolloutScope> scopes) {
+        this.scopes = scopes;
         this.diagnosis = diagnosis;
         this.remediation = remediation;
         this.policyNamespaces = policyNamespaces;
@@ -71,7 +74,7 @@ final class PassRunner {
             Map<String, String> approvers = new HashMap<>();
             item.approvals().forEach(g -> g.actions().forEach(key -> approvers.put(key, g.by())));
             PassResult proven = remediation.prove(pass, d.diagnosis(), policyNamespaces.get(),
-                    Set.copyOf(item.approvedActions()), approvers, item.episode(), previous);
+                    Set.copyOf(item.approvedActions()), approvers, item.episode(), previous, scopes.apply(item));
             if (Remediation.writes(proven)) {
                 // Stored before the first write: a process killed while executing leaves a record of
                 // what it was about to do, and the next leader finds out what happened.

@@ -53,7 +53,7 @@ public final class ReportLoop implements AutoCloseable {
      * @param kubeVirt the effective KubeVirt CR with its update's frozen times (from the watch)
      */
     public void watchRollouts(io.remediator.rollout.RolloutRecords records, io.remediator.kubevirt.KubeVirtInformers informers,
-                              Duration noImpactGrace, Duration stallAfter) {
+                              io.remediator.config.RemediatorConfig.Rollout settings) {
         RolloutWatch.Cluster cluster = new RolloutWatch.Cluster() {
             @Override
             public io.remediator.kubevirt.KubeVirtInstallation kubeVirt() {
@@ -77,7 +77,8 @@ public final class ReportLoop implements AutoCloseable {
             }
         };
         this.rollouts = new RolloutWatch(records, cluster, diagnosis, clock, new RolloutWatch.Settings(
-                noImpactGrace, stallAfter, RolloutWatch.Settings.DEFAULT.foundWithin())).reportingTo(metrics)
+                settings.noImpactGrace(), settings.stallAfter(), RolloutWatch.Settings.DEFAULT.foundWithin(),
+                settings.act(), settings.actAfter())).reportingTo(metrics)
                 .onWritten(id -> rolloutWritten.accept(id));
     }
 
@@ -121,7 +122,10 @@ public final class ReportLoop implements AutoCloseable {
         this.clock = clock;
         this.identity = identity;
         this.diagnosis = new RunbookDiagnosis(runbooks, metrics);
-        this.passes = new PassRunner(diagnosis, remediation, policyNamespaces, clock, identity);
+        this.passes = new PassRunner(diagnosis, remediation, policyNamespaces, clock, identity, spec -> {
+            RolloutWatch w = rollouts;
+            return w == null ? io.remediator.remediation.RolloutScope.NONE : w.scopeOf(spec);
+        });
         this.refresh = new OutcomeRefresh(diagnosis, store::get, clock, identity);
         this.worker = new Thread(this::work, "report-worker");
         this.worker.setDaemon(true);

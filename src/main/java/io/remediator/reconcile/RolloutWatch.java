@@ -35,8 +35,31 @@ final class RolloutWatch {
      *                      only when T0 is this recent: the alert's own `for` (24 h); older, the
      *                      alert has fired and its report follows the VMIs
      */
-    record Settings(Duration noImpactGrace, Duration stallAfter, Duration foundWithin) {
-        static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(24));
+    record Settings(Duration noImpactGrace, Duration stallAfter, Duration foundWithin, boolean act, Duration actAfter) {
+        static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(24),
+                false, Duration.ofHours(1));
+    }
+
+    /**
+     * Who plans the outdated VMIs for this report now: with `rollout.act` and a rollout open past
+     * T0, its own report plans them (disruptive actions from T0 + actAfter) and any other report of
+     * the alert plans nothing. Reads the rollout records (a LIST of those few) only when acting.
+     */
+    io.remediator.remediation.RolloutScope scopeOf(io.remediator.report.ReportSpec spec) {
+        if (!settings.act() || !ALERTNAME.equals(spec.alertname())) {
+            return io.remediator.remediation.RolloutScope.NONE;
+        }
+        Optional<RolloutRecords.Record> open = records.all().stream().filter(r -> r.source() != null
+                && r.source().controlPlaneCompletedAt() != null && (r.status() == null || !r.status().stage().terminal()))
+                .findFirst();
+        if (open.isEmpty()) {
+            return io.remediator.remediation.RolloutScope.NONE;
+        }
+        String acting = RolloutRecords.actingReportName(open.get().id());
+        return spec.id().equals(acting)
+                ? new io.remediator.remediation.RolloutScope.ActingFor(open.get().id(),
+                        open.get().source().controlPlaneCompletedAt().plus(settings.actAfter()))
+                : new io.remediator.remediation.RolloutScope.OwnedBy(open.get().id(), acting);
     }
 
     /** What the watch reads of the cluster besides the diagnosis: all from the leader's caches. */
@@ -58,6 +81,8 @@ final class RolloutWatch {
     private final RunbookDiagnosis diagnosis;
     private final io.remediator.rollout.Departures departures = new io.remediator.rollout.Departures();
     private String following;
+    /** The rollouts whose acting report this leader has made sure of. */
+    private final java.util.Set<String> actingCreated = new java.util.HashSet<>();
     private final Clock clock;
     private final Settings settings;
     private io.remediator.metrics.RemediatorMetrics metrics;
@@ -99,6 +124,9 @@ final class RolloutWatch {
                 RolloutStatus s = r.status() != null ? r.status() : RolloutStatus.next(null, RolloutStage.Superseded,
                         new BurnDown(null, 0, 0), new RolloutEta(null, null, "superseded", 0, null), null, clock.instant());
                 records.writeStatus(r.id(), s.withStage(RolloutStage.Superseded));
+                if (settings.act()) {
+                    records.resolveActingReport(r.id(), clock.instant());
+                }
                 written.accept(r.id());
                 log.info("rollout {} superseded by KubeVirt's new target deployment {}", r.id(), target);
             }
@@ -186,6 +214,16 @@ final class RolloutWatch {
             written.accept(r.id());
             if (before == null || before.stage() != next.stage()) {
                 log.info("rollout {}: {}", r.id(), next.stage());
+            }
+        }
+        if (settings.act() && writes.mayWrite()) {
+            if (next.stage().terminal()) {
+                records.resolveActingReport(r.id(), at);
+            } else if (t0 != null && actingCreated.add(r.id())) {
+                // From T0 the rollout plans the outdated VMIs through its own report (one planner per VMI).
+                records.ensureActingReport(new RolloutRecords.Record(r.id(), r.createdAt(), source, next), ALERTNAME);
+                log.info("rollout {} acts (rollout.act: true) through report {}", r.id(),
+                        RolloutRecords.actingReportName(r.id()));
             }
         }
         if (metrics != null) {

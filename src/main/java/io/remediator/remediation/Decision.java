@@ -29,7 +29,16 @@ public enum Decision {
      * its own workload updater waits for the update (workload-updater.go:450-455), and so does this
      * service; the next pass looks again.
      */
-    CONTROL_PLANE_UPDATING;
+    CONTROL_PLANE_UPDATING,
+    /**
+     * A rollout acts on the outdated VMIs (`rollout.act: true`) and its own report plans them: an
+     * alert's report for the same rollout plans nothing (one planner per VMI).
+     */
+    OWNED_BY_ROLLOUT,
+    /** The rollout's report: a disruptive action waits until `rollout.actAfter` after the control plane completed. */
+    ROLLOUT_ACT_AFTER,
+    /** The rollout's report: KubeVirt's updater is moving or will update this VMI, so the rollout does not. */
+    LEFT_TO_KUBEVIRT;
 
     public boolean executes() {
         return this == RUN || this == APPROVED;
@@ -38,6 +47,6 @@ public enum Decision {
     /** Waiting for time or capacity: a later pass takes it up without a new alert. */
     public boolean deferred() {
         return this == OUTSIDE_WINDOW || this == MIGRATION_LIMIT || this == BATCH_LIMIT || this == CIRCUIT_BREAKER
-                || this == RETRY_BACKOFF || this == IN_FLIGHT || this == CONTROL_PLANE_UPDATING;
+                || this == RETRY_BACKOFF || this == IN_FLIGHT || this == CONTROL_PLANE_UPDATING || this == ROLLOUT_ACT_AFTER;
     }
 }

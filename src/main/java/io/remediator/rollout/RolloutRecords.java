@@ -89,6 +89,81 @@ public final class RolloutRecords {
         }
     }
 
+    /** The report through which a rollout acts (`rollout.act: true`): the record's name and `-act`. */
+    public static String actingReportName(String rolloutId) {
+        return rolloutId + "-act";
+    }
+
+    /** The label naming the rollout an acting report belongs to. */
+    public static final String ROLLOUT_LABEL = "kubevirt-remediator.io/rollout";
+
+    /**
+     * Creates the report through which this rollout acts, unless it exists: a RemediationReport of
+     * the outdated-workloads alert that no alert created, so it gets the runbook's passes, plan,
+     * approvals and Slack message like any other. Its episode opens at T0 and resolves when the
+     * rollout ends ({@link #resolveActingReport}); its group key `rollout:<kubevirt>` is never
+     * Alertmanager's (theirs are `{…}:{…}`).
+     */
+    public void ensureActingReport(Record rollout, String alertname) {
+        String name = actingReportName(rollout.id());
+        Instant at = rollout.source().controlPlaneCompletedAt();
+        Map<String, Object> labels = new LinkedHashMap<>();
+        labels.put("alertname", alertname);
+        labels.put("severity", "warning");
+        labels.put(ROLLOUT_LABEL, rollout.id());
+        Map<String, Object> alert = new LinkedHashMap<>();
+        alert.put("status", "firing");
+        alert.put("labels", labels);
+        alert.put("annotations", Map.of("summary", "KubeVirt " + rollout.source().toVersion() + " rollout "
+                + rollout.id() + ": the rollout acts on the outdated VMIs (rollout.act: true)"));
+        alert.put("startsAt", at);
+        alert.put("fingerprint", rollout.source().toDeploymentID());
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("id", name);
+        spec.put("alertname", alertname);
+        spec.put("groupKey", "rollout:" + rollout.source().kubevirt());
+        spec.put("episode", rollout.source().toDeploymentID());
+        spec.put("status", "firing");
+        spec.put("deliveries", 1);
+        spec.put("receivedAt", at);
+        spec.put("lastDeliveryAt", at);
+        spec.put("receiver", "rollout");
+        spec.put("alerts", List.of(alert));
+        spec.put("alertSet", 1);
+        spec.put("alertCount", 1);
+        GenericKubernetesResource r = new GenericKubernetesResource();
+        r.setApiVersion(ReportStore.KIND.getGroup() + "/" + ReportStore.KIND.getVersion());
+        r.setKind(ReportStore.KIND.getKind());
+        r.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace)
+                .addToLabels("app.kubernetes.io/managed-by", "kubevirt-remediator").addToLabels(ROLLOUT_LABEL, rollout.id())
+                .build());
+        r.setAdditionalProperty("spec", JSON.convertValue(spec, Map.class));
+        try {
+            client.genericKubernetesResources(ReportStore.KIND).inNamespace(namespace).resource(r).create();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    /** The rollout ended: its acting report's episode resolves, and its next look closes it. */
+    public void resolveActingReport(String rolloutId, Instant at) {
+        var resource = client.genericKubernetesResources(ReportStore.KIND).inNamespace(namespace)
+                .withName(actingReportName(rolloutId));
+        GenericKubernetesResource found = resource.get();
+        if (found == null || !(found.getAdditionalProperties().get("spec") instanceof Map<?, ?> spec)
+                || "resolved".equals(spec.get("status"))) {
+            return;
+        }
+        try {
+            resource.patch(PatchContext.of(PatchType.JSON_MERGE), JSON.writeValueAsString(Map.of("spec",
+                    Map.of("status", "resolved", "lastDeliveryAt", at))));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Stores T0 in `spec.source`, once: it is never recomputed afterwards. */
     public void storeControlPlaneCompleted(String id, RolloutSource completed) {
         patch(id, false, Map.of("spec", Map.of("source", JSON.convertValue(completed, Map.class))));

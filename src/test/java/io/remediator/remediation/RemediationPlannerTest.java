@@ -177,4 +177,34 @@ class RemediationPlannerTest {
                 .isNotEqualTo(RemediationPlanner.migrationName("ns", "db", "g@2", 1));
         assertThat(RemediationPlanner.migrationName("ns", "a".repeat(60), "g", 1)).hasSize(4 + 40 + 9);
     }
+
+    @Test
+    void whileARolloutActsItsReportLeavesKubeVirtsVmisAloneAndHoldsDisruptionUntilActAfterAndAnyOtherReportPlansNothing() {
+        OutdatedVmi kubeVirts = new OutdatedVmi("ns", "evicted", "uid-e", "n1", "Running", false, null, null, null, "None",
+                "vm-evicted", "Always", true, true, false, List.of(),
+                new OutdatedVmi.MigrationHistory(null, null, null, null, 0, null, null, 0, 0, 0), null,
+                Branch.KUBEVIRT_WILL_EVICT, RecommendedAction.RESTART, "", null);
+        List<OutdatedVmi> vmis = List.of(vmi("legacy", RecommendedAction.RESTART, false, 0),
+                vmi("moves", RecommendedAction.LIVE_MIGRATE, false, 0), kubeVirts);
+        List<PlannedAction> planned = plan(Policies.mode("auto").restart("auto"), cluster(false, 5, 0, 10), vmis,
+                Map.of(), Set.of());
+        OutdatedWorkloadsDiagnosis d = new OutdatedWorkloadsDiagnosis(cluster(false, 5, 0, 10), Map.of(), List.of(), vmis, 0);
+        assertThat(decisions(planned)).containsEntry("RESTART ns/legacy", Decision.RUN)
+                .containsEntry("LIVE_MIGRATE ns/moves", Decision.RUN).containsEntry("RESTART ns/evicted", Decision.RUN);
+
+        Instant from = NOW.plus(java.time.Duration.ofMinutes(30));
+        Map<String, Decision> acting = decisions(RolloutScope.apply(new RolloutScope.ActingFor("r", from), planned, d, NOW));
+        assertThat(acting).containsEntry("RESTART ns/legacy", Decision.ROLLOUT_ACT_AFTER)
+                .containsEntry("LIVE_MIGRATE ns/moves", Decision.RUN)
+                .containsEntry("RESTART ns/evicted", Decision.LEFT_TO_KUBEVIRT);
+        // Past T0 + actAfter the restart runs; KubeVirt's VMI is still KubeVirt's.
+        Map<String, Decision> later = decisions(RolloutScope.apply(new RolloutScope.ActingFor("r", from), planned, d,
+                from.plusSeconds(1)));
+        assertThat(later).containsEntry("RESTART ns/legacy", Decision.RUN)
+                .containsEntry("RESTART ns/evicted", Decision.LEFT_TO_KUBEVIRT);
+        assertThat(decisions(RolloutScope.apply(new RolloutScope.OwnedBy("r", "r-act"), planned, d, NOW)).values())
+                .containsOnly(Decision.OWNED_BY_ROLLOUT);
+        assertThat(RolloutScope.apply(RolloutScope.NONE, planned, d, NOW)).isEqualTo(planned);
+        assertThat(Decision.ROLLOUT_ACT_AFTER.deferred()).as("a later pass takes it up").isTrue();
+    }
 }

@@ -242,6 +242,59 @@ class RolloutWatchTest {
         }
     }
 
+    private static JsonNode action(JsonNode report, String vmi) {
+        for (JsonNode a : report.path("remediation").path("actions")) {
+            if (vmi.equals(a.path("vmi").asText())) {
+                return a;
+            }
+        }
+        throw new AssertionError("no action for " + vmi + " in " + report.path("remediation"));
+    }
+
+    @Test
+    void withRolloutActTheRolloutsOwnReportPlansDisruptionWaitsForActAfterAndTheAlertsReportPlansNothing() {
+        Instant t0 = Instant.now().minusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
+        cluster.create(vmi("team", "a").migratable().build());
+        cluster.create(vm("team", "legacy", "Always"));
+        cluster.create(vmi("team", "legacy").ownedBy("legacy").notMigratable("DisksNotLiveMigratable", "RWO").build());
+        RemediatorConfig d = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto").liveMigrate("auto")
+                .restart("auto").build());
+        RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(),
+                d.api(), d.leaderElection(), d.publicUrl(), d.slack(), new RemediatorConfig.Rollout(Duration.ofSeconds(60),
+                Duration.ofMinutes(5), Duration.ofMinutes(15), true, Duration.ofHours(1)));
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/rollouts/current").statusCode() == 200);
+            String rollout = current(s).get("id").asText();
+            // The rollout's own report, in the index like any other, planned under the policy.
+            JsonNode acting = s.awaitReport(rollout + "-act");
+            JsonNode restart = action(acting, "legacy");
+            assertThat(restart.get("action").asText()).isEqualTo("RESTART");
+            assertThat(restart.get("decision").asText()).isEqualTo("ROLLOUT_ACT_AFTER");
+            assertThat(restart.get("why").asText()).contains(t0.plus(Duration.ofHours(1)).toString());
+            assertThat(s.getJson("/api/reports").toString()).contains(rollout + "-act");
+
+            // The alert arrives during the rollout: its report plans nothing of its own.
+            JsonNode alert = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            assertThat(alert.path("remediation").path("actions")).isNotEmpty().allSatisfy(a -> {
+                assertThat(a.get("decision").asText()).isEqualTo("OWNED_BY_ROLLOUT");
+                assertThat(a.get("why").asText()).contains(rollout + "-act");
+            });
+            // Nothing was restarted or migrated by either report.
+            assertThat(cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("team")
+                    .withName("legacy").get()).isNotNull();
+            assertThat(cluster.client().genericKubernetesResources(KubeVirtResources.MIGRATION).inNamespace("team")
+                    .list().getItems()).isEmpty();
+
+            // The rollout completes: its report's episode resolves and it closes.
+            updated("team", "a");
+            updated("team", "legacy");
+            await().atMost(Duration.ofSeconds(30)).until(() -> "Completed".equals(current(s).path("stage").asText()));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "Closed".equals(s.getJson("/api/reports/" + rollout + "-act")
+                    .path("phase").asText()));
+        }
+    }
+
     @Test
     void withoutAnUpdateThereIsNoRollout() {
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).build());
