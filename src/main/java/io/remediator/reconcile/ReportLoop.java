@@ -44,6 +44,11 @@ public final class ReportLoop implements AutoCloseable {
      */
     static final Duration RETENTION_OVER_LIMIT = Duration.ofSeconds(3);
     static final Duration ROLLOUT_EVERY = Duration.ofSeconds(5);
+    /**
+     * A change the burn-down shows (a VMI left, the KubeVirt CR moved) is looked at this soon:
+     * the changes of this moment become one look, and the count follows within a second or so.
+     */
+    static final Duration ROLLOUT_AFTER_CHANGE = Duration.ofMillis(500);
     private static final Duration ROLLOUT_IDLE = Duration.ofMinutes(1);
     private volatile RolloutWatch rollouts;
 
@@ -227,7 +232,7 @@ public final class ReportLoop implements AutoCloseable {
     /** The KubeVirt CR changed (or an outdated VMI left): the rollout watch looks soon. */
     public void kubeVirtChanged() {
         if (acting && rollouts != null) {
-            queue.addAfter(Job.Chore.ROLLOUT, OUTCOME_REFRESH_DELAY);
+            queue.addAfter(Job.Chore.ROLLOUT, ROLLOUT_AFTER_CHANGE);
         }
     }
 
