@@ -39,7 +39,9 @@ public final class RolloutBench {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static void main(String[] args) throws Exception {
-        try (KubernetesClient client = new KubernetesClientBuilder().build()) {
+        io.fabric8.kubernetes.client.Config config = io.fabric8.kubernetes.client.Config.autoConfigure(null);
+        config.setRequestTimeout(300_000); // one LIST of every outdated VMI is ~65 MB at 10,000
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             switch (args[0]) {
                 case "complete" -> complete(client);
                 case "first" -> first(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]));
