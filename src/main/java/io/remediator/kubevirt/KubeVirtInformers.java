@@ -273,6 +273,7 @@ public final class KubeVirtInformers implements AutoCloseable {
                 new PrunedItemStore(new KeptFields(List.of("spec.vmiName", "status.phase",
                         "status.phaseTransitionTimestamps", "status.migrationState.endTimestamp",
                         "status.migrationState.failureReason", "status.migrationState.abortStatus",
+                        "status.migrationState.sourceNode", "status.migrationState.targetNode",
                         "status.conditions"), Set.of(KeptFields.ALL), Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION,
                         KubeVirtResources.EVACUATION_ANNOTATION))));
         migrations.addEventHandler(new ActedOnChanges.MatchingObject(KubeVirtRecords::createdByRemediator,

@@ -105,7 +105,10 @@ final class KubeVirtRecords {
                 annotations != null && annotations.containsKey(WORKLOAD_UPDATE_ANNOTATION),
                 createdByRemediator(r),
                 annotations != null && annotations.containsKey(KubeVirtResources.EVACUATION_ANNOTATION),
-                scheduling, "Succeeded".equals(phase) ? succeeded : null);
+                scheduling, "Succeeded".equals(phase) ? succeeded : null,
+                maps(r.get("status", "conditions")).stream().anyMatch(c -> "migrationAbortRequested".equals(c.get("type"))
+                        && !"False".equals(c.get("status"))),
+                str(r.get("status", "migrationState", "sourceNode")), str(r.get("status", "migrationState", "targetNode")));
     }
 
     /** Whether this service created the object: it carries {@link KubeVirtResources#MANAGED_BY_LABEL}. */

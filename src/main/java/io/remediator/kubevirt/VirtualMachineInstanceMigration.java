@@ -15,6 +15,10 @@ import java.util.Set;
  * @param createdByEvacuation      KubeVirt's evacuation controller created it (annotation
  *                                 `kubevirt.io/evacuationMigration`, evacuation.go:326-334): a node drain
  *                                 or an Evict-only update of a LiveMigrate VMI
+ * @param abortRequested           it has KubeVirt's `migrationAbortRequested` condition: someone deleted
+ *                                 (canceled) it; a failure that follows is no failure signature
+ * @param sourceNode               `status.migrationState.sourceNode`, when KubeVirt has set it
+ * @param targetNode               `status.migrationState.targetNode`
  */
 public record VirtualMachineInstanceMigration(
         String namespace,
@@ -28,7 +32,18 @@ public record VirtualMachineInstanceMigration(
         boolean createdByRemediator,
         boolean createdByEvacuation,
         Instant schedulingAt,
-        Instant succeededAt) {
+        Instant succeededAt,
+        boolean abortRequested,
+        String sourceNode,
+        String targetNode) {
+
+    public VirtualMachineInstanceMigration(String namespace, String name, String vmiName, String phase, Instant createdAt,
+                                           Instant failedAt, String failureReason, boolean createdByWorkloadUpdater,
+                                           boolean createdByRemediator, boolean createdByEvacuation, Instant schedulingAt,
+                                           Instant succeededAt) {
+        this(namespace, name, vmiName, phase, createdAt, failedAt, failureReason, createdByWorkloadUpdater,
+                createdByRemediator, createdByEvacuation, schedulingAt, succeededAt, false, null, null);
+    }
 
     /** Without the phase times (fixtures of the runbook's tests). */
     public VirtualMachineInstanceMigration(String namespace, String name, String vmiName, String phase, Instant createdAt,
@@ -62,7 +77,8 @@ public record VirtualMachineInstanceMigration(
     /** The same migration with KubeVirt's reason taken from elsewhere (its `FailedMigration` event). */
     public VirtualMachineInstanceMigration withFailureReason(String reason) {
         return new VirtualMachineInstanceMigration(namespace, name, vmiName, phase, createdAt, failedAt, reason,
-                createdByWorkloadUpdater, createdByRemediator, createdByEvacuation);
+                createdByWorkloadUpdater, createdByRemediator, createdByEvacuation, schedulingAt, succeededAt,
+                abortRequested, sourceNode, targetNode);
     }
 
     public boolean failed() {

@@ -33,7 +33,8 @@ public record FailureSignature(FailureClass failureClass, String key, String exa
     private static final Pattern UUID = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern POD = Pattern.compile("virt-launcher-[\\w-]+");
     private static final Pattern HEX = Pattern.compile("0x[0-9a-fA-F]+");
-    private static final Pattern DIGITS = Pattern.compile("\\d+");
+    /** Digits, but not the 0 of an already-replaced hex number (0x#). */
+    private static final Pattern DIGITS = Pattern.compile("\\d+(?!x#)");
 
     /**
      * @param text            the migration's `migrationState.failureReason`, else the newest reason
@@ -54,6 +55,10 @@ public record FailureSignature(FailureClass failureClass, String key, String exa
         if ("migrationTargetPodUnschedulable".equals(eventReason) || raw.contains("is currently unschedulable")
                 || raw.contains("timeout period exceeded") && raw.contains("unschedulable")) {
             return new FailureSignature(FailureClass.UNSCHEDULABLE, "unschedulable:" + schedulingPhrases(raw), raw);
+        }
+        if (raw.startsWith("aborted (")) {
+            // The migration state's abortStatus without an abort request: v1.9's own timeout.
+            return new FailureSignature(FailureClass.TIMEOUT, "timeout", raw);
         }
         String message = message(raw);
         Matcher cpu = CPU.matcher(message);
