@@ -205,6 +205,18 @@ public final class RemediatorMetrics {
                 controlPlaneCompleted == null ? null : controlPlaneCompleted.getEpochSecond());
     }
 
+    /** One look of the rollout watch (diagnosis, burn-down, the record's write), timed. */
+    public <T> T timeRolloutLook(Supplier<T> look) {
+        Timer.Sample sample = Timer.start(registry);
+        try {
+            return look.get();
+        } finally {
+            sample.stop(Timer.builder("remediator_rollout_look_duration")
+                    .description("How long one look of the rollout watch took: diagnosis, burn-down and the record's write")
+                    .publishPercentiles(0.5, 0.99).register(registry));
+        }
+    }
+
     /** Outdated VMIs that left the open rollout's set, by how (migrated, evicted, restarted, stopped, gone). */
     public void rolloutCompleted(String how, int n) {
         io.micrometer.core.instrument.Counter.builder("remediator_rollout_completed_vmis")

@@ -218,7 +218,8 @@ public final class ReportLoop implements AutoCloseable {
         }
         boolean open;
         try {
-            open = rollouts.look(writes);
+            RolloutWatch w = rollouts;
+            open = metrics.timeRolloutLook(() -> w.look(writes));
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             log.warn("rollout watch: {}; trying again in {}s", ApiErrors.describe(e), API_RETRY.toSeconds());
             queue.addAfter(Job.Chore.ROLLOUT, API_RETRY);

@@ -101,7 +101,7 @@ public final class RolloutBench {
         List<long[]> polls = Collections.synchronizedList(new ArrayList<>()); // {nanos, outdated}
         ConcurrentLinkedQueue<Long> removed = new ConcurrentLinkedQueue<>();
         AtomicInteger next = new AtomicInteger();
-        ScheduledExecutorService writers = Executors.newScheduledThreadPool(8);
+        ScheduledExecutorService writers = Executors.newScheduledThreadPool(16);
         Thread poller = new Thread(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {
