@@ -95,7 +95,7 @@ public final class RemediatorService implements AutoCloseable {
             loop.kubeVirtChanged();
         });
         io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
-        loop.watchRollouts(rolloutRecords, informers, config.rollout());
+        loop.watchRollouts(rolloutRecords, informers, config.rollout(), config.systemic());
         this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {

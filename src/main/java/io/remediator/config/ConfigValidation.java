@@ -139,6 +139,20 @@ final class ConfigValidation {
             atLeast("rollout.stallAfter", config.rollout().stallAfter(), Duration.ofSeconds(1), problems);
             atLeast("rollout.actAfter", config.rollout().actAfter(), Duration.ofSeconds(1), problems);
         }
+        if (config.systemic() == null) {
+            problems.add("systemic: must be a mapping of keys");
+        } else {
+            RemediatorConfig.Systemic sy = config.systemic();
+            if (sy.minFailures() < 1) {
+                problems.add("systemic.minFailures: must be at least 1, got " + sy.minFailures());
+            }
+            if (sy.minVmis() < 1) {
+                problems.add("systemic.minVmis: must be at least 1, got " + sy.minVmis());
+            }
+            if (!(sy.minShare() > 0 && sy.minShare() <= 1)) {
+                problems.add("systemic.minShare: must be above 0 and at most 1, got " + sy.minShare());
+            }
+        }
         SlackValidation.check(config.publicUrl(), config.slack(), problems);
         return problems;
     }

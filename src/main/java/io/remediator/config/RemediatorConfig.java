@@ -12,7 +12,27 @@ import java.util.List;
  * scripts and docs depend on them, so renaming one is a breaking change.
  */
 public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
-                               Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout) {
+                               Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout,
+                               Systemic systemic) {
+
+    /** The same with the systemic rule's defaults. */
+    public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
+                            Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout) {
+        this(server, webhook, diagnosis, reports, policy, api, leaderElection, publicUrl, slack, rollout, Systemic.DEFAULT);
+    }
+
+    /**
+     * When migrations fail the same way cluster-wide (docs/migration-failures.md).
+     *
+     * @param minFailures a signature is systemic with at least this many failures since T0 ...
+     * @param minVmis     ... on at least this many VMIs ...
+     * @param minShare    ... and this share of all finished, non-canceled migrations since T0 (or no success at all)
+     * @param requireApprovalForRestarts a restart or stop of a VMI whose last migration failed with a
+     *                    systemic signature needs approval whatever the policy says
+     */
+    public record Systemic(int minFailures, int minVmis, double minShare, boolean requireApprovalForRestarts) {
+        public static final Systemic DEFAULT = new Systemic(5, 3, 0.5, true);
+    }
 
     /** The same with the rollout watch's defaults. */
     public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
@@ -222,6 +242,7 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                         Duration.ofSeconds(2)),
                 "",
                 new Slack("", "", "", "https://slack.com/api/",
-                        new Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")), Rollout.DEFAULT);
+                        new Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")), Rollout.DEFAULT,
+                Systemic.DEFAULT);
     }
 }

@@ -131,10 +131,21 @@ public final class KubeVirtInformers implements AutoCloseable {
                 .toList());
     }
 
-    /** The migrations that succeeded (with their phase times), from the cache. */
-    public synchronized List<VirtualMachineInstanceMigration> succeededMigrations() {
+    /** Every migration in the cache (with its phase times and failure). */
+    public synchronized List<VirtualMachineInstanceMigration> migrations() {
         startIfNeeded();
-        return read(migrations, KubeVirtRecords::migration).stream().filter(m -> m.succeededAt() != null).toList();
+        return read(migrations, KubeVirtRecords::migration);
+    }
+
+    /** The latest `FailedMigration` Event message per migration (ns/name), once its watch runs. */
+    public synchronized java.util.Map<String, String> failedMigrationMessages() {
+        return failedMigrations.latestMessages();
+    }
+
+    /** Launcher pods in phase Failed (KubeVirt's VirtLauncherPodsStuckFailed fires at 200). */
+    public synchronized int failedLauncherPods() {
+        startIfNeeded();
+        return (int) pods.getStore().list().stream().filter(p -> "Failed".equals(p.get("status", "phase"))).count();
     }
 
     /** The VM by namespace and name, from the cache (one lookup, no copy of the cache). */

@@ -205,6 +205,33 @@ public final class RemediatorMetrics {
                 controlPlaneCompleted == null ? null : controlPlaneCompleted.getEpochSecond());
     }
 
+    private final java.util.Map<String, AtomicLong> migrationFailures = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Failed migrations of the open rollout by class and whether their signature is systemic
+     * (at most 6 × 2 series); all 0 without an open rollout.
+     */
+    public synchronized void migrationFailures(io.remediator.rollout.MigrationFailures f) {
+        java.util.Map<String, Long> counts = new java.util.HashMap<>();
+        for (io.remediator.runbook.FailureSignature.FailureClass c : io.remediator.runbook.FailureSignature.FailureClass.values()) {
+            if (c != io.remediator.runbook.FailureSignature.FailureClass.CANCELED) {
+                counts.put(c.label() + "|false", 0L);
+                counts.put(c.label() + "|true", 0L);
+            }
+        }
+        if (f != null) {
+            f.signatures().forEach(s -> counts.merge(s.failureClass().label() + "|" + s.systemic(), (long) s.failures(), Long::sum));
+        }
+        counts.forEach((k, n) -> migrationFailures.computeIfAbsent(k, key -> {
+            AtomicLong value = new AtomicLong();
+            String[] parts = key.split("\\|");
+            Gauge.builder("remediator_migration_failures", value, AtomicLong::get)
+                    .description("Failed migrations since the open rollout's T0, by failure class and whether the signature is systemic")
+                    .tag("class", parts[0]).tag("systemic", parts[1]).register(registry);
+            return value;
+        }).set(n));
+    }
+
     /** One look of the rollout watch (diagnosis, burn-down, the record's write), timed. */
     public <T> T timeRolloutLook(Supplier<T> look) {
         Timer.Sample sample = Timer.start(registry);

@@ -248,6 +248,13 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         }
         String text = truncate(body.toString(), MAX_TEXT);
         blocks.add(section(b -> b.text(markdownText(text))));
+        if (s != null) {
+            // A systemic failure is the one thing the platform channel must not miss.
+            for (String finding : s.systemicFindings()) {
+                String f = truncate(":rotating_light: " + escape(finding), MAX_TEXT);
+                blocks.add(section(b -> b.text(markdownText(f))));
+            }
+        }
         String link = "<" + rolloutUrl + "|Open the rollout> for the burn-down and the VMIs that need a person";
         blocks.add(section(b -> b.text(markdownText(link))));
         return new SlackMessage(blocks, header, digest(blocks, header));

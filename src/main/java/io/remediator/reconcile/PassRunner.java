@@ -33,11 +33,14 @@ final class PassRunner {
     private final Clock clock;
     private final String identity;
     private final java.util.function.Function<ReportSpec, io.remediator.remediation.RolloutScope> scopes;
+    private final java.util.function.Function<ReportSpec, io.remediator.remediation.SystemicFailures> systemic;
 
     /** @param scopes who plans the outdated VMIs for a report while a rollout acts */
     PassRunner(RunbookDiagnosis diagnosis, Remediation remediation, Supplier<Set<String>> policyNamespaces, Clock clock,
-               String identity, java.util.function.Function<ReportSpec, io.remediator.remediation.RolloutScope> scopes) {
+               String identity, java.util.function.Function<ReportSpec, io.remediator.remediation.RolloutScope> scopes,
+               java.util.function.Function<ReportSpec, io.remediator.remediation.SystemicFailures> systemic) {
         this.scopes = scopes;
+        this.systemic = systemic;
         this.diagnosis = diagnosis;
         this.remediation = remediation;
         this.policyNamespaces = policyNamespaces;
@@ -74,7 +77,8 @@ final class PassRunner {
             Map<String, String> approvers = new HashMap<>();
             item.approvals().forEach(g -> g.actions().forEach(key -> approvers.put(key, g.by())));
             PassResult proven = remediation.prove(pass, d.diagnosis(), policyNamespaces.get(),
-                    Set.copyOf(item.approvedActions()), approvers, item.episode(), previous, scopes.apply(item));
+                    Set.copyOf(item.approvedActions()), approvers, item.episode(), previous, scopes.apply(item),
+                    systemic.apply(item));
             if (Remediation.writes(proven)) {
                 // Stored before the first write: a process killed while executing leaves a record of
                 // what it was about to do, and the next leader finds out what happened.

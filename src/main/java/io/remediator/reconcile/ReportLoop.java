@@ -51,6 +51,7 @@ public final class ReportLoop implements AutoCloseable {
     static final Duration ROLLOUT_AFTER_CHANGE = Duration.ofMillis(500);
     private static final Duration ROLLOUT_IDLE = Duration.ofMinutes(1);
     private volatile RolloutWatch rollouts;
+    private volatile boolean requireApprovalForSystemicRestarts = true;
 
     /**
      * Watches KubeVirt's updates (issue 24): the rollout records, kept by the leader.
@@ -58,7 +59,9 @@ public final class ReportLoop implements AutoCloseable {
      * @param kubeVirt the effective KubeVirt CR with its update's frozen times (from the watch)
      */
     public void watchRollouts(io.remediator.rollout.RolloutRecords records, io.remediator.kubevirt.KubeVirtInformers informers,
-                              io.remediator.config.RemediatorConfig.Rollout settings) {
+                              io.remediator.config.RemediatorConfig.Rollout settings,
+                              io.remediator.config.RemediatorConfig.Systemic systemic) {
+        this.requireApprovalForSystemicRestarts = systemic.requireApprovalForRestarts();
         RolloutWatch.Cluster cluster = new RolloutWatch.Cluster() {
             @Override
             public io.remediator.kubevirt.KubeVirtInstallation kubeVirt() {
@@ -66,8 +69,18 @@ public final class ReportLoop implements AutoCloseable {
             }
 
             @Override
-            public java.util.List<io.remediator.kubevirt.VirtualMachineInstanceMigration> succeededMigrations() {
-                return informers.succeededMigrations();
+            public java.util.List<io.remediator.kubevirt.VirtualMachineInstanceMigration> migrations() {
+                return informers.migrations();
+            }
+
+            @Override
+            public java.util.Map<String, String> failedMigrationMessages() {
+                return informers.failedMigrationMessages();
+            }
+
+            @Override
+            public int failedLauncherPods() {
+                return informers.failedLauncherPods();
             }
 
             @Override
@@ -83,7 +96,8 @@ public final class ReportLoop implements AutoCloseable {
         };
         this.rollouts = new RolloutWatch(records, cluster, diagnosis, clock, new RolloutWatch.Settings(
                 settings.noImpactGrace(), settings.stallAfter(), RolloutWatch.Settings.DEFAULT.foundWithin(),
-                settings.act(), settings.actAfter())).reportingTo(metrics)
+                settings.act(), settings.actAfter(), new io.remediator.rollout.MigrationFailures.Rule(systemic.minFailures(),
+                systemic.minVmis(), systemic.minShare()))).reportingTo(metrics)
                 .onWritten(id -> rolloutWritten.accept(id));
     }
 
@@ -130,6 +144,12 @@ public final class ReportLoop implements AutoCloseable {
         this.passes = new PassRunner(diagnosis, remediation, policyNamespaces, clock, identity, spec -> {
             RolloutWatch w = rollouts;
             return w == null ? io.remediator.remediation.RolloutScope.NONE : w.scopeOf(spec);
+        }, spec -> {
+            RolloutWatch w = rollouts;
+            return w == null || !RolloutWatch.ALERTNAME.equals(spec.alertname())
+                    ? io.remediator.remediation.SystemicFailures.NONE
+                    : new io.remediator.remediation.SystemicFailures(w.systemicSignatures(),
+                            requireApprovalForSystemicRestarts);
         });
         this.refresh = new OutcomeRefresh(diagnosis, store::get, clock, identity);
         this.worker = new Thread(this::work, "report-worker");

@@ -35,9 +35,22 @@ final class RolloutWatch {
      *                      only when T0 is this recent: the alert's own `for` (24 h); older, the
      *                      alert has fired and its report follows the VMIs
      */
-    record Settings(Duration noImpactGrace, Duration stallAfter, Duration foundWithin, boolean act, Duration actAfter) {
+    record Settings(Duration noImpactGrace, Duration stallAfter, Duration foundWithin, boolean act, Duration actAfter,
+                    io.remediator.rollout.MigrationFailures.Rule rule) {
         static final Settings DEFAULT = new Settings(Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(24),
-                false, Duration.ofHours(1));
+                false, Duration.ofHours(1), io.remediator.rollout.MigrationFailures.Rule.DEFAULT);
+    }
+
+    private final io.remediator.runbook.KnownSignatures known = io.remediator.runbook.KnownSignatures.shipped();
+
+    /**
+     * The systemic failure signatures of the open rollout (past T0), for the planner: no own
+     * migration of a VMI whose last migration failed so, and its restart needs approval.
+     */
+    java.util.Set<String> systemicSignatures() {
+        return records.all().stream().filter(r -> r.source() != null && r.status() != null
+                        && !r.status().stage().terminal() && r.status().migrationFailures() != null)
+                .findFirst().map(r -> r.status().migrationFailures().systemicKeys()).orElse(java.util.Set.of());
     }
 
     /**
@@ -67,8 +80,14 @@ final class RolloutWatch {
         /** The KubeVirt CR KubeVirt acts on, with its update's frozen times; null without one. */
         KubeVirtInstallation kubeVirt();
 
-        /** Every migration that succeeded (the updater's give the ETA's samples; any counts as migrated). */
-        List<io.remediator.kubevirt.VirtualMachineInstanceMigration> succeededMigrations();
+        /** Every migration in the cache (the updater's successes give the ETA's samples; failures the signatures). */
+        List<io.remediator.kubevirt.VirtualMachineInstanceMigration> migrations();
+
+        /** The latest FailedMigration Event message per migration (ns/name). */
+        java.util.Map<String, String> failedMigrationMessages();
+
+        /** Launcher pods in phase Failed. */
+        int failedLauncherPods();
 
         /** Nodes that can take a migrating VM (KVM advertised, not cordoned); 0 when unknown. */
         int kvmNodes();
@@ -177,7 +196,9 @@ final class RolloutWatch {
         Instant t0 = source.controlPlaneCompletedAt();
         KubeVirtInstallation.WorkloadUpdateStrategy strategy = kv.workloadUpdateStrategy();
         KubeVirtInstallation.MigrationLimits limits = kv.migrations();
-        List<io.remediator.kubevirt.VirtualMachineInstanceMigration> succeeded = cluster.succeededMigrations();
+        List<io.remediator.kubevirt.VirtualMachineInstanceMigration> migrations = cluster.migrations();
+        List<io.remediator.kubevirt.VirtualMachineInstanceMigration> succeeded = migrations.stream()
+                .filter(m -> m.succeededAt() != null).toList();
         List<RolloutEta.Completed> done = succeeded.stream().filter(m -> m.createdByWorkloadUpdater())
                 .map(m -> new RolloutEta.Completed(m.schedulingAt(), m.createdAt(), m.succeededAt())).toList();
         // The rate window ends at the newest completion's own stamp, never this service's clock.
@@ -206,10 +227,20 @@ final class RolloutWatch {
                 (ns, name) -> migratedSince.contains(ns + "/" + name), cluster::vm);
         RolloutStatus next = RolloutStatus.next(before, stage, now, eta, t0, at,
                 BurnDown.listed(d, RolloutStatus.MAX_LISTED), left);
+        if (t0 != null) {
+            // Accumulated here, from the leader's own watch: KubeVirt keeps 5 finished migrations
+            // per VMI and Events last an hour, so a later LIST would miss failures.
+            io.remediator.rollout.MigrationFailures failures = before == null || before.migrationFailures() == null
+                    ? io.remediator.rollout.MigrationFailures.empty(t0) : before.migrationFailures();
+            next = next.withMigrationFailures(failures.with(migrations, cluster.failedMigrationMessages(), settings.rule(),
+                    known), cluster.failedLauncherPods());
+        }
         if (writes.mayWrite() && (before == null || before.stage() != next.stage() || !before.groups().equals(next.groups())
                 || !Objects.equals(before.etaSeconds(), next.etaSeconds()) || !Objects.equals(before.etaReason(),
                 next.etaReason()) || !before.vmis().equals(next.vmis()) || !before.completed().equals(next.completed())
-                || before.concurrency() != next.concurrency())) {
+                || before.concurrency() != next.concurrency()
+                || !Objects.equals(before.migrationFailures(), next.migrationFailures())
+                || before.failedLauncherPods() != next.failedLauncherPods())) {
             records.writeStatus(r.id(), next);
             written.accept(r.id());
             if (before == null || before.stage() != next.stage()) {
@@ -229,6 +260,7 @@ final class RolloutWatch {
         if (metrics != null) {
             metrics.rollout(!next.stage().terminal(), next.groups(), next.etaSeconds(), source.startedAt(), t0);
             left.forEach((how, n) -> metrics.rolloutCompleted(how.label(), n));
+            metrics.migrationFailures(next.stage().terminal() ? null : next.migrationFailures());
         }
         return !next.stage().terminal();
     }

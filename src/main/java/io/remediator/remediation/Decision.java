@@ -38,7 +38,9 @@ public enum Decision {
     /** The rollout's report: a disruptive action waits until `rollout.actAfter` after the control plane completed. */
     ROLLOUT_ACT_AFTER,
     /** The rollout's report: KubeVirt's updater is moving or will update this VMI, so the rollout does not. */
-    LEFT_TO_KUBEVIRT;
+    LEFT_TO_KUBEVIRT,
+    /** Its last migration failed with a systemic signature: another live migration would fail the same way. */
+    SYSTEMIC_FAILURE;
 
     public boolean executes() {
         return this == RUN || this == APPROVED;

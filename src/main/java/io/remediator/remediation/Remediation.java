@@ -51,12 +51,21 @@ public final class Remediation {
         return prove(pass, d, policyNamespaces, approved, approvers, episode, previous, RolloutScope.NONE);
     }
 
-    /** @param scope who plans the outdated VMIs while a rollout acts ({@link RolloutScope}) */
     public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
                             Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope) {
+        return prove(pass, d, policyNamespaces, approved, approvers, episode, previous, scope, SystemicFailures.NONE);
+    }
+
+    /**
+     * @param scope    who plans the outdated VMIs while a rollout acts ({@link RolloutScope})
+     * @param systemic the open rollout's systemic failure signatures ({@link SystemicFailures})
+     */
+    public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
+                            Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope,
+                            SystemicFailures systemic) {
         Instant now = clock.instant();
-        List<PlannedAction> planned = RolloutScope.apply(scope, withApprovers(planner.plan(d, policyNamespaces,
-                ledger.recent(now, interval(d)), approved, episode, now), approvers), d, now);
+        List<PlannedAction> planned = RolloutScope.apply(scope, systemic.apply(withApprovers(planner.plan(d,
+                policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now), approvers), d), d, now);
         // The enable is proven before anything is handed to KubeVirt: when its dry run is refused,
         // the VMIs are planned again as if KubeVirt's updater stays as it is.
         PlannedAction enable = planned.stream().filter(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES
@@ -64,8 +73,9 @@ public final class Remediation {
         if (enable != null) {
             PlannedAction.DryRun proof = executor.dryRun(enable).asDryRun();
             PlannedAction provenEnable = enable.withDryRun(proof);
-            List<PlannedAction> again = proof.accepted() ? planned : RolloutScope.apply(scope, withApprovers(planner.plan(d,
-                    policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now, true), approvers), d, now);
+            List<PlannedAction> again = proof.accepted() ? planned : RolloutScope.apply(scope, systemic.apply(withApprovers(
+                    planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now, true),
+                    approvers), d), d, now);
             PlannedAction enableResult = proof.accepted() ? provenEnable
                     : provenEnable.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: " + proof.message()
                             + "; KubeVirt's workload updater stays as it is, so the VMIs are planned without it and the"

@@ -25,6 +25,8 @@ import java.util.List;
  * @param slack           the report's Slack message and its last error, null without Slack
  * @param approvals       who approved what, when, having reviewed which pass, and how
  * @param rollout         the open KubeVirt rollout record this alert's VMIs belong to (docs/rollouts.md), or null
+ * @param migrationFailures that rollout's migrations since T0 by failure signature (docs/migration-failures.md), or null
+ * @param systemicFindings one sentence per systemic signature of that rollout
  */
 public record Report(
         String id,
@@ -52,13 +54,18 @@ public record Report(
         SlackPost slack,
         List<ReportSpec.ApprovalGiven> approvals,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        String rollout) {
+        String rollout,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        Object migrationFailures,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        List<String> systemicFindings) {
 
     /** The same report, linked to a rollout record. */
-    public Report withRollout(String id) {
+    public Report withRollout(String id, Object migrationFailures, List<String> systemicFindings) {
         return new Report(this.id, alertname, status, phase, receivedAt, lastDeliveryAt, deliveries, deliveriesHandled,
                 completedAt, diagnosisMillis, groupKey, receiver, externalURL, alertCount, truncatedAlerts, diagnosed, error,
-                diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, slack, approvals, id);
+                diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, slack, approvals, id,
+                migrationFailures, systemicFindings == null ? List.of() : List.copyOf(systemicFindings));
     }
 
     static Report of(ReportSpec w, ReportStatus s) {
@@ -68,6 +75,6 @@ public record Report(
                 w.deliveries(), st.handledDeliveries(), st.completedAt(), st.diagnosisMillis(), w.groupKey(), w.receiver(),
                 w.externalURL(), w.alertCount(), w.truncatedAlerts(), st.diagnosed(), st.error(), st.found(),
                 st.outdatedVmiCount(), st.omittedVmis(), st.remediation(), st.omittedActions(), st.slack(),
-                w.approvals(), null);
+                w.approvals(), null, null, List.of());
     }
 }

@@ -20,13 +20,17 @@ import java.util.Map;
  * @param vmis           per group label, its first {@link #MAX_LISTED} VMIs by namespace and name
  * @param kvmNodes       nodes that could take a migrating VM at the last look (0: unknown)
  * @param concurrency    the migrations KubeVirt runs at once, as the ETA counts them
+ * @param migrationFailures the migrations finished since T0 by failure signature (null before T0)
+ * @param failedLauncherPods launcher pods in phase Failed at the last look (KubeVirt's
+ *                       VirtLauncherPodsStuckFailed fires at 200)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int outdated, Long etaSeconds,
                             String etaMethod, String etaReason, int samples, Long medianMigrationSeconds,
                             boolean everOutdated, Instant lastProgressAt, Instant updatedAt, List<Sample> history,
                             List<Vmi> needsAction, Map<String, Integer> completed, Map<String, List<Vmi>> vmis,
-                            int kvmNodes, int concurrency) {
+                            int kvmNodes, int concurrency, MigrationFailures migrationFailures,
+                            int failedLauncherPods) {
     public static final int MAX_HISTORY = 500;
     public static final int MAX_LISTED = 50;
 
@@ -99,12 +103,28 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
         }
         return new RolloutStatus(stage, groups, outdated, eta.seconds(), eta.method(), eta.reason(), eta.samples(),
                 eta.medianMigrationSeconds(), ever, progress, at, history,
-                needsAction.stream().limit(MAX_LISTED).toList(), completed, vmis, eta.kvmNodes(), eta.concurrency());
+                needsAction.stream().limit(MAX_LISTED).toList(), completed, vmis, eta.kvmNodes(), eta.concurrency(),
+                before == null ? null : before.migrationFailures(), before == null ? 0 : before.failedLauncherPods());
     }
 
     /** The same status, terminal. */
     public RolloutStatus withStage(RolloutStage s) {
         return new RolloutStatus(s, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
-                everOutdated, lastProgressAt, updatedAt, history, needsAction, completed, vmis, kvmNodes, concurrency);
+                everOutdated, lastProgressAt, updatedAt, history, needsAction, completed, vmis, kvmNodes, concurrency,
+                migrationFailures, failedLauncherPods);
+    }
+
+    /** The same status with these failure counts. */
+    public RolloutStatus withMigrationFailures(MigrationFailures failures, int failedPods) {
+        return new RolloutStatus(stage, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
+                everOutdated, lastProgressAt, updatedAt, history, needsAction, completed, vmis, kvmNodes, concurrency,
+                failures, failedPods);
+    }
+
+    /** One sentence per systemic signature (the finding the alert's report and Slack show too). */
+    public List<String> systemicFindings() {
+        return migrationFailures == null ? List.of() : migrationFailures.signatures().stream()
+                .filter(MigrationFailures.Signature::systemic)
+                .map(sig -> migrationFailures.finding(sig, failedLauncherPods)).toList();
     }
 }

@@ -173,6 +173,9 @@ public final class ReportRoutes {
         // The alert's report links to the open rollout its VMIs belong to (docs/rollouts.md).
         Map<String, Object> rollout = "OutdatedVirtualMachineInstanceWorkloads".equals(r.alertname())
                 ? currentRollout.get() : null;
-        return rollout != null && Boolean.TRUE.equals(rollout.get("open")) ? r.withRollout((String) rollout.get("id")) : r;
+        @SuppressWarnings("unchecked")
+        List<String> findings = rollout == null ? List.of() : (List<String>) rollout.get("systemicFindings");
+        return rollout != null && Boolean.TRUE.equals(rollout.get("open"))
+                ? r.withRollout((String) rollout.get("id"), rollout.get("migrationFailures"), findings) : r;
     }
 }

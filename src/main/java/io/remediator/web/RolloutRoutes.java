@@ -41,6 +41,8 @@ public final class RolloutRoutes {
         link.put("toVersion", r.source().toVersion());
         link.put("stage", r.status() == null ? "—" : r.status().stage().name());
         link.put("outdated", r.status() == null ? 0 : r.status().outdated());
+        link.put("migrationFailures", r.status() == null ? null : r.status().migrationFailures());
+        link.put("systemicFindings", r.status() == null ? List.of() : r.status().systemicFindings());
         return link;
     }
 
@@ -153,6 +155,29 @@ public final class RolloutRoutes {
             view.put("completed", r.status().completed().entrySet().stream()
                     .map(e -> Map.of("how", e.getKey(), "count", e.getValue())).toList());
             view.put("completedTotal", r.status().completedTotal());
+            view.put("findings", r.status().systemicFindings());
+            if (r.status().migrationFailures() != null && !r.status().migrationFailures().signatures().isEmpty()) {
+                io.remediator.rollout.MigrationFailures f = r.status().migrationFailures();
+                Map<String, Object> mf = new LinkedHashMap<>();
+                mf.put("failed", f.failed());
+                mf.put("succeeded", f.succeeded());
+                mf.put("canceled", f.canceled());
+                mf.put("failedLauncherPods", r.status().failedLauncherPods());
+                mf.put("signatures", f.signatures().stream().map(sig -> {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("key", sig.key());
+                    row.put("class", sig.failureClass().label());
+                    row.put("failures", sig.failures());
+                    row.put("vmis", sig.vmiCount());
+                    row.put("share", Math.round(sig.share() * 100) + "%");
+                    row.put("systemic", sig.systemic());
+                    row.put("known", sig.known() == null ? null : sig.known().links().isEmpty() ? "known"
+                            : sig.known().links().get(0));
+                    row.put("example", sig.exampleText());
+                    return row;
+                }).toList());
+                view.put("migrationFailures", mf);
+            }
             String shown = group;
             if (shown == null || !r.status().vmis().containsKey(shown)) {
                 shown = !r.status().needsAction().isEmpty() ? RolloutGroup.NEEDS_ACTION.label()
@@ -223,6 +248,9 @@ public final class RolloutRoutes {
             v.put("history", r.status().history());
             v.put("needsAction", r.status().needsAction());
             v.put("completed", r.status().completed());
+            v.put("migrationFailures", r.status().migrationFailures());
+            v.put("failedLauncherPods", r.status().failedLauncherPods());
+            v.put("findings", r.status().systemicFindings());
             v.put("kvmNodes", r.status().kvmNodes());
             v.put("concurrency", r.status().concurrency());
             v.put("vmis", r.status().vmis().keySet().stream().collect(java.util.stream.Collectors.toMap(g -> g,

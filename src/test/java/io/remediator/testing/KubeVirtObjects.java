@@ -222,6 +222,14 @@ public final class KubeVirtObjects {
             return this;
         }
 
+        private boolean abortRequested;
+
+        /** Deleted by someone (virtctl migrate-cancel): KubeVirt's `migrationAbortRequested` condition (migration.go:575-588). */
+        public MigrationBuilder abortRequested() {
+            this.abortRequested = true;
+            return this;
+        }
+
         /** Created by KubeVirt's workload updater (its annotation). */
         public MigrationBuilder byWorkloadUpdater() {
             this.byWorkloadUpdater = true;
@@ -247,6 +255,9 @@ public final class KubeVirtObjects {
                 }
                 if (failureReason != null) {
                     status.put("migrationState", Map.of("failed", true, "failureReason", failureReason));
+                }
+                if (abortRequested) {
+                    status.put("conditions", List.of(Map.of("type", "migrationAbortRequested", "status", "True")));
                 }
                 if (succeededAt != null) {
                     status.put("phaseTransitionTimestamps", List.of(

@@ -1,0 +1,121 @@
+package io.remediator.rollout;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.migration;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Migration failure signatures on the real API server with KubeVirt v1.9.0's CRDs: the test
+ * plays KubeVirt's migration controller by writing failed migrations (their failureReason, an
+ * abort request, a FailedMigration Event), next-capabilities §2.6's `systemic` fixture.
+ */
+@ExtendWith(RealCluster.class)
+class SystemicFailuresTest {
+    private static final String HT_V18 = "Live migration failed error encountered during MigrateToURI3 libvirt api call:"
+            + " virError(Code=9, Domain=31, Message='operation failed: guest CPU doesn't match specification: extra features: ht')";
+    private static final String PDCM_V19 = "virError(Code=9, Domain=31, Message='operation failed: guest CPU doesn''t match"
+            + " specification: missing features: pdcm')";
+    private TestCluster cluster;
+
+    @BeforeEach
+    void cluster(TestCluster cluster) {
+        this.cluster = cluster;
+        cluster.reset();
+    }
+
+    private static JsonNode current(RunningService s) {
+        return s.getJson("/api/rollouts/current");
+    }
+
+    @Test
+    void oneSystemicSignatureIsCountedOnceShownEverywhereAndStopsTheServicesOwnMigrations() {
+        Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
+        for (int i = 1; i <= 8; i++) {
+            cluster.create(vmi("team", "vm-" + i).migratable().build());
+        }
+        int t = 10;
+        for (int i = 1; i <= 6; i++) {
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                cluster.create(migration("team", "kubevirt-workload-update-" + i + "-" + attempt, "vm-" + i)
+                        .byWorkloadUpdater().failed(HT_V18, t0.plusSeconds(t++)).build());
+            }
+        }
+        cluster.create(migration("team", "kubevirt-workload-update-7", "vm-7").byWorkloadUpdater()
+                .failed(PDCM_V19, t0.plusSeconds(t++)).build());
+        cluster.create(migration("team", "kubevirt-workload-update-8", "vm-8").byWorkloadUpdater()
+                .failed(null, t0.plusSeconds(t++)).build());
+        cluster.create(new EventBuilder().withNewMetadata().withNamespace("team").withName("mig-8.failed").endMetadata()
+                .withNewInvolvedObject().withApiVersion("kubevirt.io/v1").withKind("VirtualMachineInstanceMigration")
+                .withNamespace("team").withName("kubevirt-workload-update-8").endInvolvedObject()
+                .withReason("FailedMigration").withType("Warning")
+                .withMessage("Migration failed because target pod shutdown during migration")
+                .withLastTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).build());
+        // A user's cancel: never a failure signature.
+        cluster.create(migration("team", "canceled", "vm-8").abortRequested()
+                .failed("Live migration has been aborted", t0.plusSeconds(t++)).build());
+        RemediatorConfig config = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto")
+                .liveMigrate("auto").restart("auto").build());
+
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
+                    && current(s).path("migrationFailures").path("failed").asInt() == 14);
+            JsonNode f = current(s).get("migrationFailures");
+            assertThat(f.get("canceled").asInt()).isEqualTo(1);
+            JsonNode ht = f.get("signatures").get(0);
+            assertThat(ht.get("key").asText()).isEqualTo("cpu:extra:ht");
+            assertThat(ht.get("failures").asInt()).isEqualTo(12);
+            assertThat(ht.get("vmis")).hasSize(6);
+            assertThat(ht.get("systemic").asBoolean()).isTrue();
+            assertThat(ht.get("known").get("links").toString()).contains("harvester/harvester/issues/11615");
+            assertThat(f.get("signatures")).extracting(x -> x.get("key").asText())
+                    .containsExactly("cpu:extra:ht", "cpu:missing:pdcm", "target-pod-down");
+            assertThat(current(s).get("findings")).singleElement().satisfies(x -> assertThat(x.asText())
+                    .startsWith("SYSTEMIC: 12 of 14 migrations since the update failed with cpu:extra:ht (6 VMs)."));
+            assertThat(s.get("/rollouts/" + current(s).get("id").asText()).body()).contains("id=\"signatures\"")
+                    .contains("cpu:extra:ht").contains("SYSTEMIC: 12 of 14");
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.get("/metrics").body()
+                    .contains("remediator_migration_failures{class=\"cpu_mismatch\",systemic=\"true\"} 12.0"));
+
+            // The alert's report carries them, and the service does not migrate a VMI whose last
+            // migration failed with the systemic signature itself.
+            JsonNode report = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            assertThat(report.get("systemicFindings").get(0).asText()).startsWith("SYSTEMIC: 12 of 14");
+            assertThat(report.get("migrationFailures").get("failed").asInt()).isEqualTo(14);
+            for (JsonNode a : report.path("remediation").path("actions")) {
+                if ("LIVE_MIGRATE".equals(a.path("action").asText()) && a.path("vmi").asText().matches("vm-[1-6]")) {
+                    assertThat(a.get("decision").asText()).as(a.toString()).isEqualTo("SYSTEMIC_FAILURE");
+                }
+            }
+            assertThat(cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
+                    .inNamespace("team").list().getItems()).noneMatch(m -> m.getMetadata().getLabels() != null
+                    && "kubevirt-remediator".equals(m.getMetadata().getLabels().get("app.kubernetes.io/managed-by")));
+        }
+        // Another leader reads the stored counts and counts nothing twice; one more failure counts once.
+        cluster.create(migration("team", "kubevirt-workload-update-6-3", "vm-6").byWorkloadUpdater()
+                .failed(HT_V18, Instant.now().minusSeconds(1)).build());
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
+                    && current(s).path("migrationFailures").path("failed").asInt() == 15);
+            await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> true);
+            assertThat(current(s).get("migrationFailures").get("failed").asInt()).isEqualTo(15);
+            assertThat(current(s).get("migrationFailures").get("signatures").get(0).get("failures").asInt()).isEqualTo(13);
+        }
+    }
+}
