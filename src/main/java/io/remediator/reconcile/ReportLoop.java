@@ -313,6 +313,7 @@ public final class ReportLoop implements AutoCloseable {
                     : RETENTION_AFTER_TAKE_OVER);
             log.info("{} took over the stored reports in namespace {}", identity, store.namespace());
             if (rollouts != null) {
+                rollouts.forgetRecords();
                 queue.addFirst(Job.Chore.ROLLOUT);
             }
         } catch (KubernetesClientException e) {
