@@ -183,9 +183,6 @@ public final class RemediatorMetrics {
     public synchronized void rollout(boolean active, Map<String, Integer> groups, Long etaSeconds, java.time.Instant started,
                                      java.time.Instant controlPlaneCompleted) {
         if (rolloutGroups.isEmpty()) {
-            for (io.remediator.rollout.CompletedHow how : io.remediator.rollout.CompletedHow.values()) {
-                rolloutCompleted(how.label(), 0); // every series from the first look: rate() needs a start
-            }
             Gauge.builder("remediator_rollout_active", rolloutActive, AtomicLong::get)
                     .description("1 while a KubeVirt rollout the service follows is open").register(registry);
         }
@@ -208,28 +205,19 @@ public final class RemediatorMetrics {
     private final java.util.Map<String, AtomicLong> migrationFailures = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
-     * Failed migrations of the open rollout by class and whether their signature is systemic
-     * (at most 6 × 2 series); all 0 without an open rollout.
+     * Failed migrations of the open rollout, by failure class and whether their signature is
+     * systemic: the caller gives every (class, systemic) pair, 0 included, so the series are fixed.
      */
-    public synchronized void migrationFailures(io.remediator.rollout.MigrationFailures f) {
-        java.util.Map<String, Long> counts = new java.util.HashMap<>();
-        for (io.remediator.runbook.FailureSignature.FailureClass c : io.remediator.runbook.FailureSignature.FailureClass.values()) {
-            if (c != io.remediator.runbook.FailureSignature.FailureClass.CANCELED) {
-                counts.put(c.label() + "|false", 0L);
-                counts.put(c.label() + "|true", 0L);
-            }
-        }
-        if (f != null) {
-            f.signatures().forEach(s -> counts.merge(s.failureClass().label() + "|" + s.systemic(), (long) s.failures(), Long::sum));
-        }
-        counts.forEach((k, n) -> migrationFailures.computeIfAbsent(k, key -> {
-            AtomicLong value = new AtomicLong();
-            String[] parts = key.split("\\|");
-            Gauge.builder("remediator_migration_failures", value, AtomicLong::get)
-                    .description("Failed migrations since the open rollout's T0, by failure class and whether the signature is systemic")
-                    .tag("class", parts[0]).tag("systemic", parts[1]).register(registry);
-            return value;
-        }).set(n));
+    public synchronized void migrationFailures(Map<String, Map<Boolean, Long>> byClass) {
+        byClass.forEach((cls, bySystemic) -> bySystemic.forEach((systemic, n) -> migrationFailures
+                .computeIfAbsent(cls + "|" + systemic, key -> {
+                    AtomicLong value = new AtomicLong();
+                    Gauge.builder("remediator_migration_failures", value, AtomicLong::get)
+                            .description("Failed migrations since the open rollout's T0, by failure class and whether"
+                                    + " the signature is systemic")
+                            .tag("class", cls).tag("systemic", String.valueOf(systemic)).register(registry);
+                    return value;
+                }).set(n)));
     }
 
     /** One look of the rollout watch (diagnosis, burn-down, the record's write), timed. */

@@ -157,6 +157,20 @@ final class RolloutWatch {
         cached = null;
     }
 
+    /** Failed migrations by class label and systemic, every pair present (0 without an open rollout). */
+    static java.util.Map<String, java.util.Map<Boolean, Long>> failureSeries(io.remediator.rollout.MigrationFailures f) {
+        java.util.Map<String, java.util.Map<Boolean, Long>> out = new java.util.TreeMap<>();
+        for (io.remediator.runbook.FailureSignature.FailureClass c : io.remediator.runbook.FailureSignature.FailureClass.values()) {
+            if (c != io.remediator.runbook.FailureSignature.FailureClass.CANCELED) {
+                out.put(c.label(), new java.util.HashMap<>(java.util.Map.of(true, 0L, false, 0L)));
+            }
+        }
+        if (f != null) {
+            f.signatures().forEach(s -> out.get(s.failureClass().label()).merge(s.systemic(), (long) s.failures(), Long::sum));
+        }
+        return out;
+    }
+
     static final int RELIST_EVERY = 12;
     private List<RolloutRecords.Record> cached;
     private int looksSinceList;
@@ -303,8 +317,11 @@ final class RolloutWatch {
         }
         if (metrics != null) {
             metrics.rollout(!next.stage().terminal(), next.groups(), next.etaSeconds(), source.startedAt(), t0);
-            left.forEach((how, n) -> metrics.rolloutCompleted(how.label(), n));
-            metrics.migrationFailures(next.stage().terminal() ? null : next.migrationFailures());
+            for (io.remediator.rollout.CompletedHow how : io.remediator.rollout.CompletedHow.values()) {
+                // Every series from the first look (rate() needs a start), then what left since the last.
+                metrics.rolloutCompleted(how.label(), left.getOrDefault(how, 0));
+            }
+            metrics.migrationFailures(failureSeries(next.stage().terminal() ? null : next.migrationFailures()));
         }
         return !next.stage().terminal();
     }

@@ -122,7 +122,12 @@ public record MigrationFailures(Instant since, int succeeded, Map<String, Intege
             sigs.put(s.key(), s);
             vmis.put(s.key(), new TreeSet<>(s.vmis()));
         }
-        List<VirtualMachineInstanceMigration> sorted = new ArrayList<>(migrations);
+        // Only what finished after the marks is sorted: a look sees every cached migration.
+        List<VirtualMachineInstanceMigration> sorted = new ArrayList<>(migrations.stream().filter(m -> since != null
+                && (m.succeededAt() != null ? m.succeededAt().isAfter(since) && (succeededThrough == null
+                        || !m.succeededAt().isBefore(succeededThrough.at()))
+                        : m.failed() && m.failedAt() != null && m.failedAt().isAfter(since) && (failedThrough == null
+                        || !m.failedAt().isBefore(failedThrough.at())))).toList());
         sorted.sort(Comparator.comparing((VirtualMachineInstanceMigration m) -> m.failedAt() != null ? m.failedAt()
                 : m.succeededAt() != null ? m.succeededAt() : Instant.MAX).thenComparing(m -> m.namespace() + "/" + m.name()));
         for (VirtualMachineInstanceMigration m : sorted) {
