@@ -77,7 +77,7 @@ public final class RemediatorService implements AutoCloseable {
         NamespaceScope scope = new NamespaceScope(Set.copyOf(ns.include()), Set.copyOf(ns.exclude()),
                 !ns.selector().isBlank());
         Runbook outdated = new OutdatedVmiWorkloadsRunbook(informers, scope, diagnosis.failedMigrationsBeforeRestart(),
-                policy.optOutKey());
+                policy.optOutKey(), config.dualLauncher().grace());
         Map<String, Runbook> runbooks = Map.of(outdated.alertname(), outdated);
 
         RemediatorConfig.Reports rc = config.reports();

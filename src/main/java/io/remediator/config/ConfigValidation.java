@@ -153,6 +153,11 @@ final class ConfigValidation {
                 problems.add("systemic.minShare: must be above 0 and at most 1, got " + sy.minShare());
             }
         }
+        if (config.dualLauncher() == null) {
+            problems.add("dualLauncher: must be a mapping of keys");
+        } else {
+            atLeast("dualLauncher.grace", config.dualLauncher().grace(), Duration.ofSeconds(1), problems);
+        }
         SlackValidation.check(config.publicUrl(), config.slack(), problems);
         return problems;
     }

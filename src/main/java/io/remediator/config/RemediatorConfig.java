@@ -13,12 +13,32 @@ import java.util.List;
  */
 public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
                                Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout,
-                               Systemic systemic) {
+                               Systemic systemic, DualLauncher dualLauncher) {
+
+    /** The same with the dual-launcher check's default. */
+    public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
+                            Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout,
+                            Systemic systemic) {
+        this(server, webhook, diagnosis, reports, policy, api, leaderElection, publicUrl, slack, rollout, systemic,
+                DualLauncher.DEFAULT);
+    }
+
+    /**
+     * VMIs in two active launchers outside a migration (docs/migration-failures.md).
+     *
+     * @param grace how long after the newest pod's creation and the last migration's end two active
+     *              launchers are still a hand-off
+     */
+    public record DualLauncher(@JsonDeserialize(using = GoDuration.Deserializer.class)
+                               @JsonSerialize(using = GoDuration.Serializer.class) Duration grace) {
+        public static final DualLauncher DEFAULT = new DualLauncher(Duration.ofSeconds(120));
+    }
 
     /** The same with the systemic rule's defaults. */
     public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
                             Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout) {
-        this(server, webhook, diagnosis, reports, policy, api, leaderElection, publicUrl, slack, rollout, Systemic.DEFAULT);
+        this(server, webhook, diagnosis, reports, policy, api, leaderElection, publicUrl, slack, rollout, Systemic.DEFAULT,
+                DualLauncher.DEFAULT);
     }
 
     /**
@@ -243,6 +263,6 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                 "",
                 new Slack("", "", "", "https://slack.com/api/",
                         new Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")), Rollout.DEFAULT,
-                Systemic.DEFAULT);
+                Systemic.DEFAULT, DualLauncher.DEFAULT);
     }
 }

@@ -22,6 +22,7 @@ import java.util.Set;
  *                              no MigrationPolicy selects by namespace
  * @param evacuationSeenSince   per VMI UID, when this service first saw its `status.evacuationNodeName`
  *                              (KubeVirt records no time for it)
+ * @param takenAt               when the snapshot was taken (a grace is measured against it), null in fixtures
  */
 public record ClusterSnapshot(
         List<KubeVirtInstallation> kubeVirts,
@@ -38,7 +39,20 @@ public record ClusterSnapshot(
         List<DisruptionBudget> disruptionBudgets,
         List<MigrationPolicy> migrationPolicies,
         Map<String, Map<String, String>> namespaceLabels,
-        Map<String, java.time.Instant> evacuationSeenSince) {
+        Map<String, java.time.Instant> evacuationSeenSince,
+        java.time.Instant takenAt) {
+
+    public ClusterSnapshot(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> outdatedVmis,
+                           List<VirtualMachineInstance> liveUpdateVmis, List<VirtualMachine> vms,
+                           List<VirtualMachineInstanceMigration> migrations, List<LauncherPod> launcherPods,
+                           HyperConverged hyperConverged, Map<String, String> migrationFailures, List<String> readProblems,
+                           Set<String> selectedNamespaces, Map<String, EvictionFailure> evictionFailures,
+                           List<DisruptionBudget> disruptionBudgets, List<MigrationPolicy> migrationPolicies,
+                           Map<String, Map<String, String>> namespaceLabels, Map<String, java.time.Instant> evacuationSeenSince) {
+        this(kubeVirts, outdatedVmis, liveUpdateVmis, vms, migrations, launcherPods, hyperConverged, migrationFailures,
+                readProblems, selectedNamespaces, evictionFailures, disruptionBudgets, migrationPolicies, namespaceLabels,
+                evacuationSeenSince, null);
+    }
 
     public ClusterSnapshot(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> outdatedVmis,
                            List<VirtualMachineInstance> liveUpdateVmis, List<VirtualMachine> vms,

@@ -203,7 +203,8 @@ public final class KubeVirtInformers implements AutoCloseable {
                         .map(KubeVirtRecords::disruptionBudget).toList(),
                 policies,
                 java.util.Map.copyOf(namespaceLabels),
-                evacuationSeenSince(all));
+                evacuationSeenSince(all),
+                java.time.Instant.now());
     }
 
     /**

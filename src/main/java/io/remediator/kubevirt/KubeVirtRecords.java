@@ -139,10 +139,13 @@ final class KubeVirtRecords {
 
     static LauncherPod launcherPod(GenericKubernetesResource r) {
         Map<String, String> labels = r.getMetadata().getLabels();
+        String vmi = r.getMetadata().getOwnerReferences() == null ? null : r.getMetadata().getOwnerReferences().stream()
+                .filter(o -> "VirtualMachineInstance".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()))
+                .map(io.fabric8.kubernetes.api.model.OwnerReference::getName).findFirst().orElse(null);
         return new LauncherPod(r.getMetadata().getNamespace(), r.getMetadata().getName(),
                 labels == null ? null : labels.get(CREATED_BY_LABEL),
                 str(r.get("spec", "nodeName")), str(r.get("status", "phase")),
-                r.getMetadata().getDeletionTimestamp() != null);
+                r.getMetadata().getDeletionTimestamp() != null, vmi, time(r.getMetadata().getCreationTimestamp()));
     }
 
     static KubeVirtInstallation kubeVirt(GenericKubernetesResource r) {

@@ -220,6 +220,20 @@ public final class RemediatorMetrics {
                 }).set(n)));
     }
 
+    private final AtomicLong dualLauncherVmis = new AtomicLong();
+    private volatile boolean dualLauncherRegistered;
+
+    /** VMIs in two active launchers outside a migration, at the last diagnosis. */
+    public synchronized void dualLauncherVmis(int n) {
+        if (!dualLauncherRegistered) {
+            Gauge.builder("remediator_dual_launcher_vmis", dualLauncherVmis, AtomicLong::get)
+                    .description("VMIs running in two active virt-launcher pods outside a migration at the last diagnosis"
+                            + " (quarantined: nothing automated touches them)").register(registry);
+            dualLauncherRegistered = true;
+        }
+        dualLauncherVmis.set(n);
+    }
+
     /** One look of the rollout watch (diagnosis, burn-down, the record's write), timed. */
     public <T> T timeRolloutLook(Supplier<T> look) {
         Timer.Sample sample = Timer.start(registry);

@@ -25,6 +25,7 @@ final class RunbookDiagnosis {
         Map<String, Integer> byAction = new LinkedHashMap<>();
         diagnosis.recommendedActionCounts().forEach((a, n) -> byAction.put(a.name(), n));
         metrics.outdatedVmisFound(diagnosis.outdatedVmis().size(), byAction);
+        metrics.dualLauncherVmis(diagnosis.dualLaunchers().size());
         return new Diagnosed(diagnosis, millis);
     }
 }

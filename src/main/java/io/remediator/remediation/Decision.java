@@ -40,7 +40,12 @@ public enum Decision {
     /** The rollout's report: KubeVirt's updater is moving or will update this VMI, so the rollout does not. */
     LEFT_TO_KUBEVIRT,
     /** Its last migration failed with a systemic signature: another live migration would fail the same way. */
-    SYSTEMIC_FAILURE;
+    SYSTEMIC_FAILURE,
+    /**
+     * The VMI runs in two active launchers outside a migration (kubevirt/kubevirt#15373, #16622:
+     * guest corruption): nothing automated touches it, in any report or mode.
+     */
+    QUARANTINED;
 
     public boolean executes() {
         return this == RUN || this == APPROVED;

@@ -64,8 +64,8 @@ public final class Remediation {
                             Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope,
                             SystemicFailures systemic) {
         Instant now = clock.instant();
-        List<PlannedAction> planned = RolloutScope.apply(scope, systemic.apply(withApprovers(planner.plan(d,
-                policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now), approvers), d), d, now);
+        List<PlannedAction> planned = quarantined(RolloutScope.apply(scope, systemic.apply(withApprovers(planner.plan(d,
+                policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now), approvers), d), d, now), d);
         // The enable is proven before anything is handed to KubeVirt: when its dry run is refused,
         // the VMIs are planned again as if KubeVirt's updater stays as it is.
         PlannedAction enable = planned.stream().filter(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES
@@ -73,9 +73,9 @@ public final class Remediation {
         if (enable != null) {
             PlannedAction.DryRun proof = executor.dryRun(enable).asDryRun();
             PlannedAction provenEnable = enable.withDryRun(proof);
-            List<PlannedAction> again = proof.accepted() ? planned : RolloutScope.apply(scope, systemic.apply(withApprovers(
-                    planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now, true),
-                    approvers), d), d, now);
+            List<PlannedAction> again = proof.accepted() ? planned : quarantined(RolloutScope.apply(scope,
+                    systemic.apply(withApprovers(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved,
+                            episode, now, true), approvers), d), d, now), d);
             PlannedAction enableResult = proof.accepted() ? provenEnable
                     : provenEnable.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: " + proof.message()
                             + "; KubeVirt's workload updater stays as it is, so the VMIs are planned without it and the"
@@ -109,6 +109,22 @@ public final class Remediation {
                     + MAX_DRY_RUNS_PER_PASS + " per pass).");
         }
         return assemble(pass, now, proven, previous, d, notes);
+    }
+
+    /**
+     * Every action on a VMI running in two launchers is QUARANTINED, whatever the policy or an
+     * approval says: a migration or restart could corrupt its guest (kubevirt/kubevirt#15373, #16622).
+     */
+    static List<PlannedAction> quarantined(List<PlannedAction> planned, OutdatedWorkloadsDiagnosis d) {
+        if (d.dualLaunchers().isEmpty()) {
+            return planned;
+        }
+        Set<String> dual = new HashSet<>();
+        d.dualLaunchers().forEach(x -> dual.add(x.namespace() + "/" + x.vmi()));
+        return planned.stream().map(a -> a.vmi() != null && dual.contains(a.namespace() + "/" + a.vmi())
+                ? a.decided(Decision.QUARANTINED, "it runs in two active launchers outside a migration"
+                        + " (kubevirt/kubevirt#15373, #16622 report guest corruption): nothing automated touches it")
+                : a).toList();
     }
 
     private static List<PlannedAction> withApprovers(List<PlannedAction> planned, Map<String, String> approvers) {

@@ -10,9 +10,17 @@ public final class OutdatedVmiWorkloadsRunbook implements Runbook {
     private final NamespaceScope scope;
     private final int failedMigrationsBeforeRestart;
     private final String optOutKey;
+    private final java.time.Duration dualLauncherGrace;
 
     public OutdatedVmiWorkloadsRunbook(KubeVirtInformers cluster, NamespaceScope scope, int failedMigrationsBeforeRestart,
                                        String optOutKey) {
+        this(cluster, scope, failedMigrationsBeforeRestart, optOutKey, OutdatedWorkloadsFindings.DEFAULT_DUAL_LAUNCHER_GRACE);
+    }
+
+    /** @param dualLauncherGrace `dualLauncher.grace` */
+    public OutdatedVmiWorkloadsRunbook(KubeVirtInformers cluster, NamespaceScope scope, int failedMigrationsBeforeRestart,
+                                       String optOutKey, java.time.Duration dualLauncherGrace) {
+        this.dualLauncherGrace = dualLauncherGrace;
         this.cluster = cluster;
         this.scope = scope;
         this.failedMigrationsBeforeRestart = failedMigrationsBeforeRestart;
@@ -30,6 +38,7 @@ public final class OutdatedVmiWorkloadsRunbook implements Runbook {
 
     @Override
     public OutdatedWorkloadsDiagnosis diagnose() {
-        return OutdatedWorkloadsFindings.diagnose(cluster.snapshot(), scope, failedMigrationsBeforeRestart, optOutKey);
+        return OutdatedWorkloadsFindings.diagnose(cluster.snapshot(), scope, failedMigrationsBeforeRestart, optOutKey,
+                dualLauncherGrace);
     }
 }

@@ -35,6 +35,16 @@ public final class OutdatedWorkloadsFindings {
     /** @param optOutKey label or annotation key that marks a VM or VMI as not to be touched, or null */
     public static OutdatedWorkloadsDiagnosis diagnose(ClusterSnapshot snapshot, NamespaceScope scope,
                                                       int failedMigrationsBeforeRestart, String optOutKey) {
+        return diagnose(snapshot, scope, failedMigrationsBeforeRestart, optOutKey, DEFAULT_DUAL_LAUNCHER_GRACE);
+    }
+
+    /** `dualLauncher.grace`'s default: two active launchers this long after the last change are no hand-off. */
+    public static final java.time.Duration DEFAULT_DUAL_LAUNCHER_GRACE = java.time.Duration.ofSeconds(120);
+
+    /** @param dualLauncherGrace how long two active launchers outside a migration may last before they are a finding */
+    public static OutdatedWorkloadsDiagnosis diagnose(ClusterSnapshot snapshot, NamespaceScope scope,
+                                                      int failedMigrationsBeforeRestart, String optOutKey,
+                                                      java.time.Duration dualLauncherGrace) {
         long inFlight = snapshot.migrations().stream().filter(VirtualMachineInstanceMigration::inFlight).count();
         List<String> findings = new ArrayList<>();
         KubeVirtInstallation kv = KubeVirtInstallation.effective(snapshot.kubeVirts());
@@ -87,8 +97,18 @@ public final class OutdatedWorkloadsFindings {
                         .thenComparing(OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::name))
                 .toList();
         reconcileCount(cluster, snapshot.outdatedVmis(), liveUpdates, outOfScope, findings);
+        Map<String, String> vmiNodes = new HashMap<>();
+        java.util.stream.Stream.concat(snapshot.outdatedVmis().stream(), snapshot.liveUpdateVmis().stream())
+                .filter(v -> v.uid() != null && v.nodeName() != null).forEach(v -> vmiNodes.put(v.uid(), v.nodeName()));
+        List<DualLaunchers.DualLauncher> dual = DualLaunchers.find(snapshot.launcherPods(), snapshot.migrations(),
+                vmiNodes, snapshot.takenAt(), dualLauncherGrace).stream()
+                .filter(x -> scope.covers(x.namespace(), snapshot.selectedNamespaces())).toList();
+        // The most urgent thing the report says comes first.
+        for (int i = dual.size() - 1; i >= 0; i--) {
+            findings.add(0, dual.get(i).finding());
+        }
         return new OutdatedWorkloadsDiagnosis(cluster, counts, List.copyOf(findings), List.copyOf(outdated), outOfScope,
-                liveUpdates);
+                liveUpdates, dual);
     }
 
     /**

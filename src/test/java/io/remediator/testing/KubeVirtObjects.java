@@ -306,6 +306,10 @@ public final class KubeVirtObjects {
                 .withNewMetadata().withNamespace(vmi.getMetadata().getNamespace()).withName(podName)
                 .addToLabels("kubevirt.io", "virt-launcher")
                 .addToLabels("kubevirt.io/created-by", vmi.getMetadata().getUid())
+                // KubeVirt's controller ownerReference to the VMI (template.go:714-720).
+                .addNewOwnerReference().withApiVersion("kubevirt.io/v1").withKind("VirtualMachineInstance")
+                .withName(vmi.getMetadata().getName()).withUid(vmi.getMetadata().getUid()).withController(true)
+                .withBlockOwnerDeletion(true).endOwnerReference()
                 .endMetadata()
                 .withNewSpec().withNodeName(node)
                 .addNewContainer().withName("compute").withImage("quay.io/kubevirt/virt-launcher:v1.5.0").endContainer()

@@ -1,0 +1,87 @@
+package io.remediator.runbook;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.launcherPod;
+import static io.remediator.testing.KubeVirtObjects.migration;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * next-capabilities §2.6's `dual` fixture on the real API server: VMI db-7 with two Running
+ * launcher pods (their status written through pods/status, as the kubelet would), its updater
+ * migration Succeeded. Quarantined even with `mode: auto`; cleared when the stale pod ends.
+ */
+@ExtendWith(RealCluster.class)
+class DualLauncherQuarantineTest {
+    private TestCluster cluster;
+
+    @BeforeEach
+    void cluster(TestCluster cluster) {
+        this.cluster = cluster;
+        cluster.reset();
+    }
+
+    private void phase(String name, String phase) {
+        Pod p = cluster.client().pods().inNamespace("team").withName(name).get();
+        p.setStatus(new PodStatusBuilder().withPhase(phase).build());
+        cluster.client().pods().resource(p).updateStatus();
+    }
+
+    @Test
+    void twoRunningLaunchersAfterASucceededMigrationAreCriticalQuarantinedAndClearWhenTheStalePodEnds() {
+        cluster.create(kubeVirt("kubevirt").methods(List.of()).deployed("v1.9.0", Instant.now().minusSeconds(3_600)).build());
+        GenericKubernetesResource db = cluster.create(vmi("team", "db-7").node("node-2").migratable().build());
+        cluster.create(launcherPod(db, "virt-launcher-db-7-old", "node-1"));
+        cluster.create(launcherPod(db, "virt-launcher-db-7-new", "node-2"));
+        phase("virt-launcher-db-7-old", "Running");
+        phase("virt-launcher-db-7-new", "Running");
+        cluster.create(migration("team", "kubevirt-workload-update-db-7", "db-7").byWorkloadUpdater()
+                .succeeded(Instant.now().minusSeconds(30), 10).build());
+        RemediatorConfig d = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto").liveMigrate("auto")
+                .restart("auto").build());
+        RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(),
+                d.api(), d.leaderElection(), d.publicUrl(), d.slack(), d.rollout(), d.systemic(),
+                new RemediatorConfig.DualLauncher(Duration.ofSeconds(5)));
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            // The grace (5 s here) runs from the newest pod's creation: a migration's hand-off is not a finding.
+            await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
+            JsonNode report = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            assertThat(report.get("dualLaunchers")).singleElement().satisfies(x -> {
+                assertThat(x.get("vmi").asText()).isEqualTo("db-7");
+                assertThat(x.get("current").asText()).isEqualTo("virt-launcher-db-7-new");
+                assertThat(x.get("pods")).extracting(p -> p.get("node").asText()).containsExactlyInAnyOrder("node-1", "node-2");
+            });
+            assertThat(report.get("findings").get(0).asText()).startsWith("CRITICAL: team/db-7 runs in 2 active launcher pods");
+            // mode auto, liveMigrate auto: still nothing for it.
+            JsonNode actions = report.path("remediation").path("actions");
+            assertThat(actions).isNotEmpty().filteredOn(a -> "db-7".equals(a.path("vmi").asText()))
+                    .isNotEmpty().allSatisfy(a -> assertThat(a.get("decision").asText()).isEqualTo("QUARANTINED"));
+            assertThat(cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
+                    .inNamespace("team").list().getItems()).hasSize(1);
+            assertThat(s.get("/metrics").body()).contains("remediator_dual_launcher_vmis 1.0");
+
+            // The stale source pod ends (case c): the finding clears at the next diagnosis.
+            phase("virt-launcher-db-7-old", "Succeeded");
+            JsonNode again = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.getJson("/api/reports/" + again.get("id").asText())
+                    .path("dualLaunchers").isMissingNode());
+            assertThat(s.get("/metrics").body()).contains("remediator_dual_launcher_vmis 0.0");
+        }
+    }
+}
