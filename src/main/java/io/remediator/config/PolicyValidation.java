@@ -28,12 +28,17 @@ final class PolicyValidation {
         actions.put("restart", a.restart());
         actions.put("stop", a.stop());
         actions.put("enableWorkloadUpdates", a.enableWorkloadUpdates());
+        actions.put("pauseWorkloadUpdates", a.pauseWorkloadUpdates());
+        actions.put("cancelUpdaterMigrations", a.cancelUpdaterMigrations());
+        actions.put("resumeWorkloadUpdates", a.resumeWorkloadUpdates());
         actions.forEach((name, value) -> {
             if (value != null && !ACTION_SETTINGS.contains(value)) {
                 problems.add("policy.actions." + name + ": must be auto, approve, report or never, got \"" + value + "\"");
             }
         });
-        boolean approvals = "approve".equals(policy.mode()) || actions.containsValue("approve");
+        // A resume is approval-only: auto reads as approve.
+        boolean approvals = "approve".equals(policy.mode()) || actions.containsValue("approve")
+                || "auto".equals(a.resumeWorkloadUpdates());
         if (approvals && ConfigValidation.blank(api.adminToken()) && ConfigValidation.blank(api.adminTokenFile())) {
             problems.add("api.adminToken: required when policy.mode or a policy.actions entry is approve"
                     + " (it guards POST /api/reports/{id}/approve; or give api.adminTokenFile)");

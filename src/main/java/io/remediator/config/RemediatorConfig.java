@@ -228,7 +228,16 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                          Namespaces namespaces, String optOutKey, List<String> windows, String timeZone,
                          Limits limits, int maxRetries) {}
 
-    public record Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates) {}
+    /**
+     * Per action: auto, approve, report or never; unset, live migration follows the mode and every
+     * other action is report. `resumeWorkloadUpdates` is approval-only: auto reads as approve.
+     */
+    public record Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates,
+                          String pauseWorkloadUpdates, String cancelUpdaterMigrations, String resumeWorkloadUpdates) {
+        public Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates) {
+            this(liveMigrate, evict, restart, stop, enableWorkloadUpdates, null, null, null);
+        }
+    }
 
     /**
      * @param maxActionsPerHour     circuit breaker: actions of one kind per hour, cluster-wide

@@ -8,7 +8,13 @@ public enum Action {
     EVICT("evict", true),
     RESTART("restart", true),
     STOP("stop", true),
-    ENABLE_WORKLOAD_UPDATES("enableWorkloadUpdates", false);
+    ENABLE_WORKLOAD_UPDATES("enableWorkloadUpdates", false),
+    /** Empties KubeVirt's workloadUpdateMethods (HCO-correct) while a failure signature is systemic. */
+    PAUSE_WORKLOAD_UPDATES("pauseWorkloadUpdates", false),
+    /** Deletes the updater's migrations that have not reached their target yet; approved with the pause. */
+    CANCEL_UPDATER_MIGRATIONS("cancelUpdaterMigrations", false),
+    /** Restores exactly the methods a pause recorded; approval only. */
+    RESUME_WORKLOAD_UPDATES("resumeWorkloadUpdates", false);
 
     private final String configKey;
     private final boolean disruptive;
@@ -28,8 +34,14 @@ public enum Action {
     }
 
     /** From least to most disruptive to the workload. */
-    private static final java.util.List<Action> BY_DISRUPTION = java.util.List.of(ENABLE_WORKLOAD_UPDATES, LIVE_MIGRATE, EVICT,
-            RESTART, STOP);
+    private static final java.util.List<Action> BY_DISRUPTION = java.util.List.of(PAUSE_WORKLOAD_UPDATES,
+            RESUME_WORKLOAD_UPDATES, CANCEL_UPDATER_MIGRATIONS, ENABLE_WORKLOAD_UPDATES, LIVE_MIGRATE, EVICT, RESTART, STOP);
+
+    /** A cluster setting rather than a VMI: planned on the KubeVirt CR (or the HyperConverged under HCO). */
+    public boolean onKubeVirt() {
+        return this == ENABLE_WORKLOAD_UPDATES || this == PAUSE_WORKLOAD_UPDATES || this == CANCEL_UPDATER_MIGRATIONS
+                || this == RESUME_WORKLOAD_UPDATES;
+    }
 
     /** True when this action interrupts the workload no more than {@code max} does (`slack.approval.maxAction`). */
     public boolean atMostAsDisruptiveAs(Action max) {

@@ -60,6 +60,9 @@ public final class ActionExecutor {
                 case RESTART -> lifecycle.restart(p, dryRun);
                 case STOP -> lifecycle.stop(p, dryRun);
                 case ENABLE_WORKLOAD_UPDATES -> enableWorkloadUpdates(p, dryRun);
+                case PAUSE_WORKLOAD_UPDATES -> pause(p, dryRun);
+                case CANCEL_UPDATER_MIGRATIONS -> cancelUpdaterMigrations(p, dryRun);
+                case RESUME_WORKLOAD_UPDATES -> resume(p, dryRun);
             };
         } catch (KubernetesClientException e) {
             return WriteOutcome.of(e);
@@ -116,12 +119,149 @@ public final class ActionExecutor {
         return new WriteOutcome.Done(null);
     }
 
+    private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> setting(PlannedAction p) {
+        boolean hco = "HyperConverged".equals(p.object().kind());
+        return client.genericKubernetesResources(hco ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT)
+                .inNamespace(p.namespace()).withName(p.objectName());
+    }
+
+    private static List<String> methods(GenericKubernetesResource r) {
+        List<String> methods = new java.util.ArrayList<>();
+        if (r.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods") instanceof List<?> l) {
+            l.forEach(m -> methods.add(String.valueOf(m)));
+        }
+        return methods;
+    }
+
+    private String json(Object o) {
+        return client.getKubernetesSerialization().asJson(o);
+    }
+
+    /**
+     * The methods a pause recorded on the setting's object, or null when it carries no pause: read
+     * when a pass considers resuming (one GET, only while the methods are empty).
+     */
+    public List<String> pausedFrom(Target target) {
+        var resource = client.genericKubernetesResources("HyperConverged".equals(target.kind())
+                ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT).inNamespace(target.namespace())
+                .withName(target.name());
+        GenericKubernetesResource r = resource.get();
+        String recorded = r == null || r.getMetadata().getAnnotations() == null ? null
+                : r.getMetadata().getAnnotations().get(RemediationPlanner.PAUSED_ANNOTATION);
+        if (recorded == null) {
+            return null;
+        }
+        try {
+            return List.of(client.getKubernetesSerialization().unmarshal(recorded, String[].class));
+        } catch (RuntimeException e) {
+            return null; // not what a pause writes: nothing to resume into
+        }
+    }
+
+    /**
+     * Empties the methods with the object's resourceVersion as a precondition (a change since the
+     * read is a 409, not an overwrite), recording what it found in the annotation the resume reads.
+     */
+    private WriteOutcome pause(PlannedAction p, boolean dryRun) {
+        var resource = setting(p);
+        GenericKubernetesResource current = resource.get();
+        if (current == null) {
+            return new WriteOutcome.Refused(404, p.object() + " no longer exists");
+        }
+        List<String> previous = methods(current);
+        if (previous.isEmpty()) {
+            return new WriteOutcome.AlreadyDone("workloadUpdateMethods already empty: KubeVirt's updater is paused");
+        }
+        Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
+        metadata.put("annotations", Map.of(RemediationPlanner.PAUSED_ANNOTATION, json(previous)));
+        Map<String, Object> patch = Map.of("metadata", metadata, "spec", Map.of("workloadUpdateStrategy",
+                Map.of("workloadUpdateMethods", List.of())));
+        resource.dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE), json(patch));
+        return new WriteOutcome.Done("paused: workloadUpdateMethods were " + previous + " (kept in "
+                + RemediationPlanner.PAUSED_ANNOTATION + " on " + p.object() + ")");
+    }
+
+    private static final java.util.Set<String> BEFORE_HAND_OFF = java.util.Set.of("", "Pending", "Scheduling", "Scheduled");
+
+    /**
+     * Deletes the updater's migrations (annotation kubevirt.io/workloadUpdateMigration) that have
+     * not reached a target: the source keeps running and nothing is aborted mid-flight (what
+     * `virtctl migrate-cancel` does, one by one). Never this service's, an evacuation's or a user's.
+     */
+    private WriteOutcome cancelUpdaterMigrations(PlannedAction p, boolean dryRun) {
+        List<GenericKubernetesResource> queued = client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace()
+                .list().getItems().stream().filter(ActionExecutor::queuedByUpdater).toList();
+        if (queued.isEmpty()) {
+            return new WriteOutcome.AlreadyDone("no migration of KubeVirt's updater is queued");
+        }
+        List<String> deleted = new java.util.ArrayList<>();
+        for (GenericKubernetesResource m : queued) {
+            try {
+                client.genericKubernetesResources(KubeVirtResources.MIGRATION).inNamespace(m.getMetadata().getNamespace())
+                        .withName(m.getMetadata().getName()).dryRun(dryRun).delete();
+                deleted.add(m.getMetadata().getNamespace() + "/" + m.getMetadata().getName());
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+            }
+        }
+        return new WriteOutcome.Done("canceled " + deleted.size() + " queued migration(s) of KubeVirt's updater: "
+                + String.join(", ", deleted.stream().limit(20).toList()) + (deleted.size() > 20 ? ", …" : "")
+                + " (one with a finalizer keeps its deletionTimestamp until KubeVirt finishes it)");
+    }
+
+    /** The updater's queued migrations a cancel would delete now (ns/name): one LIST, only while a signature is systemic. */
+    public List<String> queuedUpdaterMigrations() {
+        return client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace().list().getItems().stream()
+                .filter(ActionExecutor::queuedByUpdater)
+                .map(m -> m.getMetadata().getNamespace() + "/" + m.getMetadata().getName()).sorted().toList();
+    }
+
+    /** A migration KubeVirt's updater queued that has not reached a target (what a cancel deletes). */
+    public static boolean queuedByUpdater(GenericKubernetesResource m) {
+        var annotations = m.getMetadata().getAnnotations();
+        Object phase = m.get("status", "phase");
+        return annotations != null && annotations.containsKey(KubeVirtResources.WORKLOAD_UPDATE_ANNOTATION)
+                && m.getMetadata().getDeletionTimestamp() == null
+                && BEFORE_HAND_OFF.contains(phase == null ? "" : String.valueOf(phase));
+    }
+
+    /** Restores exactly the recorded methods; refuses, showing both, when someone changed them meanwhile. */
+    private WriteOutcome resume(PlannedAction p, boolean dryRun) {
+        var resource = setting(p);
+        GenericKubernetesResource current = resource.get();
+        if (current == null) {
+            return new WriteOutcome.Refused(404, p.object() + " no longer exists");
+        }
+        List<String> recorded = pausedFrom(p.object());
+        if (recorded == null) {
+            return new WriteOutcome.Refused(409, p.object() + " carries no " + RemediationPlanner.PAUSED_ANNOTATION
+                    + ": nothing recorded to resume into");
+        }
+        List<String> now = methods(current);
+        if (!now.isEmpty()) {
+            return new WriteOutcome.Refused(409, "someone changed workloadUpdateMethods meanwhile: now " + now
+                    + ", the pause recorded " + recorded + "; left as it is");
+        }
+        Map<String, Object> annotations = new java.util.HashMap<>();
+        annotations.put(RemediationPlanner.PAUSED_ANNOTATION, null); // a merge patch's null removes it
+        Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+        metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
+        metadata.put("annotations", annotations);
+        Map<String, Object> patch = Map.of("metadata", metadata, "spec", Map.of("workloadUpdateStrategy",
+                Map.of("workloadUpdateMethods", recorded)));
+        resource.dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE), json(patch));
+        return new WriteOutcome.Done("resumed: workloadUpdateMethods " + recorded);
+    }
+
     /** The audit trail in the cluster: `kubectl describe vmi` shows who did what, under which rule. */
     private void recordEvent(PlannedAction p, String reportId) {
-        if (p.vmi() == null && p.action() != Action.ENABLE_WORKLOAD_UPDATES) {
+        if (p.vmi() == null && !p.action().onKubeVirt()) {
             return;
         }
-        boolean onKubeVirt = p.action() == Action.ENABLE_WORKLOAD_UPDATES;
+        boolean onKubeVirt = p.action().onKubeVirt();
         String configKind = p.object().kind();
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         try {

@@ -45,7 +45,12 @@ public enum Decision {
      * The VMI runs in two active launchers outside a migration (kubevirt/kubevirt#15373, #16622:
      * guest corruption): nothing automated touches it, in any report or mode.
      */
-    QUARANTINED;
+    QUARANTINED,
+    /**
+     * KubeVirt's updater was paused by this service for a systemic failure (its annotation records
+     * the methods): enabling is not planned; only an approved RESUME_WORKLOAD_UPDATES restores them.
+     */
+    UPDATER_PAUSED;
 
     public boolean executes() {
         return this == RUN || this == APPROVED;

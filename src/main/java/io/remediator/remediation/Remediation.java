@@ -64,8 +64,9 @@ public final class Remediation {
                             Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope,
                             SystemicFailures systemic) {
         Instant now = clock.instant();
-        List<PlannedAction> planned = quarantined(RolloutScope.apply(scope, systemic.apply(withApprovers(planner.plan(d,
-                policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now), approvers), d), d, now), d);
+        List<PlannedAction> planned = quarantined(RolloutScope.apply(scope, systemic.apply(withApprovers(
+                withUpdaterControl(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now),
+                        d, systemic, approved, now), approvers), d), d, now), d);
         // The enable is proven before anything is handed to KubeVirt: when its dry run is refused,
         // the VMIs are planned again as if KubeVirt's updater stays as it is.
         PlannedAction enable = planned.stream().filter(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES
@@ -109,6 +110,49 @@ public final class Remediation {
                     + MAX_DRY_RUNS_PER_PASS + " per pass).");
         }
         return assemble(pass, now, proven, previous, d, notes);
+    }
+
+    /**
+     * The pass's plan with the updater's pause, cancel and resume when they apply (docs/migration-failures.md):
+     * reading whether a pause is recorded (one GET) only while the methods are empty, and the queue
+     * (one LIST) only while a signature is systemic.
+     */
+    private List<PlannedAction> withUpdaterControl(List<PlannedAction> planned, OutdatedWorkloadsDiagnosis d,
+                                                   SystemicFailures systemic, Set<String> approved, Instant now) {
+        var cluster = d.cluster();
+        if (cluster == null || cluster.kubeVirt() == null || cluster.controlPlaneUpdating()) {
+            return planned;
+        }
+        List<String> methods = RemediationPlanner.settingMethods(cluster);
+        boolean mayPause = !systemic.keys().isEmpty() && !methods.isEmpty();
+        boolean paused = methods.isEmpty();
+        if (!mayPause && !paused) {
+            return planned;
+        }
+        List<String> pausedFrom = null;
+        List<String> queued = List.of();
+        try {
+            pausedFrom = paused ? executor.pausedFrom(RemediationPlanner.updaterSetting(cluster)) : null;
+            queued = mayPause ? executor.queuedUpdaterMigrations() : List.of();
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            log.warn("reading KubeVirt's updater setting or its queue failed: {}", e.getMessage());
+        }
+        if (pausedFrom != null) {
+            // Paused by this service: enabling would undo the pause behind the operator's back.
+            List<String> recorded = pausedFrom;
+            planned = planned.stream().map(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES
+                    ? a.decided(Decision.UPDATER_PAUSED, "KubeVirt's updater was paused by this service ("
+                            + RemediationPlanner.PAUSED_ANNOTATION + " records " + recorded + "): only an approved"
+                            + " RESUME_WORKLOAD_UPDATES restores it") : a).toList();
+        }
+        List<PlannedAction> control = planner.updaterControl(d, systemic.keys(), pausedFrom, queued,
+                d.pendingLiveUpdateVmis().size(), approved, now);
+        if (control.isEmpty()) {
+            return planned;
+        }
+        List<PlannedAction> all = new ArrayList<>(control);
+        all.addAll(planned);
+        return all;
     }
 
     /**
@@ -225,6 +269,21 @@ public final class Remediation {
 
     /** What a later diagnosis says about an action executed earlier. */
     static FollowUp followUp(PlannedAction a, OutdatedWorkloadsDiagnosis d) {
+        if (a.action() == Action.PAUSE_WORKLOAD_UPDATES) {
+            return d.cluster().workloadUpdateMethods().isEmpty()
+                    ? new FollowUp(FollowUp.State.DONE, "KubeVirt's updater is paused: the KubeVirt CR has no workload update methods")
+                    : new FollowUp(FollowUp.State.NOT_IN_EFFECT, "the KubeVirt CR still has " + d.cluster().workloadUpdateMethods()
+                            + (d.cluster().hyperConverged() != null ? ": HCO reverted the pause, or has not copied it yet" : ""));
+        }
+        if (a.action() == Action.RESUME_WORKLOAD_UPDATES) {
+            return d.cluster().workloadUpdateMethods().isEmpty()
+                    ? new FollowUp(FollowUp.State.NOT_IN_EFFECT, "the KubeVirt CR has no workload update methods yet"
+                            + (d.cluster().hyperConverged() != null ? " (HCO copies them from the HyperConverged)" : ""))
+                    : new FollowUp(FollowUp.State.DONE, "KubeVirt's updater runs with " + d.cluster().workloadUpdateMethods());
+        }
+        if (a.action() == Action.CANCEL_UPDATER_MIGRATIONS) {
+            return new FollowUp(FollowUp.State.DONE, "the queued migrations were deleted");
+        }
         if (a.action() == Action.ENABLE_WORKLOAD_UPDATES) {
             return d.cluster().workloadUpdatesEnabled()
                     ? new FollowUp(FollowUp.State.DONE, "KubeVirt's workload updater runs with "

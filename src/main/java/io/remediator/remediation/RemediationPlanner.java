@@ -112,6 +112,104 @@ public final class RemediationPlanner {
         return out;
     }
 
+    /** Where KubeVirt's updater is set: the HyperConverged under HCO (HCO reverts the KubeVirt CR), else the KubeVirt CR. */
+    static Target updaterSetting(ClusterFindings cluster) {
+        var hco = cluster.hyperConverged();
+        return hco != null ? new Target("HyperConverged", hco.namespace(), hco.name())
+                : new Target("KubeVirt", cluster.kubeVirt().namespace(), cluster.kubeVirt().name());
+    }
+
+    /**
+     * Pausing KubeVirt's updater while a failure signature is systemic, cancelling its queued
+     * migrations with the pause, and resuming (next-capabilities §2.4). All `report` unless the
+     * policy names them; a resume is approval-only.
+     *
+     * @param systemic    the open rollout's systemic signature keys
+     * @param pausedFrom  the methods a pause recorded on the setting's object (its annotation), or
+     *                    null when it carries none
+     * @param queued      the updater's migrations a cancel would delete now (ns/name)
+     * @param waitingLive VMIs waiting for a hot-plug or volume-update migration (a pause stops those too)
+     */
+    public List<PlannedAction> updaterControl(OutdatedWorkloadsDiagnosis d, Set<String> systemic, List<String> pausedFrom,
+                                              List<String> queued, int waitingLive, Set<String> approved, Instant now) {
+        ClusterFindings cluster = d.cluster();
+        if (cluster == null || cluster.kubeVirt() == null || cluster.controlPlaneUpdating()) {
+            return List.of();
+        }
+        Target target = updaterSetting(cluster);
+        List<String> methods = settingMethods(cluster);
+        List<PlannedAction> out = new ArrayList<>();
+        if (!systemic.isEmpty() && !methods.isEmpty()) {
+            String what = "patch " + target + " " + (target.kind().equals("HyperConverged")
+                    ? "(hco.kubevirt.io/v1beta1) spec.workloadUpdateStrategy.workloadUpdateMethods: []"
+                    : "spec.workloadUpdateStrategy.workloadUpdateMethods: []") + " (now " + methods + "; the annotation "
+                    + PAUSED_ANNOTATION + " keeps " + methods + " for the resume), because " + String.join(", ", systemic)
+                    + " is systemic. Side effects: hot-plug and volume-update migrations stop while paused"
+                    + " (kubevirt/kubevirt#17329; " + waitingLive + " VMI(s) wait for one now); outdated VMIs stay outdated"
+                    + " and the alert keeps firing" + (target.kind().equals("HyperConverged")
+                    ? "; HCO drops an empty list from the KubeVirt CR, which then has no methods: the same effect" : "");
+            PlannedAction pause = PlannedAction.proposed("PAUSE_WORKLOAD_UPDATES " + target.namespace() + "/" + target.name(),
+                    Action.PAUSE_WORKLOAD_UPDATES, target.namespace(), null, null, null, target, 1,
+                    policy.rule(Action.PAUSE_WORKLOAD_UPDATES), now);
+            pause = setting(pause, approved, what);
+            out.add(pause);
+            if (!queued.isEmpty()) {
+                PlannedAction cancel = PlannedAction.proposed("CANCEL_UPDATER_MIGRATIONS " + target.namespace() + "/"
+                                + target.name(), Action.CANCEL_UPDATER_MIGRATIONS, target.namespace(), null, null, null,
+                        target, 1, policy.rule(Action.CANCEL_UPDATER_MIGRATIONS), now);
+                // Approved together: an approval of the pause approves the cancel that goes with it.
+                Set<String> withPause = new java.util.HashSet<>(approved);
+                if (approved.contains(Approval.of(pause).entry())) {
+                    withPause.add(Approval.of(cancel).entry());
+                }
+                out.add(setting(cancel, withPause, "delete the " + queued.size() + " migration(s) KubeVirt's updater queued"
+                        + " that have not reached a target (phase unset, Pending, Scheduling, Scheduled): " + String.join(", ",
+                        queued.stream().limit(10).toList()) + (queued.size() > 10 ? ", …" : "") + "; never this service's,"
+                        + " an evacuation's or a user's migration, never one past hand-off"));
+            }
+        }
+        if (pausedFrom != null && methods.isEmpty()) {
+            // Offered while paused, whatever the signatures say: a person decides when to resume.
+            PlannedAction resume = PlannedAction.proposed("RESUME_WORKLOAD_UPDATES " + target.namespace() + "/" + target.name(),
+                    Action.RESUME_WORKLOAD_UPDATES, target.namespace(), null, null, null, target, 1,
+                    policy.rule(Action.RESUME_WORKLOAD_UPDATES), now);
+            out.add(setting(resume, approved, "restore " + target + " workloadUpdateMethods to " + pausedFrom
+                    + " (recorded by the pause in " + PAUSED_ANNOTATION + "); " + (systemic.isEmpty()
+                    ? "no failure signature is systemic now" : "still systemic: " + String.join(", ", systemic)
+                    + " — resume once KubeVirt is fixed") + "; refused if someone changed the methods meanwhile"));
+        }
+        return out;
+    }
+
+    /**
+     * The methods on the object that sets them: the HyperConverged's own under HCO (what a pause
+     * patched; HCO copies it to the KubeVirt CR), else the KubeVirt CR's.
+     */
+    public static List<String> settingMethods(ClusterFindings cluster) {
+        var hco = cluster.hyperConverged();
+        return hco != null && hco.workloadUpdateMethods() != null ? hco.workloadUpdateMethods()
+                : cluster.workloadUpdateMethods();
+    }
+
+    /** The annotation a pause leaves on the patched object: the methods it found, as JSON. */
+    public static final String PAUSED_ANNOTATION = "kubevirt-remediator/paused-workload-update-methods";
+
+    /** The policy's word on a cluster setting: no window, batch or migration budget applies to it. */
+    private PlannedAction setting(PlannedAction p, Set<String> approved, String what) {
+        Setting setting = policy.effective(p.action());
+        if (setting == Setting.NEVER) {
+            return p.decided(Decision.NEVER, p.rule());
+        }
+        if (setting == Setting.REPORT) {
+            return p.decided(Decision.REPORT_ONLY, p.rule() + ": would " + what);
+        }
+        if (setting == Setting.APPROVE && !approved.contains(Approval.of(p).entry())) {
+            return p.decided(Decision.AWAITING_APPROVAL, p.rule() + (p.action() == Action.RESUME_WORKLOAD_UPDATES
+                    ? " (a resume always waits for a person)" : "") + ": once approved, will " + what);
+        }
+        return p.decided(setting == Setting.APPROVE ? Decision.APPROVED : Decision.RUN, p.rule() + ": " + what);
+    }
+
     private static PlannedAction controlPlaneUpdating(PlannedAction p, ClusterFindings cluster) {
         String state = cluster.observedKubeVirtVersion() == null && cluster.targetKubeVirtVersion() == null
                 ? "KubeVirt's control plane is not deployed (phase " + (cluster.phase() == null ? "unset" : cluster.phase()) + ")"
@@ -269,7 +367,8 @@ public final class RemediationPlanner {
                     : new Target("VirtualMachine", v.namespace(), v.vm());
             case STOP -> v.vm() == null ? new Target("VirtualMachineInstance", v.namespace(), v.name())
                     : new Target("VirtualMachine", v.namespace(), v.vm());
-            case ENABLE_WORKLOAD_UPDATES -> throw new IllegalArgumentException(action.name());
+            case ENABLE_WORKLOAD_UPDATES, PAUSE_WORKLOAD_UPDATES, CANCEL_UPDATER_MIGRATIONS, RESUME_WORKLOAD_UPDATES ->
+                    throw new IllegalArgumentException(action.name());
         };
     }
 

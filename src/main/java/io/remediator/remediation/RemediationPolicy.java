@@ -39,6 +39,9 @@ public record RemediationPolicy(
         put(explicit, Action.RESTART, p.actions().restart());
         put(explicit, Action.STOP, p.actions().stop());
         put(explicit, Action.ENABLE_WORKLOAD_UPDATES, p.actions().enableWorkloadUpdates());
+        put(explicit, Action.PAUSE_WORKLOAD_UPDATES, p.actions().pauseWorkloadUpdates());
+        put(explicit, Action.CANCEL_UPDATER_MIGRATIONS, p.actions().cancelUpdaterMigrations());
+        put(explicit, Action.RESUME_WORKLOAD_UPDATES, p.actions().resumeWorkloadUpdates());
         return new RemediationPolicy(
                 Setting.parse(p.mode()),
                 Map.copyOf(explicit),
@@ -67,7 +70,9 @@ public record RemediationPolicy(
      */
     public Setting effective(Action action) {
         Setting own = explicit.getOrDefault(action, action == Action.LIVE_MIGRATE ? Setting.AUTO : Setting.REPORT);
-        return mode.weaker(own);
+        Setting effective = mode.weaker(own);
+        // Resuming restores what a person paused: a person approves it, whatever the policy says.
+        return action == Action.RESUME_WORKLOAD_UPDATES ? effective.weaker(Setting.APPROVE) : effective;
     }
 
     /** The config that decided it, e.g. `policy.mode=report` or `policy.actions.restart=auto`. */

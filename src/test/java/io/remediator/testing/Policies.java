@@ -10,6 +10,17 @@ public final class Policies {
     private String restart;
     private String stop;
     private String enableWorkloadUpdates;
+    private String pauseWorkloadUpdates;
+    private String cancelUpdaterMigrations;
+    private String resumeWorkloadUpdates;
+
+    /** pause, cancel and resume of KubeVirt's updater, all set alike */
+    public Policies updaterControl(String s) {
+        pauseWorkloadUpdates = s;
+        cancelUpdaterMigrations = s;
+        resumeWorkloadUpdates = s;
+        return this;
+    }
     private List<String> windows = List.of();
     private int maxMigrationsInFlight;
     private int batchSize;
@@ -74,7 +85,8 @@ public final class Policies {
     public RemediatorConfig.Policy build() {
         RemediatorConfig.Policy d = RemediatorConfig.defaults().policy();
         return new RemediatorConfig.Policy(mode,
-                new RemediatorConfig.Actions(liveMigrate, null, restart, stop, enableWorkloadUpdates),
+                new RemediatorConfig.Actions(liveMigrate, null, restart, stop, enableWorkloadUpdates, pauseWorkloadUpdates,
+                        cancelUpdaterMigrations, resumeWorkloadUpdates),
                 d.enableWorkloadUpdatesMethods(),
                 new RemediatorConfig.Namespaces(List.of(), exclude, ""),
                 d.optOutKey(), windows, "UTC",
