@@ -3,7 +3,6 @@ package io.remediator.remediation;
 import static io.remediator.testing.KubeVirtObjects.hyperConverged;
 import static io.remediator.testing.KubeVirtObjects.kubeVirt;
 import static io.remediator.testing.KubeVirtObjects.migration;
-import static io.remediator.testing.KubeVirtObjects.vmi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -92,16 +91,7 @@ class UpdaterPauseTest {
         Instant t0 = Instant.now().minusSeconds(600);
         cluster.create(kubeVirt(NS).name("kubevirt-kubevirt-hyperconverged").methods(List.of("LiveMigrate"))
                 .deployed("v1.9.0", t0).ownedBy(hc).build());
-        for (int i = 1; i <= 8; i++) {
-            cluster.create(vmi("team", "vm-" + i).migratable().build());
-        }
-        int t = 10;
-        for (int i = 1; i <= 6; i++) {
-            for (int attempt = 1; attempt <= 2; attempt++) {
-                cluster.create(migration("team", "kubevirt-workload-update-" + i + "-" + attempt, "vm-" + i)
-                        .byWorkloadUpdater().failed(HT, t0.plusSeconds(t++)).build());
-            }
-        }
+        io.remediator.testing.SystemicFixture.seed(cluster, 8, t0, HT);
         // The updater's queue: three Pending, one Scheduling with KubeVirt's finalizer; one past
         // hand-off (Running); a user's own Pending migration.
         for (String name : List.of("kubevirt-workload-update-q1", "kubevirt-workload-update-q2")) {

@@ -2,7 +2,6 @@ package io.remediator.rollout;
 
 import static io.remediator.testing.KubeVirtObjects.kubeVirt;
 import static io.remediator.testing.KubeVirtObjects.migration;
-import static io.remediator.testing.KubeVirtObjects.vmi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -47,16 +46,7 @@ class SystemicFailuresTest {
     void oneSystemicSignatureIsCountedOnceShownEverywhereAndStopsTheServicesOwnMigrations() {
         Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
-        for (int i = 1; i <= 8; i++) {
-            cluster.create(vmi("team", "vm-" + i).migratable().build());
-        }
-        int t = 10;
-        for (int i = 1; i <= 6; i++) {
-            for (int attempt = 1; attempt <= 2; attempt++) {
-                cluster.create(migration("team", "kubevirt-workload-update-" + i + "-" + attempt, "vm-" + i)
-                        .byWorkloadUpdater().failed(HT_V18, t0.plusSeconds(t++)).build());
-            }
-        }
+        int t = io.remediator.testing.SystemicFixture.seed(cluster, 8, t0, HT_V18);
         cluster.create(migration("team", "kubevirt-workload-update-7", "vm-7").byWorkloadUpdater()
                 .failed(PDCM_V19, t0.plusSeconds(t++)).build());
         cluster.create(migration("team", "kubevirt-workload-update-8", "vm-8").byWorkloadUpdater()
