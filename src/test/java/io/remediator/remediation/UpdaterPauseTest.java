@@ -109,6 +109,20 @@ class UpdaterPauseTest {
         AuditLog audit = cluster.audit();
         long mark = audit.mark();
         try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            runPauseAndResume(s, audit, mark);
+        } finally {
+            // KubeVirt's controller would finish the cancelled migration; here its finalizer is
+            // removed so the next test's cluster is clean.
+            GenericKubernetesResource left = migrationNamed("kubevirt-workload-update-q4");
+            if (left != null) {
+                left.getMetadata().setFinalizers(List.of());
+                cluster.client().resource(left).update();
+            }
+        }
+    }
+
+    private void runPauseAndResume(RunningService s, AuditLog audit, long mark) {
+        {
             // The rollout counts the signature first; then the alert's report plans the pause.
             await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
                     && !s.getJson("/api/rollouts/current").path("findings").isEmpty());
