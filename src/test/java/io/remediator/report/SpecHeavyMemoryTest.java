@@ -81,9 +81,12 @@ class SpecHeavyMemoryTest {
             // caused 27 full GCs): each read builds no alert.
             ExecutorService readers = Executors.newFixedThreadPool(8);
             try {
+                // Each may take up to 60 s: this guards memory (every read answered, no OutOfMemoryError),
+                // and on 2 cores the take-over's passes over the 30 reports of 1 MB run meanwhile
+                // (a 10 s limit once timed a reader out with the replica alive).
                 List<Future<Integer>> answers = IntStream.range(0, 16).mapToObj(i -> readers.submit(() -> service.http()
-                        .get((i % 2 == 0 ? "/api/reports/" : "/reports/") + list.get(i % REPORTS).get("id").asText())
-                        .statusCode())).toList();
+                        .get((i % 2 == 0 ? "/api/reports/" : "/reports/") + list.get(i % REPORTS).get("id").asText(),
+                                Duration.ofSeconds(60)).statusCode())).toList();
                 for (Future<Integer> a : answers) {
                     assertThat(a.get()).as("log:%n%s", Files.readString(service.log())).isEqualTo(200);
                 }

@@ -231,7 +231,12 @@ public final class RunningService implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(Duration.ofSeconds(10)).GET().build());
+        return get(path, Duration.ofSeconds(10));
+    }
+
+    /** A GET that may take this long (a test of memory under load, not of latency). */
+    public HttpResponse<String> get(String path, Duration timeout) {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl() + path)).timeout(timeout).GET().build());
     }
 
     public JsonNode getJson(String path) {
