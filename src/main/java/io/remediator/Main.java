@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 public final class Main {
     private static final String USAGE = """
             usage: java -jar kubevirt-remediator.jar [--config FILE]
+                   java -jar kubevirt-remediator.jar preflight --help
 
             Every config key can be overridden by an environment variable:
             REMEDIATOR_ + the key path in upper snake case (server.port -> REMEDIATOR_SERVER_PORT).
@@ -27,6 +28,11 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("preflight")) {
+            // A command of its own: reads the cluster as the user, writes nothing, needs no service.
+            System.exit(io.remediator.preflight.PreflightCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err, Clock.systemUTC()));
+        }
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {

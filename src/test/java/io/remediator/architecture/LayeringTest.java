@@ -53,6 +53,16 @@ class LayeringTest {
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.webhook..",
                     "io.remediator.notify..", "io.javalin..", "com.slack..");
 
+    /**
+     * The pre-flight reads as the user and writes nothing: it knows no writer (remediation), no
+     * stored report, no loop, no HTTP and no Slack.
+     */
+    @ArchTest
+    static final ArchRule thePreflightOnlyReads = noClasses().that().resideInAPackage("io.remediator.preflight..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.remediation..", "io.remediator.report..",
+                    "io.remediator.reconcile..", "io.remediator.web..", "io.remediator.webhook..", "io.remediator.notify..",
+                    "io.remediator.leader..", "io.javalin..", "com.slack..");
+
     @ArchTest
     static final ArchRule theLoopServesNoHttp = noClasses().that().resideInAPackage("io.remediator.reconcile..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.javalin..");

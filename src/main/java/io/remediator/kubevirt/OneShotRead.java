@@ -1,0 +1,63 @@
+package io.remediator.kubevirt;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One read of what a pre-flight looks at, with the caller's own credentials and no cache: every
+ * VMI (not only the outdated ones), the VMs, the migrations, the nodes and the KubeVirt CRs. Only
+ * GETs and LISTs: a pre-flight writes nothing.
+ *
+ * @param machineTypes per VMI UID, its `status.machine.type` (the node selector KubeVirt gives every
+ *                     launcher, migration targets included)
+ */
+public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> vmis,
+                          List<VirtualMachine> vms, List<VirtualMachineInstanceMigration> migrations,
+                          List<ClusterNode> nodes, Map<String, String> machineTypes) {
+
+    /**
+     * @param namespaces   the namespaces to read VMIs, VMs and migrations in; empty: all
+     * @param vmiSelector  a label selector on VMIs, or null
+     */
+    public static OneShotRead of(KubernetesClient client, List<String> namespaces, String vmiSelector) {
+        List<GenericKubernetesResource> vmiObjects = list(client, KubeVirtResources.VMI, namespaces, vmiSelector);
+        Map<String, String> machineTypes = new HashMap<>();
+        for (GenericKubernetesResource r : vmiObjects) {
+            Object type = r.get("status", "machine", "type");
+            if (type != null && r.getMetadata().getUid() != null) {
+                machineTypes.put(r.getMetadata().getUid(), String.valueOf(type));
+            }
+        }
+        return new OneShotRead(
+                client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace().list().getItems().stream()
+                        .map(KubeVirtRecords::kubeVirt).toList(),
+                vmiObjects.stream().map(KubeVirtRecords::vmi).toList(),
+                list(client, KubeVirtResources.VM, namespaces, null).stream().map(KubeVirtRecords::vm).toList(),
+                list(client, KubeVirtResources.MIGRATION, namespaces, null).stream().map(KubeVirtRecords::migration).toList(),
+                client.genericKubernetesResources("v1", "Node").list().getItems().stream().map(KubeVirtRecords::node).toList(),
+                Map.copyOf(machineTypes));
+    }
+
+    private static List<GenericKubernetesResource> list(KubernetesClient client,
+                                                        io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind,
+                                                        List<String> namespaces, String selector) {
+        if (namespaces.isEmpty()) {
+            var op = client.genericKubernetesResources(kind).inAnyNamespace();
+            return (selector == null ? op : op.withLabelSelector(selector)).list().getItems();
+        }
+        List<GenericKubernetesResource> out = new ArrayList<>();
+        for (String ns : namespaces) {
+            FilterWatchListDeletable<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> op =
+                    client.genericKubernetesResources(kind).inNamespace(ns);
+            out.addAll((selector == null ? op : op.withLabelSelector(selector)).list().getItems());
+        }
+        return out;
+    }
+}

@@ -1,0 +1,169 @@
+package io.remediator.preflight;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.remediator.kubevirt.ApiErrors;
+import io.remediator.kubevirt.OneShotRead;
+import io.remediator.runbook.KnownSignatures;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * `java -jar kubevirt-remediator.jar preflight [--kubeconfig F] [--context C] [-n NS]… [-l SELECTOR]
+ * [-o table|json] [--fail-on warn|fail]`: read-only, with the user's own kubeconfig and RBAC, no
+ * service needed. Exit 0 ready, 2 ready with warnings, 3 not ready, 1 error (docs/preflight.md).
+ */
+public final class PreflightCommand {
+    static final String USAGE = """
+            usage: java -jar kubevirt-remediator.jar preflight [--kubeconfig FILE] [--context NAME]
+                   [-n NAMESPACE]... [-l SELECTOR] [-o table|json] [--fail-on warn|fail]
+
+            What KubeVirt's next update will do to every running VM, per namespace, and the
+            cluster's gates. Reads only, as you (your kubeconfig, your RBAC).
+            Exit: 0 ready, 2 ready with warnings, 3 not ready (a FAIL gate), 1 error.
+            """;
+
+    private PreflightCommand() {}
+
+    /** @return the exit code */
+    public static int run(String[] args, PrintStream out, PrintStream err, Clock clock) {
+        String kubeconfig = null;
+        String context = null;
+        List<String> namespaces = new ArrayList<>();
+        String selector = null;
+        String output = "table";
+        String failOn = "warn";
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-h") || a.equals("--help")) {
+                out.print(USAGE);
+                return 0;
+            }
+            if (i + 1 >= args.length) {
+                err.print("preflight: " + a + " needs a value (or is unknown)\n" + USAGE);
+                return 1;
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--kubeconfig" -> kubeconfig = v;
+                case "--context" -> context = v;
+                case "-n", "--namespace" -> namespaces.add(v);
+                case "-l", "--selector" -> selector = v;
+                case "-o", "--output" -> output = v;
+                case "--fail-on" -> failOn = v;
+                default -> {
+                    err.print("preflight: unknown argument " + a + "\n" + USAGE);
+                    return 1;
+                }
+            }
+        }
+        if (!output.equals("table") && !output.equals("json")) {
+            err.println("preflight: -o must be table or json, got " + output);
+            return 1;
+        }
+        if (!failOn.equals("warn") && !failOn.equals("fail")) {
+            err.println("preflight: --fail-on must be warn or fail, got " + failOn);
+            return 1;
+        }
+        Config config;
+        try {
+            if (kubeconfig != null) {
+                if (!Files.isRegularFile(Path.of(kubeconfig))) {
+                    err.println("preflight: kubeconfig not found: " + kubeconfig);
+                    return 1;
+                }
+                config = Config.fromKubeconfig(context, Files.readString(Path.of(kubeconfig)), kubeconfig);
+            } else {
+                config = Config.autoConfigure(context);
+            }
+        } catch (Exception e) {
+            err.println("preflight: cannot read the kubeconfig: " + e.getMessage());
+            return 1;
+        }
+        config.setRequestTimeout(120_000);
+        Preflight.Report report;
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            report = Preflight.assess(OneShotRead.of(client, namespaces, selector), clock.instant(), KnownSignatures.shipped());
+        } catch (KubernetesClientException e) {
+            err.println("preflight: " + (e.getCode() == 403 ? "forbidden: " + forbidden(e)
+                    : e.getCode() == 0 ? "cannot reach the cluster at " + config.getMasterUrl() + ": " + ApiErrors.describe(e)
+                    : ApiErrors.describe(e)));
+            return 1;
+        }
+        if (output.equals("json")) {
+            try {
+                out.println(new ObjectMapper().registerModule(new JavaTimeModule())
+                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
+                        .writeValueAsString(report));
+            } catch (Exception e) {
+                err.println("preflight: " + e.getMessage());
+                return 1;
+            }
+        } else {
+            out.print(table(report));
+        }
+        return failOn.equals("fail") && report.exitCode() == 2 ? 0 : report.exitCode();
+    }
+
+    /** The API's own words of a refusal name the verb and the resource: "cannot list resource ...". */
+    private static String forbidden(KubernetesClientException e) {
+        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
+                : e.getMessage();
+        return message + " (the pre-flight needs get/list on virtualmachineinstances, virtualmachines,"
+                + " virtualmachineinstancemigrations and kubevirts (kubevirt.io) and on nodes)";
+    }
+
+    /** Grouped by namespace, within 100 columns. */
+    static String table(Preflight.Report r) {
+        StringBuilder b = new StringBuilder();
+        // 25 + 1 + 6 + 1 + 67 = 100 columns (the longest gate name has 25 letters).
+        b.append(String.format("%-25s %-6s %s%n", "GATE", "RESULT", "EVIDENCE"));
+        for (Preflight.Gate g : r.gates()) {
+            b.append(String.format("%-25s %-6s %s%n", g.gate(), g.result(), cut(g.evidence(), 67)));
+        }
+        for (Preflight.Namespace ns : r.namespaces()) {
+            b.append(String.format("%nNAMESPACE %s: %s%n", ns.namespace(), ns.counts().entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))));
+            b.append(String.format("  %-28s %-19s %s%n", "VM", "OUTCOME", "FLAGS"));
+            for (Preflight.Vm v : ns.vms()) {
+                b.append(String.format("  %-28s %-19s %s%n", cut(v.name(), 28), v.outcome(), cut(v.flags().stream()
+                        .map(Enum::name).sorted().collect(Collectors.joining(",")), 48)));
+            }
+        }
+        b.append(String.format("%n%s%n", wrap(r.cannotPredict(), 100)));
+        b.append(String.format("exit %d: %s%n", r.exitCode(), r.exitCode() == 0 ? "ready"
+                : r.exitCode() == 2 ? "ready with warnings" : "not ready"));
+        return b.toString();
+    }
+
+    private static String cut(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
+    }
+
+    private static String wrap(String s, int width) {
+        StringBuilder out = new StringBuilder();
+        int col = 0;
+        for (String word : s.split(" ")) {
+            if (col + word.length() + 1 > width) {
+                out.append('\n');
+                col = 0;
+            } else if (col > 0) {
+                out.append(' ');
+                col++;
+            }
+            out.append(word);
+            col += word.length();
+        }
+        return out.toString();
+    }
+}

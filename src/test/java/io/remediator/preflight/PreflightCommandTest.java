@@ -1,0 +1,208 @@
+package io.remediator.preflight;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vm;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.Config;
+import io.remediator.kubevirt.ClusterNode;
+import io.remediator.kubevirt.KubeVirtResources;
+import io.remediator.testing.AuditLog;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.TestCluster;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `preflight` on the real API server with KubeVirt's CRDs (next-capabilities §3.5, this slice):
+ * nodes with KVM allocatable and machine-type labels written through nodes/status, one VMI per
+ * outcome and flag, the exit codes 3 → 2 → 0 as the fixture is repaired, `-n`, the audit log's
+ * zero writes, and an RBAC gap answered with exit 1 and the verb and resource.
+ */
+@ExtendWith(RealCluster.class)
+class PreflightCommandTest {
+    private static final List<String> NODES = List.of("kvm-1", "kvm-2", "kvm-3", "kvm-cordoned");
+    private TestCluster cluster;
+    private Path kubeconfig;
+
+    @BeforeEach
+    void cluster(TestCluster cluster, @TempDir Path dir) throws Exception {
+        this.cluster = cluster;
+        cluster.reset();
+        kubeconfig = cluster.writeKubeconfig(dir);
+        node("kvm-1", false, "pc-q35-rhel9.4.0", "pc-q35-rhel8.6.0");
+        node("kvm-2", false, "pc-q35-rhel9.4.0");
+        node("kvm-3", false, "pc-q35-rhel9.4.0");
+        node("kvm-cordoned", true, "pc-q35-rhel8.6.0");
+    }
+
+    @AfterEach
+    void nodesGo() {
+        NODES.forEach(n -> cluster.client().nodes().withName(n).delete());
+    }
+
+    private void node(String name, boolean cordoned, String... machineTypes) {
+        Map<String, String> labels = new HashMap<>();
+        for (String t : machineTypes) {
+            labels.put("machine-type.node.kubevirt.io/" + t, "true");
+        }
+        var created = cluster.client().nodes().resource(new NodeBuilder().withNewMetadata().withName(name)
+                .withLabels(labels).endMetadata().withNewSpec().withUnschedulable(cordoned).endSpec().build()).create();
+        created.setStatus(new NodeStatusBuilder().addToAllocatable(ClusterNode.KVM_RESOURCE, new Quantity("1k")).build());
+        cluster.client().nodes().resource(created).updateStatus();
+    }
+
+    private GenericKubernetesResource running(GenericKubernetesResource vmi, String machineType) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> status = (Map<String, Object>) vmi.getAdditionalProperties().get("status");
+        status.put("machine", Map.of("type", machineType));
+        return vmi;
+    }
+
+    private record Run(int code, String out, String err) {
+        JsonNode json() throws Exception {
+            return new ObjectMapper().readTree(out);
+        }
+    }
+
+    private Run preflight(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new java.util.ArrayList<>(List.of("--kubeconfig", kubeconfig.toString()));
+        all.addAll(List.of(args));
+        int code = PreflightCommand.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), Clock.systemUTC());
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, JsonNode> vms(JsonNode report) {
+        Map<String, JsonNode> out = new HashMap<>();
+        report.get("namespaces").forEach(ns -> ns.get("vms").forEach(v ->
+                out.put(ns.get("namespace").asText() + "/" + v.get("name").asText(), v)));
+        return out;
+    }
+
+    private static String gate(JsonNode report, String name) {
+        for (JsonNode g : report.get("gates")) {
+            if (name.equals(g.get("gate").asText())) {
+                return g.get("result").asText();
+            }
+        }
+        throw new AssertionError("no gate " + name);
+    }
+
+    @Test
+    void everyRunningVmGetsKubeVirtsOutcomeAndTheExitCodeFollowsTheRepairs() throws Exception {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate", "Evict"))
+                .deployed("v1.9.0", Instant.now().minusSeconds(86_400)).build());
+        cluster.create(running(vmi("prod", "web").outdated(false).node("kvm-2").migratable().build(), "pc-q35-rhel9.4.0"));
+        cluster.create(running(vmi("prod", "old").outdated(false).node("kvm-1").migratable().build(), "pc-q35-rhel8.6.0"));
+        cluster.create(vmi("prod", "db").outdated(false).node("kvm-1").evictionStrategy("LiveMigrate")
+                .notMigratable("DisksNotLiveMigratable", "RWO").build());
+        cluster.create(vm("lab", "batch", "Always"));
+        cluster.create(vmi("lab", "batch").outdated(false).ownedBy("batch").evictionStrategy("None")
+                .notMigratable("DisksNotLiveMigratable", "RWO").build());
+        cluster.create(vm("lab", "manual", "Manual"));
+        cluster.create(vmi("lab", "manual").outdated(false).ownedBy("manual").evictionStrategy("None")
+                .notMigratable("DisksNotLiveMigratable", "RWO").build());
+        // The last update left one VMI in its old launcher.
+        cluster.create(vmi("lab", "leftover").node("kvm-3").migratable().build());
+        AuditLog audit = cluster.audit();
+        long mark = audit.mark();
+
+        Run notReady = preflight("-o", "json");
+
+        assertThat(notReady.code()).as(notReady.err()).isEqualTo(3);
+        JsonNode report = notReady.json();
+        Map<String, JsonNode> vms = vms(report);
+        assertThat(vms.get("prod/web").get("outcome").asText()).isEqualTo("MIGRATES");
+        assertThat(vms.get("prod/web").get("flags")).isEmpty();
+        assertThat(vms.get("prod/old").get("outcome").asText()).isEqualTo("MIGRATES");
+        assertThat(vms.get("prod/old").get("flags").toString()).contains("NO_TARGET_NODE");
+        assertThat(vms.get("prod/db").get("outcome").asText()).isEqualTo("NEVER_UPDATED");
+        assertThat(vms.get("prod/db").get("flags").toString()).contains("BLOCKS_DRAINS");
+        assertThat(vms.get("prod/db").get("why").asText()).contains("429");
+        assertThat(vms.get("lab/batch").get("outcome").asText()).isEqualTo("EVICTED_RESTARTS");
+        assertThat(vms.get("lab/manual").get("outcome").asText()).isEqualTo("EVICTED_STAYS_DOWN");
+        assertThat(gate(report, "PREVIOUS_ROLLOUT_COMPLETE")).isEqualTo("FAIL");
+        assertThat(gate(report, "CONTROL_PLANE_HEALTHY")).isEqualTo("PASS");
+        assertThat(gate(report, "KVM_NODES")).isEqualTo("PASS");
+        assertThat(gate(report, "UPDATE_METHODS")).isEqualTo("WARN");
+        assertThat(gate(report, "NODES")).isEqualTo("WARN");
+        assertThat(report.get("cannotPredict").asText()).contains("cannot be predicted");
+        // It only read.
+        assertThat(audit.writesSince(mark)).isEmpty();
+
+        // The table groups by namespace and fits 100 columns.
+        Run table = preflight();
+        assertThat(table.code()).isEqualTo(3);
+        assertThat(table.out()).contains("NAMESPACE lab:").contains("NAMESPACE prod:").contains("EVICTED_STAYS_DOWN");
+        assertThat(table.out().lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(100));
+        // -n narrows.
+        JsonNode prod = preflight("-o", "json", "-n", "prod").json();
+        assertThat(vms(prod).keySet()).containsExactlyInAnyOrder("prod/web", "prod/old", "prod/db");
+
+        // The leftover is updated: ready, with warnings (VMs go down or stay outdated).
+        cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("lab").withName("leftover")
+                .edit(v -> {
+                    v.getMetadata().getLabels().remove(KubeVirtResources.OUTDATED_LABEL);
+                    return v;
+                });
+        assertThat(preflight("-o", "json").code()).isEqualTo(2);
+        assertThat(preflight("-o", "json", "--fail-on", "fail").code()).as("warnings do not fail").isZero();
+
+        // Only VMs that migrate, LiveMigrate alone, no cordoned node: ready.
+        for (String[] v : new String[][] {{"prod", "db"}, {"prod", "old"}, {"lab", "batch"}, {"lab", "manual"}}) {
+            cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace(v[0]).withName(v[1]).delete();
+        }
+        cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace("kubevirt").withName("kubevirt")
+                .edit(kv -> {
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> spec = (Map<String, Object>) kv.getAdditionalProperties().get("spec");
+                    spec.put("workloadUpdateStrategy", Map.of("workloadUpdateMethods", List.of("LiveMigrate")));
+                    return kv;
+                });
+        cluster.client().nodes().withName("kvm-cordoned").delete();
+        Run ready = preflight("-o", "json");
+        assertThat(ready.code()).as(ready.out()).isZero();
+    }
+
+    @Test
+    void aUserWithoutTheRightToListVmisGetsExitOneWithTheVerbAndResource(@TempDir Path dir) throws Exception {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).build());
+        var limited = cluster.serviceAccountClient("preflight-users", "nobody");
+        Config admin = Config.fromKubeconfig(cluster.kubeconfigYaml());
+        String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: " + admin.getMasterUrl()
+                + "\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: "
+                + limited.getConfiguration().getOauthToken() + "\ncontexts:\n- name: x\n  context:\n    cluster: c\n"
+                + "    user: u\ncurrent-context: x\n";
+        kubeconfig = Files.writeString(dir.resolve("limited"), yaml);
+
+        Run denied = preflight();
+
+        assertThat(denied.code()).isEqualTo(1);
+        assertThat(denied.err()).contains("forbidden").contains("cannot list resource")
+                .containsPattern("virtualmachineinstances|kubevirts");
+        limited.close();
+    }
+}
