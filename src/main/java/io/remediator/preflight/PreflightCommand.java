@@ -137,7 +137,7 @@ public final class PreflightCommand {
             b.append(String.format("  %-28s %-19s %s%n", "VM", "OUTCOME", "FLAGS"));
             for (Preflight.Vm v : ns.vms()) {
                 b.append(String.format("  %-28s %-19s %s%n", cut(v.name(), 28), v.outcome(), cut(v.flags().stream()
-                        .map(Enum::name).sorted().collect(Collectors.joining(",")), 48)));
+                        .map(Enum::name).sorted().collect(Collectors.joining(",")), 49)));
             }
         }
         b.append(String.format("%n%s%n", wrap(r.cannotPredict(), 100)));
