@@ -57,6 +57,7 @@ public final class RemediatorService implements AutoCloseable {
     private final Javalin http;
     private final TlsEndpoint tls;
     private final io.remediator.web.RolloutRoutes rolloutRoutes;
+    private final io.remediator.web.PreflightRoutes preflightRoutes;
     private final StoredEpisodes episodes;
     private final Deliveries deliveries;
 
@@ -97,6 +98,7 @@ public final class RemediatorService implements AutoCloseable {
         io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
         loop.watchRollouts(rolloutRecords, informers, config.rollout(), config.systemic());
         this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
+        this.preflightRoutes = new io.remediator.web.PreflightRoutes(client, metrics, clock);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {
             loop.onStatusWritten(slack::statusWritten);
@@ -183,6 +185,7 @@ public final class RemediatorService implements AutoCloseable {
             c.routes.post("/alertmanager/webhook", webhook, Access.ALERTMANAGER);
             reportRoutes.register(c.routes);
             rolloutRoutes.register(c.routes);
+            preflightRoutes.register(c.routes);
             access.register(c.routes);
             slackApprovals.register(c.routes);
             c.routes.get("/", ctx -> ctx.redirect("/reports"), Access.ANYONE);

@@ -234,6 +234,32 @@ public final class RemediatorMetrics {
         dualLauncherVmis.set(n);
     }
 
+    private final java.util.Map<String, AtomicLong> preflightSeries = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The last pre-flight: per gate, 1 on its result's series and 0 on the others; VMs by outcome.
+     *
+     * @param results every result a gate can have (so each gate has all its series)
+     */
+    public synchronized void preflight(Map<String, String> gates, java.util.List<String> results, Map<String, Integer> outcomes) {
+        gates.forEach((gate, result) -> results.forEach(r -> series("remediator_preflight_gates",
+                "A gate of the last pre-flight: 1 on its result", Map.of("gate", gate, "result", r))
+                .set(r.equals(result) ? 1 : 0)));
+        outcomes.forEach((outcome, n) -> series("remediator_preflight_vmis",
+                "Running VMs by what the next KubeVirt update will do to them, at the last pre-flight",
+                Map.of("outcome", outcome)).set(n));
+    }
+
+    private AtomicLong series(String name, String description, Map<String, String> tags) {
+        return preflightSeries.computeIfAbsent(name + new java.util.TreeMap<>(tags), key -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.Builder<AtomicLong> b = Gauge.builder(name, value, AtomicLong::get).description(description);
+            tags.forEach(b::tag);
+            b.register(registry);
+            return value;
+        });
+    }
+
     /** One look of the rollout watch (diagnosis, burn-down, the record's write), timed. */
     public <T> T timeRolloutLook(Supplier<T> look) {
         Timer.Sample sample = Timer.start(registry);

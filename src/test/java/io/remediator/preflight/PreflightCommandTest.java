@@ -188,6 +188,34 @@ class PreflightCommandTest {
     }
 
     @Test
+    void theServiceServesTheSamePreflightAsJsonAndHtmlKeptForAMinuteWithItsMetrics() throws Exception {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0",
+                Instant.now().minusSeconds(86_400)).build());
+        cluster.create(running(vmi("prod", "web").outdated(false).node("kvm-2").migratable().build(), "pc-q35-rhel9.4.0"));
+        try (io.remediator.testing.RunningService s = io.remediator.testing.RunningService.start(cluster.newClient())
+                .awaitReady()) {
+            var first = s.post("/api/preflight", "", null);
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+            JsonNode report = s.parse(first.body());
+            assertThat(vms(report).get("prod/web").get("outcome").asText()).isEqualTo("MIGRATES");
+            assertThat(gate(report, "KVM_NODES")).isEqualTo("PASS");
+            assertThat(gate(report, "NODES")).as("kvm-cordoned").isEqualTo("WARN");
+            // Kept for a minute: the same computation answers again.
+            JsonNode again = s.parse(s.post("/api/preflight", "", null).body());
+            assertThat(again.get("generatedAt").asText()).isEqualTo(report.get("generatedAt").asText());
+            var page = s.get("/preflight");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body()).contains("Pre-flight for the next KubeVirt update: ready with warnings")
+                    .contains("id=\"gates\"").contains("KVM_NODES").contains("<code>web</code>")
+                    .doesNotContainIgnoringCase("<script");
+            assertThat(s.get("/metrics").body())
+                    .contains("remediator_preflight_gates{gate=\"KVM_NODES\",result=\"PASS\"} 1.0")
+                    .contains("remediator_preflight_gates{gate=\"KVM_NODES\",result=\"FAIL\"} 0.0")
+                    .contains("remediator_preflight_vmis{outcome=\"MIGRATES\"} 1.0");
+        }
+    }
+
+    @Test
     void aUserWithoutTheRightToListVmisGetsExitOneWithTheVerbAndResource(@TempDir Path dir) throws Exception {
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).build());
         var limited = cluster.serviceAccountClient("preflight-users", "nobody");
