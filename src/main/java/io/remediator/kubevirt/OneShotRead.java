@@ -17,10 +17,15 @@ import java.util.Map;
  *
  * @param machineTypes per VMI UID, its `status.machine.type` (the node selector KubeVirt gives every
  *                     launcher, migration targets included)
+ * @param disruptionBudgets the PodDisruptionBudgets of those namespaces (policy/v1, else v1beta1)
+ * @param launcherLabels per VMI (ns/name), the labels of its virt-launcher pods (what a budget selects)
+ * @param problems     what could not be read, in the API's words (the budgets and pods are optional)
  */
 public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> vmis,
                           List<VirtualMachine> vms, List<VirtualMachineInstanceMigration> migrations,
-                          List<ClusterNode> nodes, Map<String, String> machineTypes) {
+                          List<ClusterNode> nodes, Map<String, String> machineTypes,
+                          List<DisruptionBudget> disruptionBudgets, Map<String, Map<String, String>> launcherLabels,
+                          List<String> problems) {
 
     /**
      * @param namespaces   the namespaces to read VMIs, VMs and migrations in; empty: all
@@ -35,6 +40,24 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                 machineTypes.put(r.getMetadata().getUid(), String.valueOf(type));
             }
         }
+        List<String> problems = new ArrayList<>();
+        List<DisruptionBudget> budgets = List.of();
+        Map<String, Map<String, String>> launcherLabels = new HashMap<>();
+        try {
+            budgets = list(client, new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                    .withGroup("policy").withVersion(KubeVirtResources.policyVersion(client)).withKind("PodDisruptionBudget")
+                    .withPlural("poddisruptionbudgets").withNamespaced(true).build(), namespaces, null).stream()
+                    .map(KubeVirtRecords::disruptionBudget).toList();
+            for (GenericKubernetesResource pod : list(client, KubeVirtResources.POD, namespaces,
+                    KubeVirtResources.LAUNCHER_LABEL + "=virt-launcher")) {
+                LauncherPod p = KubeVirtRecords.launcherPod(pod);
+                if (p.vmiName() != null && pod.getMetadata().getLabels() != null) {
+                    launcherLabels.put(p.namespace() + "/" + p.vmiName(), Map.copyOf(pod.getMetadata().getLabels()));
+                }
+            }
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            problems.add("PodDisruptionBudgets and launcher pods: " + ApiErrors.describe(e));
+        }
         return new OneShotRead(
                 client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace().list().getItems().stream()
                         .map(KubeVirtRecords::kubeVirt).toList(),
@@ -42,7 +65,7 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                 list(client, KubeVirtResources.VM, namespaces, null).stream().map(KubeVirtRecords::vm).toList(),
                 list(client, KubeVirtResources.MIGRATION, namespaces, null).stream().map(KubeVirtRecords::migration).toList(),
                 client.genericKubernetesResources("v1", "Node").list().getItems().stream().map(KubeVirtRecords::node).toList(),
-                Map.copyOf(machineTypes));
+                Map.copyOf(machineTypes), budgets, Map.copyOf(launcherLabels), List.copyOf(problems));
     }
 
     private static List<GenericKubernetesResource> list(KubernetesClient client,

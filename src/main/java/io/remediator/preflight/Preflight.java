@@ -100,7 +100,9 @@ public final class Preflight {
             namespaces.add(new Namespace(ns, counts, List.copyOf(list)));
         });
         List<Vm> all = namespaces.stream().flatMap(n -> n.vms().stream()).toList();
-        List<Gate> gates = gates(kv, methods, defaultEviction, read, kvmNodes, all, leftovers);
+        List<Gate> gates = new ArrayList<>(gates(kv, methods, defaultEviction, read, kvmNodes, all, leftovers));
+        gates.add(disruptionBudgets(read, namespaces));
+        gates.add(machineTypes(read, kvmNodes, labelled));
         boolean fail = gates.stream().anyMatch(g -> g.result() == Result.FAIL);
         boolean warn = gates.stream().anyMatch(g -> g.result() == Result.WARN)
                 || all.stream().anyMatch(v -> v.outcome().needsAttention() || v.flags().contains(Flag.BLOCKS_DRAINS));
@@ -236,6 +238,54 @@ public final class Preflight {
         gates.add(new Gate("EXPECTED_DURATION", Result.INFO, duration(kv, read.migrations(), kvmNodes.size(), migrating,
                 evicted.size())));
         return gates;
+    }
+
+    /**
+     * A budget with `disruptionsAllowed: 0` over a VM's launcher pod refuses the evictions that pass
+     * KubeVirt's webhook (a None or LiveMigrateIfPossible shutdown) and node drains; KubeVirt creates
+     * none of its own since v1.6.0, and one it made for a migration is not counted.
+     */
+    static Gate disruptionBudgets(OneShotRead read, List<Namespace> namespaces) {
+        if (!read.problems().isEmpty()) {
+            return new Gate("PDB_BLOCKERS", Result.INFO, "not checked: " + String.join("; ", read.problems()));
+        }
+        List<String> blocking = new ArrayList<>();
+        for (var budget : read.disruptionBudgets()) {
+            if (budget.kubeVirts() || budget.disruptionsAllowed() == null || budget.disruptionsAllowed() > 0) {
+                continue;
+            }
+            List<String> vms = namespaces.stream().filter(ns -> ns.namespace().equals(budget.namespace()))
+                    .flatMap(ns -> ns.vms().stream()).filter(v -> {
+                        Map<String, String> labels = read.launcherLabels().get(budget.namespace() + "/" + v.name());
+                        return labels != null && budget.selects(labels);
+                    }).map(Vm::name).toList();
+            if (!vms.isEmpty()) {
+                blocking.add(budget.namespace() + "/" + budget.name() + " (disruptionsAllowed 0) over "
+                        + String.join(", ", vms));
+            }
+        }
+        return blocking.isEmpty() ? new Gate("PDB_BLOCKERS", Result.PASS, "no PodDisruptionBudget at 0 selects a VM's launcher")
+                : new Gate("PDB_BLOCKERS", Result.WARN, "refuses evictions and node drains: " + String.join("; ", blocking));
+    }
+
+    /** Every launcher gets its machine type as a node selector: a type on fewer than 2 KVM nodes has no migration target. */
+    static Gate machineTypes(OneShotRead read, List<ClusterNode> kvmNodes, boolean labelled) {
+        if (!labelled) {
+            return new Gate("MACHINE_TYPES", Result.INFO, "no node carries " + MACHINE_TYPE_LABEL + "* (KubeVirt's node"
+                    + " labeller): not checked");
+        }
+        Set<String> running = new java.util.TreeSet<>();
+        read.vmis().stream().filter(v -> "Running".equals(v.phase()) && v.uid() != null && read.machineTypes().get(v.uid()) != null)
+                .forEach(v -> running.add(read.machineTypes().get(v.uid())));
+        List<String> scarce = new ArrayList<>();
+        for (String type : running) {
+            long nodes = kvmNodes.stream().filter(n -> "true".equals(n.labels().get(MACHINE_TYPE_LABEL + type))).count();
+            if (nodes < 2) {
+                scarce.add(type + " on " + nodes + " schedulable KVM node(s)");
+            }
+        }
+        return scarce.isEmpty() ? new Gate("MACHINE_TYPES", Result.PASS, "every machine type in use is on 2 or more KVM nodes")
+                : new Gate("MACHINE_TYPES", Result.WARN, String.join("; ", scarce));
     }
 
     /** ceil(M / c) × the median of the last 50 succeeded migrations + ceil(E / batch) × interval. */

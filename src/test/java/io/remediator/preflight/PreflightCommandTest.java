@@ -125,6 +125,23 @@ class PreflightCommandTest {
         cluster.create(vm("lab", "manual", "Manual"));
         cluster.create(vmi("lab", "manual").outdated(false).ownedBy("manual").evictionStrategy("None")
                 .notMigratable("DisksNotLiveMigratable", "RWO").build());
+        // A budget no disruption controller ever raises above 0, over db's launcher pod.
+        GenericKubernetesResource db = cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("prod")
+                .withName("db").get();
+        var pod = io.remediator.testing.KubeVirtObjects.launcherPod(db, "virt-launcher-db-x1", "kvm-1");
+        pod.getMetadata().getLabels().put("vm.kubevirt.io/name", "db");
+        cluster.create(pod);
+        GenericKubernetesResource pdb = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion(cluster.policyApiVersion()).withKind("PodDisruptionBudget")
+                .withNewMetadata().withNamespace("prod").withName("db-budget").endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("minAvailable", 1, "selector",
+                        Map.of("matchLabels", Map.of("vm.kubevirt.io/name", "db")))))
+                .build();
+        GenericKubernetesResource stored = cluster.create(pdb);
+        // What the disruption controller would write (none runs here), through the status subresource.
+        stored.getAdditionalProperties().put("status", Map.of("disruptionsAllowed", 0, "currentHealthy", 1,
+                "desiredHealthy", 1, "expectedPods", 1));
+        cluster.client().resource(stored).updateStatus();
         // The last update left one VMI in its old launcher.
         cluster.create(vmi("lab", "leftover").node("kvm-3").migratable().build());
         AuditLog audit = cluster.audit();
@@ -149,6 +166,10 @@ class PreflightCommandTest {
         assertThat(gate(report, "KVM_NODES")).isEqualTo("PASS");
         assertThat(gate(report, "UPDATE_METHODS")).isEqualTo("WARN");
         assertThat(gate(report, "NODES")).isEqualTo("WARN");
+        assertThat(gate(report, "PDB_BLOCKERS")).isEqualTo("WARN");
+        assertThat(report.get("gates").toString()).contains("prod/db-budget (disruptionsAllowed 0) over db")
+                .contains("pc-q35-rhel8.6.0 on 1 schedulable KVM node(s)");
+        assertThat(gate(report, "MACHINE_TYPES")).isEqualTo("WARN");
         assertThat(report.get("cannotPredict").asText()).contains("cannot be predicted");
         // It only read.
         assertThat(audit.writesSince(mark)).isEmpty();
@@ -185,6 +206,8 @@ class PreflightCommandTest {
         cluster.client().nodes().withName("kvm-cordoned").delete();
         Run ready = preflight("-o", "json");
         assertThat(ready.code()).as(ready.out()).isZero();
+        assertThat(gate(ready.json(), "PDB_BLOCKERS")).as("the budget's VM is gone").isEqualTo("PASS");
+        assertThat(gate(ready.json(), "MACHINE_TYPES")).isEqualTo("PASS");
     }
 
     @Test
