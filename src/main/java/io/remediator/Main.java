@@ -18,6 +18,7 @@ public final class Main {
     private static final String USAGE = """
             usage: java -jar kubevirt-remediator.jar [--config FILE]
                    java -jar kubevirt-remediator.jar preflight --help
+                   java -jar kubevirt-remediator.jar rollout status --help
 
             Every config key can be overridden by an environment variable:
             REMEDIATOR_ + the key path in upper snake case (server.port -> REMEDIATOR_SERVER_PORT).
@@ -32,6 +33,10 @@ public final class Main {
             // A command of its own: reads the cluster as the user, writes nothing, needs no service.
             System.exit(io.remediator.preflight.PreflightCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err, Clock.systemUTC()));
+        }
+        if (args.length > 0 && args[0].equals("rollout")) {
+            System.exit(io.remediator.preflight.RolloutStatusCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err, java.time.Duration.ofSeconds(5)));
         }
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {

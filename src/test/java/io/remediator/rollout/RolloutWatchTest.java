@@ -295,6 +295,38 @@ class RolloutWatchTest {
         }
     }
 
+    private static int rolloutStatus(RunningService s, java.io.ByteArrayOutputStream out, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of("status", "--server", s.baseUrl()));
+        args.addAll(List.of(more));
+        return io.remediator.preflight.RolloutStatusCommand.run(args.toArray(String[]::new),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err,
+                Duration.ofMillis(200));
+    }
+
+    @Test
+    void rolloutStatusSaysWhereTheRolloutStandsAndWatchesItToTheEndLikeKubectl() throws Exception {
+        // T0 a minute ago: KubeVirt has moved nothing yet, not long enough to call it stalled (15 min).
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate"))
+                .deployed("v1.9.0", Instant.now().minusSeconds(60).truncatedTo(ChronoUnit.SECONDS)).build());
+        cluster.create(vmi("team", "a").migratable().build());
+        try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
+                    && current(s).path("outdated").asInt() == 1);
+            var once = new java.io.ByteArrayOutputStream();
+            assertThat(rolloutStatus(s, once)).as("under way").isEqualTo(2);
+            assertThat(once.toString(java.nio.charset.StandardCharsets.UTF_8))
+                    .startsWith("KubeVirt v1.9.0: WorkloadsUpdating, 1 outdated VMI(s) left");
+
+            var watched = new java.io.ByteArrayOutputStream();
+            var done = java.util.concurrent.CompletableFuture.supplyAsync(() -> rolloutStatus(s, watched, "--watch",
+                    "--timeout", "60s"));
+            updated("team", "a");
+            assertThat(done.get(60, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+            assertThat(watched.toString(java.nio.charset.StandardCharsets.UTF_8).lines().reduce((x, y) -> y).orElseThrow())
+                    .startsWith("KubeVirt v1.9.0: Completed, 0 outdated VMI(s) left");
+        }
+    }
+
     @Test
     void withoutAnUpdateThereIsNoRollout() {
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).build());
@@ -303,6 +335,9 @@ class RolloutWatchTest {
                     .until(() -> s.get("/readyz").body().contains("leads"));
             assertThat(s.get("/api/rollouts/current").statusCode()).isEqualTo(404);
             assertThat(s.getJson("/api/rollouts")).isEmpty();
+            var out = new java.io.ByteArrayOutputStream();
+            assertThat(rolloutStatus(s, out)).isZero();
+            assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("no KubeVirt update has been seen");
         }
     }
 
