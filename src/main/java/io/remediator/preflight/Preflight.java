@@ -303,7 +303,7 @@ public final class Preflight {
                 ? 5 : kv.migrations().parallelMigrationsPerCluster();
         int perNode = kv == null || kv.migrations() == null || kv.migrations().parallelOutboundMigrationsPerNode() == null
                 ? 2 : kv.migrations().parallelOutboundMigrationsPerNode();
-        int c = Math.max(1, kvmNodes > 0 ? Math.min(perCluster, kvmNodes * perNode) : perCluster);
+        int c = io.remediator.rollout.RolloutEta.concurrency(perCluster, perNode, kvmNodes);
         long seconds = ((migrating + c - 1) / c) * median.toSeconds();
         var s = kv == null ? null : kv.workloadUpdateStrategy();
         int batch = s == null || s.batchEvictionSize() == null ? 10 : s.batchEvictionSize();

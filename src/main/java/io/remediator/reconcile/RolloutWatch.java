@@ -48,7 +48,7 @@ final class RolloutWatch {
      * migration of a VMI whose last migration failed so, and its restart needs approval.
      */
     java.util.Set<String> systemicSignatures() {
-        return records.all().stream().filter(r -> r.source() != null && r.status() != null
+        return recordsForPass().stream().filter(r -> r.source() != null && r.status() != null
                         && !r.status().stage().terminal() && r.status().migrationFailures() != null)
                 .findFirst().map(r -> r.status().migrationFailures().systemicKeys()).orElse(java.util.Set.of());
     }
@@ -62,7 +62,7 @@ final class RolloutWatch {
         if (!settings.act() || !ALERTNAME.equals(spec.alertname())) {
             return io.remediator.remediation.RolloutScope.NONE;
         }
-        Optional<RolloutRecords.Record> open = records.all().stream().filter(r -> r.source() != null
+        Optional<RolloutRecords.Record> open = recordsForPass().stream().filter(r -> r.source() != null
                 && r.source().controlPlaneCompletedAt() != null && (r.status() == null || !r.status().stage().terminal()))
                 .findFirst();
         if (open.isEmpty()) {
@@ -150,6 +150,14 @@ final class RolloutWatch {
         RolloutRecords.Record now = new RolloutRecords.Record(r.id(), r.createdAt(), source, status);
         cached.removeIf(c -> c.id().equals(r.id()));
         cached.add(0, now);
+    }
+
+    /**
+     * The records a pass consults (its rollout scope, the systemic signatures): what this leader
+     * knows when it has looked this term (it writes them), else a LIST. Same worker thread as the looks.
+     */
+    private List<RolloutRecords.Record> recordsForPass() {
+        return cached != null ? List.copyOf(cached) : records.all();
     }
 
     /** A new term: what another leader wrote meanwhile is read again. */

@@ -95,19 +95,13 @@ public final class ActionExecutor {
 
     /** Under HCO the plan targets the HyperConverged: HCO reverts an edit of the KubeVirt CR. */
     private WriteOutcome enableWorkloadUpdates(PlannedAction p, boolean dryRun) {
-        boolean hco = "HyperConverged".equals(p.object().kind());
-        var resource = client.genericKubernetesResources(hco ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT)
-                .inNamespace(p.namespace()).withName(p.objectName());
+        var resource = setting(p.object());
         // What is on now stays on: an Evict-only cluster gets LiveMigrate added, not Evict removed.
         GenericKubernetesResource current = resource.get();
         if (current == null) {
             return new WriteOutcome.Refused(404, p.object() + " no longer exists");
         }
-        Object now = current.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods");
-        List<String> methods = new java.util.ArrayList<>();
-        if (now instanceof List<?> l) {
-            l.forEach(m -> methods.add(String.valueOf(m)));
-        }
+        List<String> methods = methods(current);
         List<String> wanted = new java.util.ArrayList<>(methods);
         enableMethods.stream().filter(m -> !wanted.contains(m)).forEach(wanted::add);
         if (wanted.equals(methods)) {
@@ -119,10 +113,11 @@ public final class ActionExecutor {
         return new WriteOutcome.Done(null);
     }
 
-    private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> setting(PlannedAction p) {
-        boolean hco = "HyperConverged".equals(p.object().kind());
+    /** The object that sets KubeVirt's updater: the HyperConverged under HCO, else the KubeVirt CR. */
+    private io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource> setting(Target target) {
+        boolean hco = "HyperConverged".equals(target.kind());
         return client.genericKubernetesResources(hco ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT)
-                .inNamespace(p.namespace()).withName(p.objectName());
+                .inNamespace(target.namespace()).withName(target.name());
     }
 
     private static List<String> methods(GenericKubernetesResource r) {
@@ -142,10 +137,7 @@ public final class ActionExecutor {
      * when a pass considers resuming (one GET, only while the methods are empty).
      */
     public List<String> pausedFrom(Target target) {
-        var resource = client.genericKubernetesResources("HyperConverged".equals(target.kind())
-                ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT).inNamespace(target.namespace())
-                .withName(target.name());
-        GenericKubernetesResource r = resource.get();
+        GenericKubernetesResource r = setting(target).get();
         String recorded = r == null || r.getMetadata().getAnnotations() == null ? null
                 : r.getMetadata().getAnnotations().get(RemediationPlanner.PAUSED_ANNOTATION);
         if (recorded == null) {
@@ -163,7 +155,7 @@ public final class ActionExecutor {
      * read is a 409, not an overwrite), recording what it found in the annotation the resume reads.
      */
     private WriteOutcome pause(PlannedAction p, boolean dryRun) {
-        var resource = setting(p);
+        var resource = setting(p.object());
         GenericKubernetesResource current = resource.get();
         if (current == null) {
             return new WriteOutcome.Refused(404, p.object() + " no longer exists");
@@ -190,8 +182,7 @@ public final class ActionExecutor {
      * `virtctl migrate-cancel` does, one by one). Never this service's, an evacuation's or a user's.
      */
     private WriteOutcome cancelUpdaterMigrations(PlannedAction p, boolean dryRun) {
-        List<GenericKubernetesResource> queued = client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace()
-                .list().getItems().stream().filter(ActionExecutor::queuedByUpdater).toList();
+        List<GenericKubernetesResource> queued = queued();
         if (queued.isEmpty()) {
             return new WriteOutcome.AlreadyDone("no migration of KubeVirt's updater is queued");
         }
@@ -214,9 +205,12 @@ public final class ActionExecutor {
 
     /** The updater's queued migrations a cancel would delete now (ns/name): one LIST, only while a signature is systemic. */
     public List<String> queuedUpdaterMigrations() {
+        return queued().stream().map(m -> m.getMetadata().getNamespace() + "/" + m.getMetadata().getName()).sorted().toList();
+    }
+
+    private List<GenericKubernetesResource> queued() {
         return client.genericKubernetesResources(KubeVirtResources.MIGRATION).inAnyNamespace().list().getItems().stream()
-                .filter(ActionExecutor::queuedByUpdater)
-                .map(m -> m.getMetadata().getNamespace() + "/" + m.getMetadata().getName()).sorted().toList();
+                .filter(ActionExecutor::queuedByUpdater).toList();
     }
 
     /** A migration KubeVirt's updater queued that has not reached a target (what a cancel deletes). */
@@ -230,7 +224,7 @@ public final class ActionExecutor {
 
     /** Restores exactly the recorded methods; refuses, showing both, when someone changed them meanwhile. */
     private WriteOutcome resume(PlannedAction p, boolean dryRun) {
-        var resource = setting(p);
+        var resource = setting(p.object());
         GenericKubernetesResource current = resource.get();
         if (current == null) {
             return new WriteOutcome.Refused(404, p.object() + " no longer exists");

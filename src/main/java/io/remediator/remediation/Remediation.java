@@ -64,9 +64,13 @@ public final class Remediation {
                             Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope,
                             SystemicFailures systemic) {
         Instant now = clock.instant();
-        List<PlannedAction> planned = quarantined(RolloutScope.apply(scope, systemic.apply(withApprovers(
-                withUpdaterControl(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved, episode, now),
-                        d, systemic, approved, now), approvers), d), d, now), d);
+        // The updater's state is read once (a GET, a LIST) and every plan of this pass is decided alike.
+        UpdaterState updater = updaterState(d, systemic);
+        java.util.function.UnaryOperator<List<PlannedAction>> decided = plan -> quarantined(RolloutScope.apply(scope,
+                systemic.apply(withApprovers(withUpdaterControl(plan, d, systemic, updater, approved, now), approvers), d),
+                d, now), d);
+        List<PlannedAction> planned = decided.apply(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)),
+                approved, episode, now));
         // The enable is proven before anything is handed to KubeVirt: when its dry run is refused,
         // the VMIs are planned again as if KubeVirt's updater stays as it is.
         PlannedAction enable = planned.stream().filter(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES
@@ -74,9 +78,8 @@ public final class Remediation {
         if (enable != null) {
             PlannedAction.DryRun proof = executor.dryRun(enable).asDryRun();
             PlannedAction provenEnable = enable.withDryRun(proof);
-            List<PlannedAction> again = proof.accepted() ? planned : quarantined(RolloutScope.apply(scope,
-                    systemic.apply(withApprovers(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)), approved,
-                            episode, now, true), approvers), d), d, now), d);
+            List<PlannedAction> again = proof.accepted() ? planned : decided.apply(planner.plan(d, policyNamespaces,
+                    ledger.recent(now, interval(d)), approved, episode, now, true));
             PlannedAction enableResult = proof.accepted() ? provenEnable
                     : provenEnable.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: " + proof.message()
                             + "; KubeVirt's workload updater stays as it is, so the VMIs are planned without it and the"
@@ -113,21 +116,27 @@ public final class Remediation {
     }
 
     /**
-     * The pass's plan with the updater's pause, cancel and resume when they apply (docs/migration-failures.md):
-     * reading whether a pause is recorded (one GET) only while the methods are empty, and the queue
+     * What a pass knows of KubeVirt's updater beyond the diagnosis: the methods a pause of this
+     * service recorded (null: none), and the updater's queued migrations.
+     */
+    private record UpdaterState(List<String> pausedFrom, List<String> queued, boolean mayPause, boolean paused) {
+        static final UpdaterState NONE = new UpdaterState(null, List.of(), false, false);
+    }
+
+    /**
+     * Reads whether a pause is recorded (one GET) only while the methods are empty, and the queue
      * (one LIST) only while a signature is systemic.
      */
-    private List<PlannedAction> withUpdaterControl(List<PlannedAction> planned, OutdatedWorkloadsDiagnosis d,
-                                                   SystemicFailures systemic, Set<String> approved, Instant now) {
+    private UpdaterState updaterState(OutdatedWorkloadsDiagnosis d, SystemicFailures systemic) {
         var cluster = d.cluster();
         if (cluster == null || cluster.kubeVirt() == null || cluster.controlPlaneUpdating()) {
-            return planned;
+            return UpdaterState.NONE;
         }
         List<String> methods = RemediationPlanner.settingMethods(cluster);
         boolean mayPause = !systemic.keys().isEmpty() && !methods.isEmpty();
         boolean paused = methods.isEmpty();
         if (!mayPause && !paused) {
-            return planned;
+            return UpdaterState.NONE;
         }
         List<String> pausedFrom = null;
         List<String> queued = List.of();
@@ -137,15 +146,24 @@ public final class Remediation {
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             log.warn("reading KubeVirt's updater setting or its queue failed: {}", e.getMessage());
         }
-        if (pausedFrom != null) {
+        return new UpdaterState(pausedFrom, queued, mayPause, paused);
+    }
+
+    /** The plan with the updater's pause, cancel and resume when they apply (docs/migration-failures.md). */
+    private List<PlannedAction> withUpdaterControl(List<PlannedAction> planned, OutdatedWorkloadsDiagnosis d,
+                                                   SystemicFailures systemic, UpdaterState updater, Set<String> approved,
+                                                   Instant now) {
+        if (!updater.mayPause() && !updater.paused()) {
+            return planned;
+        }
+        if (updater.pausedFrom() != null) {
             // Paused by this service: enabling would undo the pause behind the operator's back.
-            List<String> recorded = pausedFrom;
             planned = planned.stream().map(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES
                     ? a.decided(Decision.UPDATER_PAUSED, "KubeVirt's updater was paused by this service ("
-                            + RemediationPlanner.PAUSED_ANNOTATION + " records " + recorded + "): only an approved"
-                            + " RESUME_WORKLOAD_UPDATES restores it") : a).toList();
+                            + RemediationPlanner.PAUSED_ANNOTATION + " records " + updater.pausedFrom() + "): only an"
+                            + " approved RESUME_WORKLOAD_UPDATES restores it") : a).toList();
         }
-        List<PlannedAction> control = planner.updaterControl(d, systemic.keys(), pausedFrom, queued,
+        List<PlannedAction> control = planner.updaterControl(d, systemic.keys(), updater.pausedFrom(), updater.queued(),
                 d.pendingLiveUpdateVmis().size(), approved, now);
         if (control.isEmpty()) {
             return planned;

@@ -53,10 +53,8 @@ public final class RemediationPlanner {
         boolean kubeVirtTakesLiveMigrate = false;
         if (enablingHelps(d)) {
             // Under HCO the setting lives in the HyperConverged: HCO reverts an edit of the KubeVirt CR.
-            var hco = cluster.hyperConverged();
-            String ns = hco != null ? hco.namespace() : cluster.kubeVirt().namespace();
-            Target target = hco != null ? new Target("HyperConverged", ns, hco.name())
-                    : new Target("KubeVirt", ns, cluster.kubeVirt().name());
+            Target target = updaterSetting(cluster);
+            String ns = target.namespace();
             PlannedAction enable = PlannedAction.proposed("ENABLE_WORKLOAD_UPDATES " + ns + "/" + target.name(),
                     Action.ENABLE_WORKLOAD_UPDATES, ns, null, null, null, target, 1,
                     policy.rule(Action.ENABLE_WORKLOAD_UPDATES), now);
