@@ -79,7 +79,16 @@ public final class RemediatorService implements AutoCloseable {
                 !ns.selector().isBlank());
         Runbook outdated = new OutdatedVmiWorkloadsRunbook(informers, scope, diagnosis.failedMigrationsBeforeRestart(),
                 policy.optOutKey(), config.dualLauncher().grace());
-        Map<String, Runbook> runbooks = Map.of(outdated.alertname(), outdated);
+        Runbook nonEvictable = new io.remediator.runbook.nonevictable.NonEvictableRunbook(informers,
+                new io.remediator.kubevirt.EvictionReads(client), config.vce().targetStrategy(),
+                config.vce().autoRestartOnDrain(), policy.optOutKey(), clock);
+        Map<String, Runbook> runbooks = Map.of(outdated.alertname(), outdated, nonEvictable.alertname(), nonEvictable);
+        runbooks.keySet().forEach(name -> {
+            if (io.remediator.runbook.Runbooks.of(name) == null) {
+                // Its findings could not be stored and read back, nor shown: a programming error.
+                throw new IllegalStateException("runbook " + name + " is not registered in runbook/Runbooks");
+            }
+        });
 
         RemediatorConfig.Reports rc = config.reports();
         String namespace = !rc.namespace().isBlank() ? rc.namespace()

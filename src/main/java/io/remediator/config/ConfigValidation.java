@@ -153,6 +153,13 @@ final class ConfigValidation {
                 problems.add("systemic.minShare: must be above 0 and at most 1, got " + sy.minShare());
             }
         }
+        if (config.vce() == null) {
+            problems.add("vce: must be a mapping of keys");
+        } else if (!List.of("LiveMigrateIfPossible", "None").contains(config.vce().targetStrategy())) {
+            // LiveMigrate is the strategy that blocks drains; External hands the VM to another controller.
+            problems.add("vce.targetStrategy: must be LiveMigrateIfPossible or None, got \"" + config.vce().targetStrategy()
+                    + "\" (\"shutdown\" is no eviction strategy KubeVirt knows)");
+        }
         if (config.dualLauncher() == null) {
             problems.add("dualLauncher: must be a mapping of keys");
         } else {

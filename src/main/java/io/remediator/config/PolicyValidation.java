@@ -31,6 +31,7 @@ final class PolicyValidation {
         actions.put("pauseWorkloadUpdates", a.pauseWorkloadUpdates());
         actions.put("cancelUpdaterMigrations", a.cancelUpdaterMigrations());
         actions.put("resumeWorkloadUpdates", a.resumeWorkloadUpdates());
+        actions.put("patchEvictionStrategy", a.patchEvictionStrategy());
         actions.forEach((name, value) -> {
             if (value != null && !ACTION_SETTINGS.contains(value)) {
                 problems.add("policy.actions." + name + ": must be auto, approve, report or never, got \"" + value + "\"");

@@ -13,7 +13,29 @@ import java.util.List;
  */
 public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
                                Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout,
-                               Systemic systemic, DualLauncher dualLauncher) {
+                               Systemic systemic, DualLauncher dualLauncher, Vce vce) {
+
+    /** The same with the VMCannotBeEvicted runbook's defaults. */
+    public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
+                            Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout,
+                            Systemic systemic, DualLauncher dualLauncher) {
+        this(server, webhook, diagnosis, reports, policy, api, leaderElection, publicUrl, slack, rollout, systemic,
+                dualLauncher, Vce.DEFAULT);
+    }
+
+    /**
+     * The VMCannotBeEvicted runbook (docs/runbooks/vm-cannot-be-evicted.md).
+     *
+     * @param targetStrategy      what PATCH_EVICTION_STRATEGY writes into a VM's template:
+     *                            LiveMigrateIfPossible (prefer a migration, never block a drain) or None
+     * @param autoRestartOnDrain  a RESTART of a VMI that blocks a drain now runs in `auto` without a
+     *                            person (default false: it waits for approval whatever the policy says)
+     * @param watchNodes          a cordoned node with such a VMI makes a DrainBlocked report at once,
+     *                            before any alert
+     */
+    public record Vce(String targetStrategy, boolean autoRestartOnDrain, boolean watchNodes) {
+        public static final Vce DEFAULT = new Vce("LiveMigrateIfPossible", false, true);
+    }
 
     /** The same with the dual-launcher check's default. */
     public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
@@ -233,9 +255,16 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * other action is report. `resumeWorkloadUpdates` is approval-only: auto reads as approve.
      */
     public record Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates,
-                          String pauseWorkloadUpdates, String cancelUpdaterMigrations, String resumeWorkloadUpdates) {
+                          String pauseWorkloadUpdates, String cancelUpdaterMigrations, String resumeWorkloadUpdates,
+                          String patchEvictionStrategy) {
         public Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates) {
-            this(liveMigrate, evict, restart, stop, enableWorkloadUpdates, null, null, null);
+            this(liveMigrate, evict, restart, stop, enableWorkloadUpdates, null, null, null, null);
+        }
+
+        public Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates,
+                       String pauseWorkloadUpdates, String cancelUpdaterMigrations, String resumeWorkloadUpdates) {
+            this(liveMigrate, evict, restart, stop, enableWorkloadUpdates, pauseWorkloadUpdates, cancelUpdaterMigrations,
+                    resumeWorkloadUpdates, null);
         }
     }
 
@@ -272,6 +301,6 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                 "",
                 new Slack("", "", "", "https://slack.com/api/",
                         new Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")), Rollout.DEFAULT,
-                Systemic.DEFAULT, DualLauncher.DEFAULT);
+                Systemic.DEFAULT, DualLauncher.DEFAULT, Vce.DEFAULT);
     }
 }

@@ -91,7 +91,18 @@ public record KubeVirtInstallation(
     public record WorkloadUpdateStrategy(List<String> methods, Integer batchEvictionSize, String batchEvictionInterval) {}
 
     /** `spec.configuration.migrations`. */
-    public record MigrationLimits(Integer parallelMigrationsPerCluster, Integer parallelOutboundMigrationsPerNode) {}
+    /** @param nodeDrainTaintKey `spec.configuration.migrations.nodeDrainTaintKey`, null when unset (kubevirt.io/drain) */
+    public record MigrationLimits(Integer parallelMigrationsPerCluster, Integer parallelOutboundMigrationsPerNode,
+                                  String nodeDrainTaintKey) {
+        public MigrationLimits(Integer parallelMigrationsPerCluster, Integer parallelOutboundMigrationsPerNode) {
+            this(parallelMigrationsPerCluster, parallelOutboundMigrationsPerNode, null);
+        }
+    }
+
+    /** The drain taint key the KubeVirt CR sets, or null. */
+    public String nodeDrainTaintKey() {
+        return migrations == null ? null : migrations.nodeDrainTaintKey();
+    }
 
     /**
      * The HyperConverged CR that generates this KubeVirt CR. HCO overwrites any edit of the KubeVirt

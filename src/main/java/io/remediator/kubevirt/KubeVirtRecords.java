@@ -160,7 +160,8 @@ final class KubeVirtRecords {
         }
         KubeVirtInstallation.MigrationLimits limits = new KubeVirtInstallation.MigrationLimits(
                 integer(r.get("spec", "configuration", "migrations", "parallelMigrationsPerCluster")),
-                integer(r.get("spec", "configuration", "migrations", "parallelOutboundMigrationsPerNode")));
+                integer(r.get("spec", "configuration", "migrations", "parallelOutboundMigrationsPerNode")),
+                str(r.get("spec", "configuration", "migrations", "nodeDrainTaintKey")));
         Instant completedAt = null;
         Instant startedAt = null;
         for (Map<?, ?> c : maps(r.get("status", "conditions"))) {

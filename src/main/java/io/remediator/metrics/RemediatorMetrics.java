@@ -120,6 +120,21 @@ public final class RemediatorMetrics {
     }
 
     /** @param byRecommendedAction VMIs per recommended action in this diagnosis */
+    private final Map<String, AtomicLong> runbookVmis = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Any runbook's last diagnosis: its VMIs by recommended action (`remediator_runbook_vmis{alertname,action}`). */
+    public void runbookVmis(String alertname, Map<String, Integer> byRecommendedAction) {
+        byRecommendedAction.forEach((action, n) -> runbookVmis.computeIfAbsent(alertname + "\0" + action, k -> {
+            AtomicLong value = new AtomicLong();
+            Gauge.builder("remediator_runbook_vmis", value, AtomicLong::get)
+                    .description("VMIs in a runbook's most recent diagnosis, by its recommended action")
+                    .tag("alertname", alertname)
+                    .tag("action", action)
+                    .register(registry);
+            return value;
+        }).set(n));
+    }
+
     public void outdatedVmisFound(int count, Map<String, Integer> byRecommendedAction) {
         lastOutdatedVmis.set(count);
         Counter.builder("remediator_outdated_vmis_found")

@@ -14,7 +14,7 @@ import com.slack.api.model.block.composition.TextObject;
 import com.slack.api.util.json.GsonFactory;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.Report;
-import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.VmiFinding;
 import io.remediator.runbook.RecommendedAction;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -42,7 +42,7 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
     static final int MAX_TEXT = 3_000;
     static final int TOP_VMIS = 10;
     /** Those an operator must act on, most disruptive first. */
-    private static final Set<RecommendedAction> NEEDS_A_PERSON = Set.of(RecommendedAction.STOP, RecommendedAction.RESTART,
+    private static final Set<RecommendedAction> NEEDS_A_PERSON = Set.of(RecommendedAction.STOP, RecommendedAction.RESTART, RecommendedAction.PATCH_EVICTION_STRATEGY,
             RecommendedAction.EVICT, RecommendedAction.LIVE_MIGRATE);
 
     /** @param reportUrl `publicUrl/reports/{id}` */
@@ -62,8 +62,8 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
     /** @param approve how to approve from the message, or null for no affordance */
     public static SlackMessage of(Report r, String reportUrl, Instant at, Approve approve) {
         List<LayoutBlock> blocks = new ArrayList<>();
-        String title = truncate(r.alertname() + ": " + r.outdatedVmiCount() + " outdated VMI"
-                + (r.outdatedVmiCount() == 1 ? "" : "s") + " (" + state(r) + ")", MAX_HEADER);
+        String title = truncate(r.alertname() + ": " + r.outdatedVmiCount() + " " + r.diagnosis().vmiNoun(r.outdatedVmiCount())
+                + " (" + state(r) + ")", MAX_HEADER);
         blocks.add(header(h -> h.text(plainText(title))));
 
         StringBuilder summary = new StringBuilder();
@@ -197,10 +197,10 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
     }
 
     private static String topVmis(Report r) {
-        List<OutdatedVmi> needing = r.diagnosis().outdatedVmis().stream()
+        List<VmiFinding> needing = r.diagnosis().vmis().stream().map(VmiFinding.class::cast)
                 .filter(v -> NEEDS_A_PERSON.contains(v.recommendedAction()))
-                .sorted(java.util.Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY
-                        .indexOf(v.recommendedAction())).thenComparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
+                .sorted(java.util.Comparator.comparing((VmiFinding v) -> RecommendedAction.BY_SEVERITY
+                        .indexOf(v.recommendedAction())).thenComparing(VmiFinding::namespace).thenComparing(VmiFinding::name))
                 .toList();
         if (needing.isEmpty()) {
             return null;

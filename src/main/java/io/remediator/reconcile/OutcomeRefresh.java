@@ -40,7 +40,7 @@ final class OutcomeRefresh {
     /** @param cached the leader's light copies: which reports await an outcome; each is read whole to write */
     void refresh(Collection<StoredReport> cached, StatusWrites writes) {
         // Diagnosis is cluster-wide: reports of several groups of one alert share one.
-        Map<String, RunbookDiagnosis.Diagnosed> byAlert = new HashMap<>();
+        Map<Object, RunbookDiagnosis.Diagnosed> byAlert = new HashMap<>();
         for (StoredReport light : cached) {
             if (!awaitsOutcome(light.status())) {
                 continue;
@@ -51,7 +51,8 @@ final class OutcomeRefresh {
                     continue;
                 }
                 StoredReport r = whole.get();
-                RunbookDiagnosis.Diagnosed d = byAlert.computeIfAbsent(r.spec().alertname(), diagnosis::diagnose);
+                RunbookDiagnosis.Diagnosed d = byAlert.computeIfAbsent(diagnosis.sharedBy(r.spec()),
+                        k -> diagnosis.diagnose(r.spec().alertname(), RunbookDiagnosis.firing(r.spec())));
                 refreshed(r, d, identity, clock.instant()).ifPresent(s -> writes.write(r, s));
             } catch (SteppedDown e) {
                 throw e;

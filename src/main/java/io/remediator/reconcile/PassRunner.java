@@ -55,9 +55,9 @@ final class PassRunner {
         int pass = s == null ? 1 : s.pass() + 1;
         RunbookDiagnosis.Diagnosed d;
         try {
-            d = diagnosis.diagnose(item.alertname());
-            log.info("{}: {} outdated VMI(s), diagnosed in {} ms (report {}, pass {})", item.alertname(),
-                    d.diagnosis().outdatedVmis().size(), d.millis(), item.id(), pass);
+            d = diagnosis.diagnose(item.alertname(), RunbookDiagnosis.firing(item));
+            log.info("{}: {} VMI(s) found, diagnosed in {} ms (report {}, pass {})", item.alertname(),
+                    d.diagnosis().vmis().size(), d.millis(), item.id(), pass);
         } catch (KubernetesClientException e) {
             return diagnosisFailed(r, pass, (ApiErrors.answered(e) ? "" : "Kubernetes API call failed: ")
                     + ApiErrors.describe(e), writes);

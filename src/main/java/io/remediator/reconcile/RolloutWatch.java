@@ -215,7 +215,7 @@ final class RolloutWatch {
         if (found.isEmpty()) {
             if (!kv.updating()) {
                 // Found already updated: a rollout only when KubeVirt still has VMIs to update.
-                d = diagnosis.diagnose(ALERTNAME).diagnosis();
+                d = (OutdatedWorkloadsDiagnosis) diagnosis.diagnose(ALERTNAME).diagnosis();
                 boolean outdated = !d.outdatedVmis().isEmpty() || Objects.requireNonNullElse(kv.outdatedWorkloads(), 0) > 0;
                 boolean recent = times.completedAt() != null
                         && times.completedAt().isAfter(clock.instant().minus(settings.foundWithin()));
@@ -249,7 +249,7 @@ final class RolloutWatch {
             remember(r, source, r.status());
         }
         if (d == null) {
-            d = diagnosis.diagnose(ALERTNAME).diagnosis();
+            d = (OutdatedWorkloadsDiagnosis) diagnosis.diagnose(ALERTNAME).diagnosis();
         }
         long diagnosed = System.nanoTime();
         BurnDown now = BurnDown.of(d);

@@ -1,6 +1,7 @@
 package io.remediator.reconcile;
 
 import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.runbook.Findings;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.Runbook;
 import java.util.LinkedHashMap;
@@ -16,16 +17,39 @@ final class RunbookDiagnosis {
         this.metrics = metrics;
     }
 
-    record Diagnosed(OutdatedWorkloadsDiagnosis diagnosis, long millis) {}
+    record Diagnosed(Findings diagnosis, long millis) {}
 
     Diagnosed diagnose(String alertname) {
+        return diagnose(alertname, java.util.List.of());
+    }
+
+    /** The labels of the report's firing alerts, as a runbook reads them. */
+    static java.util.List<Map<String, String>> firing(io.remediator.report.ReportSpec spec) {
+        return spec.alerts().stream().filter(io.remediator.report.Alert::firing).map(io.remediator.report.Alert::labels)
+                .toList();
+    }
+
+    /** What reports of this alert may share: one diagnosis of the cluster, or one per alert set. */
+    Object sharedBy(io.remediator.report.ReportSpec spec) {
+        Runbook r = runbooks.get(spec.alertname());
+        return r != null && r.readsAlerts() ? java.util.List.of(spec.alertname(), firing(spec)) : spec.alertname();
+    }
+
+    /** @param firingAlerts the labels of the report's firing alerts */
+    Diagnosed diagnose(String alertname, java.util.List<Map<String, String>> firingAlerts) {
         long started = System.nanoTime();
-        OutdatedWorkloadsDiagnosis diagnosis = metrics.timeDiagnosis(alertname, runbooks.get(alertname)::diagnose);
+        Findings diagnosis = metrics.timeDiagnosis(alertname, () -> runbooks.get(alertname).diagnose(firingAlerts));
         long millis = (System.nanoTime() - started) / 1_000_000;
         Map<String, Integer> byAction = new LinkedHashMap<>();
-        diagnosis.recommendedActionCounts().forEach((a, n) -> byAction.put(a.name(), n));
-        metrics.outdatedVmisFound(diagnosis.outdatedVmis().size(), byAction);
-        metrics.dualLauncherVmis(diagnosis.dualLaunchers().size());
+        if (diagnosis.recommendedActionCounts() != null) {
+            diagnosis.recommendedActionCounts().forEach((a, n) -> byAction.put(a.name(), n));
+        }
+        metrics.runbookVmis(alertname, byAction);
+        // The outdated-workloads runbook's own series, kept under their names for dashboards.
+        if (diagnosis instanceof OutdatedWorkloadsDiagnosis outdated) {
+            metrics.outdatedVmisFound(outdated.outdatedVmis().size(), byAction);
+            metrics.dualLauncherVmis(outdated.dualLaunchers().size());
+        }
         return new Diagnosed(diagnosis, millis);
     }
 }

@@ -14,7 +14,12 @@ public enum Action {
     /** Deletes the updater's migrations that have not reached their target yet; approved with the pause. */
     CANCEL_UPDATER_MIGRATIONS("cancelUpdaterMigrations", false),
     /** Restores exactly the methods a pause recorded; approval only. */
-    RESUME_WORKLOAD_UPDATES("resumeWorkloadUpdates", false);
+    RESUME_WORKLOAD_UPDATES("resumeWorkloadUpdates", false),
+    /**
+     * Changes a VM template's eviction strategy (a conditional merge patch on the VM, never the
+     * VMI): nothing is interrupted, it takes effect when the VM restarts.
+     */
+    PATCH_EVICTION_STRATEGY("patchEvictionStrategy", false);
 
     private final String configKey;
     private final boolean disruptive;
@@ -35,7 +40,7 @@ public enum Action {
 
     /** From least to most disruptive to the workload. */
     private static final java.util.List<Action> BY_DISRUPTION = java.util.List.of(PAUSE_WORKLOAD_UPDATES,
-            RESUME_WORKLOAD_UPDATES, CANCEL_UPDATER_MIGRATIONS, ENABLE_WORKLOAD_UPDATES, LIVE_MIGRATE, EVICT, RESTART, STOP);
+            RESUME_WORKLOAD_UPDATES, CANCEL_UPDATER_MIGRATIONS, ENABLE_WORKLOAD_UPDATES, PATCH_EVICTION_STRATEGY, LIVE_MIGRATE, EVICT, RESTART, STOP);
 
     /** A cluster setting rather than a VMI: planned on the KubeVirt CR (or the HyperConverged under HCO). */
     public boolean onKubeVirt() {
@@ -55,6 +60,7 @@ public enum Action {
             case EVICT -> EVICT;
             case RESTART -> RESTART;
             case STOP -> STOP;
+            case PATCH_EVICTION_STRATEGY -> PATCH_EVICTION_STRATEGY;
             case NONE, WAIT -> null;
         };
     }

@@ -63,6 +63,7 @@ public final class ActionExecutor {
                 case PAUSE_WORKLOAD_UPDATES -> pause(p, dryRun);
                 case CANCEL_UPDATER_MIGRATIONS -> cancelUpdaterMigrations(p, dryRun);
                 case RESUME_WORKLOAD_UPDATES -> resume(p, dryRun);
+                case PATCH_EVICTION_STRATEGY -> patchEvictionStrategy(p, dryRun);
             };
         } catch (KubernetesClientException e) {
             return WriteOutcome.of(e);
@@ -91,6 +92,24 @@ public final class ActionExecutor {
             }
             throw e;
         }
+    }
+
+    /**
+     * The VM template's eviction strategy, by a JSON merge patch that carries the resourceVersion
+     * the VM was diagnosed at: the API server answers 409 when the VM changed since, and the next
+     * pass diagnoses it again instead of writing over someone's edit. Never the VMI, whose spec
+     * KubeVirt refuses to change ("update of VMI object is restricted", vmi-update-admitter.go:100-116).
+     */
+    private WriteOutcome patchEvictionStrategy(PlannedAction p, boolean dryRun) {
+        var change = p.change();
+        if (change == null || change.resourceVersion() == null || !"VirtualMachine".equals(p.object().kind())) {
+            return new WriteOutcome.Refused(422, "no template change was diagnosed for " + p.object());
+        }
+        Map<String, Object> patch = Map.of("metadata", Map.of("resourceVersion", change.resourceVersion()),
+                "spec", Map.of("template", Map.of("spec", Map.of("evictionStrategy", change.value()))));
+        client.genericKubernetesResources(KubeVirtResources.VM).inNamespace(p.object().namespace())
+                .withName(p.object().name()).dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE), json(patch));
+        return new WriteOutcome.Done("takes effect when the VM restarts (KubeVirt sets RestartRequired)");
     }
 
     /** Under HCO the plan targets the HyperConverged: HCO reverts an edit of the KubeVirt CR. */

@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param attempt  1 for the first try; retries of a failed migration count up
  * @param rule     the policy setting that decided it
  * @param followUp for an action executed in an earlier pass, what became of it since
+ * @param change   what a field-changing action writes (PATCH_EVICTION_STRATEGY: the VM template's
+ *                 field, its value and the resourceVersion the write is conditional on), else null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PlannedAction(
@@ -34,7 +36,21 @@ public record PlannedAction(
         Result result,
         Instant plannedAt,
         Instant executedAt,
-        FollowUp followUp) {
+        FollowUp followUp,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+        io.remediator.runbook.VmiFinding.Change change) {
+
+    public PlannedAction(String key, Action action, String namespace, String vmi, String vm, String targetUid, Target object,
+                         int attempt, Decision decision, String why, String rule, DryRun dryRun, Result result,
+                         Instant plannedAt, Instant executedAt, FollowUp followUp) {
+        this(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, result, plannedAt,
+                executedAt, followUp, null);
+    }
+
+    PlannedAction withChange(io.remediator.runbook.VmiFinding.Change c) {
+        return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun,
+                result, plannedAt, executedAt, followUp, c);
+    }
 
     /** @param code the API's HTTP status when it refused (403, 404, 409, 422, 429…), else null */
     @JsonIgnoreProperties(ignoreUnknown = true)
@@ -94,22 +110,22 @@ public record PlannedAction(
 
     PlannedAction decided(Decision d, String reason) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, d, reason, rule, dryRun, result,
-                plannedAt, executedAt, followUp);
+                plannedAt, executedAt, followUp, change);
     }
 
     PlannedAction withDryRun(DryRun d) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, d, result,
-                plannedAt, executedAt, followUp);
+                plannedAt, executedAt, followUp, change);
     }
 
     PlannedAction withResult(Result r, Instant at) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, r,
-                plannedAt, at, followUp);
+                plannedAt, at, followUp, change);
     }
 
     PlannedAction withFollowUp(FollowUp f) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, result,
-                plannedAt, executedAt, f);
+                plannedAt, executedAt, f, change);
     }
 
     /** The plan says to write it, and it has not been written yet. */

@@ -1,6 +1,7 @@
 package io.remediator.remediation;
 
 import io.remediator.metrics.RemediatorMetrics;
+import io.remediator.runbook.Findings;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import java.time.Clock;
 import java.time.Duration;
@@ -46,12 +47,12 @@ public final class Remediation {
      * @param previous  the result of the previous pass, or null: what it executed is carried on, with
      *                  what became of it
      */
-    public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
+    public PassResult prove(int pass, Findings d, Set<String> policyNamespaces, Set<String> approved,
                             Map<String, String> approvers, String episode, PassResult previous) {
         return prove(pass, d, policyNamespaces, approved, approvers, episode, previous, RolloutScope.NONE);
     }
 
-    public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
+    public PassResult prove(int pass, Findings d, Set<String> policyNamespaces, Set<String> approved,
                             Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope) {
         return prove(pass, d, policyNamespaces, approved, approvers, episode, previous, scope, SystemicFailures.NONE);
     }
@@ -60,15 +61,19 @@ public final class Remediation {
      * @param scope    who plans the outdated VMIs while a rollout acts ({@link RolloutScope})
      * @param systemic the open rollout's systemic failure signatures ({@link SystemicFailures})
      */
-    public PassResult prove(int pass, OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces, Set<String> approved,
+    public PassResult prove(int pass, Findings d, Set<String> policyNamespaces, Set<String> approved,
                             Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope,
                             SystemicFailures systemic) {
         Instant now = clock.instant();
+        // KubeVirt's updater, its rollouts and its systemic failures are the outdated-workloads
+        // runbook's business: another runbook's findings are planned by the policy alone.
+        OutdatedWorkloadsDiagnosis outdated = d instanceof OutdatedWorkloadsDiagnosis o ? o : null;
         // The updater's state is read once (a GET, a LIST) and every plan of this pass is decided alike.
-        UpdaterState updater = updaterState(d, systemic);
-        java.util.function.UnaryOperator<List<PlannedAction>> decided = plan -> quarantined(RolloutScope.apply(scope,
-                systemic.apply(withApprovers(withUpdaterControl(plan, d, systemic, updater, approved, now), approvers), d),
-                d, now), d);
+        UpdaterState updater = outdated == null ? UpdaterState.NONE : updaterState(outdated, systemic);
+        java.util.function.UnaryOperator<List<PlannedAction>> decided = outdated == null
+                ? plan -> withApprovers(plan, approvers)
+                : plan -> quarantined(RolloutScope.apply(scope, systemic.apply(withApprovers(withUpdaterControl(plan,
+                        outdated, systemic, updater, approved, now), approvers), outdated), outdated, now), outdated);
         List<PlannedAction> planned = decided.apply(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)),
                 approved, episode, now));
         // The enable is proven before anything is handed to KubeVirt: when its dry run is refused,
@@ -204,7 +209,7 @@ public final class Remediation {
      * before the next write once {@code mayWrite} says no (this replica stopped leading): the
      * actions not written keep no result, and the answer says it stopped.
      */
-    public Executed execute(PassResult proven, OutdatedWorkloadsDiagnosis d, String reportId, BooleanSupplier mayWrite) {
+    public Executed execute(PassResult proven, Findings d, String reportId, BooleanSupplier mayWrite) {
         List<PlannedAction> done = new ArrayList<>();
         for (PlannedAction p : proven.actions()) {
             if (!p.pending()) {
@@ -247,7 +252,7 @@ public final class Remediation {
 
     /** This pass's actions, then what earlier passes executed and this one did not, with what became of it. */
     private PassResult assemble(int pass, Instant now, List<PlannedAction> thisPass, PassResult previous,
-                                       OutdatedWorkloadsDiagnosis d, List<String> notes) {
+                                       Findings d, List<String> notes) {
         List<PlannedAction> all = new ArrayList<>(thisPass);
         Set<Target> executedNow = new HashSet<>();
         thisPass.stream().filter(a -> a.executed() || a.decision().executes()).forEach(a -> executedNow.add(a.object()));
@@ -263,7 +268,7 @@ public final class Remediation {
         return scheduled(report, d);
     }
 
-    private PassResult scheduled(PassResult r, OutdatedWorkloadsDiagnosis d) {
+    private PassResult scheduled(PassResult r, Findings d) {
         return r.needsFollowUp() ? r.withNextPass(r.at().plus(interval(d)), null) : r;
     }
 
@@ -280,13 +285,13 @@ public final class Remediation {
      * The same pass, with what became of each executed action according to a newer diagnosis:
      * nothing is planned, proven or written. Runs as the watch sees the acted-on objects change.
      */
-    public static PassResult followUp(PassResult report, OutdatedWorkloadsDiagnosis d) {
+    public static PassResult followUp(PassResult report, Findings d) {
         return report.withActions(report.actions().stream()
                 .map(a -> a.executed() ? a.withFollowUp(followUp(a, d)) : a).toList());
     }
 
     /** What a later diagnosis says about an action executed earlier. */
-    static FollowUp followUp(PlannedAction a, OutdatedWorkloadsDiagnosis d) {
+    static FollowUp followUp(PlannedAction a, Findings d) {
         if (a.action() == Action.PAUSE_WORKLOAD_UPDATES) {
             return d.cluster().workloadUpdateMethods().isEmpty()
                     ? new FollowUp(FollowUp.State.DONE, "KubeVirt's updater is paused: the KubeVirt CR has no workload update methods")
@@ -309,10 +314,15 @@ public final class Remediation {
                     : new FollowUp(FollowUp.State.NOT_IN_EFFECT, "the KubeVirt CR has no workload update methods"
                             + (d.cluster().hyperConverged() != null ? " yet (HCO copies them from the HyperConverged)" : ""));
         }
-        var vmi = d.outdatedVmis().stream()
+        var vmi = d.vmis().stream()
                 .filter(v -> v.namespace().equals(a.namespace()) && v.name().equals(a.vmi())).findFirst();
         if (vmi.isEmpty()) {
-            return new FollowUp(FollowUp.State.DONE, a.namespace() + "/" + a.vmi() + " no longer runs an outdated launcher");
+            return new FollowUp(FollowUp.State.DONE, d.noLongerListed(a.namespace(), a.vmi()));
+        }
+        if (a.action() == Action.PATCH_EVICTION_STRATEGY && vmi.get().recommendedAction()
+                != io.remediator.runbook.RecommendedAction.PATCH_EVICTION_STRATEGY) {
+            return new FollowUp(FollowUp.State.DONE, "the VM's template has the new eviction strategy; it takes effect"
+                    + " when the VM restarts (KubeVirt sets RestartRequired)");
         }
         var m = vmi.get().migrations();
         if (a.action() == Action.LIVE_MIGRATE) {
@@ -323,10 +333,10 @@ public final class Remediation {
                 return new FollowUp(FollowUp.State.FAILED, m.lastFailureReason());
             }
         }
-        return new FollowUp(FollowUp.State.IN_PROGRESS, "the VMI still runs an outdated launcher");
+        return new FollowUp(FollowUp.State.IN_PROGRESS, d.stillListed());
     }
 
-    private Duration interval(OutdatedWorkloadsDiagnosis d) {
+    private Duration interval(Findings d) {
         return policy.passInterval(d.cluster().batchEvictionInterval());
     }
 

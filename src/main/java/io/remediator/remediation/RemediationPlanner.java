@@ -2,8 +2,9 @@ package io.remediator.remediation;
 
 import io.remediator.config.GoDuration;
 import io.remediator.runbook.ClusterFindings;
-import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.Findings;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import io.remediator.runbook.VmiFinding;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -33,7 +34,7 @@ public final class RemediationPlanner {
      * @param approved         {@link Approval#entry() approval entries}: action, attempt and target UID
      * @param episode          identifies the alert's firing episode; part of deterministic names
      */
-    public List<PlannedAction> plan(OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
+    public List<PlannedAction> plan(Findings d, Set<String> policyNamespaces,
                                     ActionLedger.RecentActions recent, Set<String> approved, String episode,
                                     Instant now) {
         return plan(d, policyNamespaces, recent, approved, episode, now, false);
@@ -43,15 +44,15 @@ public final class RemediationPlanner {
      * @param enableRefused the API server refused the dry run of this pass's ENABLE_WORKLOAD_UPDATES:
      *                      KubeVirt's updater stays as it is, so nothing is handed to it
      */
-    public List<PlannedAction> plan(OutdatedWorkloadsDiagnosis d, Set<String> policyNamespaces,
+    public List<PlannedAction> plan(Findings d, Set<String> policyNamespaces,
                                     ActionLedger.RecentActions recent, Set<String> approved, String episode,
                                     Instant now, boolean enableRefused) {
         ClusterFindings cluster = d.cluster();
-        Budget budget = new Budget(policy, cluster, recent, kubeVirtEvictsThisBatch(d));
+        Budget budget = new Budget(policy, cluster, recent, d.kubeVirtDisruptionsThisBatch());
         List<PlannedAction> out = new ArrayList<>();
 
         boolean kubeVirtTakesLiveMigrate = false;
-        if (enablingHelps(d)) {
+        if (d.enablingWorkloadUpdatesHelps()) {
             // Under HCO the setting lives in the HyperConverged: HCO reverts an edit of the KubeVirt CR.
             Target target = updaterSetting(cluster);
             String ns = target.namespace();
@@ -65,7 +66,7 @@ public final class RemediationPlanner {
                     && policy.enableWorkloadUpdatesMethods().contains("LiveMigrate");
             out.add(enable);
         }
-        for (OutdatedVmi v : d.outdatedVmis()) {
+        for (VmiFinding v : d.vmis()) {
             if (someoneElsesMigrationInFlight(v, cluster)) {
                 out.add(PlannedAction.proposed(Action.LIVE_MIGRATE + " " + v.namespace() + "/" + v.name(),
                         Action.LIVE_MIGRATE, v.namespace(), v.name(), v.vm(), v.uid(),
@@ -81,7 +82,8 @@ public final class RemediationPlanner {
             }
             int attempt = action == Action.LIVE_MIGRATE ? v.migrations().failedByRemediator() + 1 : 1;
             PlannedAction p = PlannedAction.proposed(action + " " + v.namespace() + "/" + v.name(), action, v.namespace(),
-                    v.name(), v.vm(), v.uid(), object(action, v, episode, attempt), attempt, policy.rule(action), now);
+                    v.name(), v.vm(), v.uid(), object(action, v, episode, attempt), attempt, policy.rule(action), now)
+                    .withChange(action == Action.PATCH_EVICTION_STRATEGY ? v.change() : null);
             if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
             } else if (v.optedOut()) {
@@ -219,44 +221,11 @@ public final class RemediationPlanner {
     }
 
     /**
-     * Whether enabling KubeVirt's LiveMigrate is worth proposing: updates are off, or only Evict is
-     * on while some migratable VMIs would be shut down by it (eviction strategy None). Never under
-     * an HCO jsonpatch annotation that pins the methods: a HyperConverged patch would change nothing.
-     */
-    static boolean enablingHelps(OutdatedWorkloadsDiagnosis d) {
-        ClusterFindings c = d.cluster();
-        if (c.kubeVirt() == null || c.methodsPinnedBy() != null) {
-            return false;
-        }
-        if (!c.workloadUpdatesEnabled()) {
-            return true;
-        }
-        return c.evictEnabled() && !c.liveMigrateEnabled() && d.outdatedVmis().stream().anyMatch(v ->
-                v.branch() == io.remediator.runbook.Branch.KUBEVIRT_WILL_EVICT
-                        && v.recommendedAction() == io.remediator.runbook.RecommendedAction.LIVE_MIGRATE);
-    }
-
-    /**
-     * The share of this interval's disruptions KubeVirt's own updater takes: it shuts down up to
-     * batchEvictionSize of the VMIs it evicts without migrating them (workload-updater.go:508-527),
-     * and this service's disruptive batch is what is left of the same number.
-     */
-    private static int kubeVirtEvictsThisBatch(OutdatedWorkloadsDiagnosis d) {
-        ClusterFindings c = d.cluster();
-        if (!c.evictEnabled() || c.controlPlaneUpdating()) {
-            return 0;
-        }
-        long shutDowns = d.outdatedVmis().stream().filter(v -> v.branch() == io.remediator.runbook.Branch.KUBEVIRT_WILL_EVICT
-                && (!Boolean.TRUE.equals(v.liveMigratable()) || "None".equals(v.effectiveEvictionStrategy()))).count();
-        return (int) Math.min(shutDowns, c.batchEvictionSize());
-    }
-
-    /**
      * A migration this service did not create is moving the VMI. (This service's own shows as the
      * follow-up of its action; the workload updater's, while its LiveMigrate is on, is KubeVirt's
      * business: the service would not have acted either way.)
      */
-    private static boolean someoneElsesMigrationInFlight(OutdatedVmi v, ClusterFindings cluster) {
+    private static boolean someoneElsesMigrationInFlight(VmiFinding v, ClusterFindings cluster) {
         var m = v.migrations();
         return m.inFlightName() != null && !Boolean.TRUE.equals(m.inFlightByRemediator())
                 && !(Boolean.TRUE.equals(m.inFlightByWorkloadUpdater()) && cluster.liveMigrateEnabled());
@@ -352,7 +321,7 @@ public final class RemediationPlanner {
         }
     }
 
-    private static Target object(Action action, OutdatedVmi v, String episode, int attempt) {
+    private static Target object(Action action, VmiFinding v, String episode, int attempt) {
         return switch (action) {
             case LIVE_MIGRATE -> new Target("VirtualMachineInstanceMigration", v.namespace(),
                     migrationName(v.namespace(), v.name(), episode, attempt));
@@ -365,6 +334,8 @@ public final class RemediationPlanner {
                     : new Target("VirtualMachine", v.namespace(), v.vm());
             case STOP -> v.vm() == null ? new Target("VirtualMachineInstance", v.namespace(), v.name())
                     : new Target("VirtualMachine", v.namespace(), v.vm());
+            // The VM's template: a running VMI's spec cannot be changed ("update of VMI object is restricted").
+            case PATCH_EVICTION_STRATEGY -> new Target("VirtualMachine", v.namespace(), v.vm());
             case ENABLE_WORKLOAD_UPDATES, PAUSE_WORKLOAD_UPDATES, CANCEL_UPDATER_MIGRATIONS, RESUME_WORKLOAD_UPDATES ->
                     throw new IllegalArgumentException(action.name());
         };

@@ -42,6 +42,7 @@ public record RemediationPolicy(
         put(explicit, Action.PAUSE_WORKLOAD_UPDATES, p.actions().pauseWorkloadUpdates());
         put(explicit, Action.CANCEL_UPDATER_MIGRATIONS, p.actions().cancelUpdaterMigrations());
         put(explicit, Action.RESUME_WORKLOAD_UPDATES, p.actions().resumeWorkloadUpdates());
+        put(explicit, Action.PATCH_EVICTION_STRATEGY, p.actions().patchEvictionStrategy());
         return new RemediationPolicy(
                 Setting.parse(p.mode()),
                 Map.copyOf(explicit),

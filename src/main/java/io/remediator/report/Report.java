@@ -2,7 +2,7 @@ package io.remediator.report;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.remediator.remediation.PassResult;
-import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import io.remediator.runbook.Findings;
 import io.remediator.report.ReportSpec;
 import java.time.Instant;
 import java.util.List;
@@ -46,7 +46,9 @@ public record Report(
         int truncatedAlerts,
         boolean diagnosed,
         String error,
-        @JsonUnwrapped OutdatedWorkloadsDiagnosis diagnosis,
+        // Served flat, as before; its `runbook` field names which runbook it is (no type wrapper).
+        @JsonUnwrapped @com.fasterxml.jackson.annotation.JsonTypeInfo(use = com.fasterxml.jackson.annotation.JsonTypeInfo.Id.NONE)
+        Findings diagnosis,
         int outdatedVmiCount,
         int omittedVmis,
         PassResult remediation,

@@ -2,8 +2,9 @@ package io.remediator.report;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.remediator.remediation.PassResult;
-import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.Findings;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
+import io.remediator.runbook.VmiFinding;
 import io.remediator.report.ReportSpec;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +37,7 @@ public record ReportStatus(
         Long diagnosisMillis,
         boolean diagnosed,
         String error,
-        OutdatedWorkloadsDiagnosis diagnosis,
+        Findings diagnosis,
         int outdatedVmiCount,
         int omittedVmis,
         PassResult remediation,
@@ -45,12 +46,12 @@ public record ReportStatus(
         SlackPost slack) {
 
     /** VMIs waiting for a live update that a report lists; a finding gives the count. */
-    public static final int MAX_PENDING_LIVE_UPDATES = 100;
+    public static final int MAX_PENDING_LIVE_UPDATES = OutdatedWorkloadsDiagnosis.MAX_PENDING_LIVE_UPDATES;
 
     public ReportStatus {
         // An undiagnosed status has no diagnosis, whatever a writer put there.
         diagnosis = !diagnosed || diagnosis == null ? null
-                : diagnosis.listing(diagnosis.outdatedVmis(), MAX_PENDING_LIVE_UPDATES);
+                : diagnosis.listing(diagnosis.vmis());
     }
 
     /**
@@ -60,14 +61,14 @@ public record ReportStatus(
      * @param acted  the pass's result, null when remediation failed ({@code error} says why)
      */
     public static ReportStatus afterPass(ReportSpec item, int pass, String actor, Instant at, long diagnosisMillis,
-                                         OutdatedWorkloadsDiagnosis dx, PassResult acted, String error) {
+                                         Findings dx, PassResult acted, String error) {
         ReportPhase phase = error != null ? ReportPhase.Failed
                 : acted == null ? ReportPhase.Done
                 : acted.actions().stream().anyMatch(a -> a.result() == null && a.decision().executes()) ? ReportPhase.Acting
                 : acted.nextPassAt() != null ? ReportPhase.Waiting
                 : !acted.awaitingApproval().isEmpty() ? ReportPhase.AwaitingApproval : ReportPhase.Done;
         return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), item.alertSet(), actor, at, diagnosisMillis,
-                true, error, dx, dx.outdatedVmis().size(), 0, acted, 0, acted == null ? null : acted.nextPassAt(), null);
+                true, error, dx, dx.vmis().size(), 0, acted, 0, acted == null ? null : acted.nextPassAt(), null);
     }
 
     /** A report that never got a diagnosis: the first pass failed ({@code error}), or it closed before one. */
@@ -78,7 +79,7 @@ public record ReportStatus(
     }
 
     /** What was diagnosed, or {@link OutdatedWorkloadsDiagnosis#NONE}: never null, for readers. */
-    public OutdatedWorkloadsDiagnosis found() {
+    public Findings found() {
         return diagnosis == null ? OutdatedWorkloadsDiagnosis.NONE : diagnosis;
     }
 
@@ -88,7 +89,7 @@ public record ReportStatus(
      */
     public ReportStatus withoutVmiLists() {
         return diagnosis == null ? this : new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor,
-                completedAt, diagnosisMillis, diagnosed, error, diagnosis.listing(List.of(), 0), outdatedVmiCount,
+                completedAt, diagnosisMillis, diagnosed, error, diagnosis.withoutLists(), outdatedVmiCount,
                 omittedVmis, remediation, omittedActions, nextPassAt, slack);
     }
 
@@ -138,9 +139,9 @@ public record ReportStatus(
                 r == null ? null : r.nextPassAt(), slack);
     }
 
-    ReportStatus bounded(List<OutdatedVmi> vmis, int leftOutVmis, PassResult r, int leftOutActions) {
+    ReportStatus bounded(List<? extends VmiFinding> vmis, int leftOutVmis, PassResult r, int leftOutActions) {
         return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
-                diagnosed, error, found().listing(vmis, MAX_PENDING_LIVE_UPDATES), outdatedVmiCount,
+                diagnosed, error, found().listing(vmis), outdatedVmiCount,
                 omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt, slack);
     }
 }

@@ -2,7 +2,7 @@ package io.remediator.report;
 
 import io.remediator.remediation.PassResult;
 import io.remediator.remediation.PlannedAction;
-import io.remediator.runbook.OutdatedVmi;
+import io.remediator.runbook.VmiFinding;
 import io.remediator.runbook.RecommendedAction;
 import java.util.Comparator;
 import java.util.List;
@@ -21,8 +21,8 @@ final class StatusBudget {
         if (size <= maxBytes) {
             return status;
         }
-        List<OutdatedVmi> vmis = status.found().outdatedVmis().stream()
-                .sorted(Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction())))
+        List<VmiFinding> vmis = status.found().vmis().stream().map(VmiFinding.class::cast)
+                .sorted(Comparator.comparing((VmiFinding v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction())))
                 .toList();
         PassResult r = status.remediation();
         List<PlannedAction> actions = r == null ? List.of() : r.actions().stream()

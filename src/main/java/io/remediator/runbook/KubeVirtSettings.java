@@ -10,7 +10,7 @@ import java.util.List;
  * The KubeVirt CR's settings that decide what happens to outdated VMIs, with KubeVirt's own
  * defaults where unset, and the findings an operator reads about them. Pure.
  */
-final class KubeVirtSettings {
+public final class KubeVirtSettings {
     /** KubeVirt's defaults: workload-updater.go:60-61, virt-config.go:40-41, configuration.go:198. */
     static final int DEFAULT_BATCH_EVICTION_SIZE = 10;
     static final String DEFAULT_BATCH_EVICTION_INTERVAL = "1m0s";
@@ -24,7 +24,7 @@ final class KubeVirtSettings {
         return clusterFindings(kv, null, migrationsInFlight, kv == null ? 0 : 1);
     }
 
-    static ClusterFindings clusterFindings(KubeVirtInstallation kv, HyperConverged hc, int migrationsInFlight,
+    public static ClusterFindings clusterFindings(KubeVirtInstallation kv, HyperConverged hc, int migrationsInFlight,
                                            int kubeVirtCount) {
         List<String> defaulted = new ArrayList<>();
         KubeVirtInstallation.WorkloadUpdateStrategy s = kv == null ? null : kv.workloadUpdateStrategy();

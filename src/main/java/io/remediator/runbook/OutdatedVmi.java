@@ -72,7 +72,12 @@ public record OutdatedVmi(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) String evacuationNodeName,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Instant evacuationSeenSince,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) String migrationMayDisrupt,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> disruptionBudgets) {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> disruptionBudgets) implements VmiFinding {
+
+    @Override
+    public String branchName() {
+        return branch == null ? null : branch.name();
+    }
 
     public OutdatedVmi {
         disruptionBudgets = disruptionBudgets == null ? List.of() : List.copyOf(disruptionBudgets);

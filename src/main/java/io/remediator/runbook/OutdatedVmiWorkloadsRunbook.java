@@ -36,7 +36,12 @@ public final class OutdatedVmiWorkloadsRunbook implements Runbook {
         return ALERTNAME;
     }
 
+    /** The alert is a label-less cluster aggregate: every outdated VMI is diagnosed, whatever it carries. */
     @Override
+    public OutdatedWorkloadsDiagnosis diagnose(java.util.List<java.util.Map<String, String>> firingAlerts) {
+        return diagnose();
+    }
+
     public OutdatedWorkloadsDiagnosis diagnose() {
         return OutdatedWorkloadsFindings.diagnose(cluster.snapshot(), scope, failedMigrationsBeforeRestart, optOutKey,
                 dualLauncherGrace);

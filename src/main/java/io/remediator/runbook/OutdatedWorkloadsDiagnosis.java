@@ -25,7 +25,7 @@ public record OutdatedWorkloadsDiagnosis(
         int outOfScopeVmis,
         List<PendingLiveUpdateVmi> pendingLiveUpdateVmis,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
-        List<DualLaunchers.DualLauncher> dualLaunchers) {
+        List<DualLaunchers.DualLauncher> dualLaunchers) implements Findings {
 
     /** What a report shows before (or without) a diagnosis: nothing found, nothing listed. */
     public static final OutdatedWorkloadsDiagnosis NONE = new OutdatedWorkloadsDiagnosis(null, null, List.of(), List.of(), 0);
@@ -49,6 +49,76 @@ public record OutdatedWorkloadsDiagnosis(
                                       List<String> findings, List<OutdatedVmi> outdatedVmis, int outOfScopeVmis,
                                       List<PendingLiveUpdateVmi> pendingLiveUpdateVmis) {
         this(cluster, recommendedActionCounts, findings, outdatedVmis, outOfScopeVmis, pendingLiveUpdateVmis, List.of());
+    }
+
+    @Override
+    public String runbook() {
+        return OutdatedVmiWorkloadsRunbook.ALERTNAME;
+    }
+
+    @Override
+    public List<OutdatedVmi> vmis() {
+        return outdatedVmis;
+    }
+
+    @Override
+    public OutdatedWorkloadsDiagnosis listing(List<? extends VmiFinding> vmis) {
+        return listing(vmis.stream().map(OutdatedVmi.class::cast).toList(), MAX_PENDING_LIVE_UPDATES);
+    }
+
+    @Override
+    public OutdatedWorkloadsDiagnosis withoutLists() {
+        return listing(List.of(), 0);
+    }
+
+    /** VMIs waiting for a live update that a stored report lists; a finding gives the count. */
+    public static final int MAX_PENDING_LIVE_UPDATES = 100;
+
+    @Override
+    public String noLongerListed(String namespace, String name) {
+        return namespace + "/" + name + " no longer runs an outdated launcher";
+    }
+
+    @Override
+    public String vmiNoun(int n) {
+        return n == 1 ? "outdated VMI" : "outdated VMIs";
+    }
+
+    @Override
+    public String stillListed() {
+        return "the VMI still runs an outdated launcher";
+    }
+
+    /**
+     * Enabling KubeVirt's LiveMigrate is worth proposing when updates are off, or only Evict is
+     * on while some migratable VMIs would be shut down by it (eviction strategy None). Never under
+     * an HCO jsonpatch annotation that pins the methods: a HyperConverged patch would change nothing.
+     */
+    @Override
+    public boolean enablingWorkloadUpdatesHelps() {
+        if (cluster == null || cluster.kubeVirt() == null || cluster.methodsPinnedBy() != null) {
+            return false;
+        }
+        if (!cluster.workloadUpdatesEnabled()) {
+            return true;
+        }
+        return cluster.evictEnabled() && !cluster.liveMigrateEnabled() && outdatedVmis.stream().anyMatch(v ->
+                v.branch() == Branch.KUBEVIRT_WILL_EVICT && v.recommendedAction() == RecommendedAction.LIVE_MIGRATE);
+    }
+
+    /**
+     * KubeVirt's own updater shuts down up to batchEvictionSize of the VMIs it evicts without
+     * migrating them (workload-updater.go:508-527), and this service's disruptive batch is what is
+     * left of the same number.
+     */
+    @Override
+    public int kubeVirtDisruptionsThisBatch() {
+        if (cluster == null || !cluster.evictEnabled() || cluster.controlPlaneUpdating()) {
+            return 0;
+        }
+        long shutDowns = outdatedVmis.stream().filter(v -> v.branch() == Branch.KUBEVIRT_WILL_EVICT
+                && (!Boolean.TRUE.equals(v.liveMigratable()) || "None".equals(v.effectiveEvictionStrategy()))).count();
+        return (int) Math.min(shutDowns, cluster.batchEvictionSize());
     }
 
     /** The same findings listing only these VMIs, and at most {@code maxPending} waiting for a live update. */

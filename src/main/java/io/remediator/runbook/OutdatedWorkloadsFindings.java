@@ -83,7 +83,9 @@ public final class OutdatedWorkloadsFindings {
 
         Map<RecommendedAction, Integer> counts = new EnumMap<>(RecommendedAction.class);
         for (RecommendedAction a : RecommendedAction.values()) {
-            counts.put(a, 0);
+            if (a != RecommendedAction.PATCH_EVICTION_STRATEGY) { // never recommended for an outdated VMI
+                counts.put(a, 0);
+            }
         }
         outdated.forEach(v -> counts.merge(v.recommendedAction(), 1, Integer::sum));
         describeVmis(outdated, counts, outOfScope, scope, findings);

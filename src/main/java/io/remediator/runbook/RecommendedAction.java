@@ -20,9 +20,14 @@ public enum RecommendedAction {
      * Stop the VM through KubeVirt (`virtctl stop`, which keeps a Manual or RerunOnFailure run
      * strategy), or delete a VMI that has no VM: the workload stays down until someone starts it.
      */
-    STOP;
+    STOP,
+    /**
+     * Change the VM template's eviction strategy (LiveMigrateIfPossible or None): nothing stops
+     * now, the VM takes it at its next restart. Only the VMCannotBeEvicted runbook recommends it.
+     */
+    PATCH_EVICTION_STRATEGY;
 
     /** Most disruptive first: the order in which an operator must read them, and the last to be cut. */
     public static final java.util.List<RecommendedAction> BY_SEVERITY = java.util.List.of(STOP, RESTART, EVICT,
-            LIVE_MIGRATE, WAIT, NONE);
+            PATCH_EVICTION_STRATEGY, LIVE_MIGRATE, WAIT, NONE);
 }

@@ -8,8 +8,9 @@ import io.remediator.report.Report;
 import io.remediator.report.ReportPhase;
 import io.remediator.report.ReportSummary;
 import io.remediator.report.StoredEpisodes;
-import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.RecommendedAction;
+import io.remediator.runbook.Runbooks;
+import io.remediator.runbook.VmiFinding;
 import java.io.StringWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -27,11 +28,15 @@ public final class ReportPages {
 
     private final Mustache reportTemplate;
     private final Mustache indexTemplate;
+    /** Each registered runbook's part of the page, by alertname (templates/runbooks/). */
+    private final Map<String, Mustache> runbookSections = new HashMap<>();
 
     public ReportPages() {
         MustacheFactory factory = new DefaultMustacheFactory("templates");
         this.reportTemplate = factory.compile("report.mustache");
         this.indexTemplate = factory.compile("reports.mustache");
+        Runbooks.ALL.forEach(r -> runbookSections.put(r.alertname(),
+                factory.compile("runbooks/" + r.pageFragment() + ".mustache")));
     }
 
     String index(StoredEpisodes.Page page, IndexQuery q) {
@@ -73,17 +78,18 @@ public final class ReportPages {
         view.put("vmiCount", r.outdatedVmiCount());
         view.put("oneDelivery", r.deliveries() <= 1);
         view.put("hasApprovals", !r.approvals().isEmpty());
-        view.put("hasLiveUpdates", !r.diagnosis().pendingLiveUpdateVmis().isEmpty());
+        view.put("hasLiveUpdates", r.diagnosis() instanceof io.remediator.runbook.OutdatedWorkloadsDiagnosis o
+                && !o.pendingLiveUpdateVmis().isEmpty());
         // Mustache renders a section for 0 too: "0 VMIs were left out" must not appear.
         view.put("omittedVmis", r.omittedVmis() > 0 ? r.omittedVmis() : null);
         view.put("omittedActions", r.omittedActions() > 0 ? r.omittedActions() : null);
         view.put("lastDeliveryAt", HUMAN_TIME.format(r.lastDeliveryAt()));
-        view.put("notMigratableCount", r.diagnosis().outdatedVmis().stream()
+        view.put("notMigratableCount", r.diagnosis().vmis().stream()
                 .filter(v -> !Boolean.TRUE.equals(v.liveMigratable())).count());
-        List<OutdatedVmi> shown = r.diagnosis().outdatedVmis().stream()
+        List<VmiFinding> shown = r.diagnosis().vmis().stream().map(VmiFinding.class::cast)
                 .filter(v -> action == null || v.recommendedAction() == action)
-                .sorted(Comparator.comparing((OutdatedVmi v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction()))
-                        .thenComparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
+                .sorted(Comparator.comparing((VmiFinding v) -> RecommendedAction.BY_SEVERITY.indexOf(v.recommendedAction()))
+                        .thenComparing(VmiFinding::namespace).thenComparing(VmiFinding::name))
                 .toList();
         int pages = Math.max(1, (shown.size() + MAX_ROWS - 1) / MAX_ROWS);
         int from = (int) Math.min(shown.size(), (Math.min(page, pages) - 1L) * MAX_ROWS);
@@ -103,7 +109,8 @@ public final class ReportPages {
         }
         view.put("filter", action == null ? null : action.name());
         if (r.diagnosis().recommendedActionCounts() != null) {
-            view.put("counts", RecommendedAction.BY_SEVERITY.stream().map(a -> Map.of("action", a.name(),
+            view.put("counts", RecommendedAction.BY_SEVERITY.stream()
+                    .filter(a -> r.diagnosis().recommendedActionCounts().containsKey(a)).map(a -> Map.of("action", a.name(),
                     "count", r.diagnosis().recommendedActionCounts().getOrDefault(a, 0),
                     "active", a == action)).toList());
         }
@@ -126,6 +133,8 @@ public final class ReportPages {
             view.put("shownActions", actions.stream().limit(MAX_ROWS).map(ReportPages::actionRow).toList());
             view.put("actionsCut", actions.size() > MAX_ROWS ? Map.of("shown", MAX_ROWS, "of", actions.size()) : null);
         }
+        Mustache section = runbookSections.get(r.alertname());
+        view.put("runbookSection", section == null ? null : render(section, view));
         return render(reportTemplate, view);
     }
 
@@ -137,12 +146,28 @@ public final class ReportPages {
         return row;
     }
 
-    private static Map<String, Object> vmiRow(OutdatedVmi v) {
+    /** A VMI row: the runbook's record as `v`, and each of its times for a person as `t.<component>`. */
+    private static Map<String, Object> vmiRow(VmiFinding v) {
         Map<String, Object> row = new HashMap<>();
         row.put("v", v);
         row.put("migratable", v.liveMigratable() == null ? "unknown" : v.liveMigratable() ? "yes" : "no");
         row.put("migratableClass", v.liveMigratable() == null ? "unknown" : v.liveMigratable() ? "yes" : "no");
-        row.put("outdatedSince", v.outdatedSince() == null ? null : HUMAN_TIME.format(v.outdatedSince()));
+        Map<String, String> times = new HashMap<>();
+        if (v.getClass().isRecord()) {
+            for (var c : v.getClass().getRecordComponents()) {
+                if (c.getType() == java.time.Instant.class) {
+                    try {
+                        Object at = c.getAccessor().invoke(v);
+                        if (at != null) {
+                            times.put(c.getName(), HUMAN_TIME.format((java.time.Instant) at));
+                        }
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }
+            }
+        }
+        row.put("t", times);
         return row;
     }
 

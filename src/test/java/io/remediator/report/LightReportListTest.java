@@ -50,10 +50,10 @@ class LightReportListTest {
                 .submitList(new ListOptionsBuilder().withResourceVersion("0").build()).join().getItems();
 
         Report full = store.find(created.name()).orElseThrow();
-        assertThat(full.diagnosis().outdatedVmis()).hasSize(40);
+        assertThat(full.diagnosis().vmis()).hasSize(40);
         assertThat(light).singleElement().satisfies(r -> {
             Report seen = r.stored().report();
-            assertThat(seen.diagnosis().outdatedVmis()).isEmpty();
+            assertThat(seen.diagnosis().vmis()).isEmpty();
             assertThat(seen.remediation().actions()).isEmpty();
             // What the index and intake read is all there.
             assertThat(ReportSummary.of(seen)).isEqualTo(ReportSummary.of(full));
@@ -64,7 +64,7 @@ class LightReportListTest {
             assertThat(r.getMetadata().getResourceVersion()).isNotBlank();
         });
         assertThat(cached).singleElement().satisfies(r -> {
-            assertThat(r.stored().report().diagnosis().outdatedVmis()).isEmpty();
+            assertThat(r.stored().report().diagnosis().vmis()).isEmpty();
             // Of the plan, the leader's cache keeps what executed or is about to (the ledger's), not
             // what waits for an approval; the counts of every decision stay.
             assertThat(r.stored().report().remediation().actions()).extracting(a -> a.key())

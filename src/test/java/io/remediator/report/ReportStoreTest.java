@@ -198,9 +198,9 @@ class ReportStoreTest {
         Report r = store.find(stored.name()).orElseThrow();
         assertThat(r.outdatedVmiCount()).isEqualTo(10_000);
         assertThat(r.diagnosis().recommendedActionCounts()).containsEntry(RecommendedAction.LIVE_MIGRATE, 10_000);
-        assertThat(r.diagnosis().outdatedVmis()).isNotEmpty().hasSizeLessThan(10_000);
-        assertThat(r.diagnosis().outdatedVmis().size() + r.omittedVmis()).isEqualTo(10_000);
-        assertThat(r.diagnosis().outdatedVmis()).extracting(OutdatedVmi::recommendedAction)
+        assertThat(r.diagnosis().vmis()).isNotEmpty().hasSizeLessThan(10_000);
+        assertThat(r.diagnosis().vmis().size() + r.omittedVmis()).isEqualTo(10_000);
+        assertThat(r.diagnosis().vmis()).extracting(io.remediator.runbook.VmiFinding::recommendedAction)
                 .startsWith(RecommendedAction.STOP); // most disruptive kept first
         assertThat(r.remediation().actions()).filteredOn(a -> a.result() != null).hasSize(20);
         assertThat(r.remediation().actions().size() + r.omittedActions()).isEqualTo(3_000);
@@ -211,7 +211,7 @@ class ReportStoreTest {
         assertThat((Object) raw.get("status", "diagnosis", "findings")).isEqualTo(List.of("finding"));
         assertThat((Object) raw.get("status", "outdatedVmis")).isNull();
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().registerModule(new JavaTimeModule()).valueToTree(r)
-                .get("outdatedVmis").size()).isEqualTo(r.diagnosis().outdatedVmis().size());
+                .get("outdatedVmis").size()).isEqualTo(r.diagnosis().vmis().size());
         // Cut by what was too much, not by half: the object uses most of its limit.
         int bytes = cluster.client().getKubernetesSerialization().asJson(cluster.client()
                 .genericKubernetesResources(ReportStore.KIND).inNamespace(store.namespace()).withName(stored.name()).get())

@@ -49,7 +49,7 @@ class StatusBudgetTest {
 
         int size = SIZE.applyAsInt(fitted);
         assertThat(size).isLessThanOrEqualTo(budget).isGreaterThan(budget * 9 / 10);
-        List<OutdatedVmi> kept = fitted.diagnosis().outdatedVmis();
+        List<OutdatedVmi> kept = ((io.remediator.runbook.OutdatedWorkloadsDiagnosis) fitted.diagnosis()).outdatedVmis();
         assertThat(kept.size() + fitted.omittedVmis()).isEqualTo(5_000);
         assertThat(kept.subList(0, Math.min(500, kept.size()))).allMatch(v -> v.recommendedAction() == RecommendedAction.STOP);
         assertThat(fitted.outdatedVmiCount()).isEqualTo(5_000);

@@ -13,6 +13,12 @@ public final class Policies {
     private String pauseWorkloadUpdates;
     private String cancelUpdaterMigrations;
     private String resumeWorkloadUpdates;
+    private String patchEvictionStrategy;
+
+    public Policies patchEvictionStrategy(String s) {
+        patchEvictionStrategy = s;
+        return this;
+    }
 
     /** pause, cancel and resume of KubeVirt's updater, all set alike */
     public Policies updaterControl(String s) {
@@ -86,7 +92,7 @@ public final class Policies {
         RemediatorConfig.Policy d = RemediatorConfig.defaults().policy();
         return new RemediatorConfig.Policy(mode,
                 new RemediatorConfig.Actions(liveMigrate, null, restart, stop, enableWorkloadUpdates, pauseWorkloadUpdates,
-                        cancelUpdaterMigrations, resumeWorkloadUpdates),
+                        cancelUpdaterMigrations, resumeWorkloadUpdates, patchEvictionStrategy),
                 d.enableWorkloadUpdatesMethods(),
                 new RemediatorConfig.Namespaces(List.of(), exclude, ""),
                 d.optOutKey(), windows, "UTC",
