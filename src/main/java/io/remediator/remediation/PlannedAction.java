@@ -38,18 +38,27 @@ public record PlannedAction(
         Instant executedAt,
         FollowUp followUp,
         @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-        io.remediator.runbook.VmiFinding.Change change) {
+        io.remediator.runbook.VmiFinding.Change change,
+        // True when the runbook's VMI need not run an outdated launcher (VMCannotBeEvicted): a restart or
+        // stop then checks only that it is the same VMI (its UID), not that it is still outdated.
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT)
+        boolean anyLauncher) {
 
     public PlannedAction(String key, Action action, String namespace, String vmi, String vm, String targetUid, Target object,
                          int attempt, Decision decision, String why, String rule, DryRun dryRun, Result result,
                          Instant plannedAt, Instant executedAt, FollowUp followUp) {
         this(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, result, plannedAt,
-                executedAt, followUp, null);
+                executedAt, followUp, null, false);
+    }
+
+    PlannedAction withAnyLauncher(boolean any) {
+        return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun,
+                result, plannedAt, executedAt, followUp, change, any);
     }
 
     PlannedAction withChange(io.remediator.runbook.VmiFinding.Change c) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun,
-                result, plannedAt, executedAt, followUp, c);
+                result, plannedAt, executedAt, followUp, c, anyLauncher);
     }
 
     /** @param code the API's HTTP status when it refused (403, 404, 409, 422, 429…), else null */
@@ -110,22 +119,22 @@ public record PlannedAction(
 
     PlannedAction decided(Decision d, String reason) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, d, reason, rule, dryRun, result,
-                plannedAt, executedAt, followUp, change);
+                plannedAt, executedAt, followUp, change, anyLauncher);
     }
 
     PlannedAction withDryRun(DryRun d) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, d, result,
-                plannedAt, executedAt, followUp, change);
+                plannedAt, executedAt, followUp, change, anyLauncher);
     }
 
     PlannedAction withResult(Result r, Instant at) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, r,
-                plannedAt, at, followUp, change);
+                plannedAt, at, followUp, change, anyLauncher);
     }
 
     PlannedAction withFollowUp(FollowUp f) {
         return new PlannedAction(key, action, namespace, vmi, vm, targetUid, object, attempt, decision, why, rule, dryRun, result,
-                plannedAt, executedAt, f, change);
+                plannedAt, executedAt, f, change, anyLauncher);
     }
 
     /** The plan says to write it, and it has not been written yet. */

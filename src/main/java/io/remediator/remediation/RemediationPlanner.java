@@ -83,7 +83,8 @@ public final class RemediationPlanner {
             int attempt = action == Action.LIVE_MIGRATE ? v.migrations().failedByRemediator() + 1 : 1;
             PlannedAction p = PlannedAction.proposed(action + " " + v.namespace() + "/" + v.name(), action, v.namespace(),
                     v.name(), v.vm(), v.uid(), object(action, v, episode, attempt), attempt, policy.rule(action), now)
-                    .withChange(action == Action.PATCH_EVICTION_STRATEGY ? v.change() : null);
+                    .withChange(action == Action.PATCH_EVICTION_STRATEGY ? v.change() : null)
+                    .withAnyLauncher(!v.actsOnlyWhileOutdated());
             if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
             } else if (v.optedOut()) {

@@ -172,7 +172,7 @@ final class VmLifecycle {
         GenericKubernetesResource vmi = client.genericKubernetesResources(KubeVirtResources.VMI)
                 .inNamespace(p.namespace()).withName(p.vmi()).get();
         boolean outdated = vmi != null && vmi.getMetadata().getDeletionTimestamp() == null
-                && KubeVirtResources.outdated(vmi)
+                && (p.anyLauncher() || KubeVirtResources.outdated(vmi))
                 // A VMI re-created under the same name (a second update) is not the one approved.
                 && (p.targetUid() == null || p.targetUid().equals(vmi.getMetadata().getUid()));
         return outdated ? vmi : null;

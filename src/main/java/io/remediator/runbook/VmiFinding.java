@@ -77,6 +77,11 @@ public interface VmiFinding {
         return null;
     }
 
+    /** False when the runbook's VMIs need not run an outdated launcher: a restart then checks only its UID. */
+    default boolean actsOnlyWhileOutdated() {
+        return true;
+    }
+
     /**
      * @param field           the field, as a JSON path in the operator's words
      * @param value           its new value

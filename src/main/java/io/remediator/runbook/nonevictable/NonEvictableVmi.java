@@ -65,6 +65,12 @@ public record NonEvictableVmi(
         return vm == null;
     }
 
+    /** It refuses eviction in any launcher, outdated or not. */
+    @Override
+    public boolean actsOnlyWhileOutdated() {
+        return false;
+    }
+
     /** The template change PATCH_EVICTION_STRATEGY writes, conditional on the VM as diagnosed. */
     @Override
     public Change change() {
