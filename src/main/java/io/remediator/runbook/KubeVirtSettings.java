@@ -20,11 +20,19 @@ public final class KubeVirtSettings {
 
     private KubeVirtSettings() {}
 
+    /** The effective KubeVirt CR's settings (HCO's name where it manages it) with the migrations in flight now. */
+    public static ClusterFindings clusterFindings(io.remediator.kubevirt.ClusterSnapshot snapshot) {
+        long inFlight = snapshot.migrations().stream()
+                .filter(io.remediator.kubevirt.VirtualMachineInstanceMigration::inFlight).count();
+        return clusterFindings(KubeVirtInstallation.effective(snapshot.kubeVirts()), snapshot.hyperConverged(),
+                (int) inFlight, snapshot.kubeVirts().size());
+    }
+
     static ClusterFindings clusterFindings(KubeVirtInstallation kv, int migrationsInFlight) {
         return clusterFindings(kv, null, migrationsInFlight, kv == null ? 0 : 1);
     }
 
-    public static ClusterFindings clusterFindings(KubeVirtInstallation kv, HyperConverged hc, int migrationsInFlight,
+    static ClusterFindings clusterFindings(KubeVirtInstallation kv, HyperConverged hc, int migrationsInFlight,
                                            int kubeVirtCount) {
         List<String> defaulted = new ArrayList<>();
         KubeVirtInstallation.WorkloadUpdateStrategy s = kv == null ? null : kv.workloadUpdateStrategy();

@@ -45,11 +45,9 @@ public final class OutdatedWorkloadsFindings {
     public static OutdatedWorkloadsDiagnosis diagnose(ClusterSnapshot snapshot, NamespaceScope scope,
                                                       int failedMigrationsBeforeRestart, String optOutKey,
                                                       java.time.Duration dualLauncherGrace) {
-        long inFlight = snapshot.migrations().stream().filter(VirtualMachineInstanceMigration::inFlight).count();
         List<String> findings = new ArrayList<>();
         KubeVirtInstallation kv = KubeVirtInstallation.effective(snapshot.kubeVirts());
-        ClusterFindings cluster = KubeVirtSettings.clusterFindings(kv, snapshot.hyperConverged(), (int) inFlight,
-                snapshot.kubeVirts().size());
+        ClusterFindings cluster = KubeVirtSettings.clusterFindings(snapshot);
         KubeVirtSettings.describeCluster(snapshot.kubeVirts(), cluster, findings);
         snapshot.readProblems().forEach(p -> findings.add("Could not read everything: " + p + "."));
 

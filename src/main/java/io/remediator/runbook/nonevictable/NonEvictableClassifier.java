@@ -117,12 +117,8 @@ public final class NonEvictableClassifier {
                         restartable ? null : "its VM (" + o.vm().vm().effectiveRunStrategy()
                                 + ") does not restart it: a stop keeps it down until someone starts it");
             }
-            return new NonEvictableVmi(o.namespace(), o.name(), vmi.uid(), vmi.nodeName(), vmi.phase(), vmi.createdAt(),
-                    liveMigratable, reason, migratable.map(VirtualMachineInstance.Condition::message).orElse(null),
-                    vmi.evictionStrategy(), effective, vmName, o.vm().vm().effectiveRunStrategy(), restartable,
-                    o.vm().evictionStrategy(), o.vm().resourceVersion(), o.vm().vm().restartRequired(), null, false, null,
-                    o.budgets(), o.alerts(), NonEvictableBranch.VCE_STRATEGY_MISMATCH,
-                    RecommendedAction.PATCH_EVICTION_STRATEGY,
+            return finding(o, now, NonEvictableBranch.VCE_STRATEGY_MISMATCH, RecommendedAction.PATCH_EVICTION_STRATEGY,
+                    effective, liveMigratable, null,
                     "Its eviction strategy is LiveMigrate but it cannot migrate: every drain of node " + vmi.nodeName()
                             + " will wait on it. " + why + " A VMI's spec cannot be changed (vmi-update-admitter.go:100-116);"
                             + " its VM's template can: " + settings.targetStrategy() + " "
@@ -145,6 +141,13 @@ public final class NonEvictableClassifier {
     private NonEvictableVmi finding(Observed o, Instant now, NonEvictableBranch branch, RecommendedAction action, String effective,
                                     Boolean liveMigratable, String drain, String explanation, String mitigation,
                                     String approval) {
+        return finding(o, now, branch, action, effective, liveMigratable, drain, explanation, mitigation, approval, null);
+    }
+
+    /** @param targetStrategy what a template change writes, for PATCH_EVICTION_STRATEGY; else null */
+    private NonEvictableVmi finding(Observed o, Instant now, NonEvictableBranch branch, RecommendedAction action,
+                                    String effective, Boolean liveMigratable, String drain, String explanation,
+                                    String mitigation, String approval, String targetStrategy) {
         VirtualMachineInstance vmi = o.vmi();
         var c = vmi == null ? java.util.Optional.<VirtualMachineInstance.Condition>empty() : vmi.condition("LiveMigratable");
         return new NonEvictableVmi(o.namespace(), o.name(), vmi == null ? null : vmi.uid(),
@@ -155,7 +158,7 @@ public final class NonEvictableClassifier {
                 o.vm() == null ? null : o.vm().vm().effectiveRunStrategy(), o.vm() != null && o.vm().vm().restartable(),
                 o.vm() == null ? null : o.vm().evictionStrategy(), o.vm() == null ? null : o.vm().resourceVersion(),
                 o.vm() != null && o.vm().vm().restartRequired(), drain, optedOut(o), acceptedUntil(o, now), o.budgets(),
-                o.alerts(), branch, action, explanation, mitigation, approval, null);
+                o.alerts(), branch, action, explanation, mitigation, approval, targetStrategy);
     }
 
     /** Why a drain waits on this node now, or null: cordoned, or tainted by KubeVirt's drain key. */

@@ -7,7 +7,6 @@ import io.remediator.kubevirt.EvictionReads;
 import io.remediator.kubevirt.KubeVirtInformers;
 import io.remediator.kubevirt.KubeVirtInstallation;
 import io.remediator.kubevirt.VirtualMachineInstance;
-import io.remediator.kubevirt.VirtualMachineInstanceMigration;
 import io.remediator.kubevirt.VmTemplate;
 import io.remediator.runbook.ClusterFindings;
 import io.remediator.runbook.KubeVirtSettings;
@@ -62,9 +61,7 @@ public final class NonEvictableRunbook implements Runbook {
     public NonEvictableFindings diagnose(List<Map<String, String>> firingAlerts) {
         ClusterSnapshot snapshot = cluster.snapshot();
         KubeVirtInstallation kv = KubeVirtInstallation.effective(snapshot.kubeVirts());
-        long inFlight = snapshot.migrations().stream().filter(VirtualMachineInstanceMigration::inFlight).count();
-        ClusterFindings settings = KubeVirtSettings.clusterFindings(kv, snapshot.hyperConverged(), (int) inFlight,
-                snapshot.kubeVirts().size());
+        ClusterFindings settings = KubeVirtSettings.clusterFindings(snapshot);
         List<String> problems = new ArrayList<>(snapshot.readProblems());
         Map<String, ClusterNode> nodes = new LinkedHashMap<>();
         cluster.nodes(problems).forEach(n -> nodes.put(n.name(), n));
