@@ -106,6 +106,10 @@ public final class RemediatorService implements AutoCloseable {
         });
         io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
         loop.watchRollouts(rolloutRecords, informers, config.rollout(), config.systemic());
+        if (config.vce().watchNodes()) {
+            loop.watchDrains(io.remediator.runbook.nonevictable.NonEvictableRunbook.ALERTNAME, informers,
+                    new io.remediator.kubevirt.DrainStarts(client));
+        }
         this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
         this.preflightRoutes = new io.remediator.web.PreflightRoutes(client, metrics, clock);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);

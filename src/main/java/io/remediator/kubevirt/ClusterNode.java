@@ -21,6 +21,26 @@ public record ClusterNode(String name, long kvm, boolean unschedulable, Map<Stri
         taintKeys = taintKeys == null ? List.of() : List.copyOf(taintKeys);
     }
 
+    /** The taint the node lifecycle controller puts on a cordoned node. */
+    public static final String UNSCHEDULABLE_TAINT = "node.kubernetes.io/unschedulable";
+
+    /**
+     * Why a drain is waiting on this node now, or null: cordoned, KubeVirt's drain taint
+     * (`spec.configuration.migrations.nodeDrainTaintKey`), or the unschedulable taint.
+     */
+    public String drainMark(String drainTaintKey) {
+        if (unschedulable) {
+            return "node " + name + " is cordoned (spec.unschedulable)";
+        }
+        if (taintKeys.contains(drainTaintKey)) {
+            return "node " + name + " carries KubeVirt's drain taint " + drainTaintKey;
+        }
+        if (taintKeys.contains(UNSCHEDULABLE_TAINT)) {
+            return "node " + name + " carries " + UNSCHEDULABLE_TAINT;
+        }
+        return null;
+    }
+
     /** It can take a migrating VM now: KVM advertised and not cordoned. */
     public boolean takesVms() {
         return kvm > 0 && !unschedulable;

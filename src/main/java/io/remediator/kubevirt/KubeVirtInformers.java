@@ -164,6 +164,22 @@ public final class KubeVirtInformers implements AutoCloseable {
         return nodes.items().stream().map(KubeVirtRecords::node).sorted(Comparator.comparing(ClusterNode::name)).toList();
     }
 
+    /**
+     * The VMIs holding up a drain now ({@link DrainBlockers}), from the caches: the nodes' and the
+     * kept VMIs'; what could not be read is added to {@code problems}.
+     */
+    public synchronized List<DrainBlockers> drainBlockers(List<String> problems) {
+        startIfNeeded();
+        List<ClusterNode> all = nodes(problems);
+        KubeVirtInstallation kv = kubeVirt();
+        String drainTaint = EvictionReads.drainTaintKey(kv);
+        if (all.stream().noneMatch(n -> n.drainMark(drainTaint) != null)) {
+            return List.of();
+        }
+        String strategy = kv == null || kv.defaultEvictionStrategy() == null ? "None" : kv.defaultEvictionStrategy();
+        return DrainBlockers.find(all, read(vmis, KubeVirtRecords::vmi), drainTaint, strategy);
+    }
+
     public synchronized ClusterSnapshot snapshot() {
         startIfNeeded();
         List<KubeVirtInstallation> kvs = read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
@@ -190,7 +206,7 @@ public final class KubeVirtInformers implements AutoCloseable {
         return new ClusterSnapshot(
                 kvs,
                 outdated,
-                all.stream().filter(v -> !v.outdated()).toList(),
+                all.stream().filter(v -> !v.outdated() && v.pendingLiveUpdate() != null).toList(),
                 read(vms, KubeVirtRecords::vm),
                 read(migrations, KubeVirtRecords::migration),
                 read(pods, KubeVirtRecords::launcherPod),
@@ -272,12 +288,13 @@ public final class KubeVirtInformers implements AutoCloseable {
         stopAll();
         long started = System.nanoTime();
         List<SharedIndexInformer<?>> all = new ArrayList<>();
-        // Every VMI is listed, but only outdated ones and those waiting for a live-update migration
-        // are kept: KubeVirt's alert counts both, and no label selector names the second kind.
+        // Every VMI is listed, but only outdated ones, those waiting for a live-update migration
+        // (KubeVirt's alert counts both, and no label selector names the second kind) and those
+        // that may refuse eviction (the drain-blocker watch's) are kept.
         vmis = informer(all, client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace(),
                 new PrunedItemStore(new KeptFields(List.of("spec.evictionStrategy", "status.phase", "status.nodeName",
                         "status.conditions", "status.evacuationNodeName"), Set.of(KeptFields.ALL), keptAnnotations),
-                        KubeVirtInformers::outdatedOrLiveUpdate));
+                        KubeVirtInformers::kept));
         vms = informer(all, client.genericKubernetesResources(KubeVirtResources.VM).inAnyNamespace(),
                 new PrunedItemStore(new KeptFields(List.of("spec.runStrategy", "spec.running", "status.conditions"),
                         Set.of(KeptFields.ALL), keptAnnotations)));
@@ -356,9 +373,10 @@ public final class KubeVirtInformers implements AutoCloseable {
         return informer;
     }
 
-    private static boolean outdatedOrLiveUpdate(GenericKubernetesResource r) {
+    private static boolean kept(GenericKubernetesResource r) {
         VirtualMachineInstance vmi = KubeVirtRecords.vmi(r);
-        return vmi.outdated() || vmi.pendingLiveUpdate() != null;
+        // A VMI without its own strategy may take the cluster's LiveMigrate: kept, and decided at a look.
+        return vmi.outdated() || vmi.pendingLiveUpdate() != null || DrainBlockers.refusesEviction(vmi, "LiveMigrate");
     }
 
     private void stopAll() {

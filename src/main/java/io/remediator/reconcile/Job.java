@@ -13,6 +13,8 @@ sealed interface Job {
         /** Delete reports past reports.maxAge / reports.maxReports. */
         RETENTION,
         /** Look at KubeVirt's update: the rollout record, its stage and burn-down. */
-        ROLLOUT
+        ROLLOUT,
+        /** Look for VMIs holding up a node's drain (vce.watchNodes): the drain-blocker reports. */
+        DRAINS
     }
 }

@@ -34,12 +34,15 @@ final class PassRunner {
     private final String identity;
     private final java.util.function.Function<ReportSpec, io.remediator.remediation.RolloutScope> scopes;
     private final java.util.function.Function<ReportSpec, io.remediator.remediation.SystemicFailures> systemic;
+    private final java.util.function.Function<ReportSpec, io.remediator.remediation.PlannedElsewhere> elsewhere;
 
     /** @param scopes who plans the outdated VMIs for a report while a rollout acts */
     PassRunner(RunbookDiagnosis diagnosis, Remediation remediation, Supplier<Set<String>> policyNamespaces, Clock clock,
                String identity, java.util.function.Function<ReportSpec, io.remediator.remediation.RolloutScope> scopes,
-               java.util.function.Function<ReportSpec, io.remediator.remediation.SystemicFailures> systemic) {
+               java.util.function.Function<ReportSpec, io.remediator.remediation.SystemicFailures> systemic,
+               java.util.function.Function<ReportSpec, io.remediator.remediation.PlannedElsewhere> elsewhere) {
         this.scopes = scopes;
+        this.elsewhere = elsewhere;
         this.systemic = systemic;
         this.diagnosis = diagnosis;
         this.remediation = remediation;
@@ -78,7 +81,7 @@ final class PassRunner {
             item.approvals().forEach(g -> g.actions().forEach(key -> approvers.put(key, g.by())));
             PassResult proven = remediation.prove(pass, d.diagnosis(), policyNamespaces.get(),
                     Set.copyOf(item.approvedActions()), approvers, item.episode(), previous, scopes.apply(item),
-                    systemic.apply(item));
+                    systemic.apply(item), elsewhere.apply(item));
             if (Remediation.writes(proven)) {
                 // Stored before the first write: a process killed while executing leaves a record of
                 // what it was about to do, and the next leader finds out what happened.

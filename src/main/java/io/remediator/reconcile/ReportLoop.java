@@ -103,6 +103,57 @@ public final class ReportLoop implements AutoCloseable {
 
     private volatile java.util.function.Consumer<String> rolloutWritten = id -> { };
 
+    /** How often the drain-blocker watch looks: a cordon's report follows within seconds. */
+    static final Duration DRAINS_EVERY = Duration.ofSeconds(2);
+    private volatile DrainWatch drains;
+
+    /**
+     * Watches for VMIs holding up a node's drain (vce.watchNodes): each such drain gets its report
+     * of {@code alertname} at once, before the alert.
+     */
+    public void watchDrains(String alertname, io.remediator.kubevirt.KubeVirtInformers informers,
+                            io.remediator.kubevirt.DrainStarts starts) {
+        this.drains = new DrainWatch(alertname, store, new DrainWatch.Cluster() {
+            @Override
+            public java.util.List<io.remediator.kubevirt.DrainBlockers> drainBlockers(java.util.List<String> problems) {
+                return informers.drainBlockers(problems);
+            }
+
+            @Override
+            public Optional<java.time.Instant> drainStarted(String node) {
+                try {
+                    return starts.of(node);
+                } catch (KubernetesClientException e) {
+                    log.warn("drain-blocker watch: could not read node {} ({}): the drain's start is when it was seen",
+                            node, ApiErrors.describe(e));
+                    return Optional.empty();
+                }
+            }
+        }, () -> {
+            OpenReports r = reports;
+            return r == null ? java.util.List.of() : r.all();
+        }, clock);
+    }
+
+    private void lookAtDrains(StatusWrites writes) {
+        DrainWatch w = drains;
+        if (w == null || reports == null) {
+            return;
+        }
+        try {
+            w.look(writes);
+        } catch (KubernetesClientException e) {
+            log.warn("drain-blocker watch: {}; trying again in {}s", ApiErrors.describe(e), API_RETRY.toSeconds());
+            if (acting) {
+                queue.addAfter(Job.Chore.DRAINS, API_RETRY);
+            }
+            return;
+        }
+        if (acting) {
+            queue.addAfter(Job.Chore.DRAINS, DRAINS_EVERY);
+        }
+    }
+
     /** The rollout watch wrote this record's status (Slack's living rollout message follows it). */
     public void onRolloutWritten(java.util.function.Consumer<String> listener) {
         this.rolloutWritten = listener;
@@ -150,6 +201,9 @@ public final class ReportLoop implements AutoCloseable {
                     ? io.remediator.remediation.SystemicFailures.NONE
                     : new io.remediator.remediation.SystemicFailures(w.systemicSignatures(),
                             requireApprovalForSystemicRestarts);
+        }, spec -> {
+            DrainWatch w = drains;
+            return w == null ? io.remediator.remediation.PlannedElsewhere.NONE : w.plannedElsewhere().apply(spec);
         });
         this.refresh = new OutcomeRefresh(diagnosis, store::get, clock, identity);
         this.worker = new Thread(this::work, "report-worker");
@@ -228,6 +282,8 @@ public final class ReportLoop implements AutoCloseable {
             queue.addAfter(Job.Chore.RETENTION, RETENTION_SWEEP);
         } else if (job == Job.Chore.ROLLOUT) {
             lookAtRollout(writes);
+        } else if (job == Job.Chore.DRAINS) {
+            lookAtDrains(writes);
         }
     }
 
@@ -315,6 +371,10 @@ public final class ReportLoop implements AutoCloseable {
             if (rollouts != null) {
                 rollouts.forgetRecords();
                 queue.addFirst(Job.Chore.ROLLOUT);
+            }
+            if (drains != null) {
+                drains.forget();
+                queue.addAfter(Job.Chore.DRAINS, DRAINS_EVERY);
             }
         } catch (KubernetesClientException e) {
             // Includes a take-over that could not list its reports in time: step back and retry.

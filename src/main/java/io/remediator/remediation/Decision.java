@@ -35,6 +35,12 @@ public enum Decision {
      * alert's report for the same rollout plans nothing (one planner per VMI).
      */
     OWNED_BY_ROLLOUT,
+    /**
+     * Another open report plans this VMI: the drain-blocker watch's report for the node it holds up
+     * (vce.watchNodes) found it first, so the alert's report links to it and plans nothing for it
+     * (one planner per VMI).
+     */
+    OWNED_BY_DRAIN_REPORT,
     /** The rollout's report: a disruptive action waits until `rollout.actAfter` after the control plane completed. */
     ROLLOUT_ACT_AFTER,
     /** The rollout's report: KubeVirt's updater is moving or will update this VMI, so the rollout does not. */

@@ -57,13 +57,21 @@ public final class Remediation {
         return prove(pass, d, policyNamespaces, approved, approvers, episode, previous, scope, SystemicFailures.NONE);
     }
 
-    /**
-     * @param scope    who plans the outdated VMIs while a rollout acts ({@link RolloutScope})
-     * @param systemic the open rollout's systemic failure signatures ({@link SystemicFailures})
-     */
     public PassResult prove(int pass, Findings d, Set<String> policyNamespaces, Set<String> approved,
                             Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope,
                             SystemicFailures systemic) {
+        return prove(pass, d, policyNamespaces, approved, approvers, episode, previous, scope, systemic,
+                PlannedElsewhere.NONE);
+    }
+
+    /**
+     * @param scope    who plans the outdated VMIs while a rollout acts ({@link RolloutScope})
+     * @param systemic the open rollout's systemic failure signatures ({@link SystemicFailures})
+     * @param elsewhere the VMIs another open report plans ({@link PlannedElsewhere})
+     */
+    public PassResult prove(int pass, Findings d, Set<String> policyNamespaces, Set<String> approved,
+                            Map<String, String> approvers, String episode, PassResult previous, RolloutScope scope,
+                            SystemicFailures systemic, PlannedElsewhere elsewhere) {
         Instant now = clock.instant();
         // KubeVirt's updater, its rollouts and its systemic failures are the outdated-workloads
         // runbook's business: another runbook's findings are planned by the policy alone.
@@ -71,9 +79,10 @@ public final class Remediation {
         // The updater's state is read once (a GET, a LIST) and every plan of this pass is decided alike.
         UpdaterState updater = outdated == null ? UpdaterState.NONE : updaterState(outdated, systemic);
         java.util.function.UnaryOperator<List<PlannedAction>> decided = outdated == null
-                ? plan -> withApprovers(plan, approvers)
-                : plan -> quarantined(RolloutScope.apply(scope, systemic.apply(withApprovers(withUpdaterControl(plan,
-                        outdated, systemic, updater, approved, now), approvers), outdated), outdated, now), outdated);
+                ? plan -> elsewhere.apply(withApprovers(plan, approvers))
+                : plan -> elsewhere.apply(quarantined(RolloutScope.apply(scope, systemic.apply(withApprovers(
+                        withUpdaterControl(plan, outdated, systemic, updater, approved, now), approvers), outdated),
+                        outdated, now), outdated));
         List<PlannedAction> planned = decided.apply(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)),
                 approved, episode, now));
         // The enable is proven before anything is handed to KubeVirt: when its dry run is refused,

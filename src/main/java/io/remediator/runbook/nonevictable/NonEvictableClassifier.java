@@ -163,19 +163,7 @@ public final class NonEvictableClassifier {
 
     /** Why a drain waits on this node now, or null: cordoned, or tainted by KubeVirt's drain key. */
     private String drainBlocked(ClusterNode node) {
-        if (node == null) {
-            return null;
-        }
-        if (node.unschedulable()) {
-            return "node " + node.name() + " is cordoned (spec.unschedulable)";
-        }
-        if (node.taintKeys().contains(settings.drainTaintKey())) {
-            return "node " + node.name() + " carries KubeVirt's drain taint " + settings.drainTaintKey();
-        }
-        if (node.taintKeys().contains("node.kubernetes.io/unschedulable")) {
-            return "node " + node.name() + " carries node.kubernetes.io/unschedulable";
-        }
-        return null;
+        return node == null ? null : node.drainMark(settings.drainTaintKey());
     }
 
     private boolean optedOut(Observed o) {
