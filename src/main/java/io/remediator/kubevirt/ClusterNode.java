@@ -11,14 +11,41 @@ import java.util.Map;
  *                      advertises it on every node that can run a VM with KVM), 0 when absent
  * @param unschedulable `spec.unschedulable`: cordoned
  * @param taintKeys     the keys of its taints
+ * @param machineConfig OpenShift's MachineConfig daemon's node annotations ({@link #MCO_STATE},
+ *                      {@link #MCO_CURRENT}, {@link #MCO_DESIRED}) when present; empty elsewhere
  */
 public record ClusterNode(String name, long kvm, boolean unschedulable, Map<String, String> labels,
-                          List<String> taintKeys) {
+                          List<String> taintKeys, Map<String, String> machineConfig) {
+    /** `Working` while the MachineConfig daemon drains and updates the node (`Done` after). */
+    public static final String MCO_STATE = "machineconfiguration.openshift.io/state";
+    public static final String MCO_CURRENT = "machineconfiguration.openshift.io/currentConfig";
+    public static final String MCO_DESIRED = "machineconfiguration.openshift.io/desiredConfig";
+    public static final java.util.Set<String> MCO_ANNOTATIONS = java.util.Set.of(MCO_STATE, MCO_CURRENT, MCO_DESIRED);
+
+    public ClusterNode(String name, long kvm, boolean unschedulable, Map<String, String> labels, List<String> taintKeys) {
+        this(name, kvm, unschedulable, labels, taintKeys, Map.of());
+    }
+
     public static final String KVM_RESOURCE = "devices.kubevirt.io/kvm";
 
     public ClusterNode {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         taintKeys = taintKeys == null ? List.of() : List.copyOf(taintKeys);
+        machineConfig = machineConfig == null ? Map.of() : Map.copyOf(machineConfig);
+    }
+
+    /**
+     * The MachineConfig operator is updating this node (OpenShift): its daemon is `Working` towards a
+     * desired config other than the current one, and drains the node first; null elsewhere.
+     */
+    public String machineConfigUpdate() {
+        String desired = machineConfig.get(MCO_DESIRED);
+        if ("Working".equals(machineConfig.get(MCO_STATE)) && desired != null
+                && !desired.equals(machineConfig.get(MCO_CURRENT))) {
+            return "the MachineConfig operator is updating it to " + desired + " (from " + machineConfig.get(MCO_CURRENT)
+                    + ")";
+        }
+        return null;
     }
 
     /** The taint the node lifecycle controller puts on a cordoned node. */
@@ -26,11 +53,16 @@ public record ClusterNode(String name, long kvm, boolean unschedulable, Map<Stri
 
     /**
      * Why a drain is waiting on this node now, or null: cordoned, KubeVirt's drain taint
-     * (`spec.configuration.migrations.nodeDrainTaintKey`), or the unschedulable taint.
+     * (`spec.configuration.migrations.nodeDrainTaintKey`), the unschedulable taint, or (OpenShift)
+     * the MachineConfig daemon working towards a new config, which drains before it updates.
      */
     public String drainMark(String drainTaintKey) {
+        String mco = machineConfigUpdate();
         if (unschedulable) {
-            return "node " + name + " is cordoned (spec.unschedulable)";
+            return "node " + name + " is cordoned (spec.unschedulable)" + (mco == null ? "" : ": " + mco);
+        }
+        if (mco != null) {
+            return "node " + name + " is being drained: " + mco;
         }
         if (taintKeys.contains(drainTaintKey)) {
             return "node " + name + " carries KubeVirt's drain taint " + drainTaintKey;

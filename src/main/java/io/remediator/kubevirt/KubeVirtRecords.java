@@ -257,8 +257,16 @@ final class KubeVirtRecords {
         }
         List<String> taints = maps(r.get("spec", "taints")).stream().map(t -> str(t.get("key")))
                 .filter(java.util.Objects::nonNull).toList();
+        Map<String, String> mco = new java.util.HashMap<>();
+        if (r.getMetadata().getAnnotations() != null) {
+            r.getMetadata().getAnnotations().forEach((k, v) -> {
+                if (ClusterNode.MCO_ANNOTATIONS.contains(k)) {
+                    mco.put(k, v);
+                }
+            });
+        }
         return new ClusterNode(r.getMetadata().getName(), kvm, Boolean.TRUE.equals(r.get("spec", "unschedulable")),
-                r.getMetadata().getLabels(), taints);
+                r.getMetadata().getLabels(), taints, mco);
     }
 
     static DisruptionBudget disruptionBudget(GenericKubernetesResource r) {
