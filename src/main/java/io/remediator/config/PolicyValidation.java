@@ -32,6 +32,7 @@ final class PolicyValidation {
         actions.put("cancelUpdaterMigrations", a.cancelUpdaterMigrations());
         actions.put("resumeWorkloadUpdates", a.resumeWorkloadUpdates());
         actions.put("patchEvictionStrategy", a.patchEvictionStrategy());
+        actions.put("evacuateCancel", a.evacuateCancel());
         actions.forEach((name, value) -> {
             if (value != null && !ACTION_SETTINGS.contains(value)) {
                 problems.add("policy.actions." + name + ": must be auto, approve, report or never, got \"" + value + "\"");

@@ -256,15 +256,22 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      */
     public record Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates,
                           String pauseWorkloadUpdates, String cancelUpdaterMigrations, String resumeWorkloadUpdates,
-                          String patchEvictionStrategy) {
+                          String patchEvictionStrategy, String evacuateCancel) {
         public Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates) {
-            this(liveMigrate, evict, restart, stop, enableWorkloadUpdates, null, null, null, null);
+            this(liveMigrate, evict, restart, stop, enableWorkloadUpdates, null, null, null, null, null);
+        }
+
+        public Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates,
+                       String pauseWorkloadUpdates, String cancelUpdaterMigrations, String resumeWorkloadUpdates,
+                       String patchEvictionStrategy) {
+            this(liveMigrate, evict, restart, stop, enableWorkloadUpdates, pauseWorkloadUpdates, cancelUpdaterMigrations,
+                    resumeWorkloadUpdates, patchEvictionStrategy, null);
         }
 
         public Actions(String liveMigrate, String evict, String restart, String stop, String enableWorkloadUpdates,
                        String pauseWorkloadUpdates, String cancelUpdaterMigrations, String resumeWorkloadUpdates) {
             this(liveMigrate, evict, restart, stop, enableWorkloadUpdates, pauseWorkloadUpdates, cancelUpdaterMigrations,
-                    resumeWorkloadUpdates, null);
+                    resumeWorkloadUpdates, null, null);
         }
     }
 

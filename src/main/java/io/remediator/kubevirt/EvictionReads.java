@@ -19,6 +19,32 @@ public final class EvictionReads {
         this.client = client;
     }
 
+    private volatile Boolean evacuateCancelServed;
+    private volatile java.time.Instant evacuateCancelCheckedAt;
+
+    /**
+     * Whether KubeVirt's virt-api serves `virtualmachineinstances/evacuate/cancel` (KubeVirt 1.8+,
+     * api.go:616-621, 785): its discovery, asked at most once a minute; false when virt-api's group
+     * is not served or cannot be read.
+     */
+    public boolean evacuateCancelServed() {
+        java.time.Instant now = java.time.Instant.now();
+        if (evacuateCancelServed == null || now.isAfter(evacuateCancelCheckedAt.plusSeconds(60))) {
+            boolean served;
+            try {
+                var resources = client.getApiGroup(KubeVirtResources.SUBRESOURCES_GROUP) == null ? null
+                        : client.getApiResources(KubeVirtResources.SUBRESOURCES_GROUP + "/v1");
+                served = resources != null && resources.getResources().stream()
+                        .anyMatch(r -> "virtualmachineinstances/evacuate/cancel".equals(r.getName()));
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                served = false;
+            }
+            evacuateCancelServed = served;
+            evacuateCancelCheckedAt = now;
+        }
+        return evacuateCancelServed;
+    }
+
     public Optional<VirtualMachineInstance> vmi(String namespace, String name) {
         GenericKubernetesResource r = client.genericKubernetesResources(KubeVirtResources.VMI).inNamespace(namespace)
                 .withName(name).get();

@@ -19,7 +19,12 @@ public enum Action {
      * Changes a VM template's eviction strategy (a conditional merge patch on the VM, never the
      * VMI): nothing is interrupted, it takes effect when the VM restarts.
      */
-    PATCH_EVICTION_STRATEGY("patchEvictionStrategy", false);
+    PATCH_EVICTION_STRATEGY("patchEvictionStrategy", false),
+    /**
+     * Removes an abandoned evacuation mark through KubeVirt's `evacuate/cancel` subresource of the
+     * VMI (KubeVirt 1.8+), conditional on the node it names: nothing is interrupted.
+     */
+    EVACUATE_CANCEL("evacuateCancel", false);
 
     private final String configKey;
     private final boolean disruptive;
@@ -40,7 +45,7 @@ public enum Action {
 
     /** From least to most disruptive to the workload. */
     private static final java.util.List<Action> BY_DISRUPTION = java.util.List.of(PAUSE_WORKLOAD_UPDATES,
-            RESUME_WORKLOAD_UPDATES, CANCEL_UPDATER_MIGRATIONS, ENABLE_WORKLOAD_UPDATES, PATCH_EVICTION_STRATEGY, LIVE_MIGRATE, EVICT, RESTART, STOP);
+            RESUME_WORKLOAD_UPDATES, CANCEL_UPDATER_MIGRATIONS, ENABLE_WORKLOAD_UPDATES, EVACUATE_CANCEL, PATCH_EVICTION_STRATEGY, LIVE_MIGRATE, EVICT, RESTART, STOP);
 
     /** A cluster setting rather than a VMI: planned on the KubeVirt CR (or the HyperConverged under HCO). */
     public boolean onKubeVirt() {
@@ -61,6 +66,7 @@ public enum Action {
             case RESTART -> RESTART;
             case STOP -> STOP;
             case PATCH_EVICTION_STRATEGY -> PATCH_EVICTION_STRATEGY;
+            case EVACUATE_CANCEL -> EVACUATE_CANCEL;
             case NONE, WAIT -> null;
         };
     }

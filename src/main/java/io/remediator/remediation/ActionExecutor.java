@@ -64,6 +64,7 @@ public final class ActionExecutor {
                 case CANCEL_UPDATER_MIGRATIONS -> cancelUpdaterMigrations(p, dryRun);
                 case RESUME_WORKLOAD_UPDATES -> resume(p, dryRun);
                 case PATCH_EVICTION_STRATEGY -> patchEvictionStrategy(p, dryRun);
+                case EVACUATE_CANCEL -> lifecycle.evacuateCancel(p, dryRun);
             };
         } catch (KubernetesClientException e) {
             return WriteOutcome.of(e);

@@ -333,6 +333,10 @@ public final class Remediation {
             return new FollowUp(FollowUp.State.DONE, "the VM's template has the new eviction strategy; it takes effect"
                     + " when the VM restarts (KubeVirt sets RestartRequired)");
         }
+        if (a.action() == Action.EVACUATE_CANCEL && vmi.get().recommendedAction()
+                != io.remediator.runbook.RecommendedAction.EVACUATE_CANCEL) {
+            return new FollowUp(FollowUp.State.DONE, "the VMI no longer carries the abandoned evacuation mark");
+        }
         var m = vmi.get().migrations();
         if (a.action() == Action.LIVE_MIGRATE) {
             if (a.objectName().equals(m.inFlightName())) {

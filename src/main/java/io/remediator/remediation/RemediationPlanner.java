@@ -83,7 +83,8 @@ public final class RemediationPlanner {
             int attempt = action == Action.LIVE_MIGRATE ? v.migrations().failedByRemediator() + 1 : 1;
             PlannedAction p = PlannedAction.proposed(action + " " + v.namespace() + "/" + v.name(), action, v.namespace(),
                     v.name(), v.vm(), v.uid(), object(action, v, episode, attempt), attempt, policy.rule(action), now)
-                    .withChange(action == Action.PATCH_EVICTION_STRATEGY ? v.change() : null)
+                    .withChange(action == Action.PATCH_EVICTION_STRATEGY || action == Action.EVACUATE_CANCEL
+                            ? v.change() : null)
                     .withAnyLauncher(!v.actsOnlyWhileOutdated());
             if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
@@ -337,6 +338,8 @@ public final class RemediationPlanner {
                     : new Target("VirtualMachine", v.namespace(), v.vm());
             // The VM's template: a running VMI's spec cannot be changed ("update of VMI object is restricted").
             case PATCH_EVICTION_STRATEGY -> new Target("VirtualMachine", v.namespace(), v.vm());
+            // KubeVirt's subresource of the VMI; virt-api, not this service, patches its status.
+            case EVACUATE_CANCEL -> new Target("VirtualMachineInstance", v.namespace(), v.name());
             case ENABLE_WORKLOAD_UPDATES, PAUSE_WORKLOAD_UPDATES, CANCEL_UPDATER_MIGRATIONS, RESUME_WORKLOAD_UPDATES ->
                     throw new IllegalArgumentException(action.name());
         };

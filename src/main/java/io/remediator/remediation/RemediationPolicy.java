@@ -43,6 +43,7 @@ public record RemediationPolicy(
         put(explicit, Action.CANCEL_UPDATER_MIGRATIONS, p.actions().cancelUpdaterMigrations());
         put(explicit, Action.RESUME_WORKLOAD_UPDATES, p.actions().resumeWorkloadUpdates());
         put(explicit, Action.PATCH_EVICTION_STRATEGY, p.actions().patchEvictionStrategy());
+        put(explicit, Action.EVACUATE_CANCEL, p.actions().evacuateCancel());
         return new RemediationPolicy(
                 Setting.parse(p.mode()),
                 Map.copyOf(explicit),

@@ -101,6 +101,57 @@ final class VmLifecycle {
         return new WriteOutcome.Done(null);
     }
 
+    /**
+     * What `virtctl evacuate-cancel vmi` does (KubeVirt 1.8+, api.go:616-621): `PUT …/virtualmachineinstances/{name}/evacuate/cancel`
+     * with the node the mark names, which virt-api turns into a JSON patch that tests that value and
+     * removes `status.evacuationNodeName` (rest/evacuate_cancel.go:40-93); it refuses while the node
+     * still carries the drain taint. Checked first on the VMI as it is now: the same VMI, the same mark.
+     */
+    WriteOutcome evacuateCancel(PlannedAction p, boolean dryRun) {
+        GenericKubernetesResource vmi = stillOutdated(p);
+        String node = p.change() == null ? null : String.valueOf(p.change().value());
+        if (vmi == null) {
+            return new WriteOutcome.AlreadyDone("left alone: " + p.namespace() + "/" + p.vmi() + " is not the VMI diagnosed"
+                    + " (recreated or deleted since)");
+        }
+        Object mark = vmi.get("status", "evacuationNodeName");
+        if (mark == null || !mark.equals(node)) {
+            return new WriteOutcome.AlreadyDone("left alone: the VMI's evacuation mark is "
+                    + (mark == null ? "gone" : "now for node " + mark) + ", not for node " + node);
+        }
+        if (!evacuateCancelServed()) {
+            return new WriteOutcome.Refused(501, "not cancelled: KubeVirt's evacuate/cancel ("
+                    + KubeVirtResources.SUBRESOURCES_GROUP + "/v1 virtualmachineinstances/evacuate/cancel, KubeVirt 1.8"
+                    + " and later) is not served here");
+        }
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("apiVersion", KubeVirtResources.SUBRESOURCES_GROUP + "/v1");
+        body.put("kind", "EvacuateCancelOptions");
+        body.put("evacuationNodeName", node);
+        if (dryRun) {
+            body.put("dryRun", List.of("All"));
+        }
+        client.raw("/apis/" + KubeVirtResources.SUBRESOURCES_GROUP + "/v1/namespaces/" + p.namespace()
+                + "/virtualmachineinstances/" + p.vmi() + "/evacuate/cancel", "PUT", body);
+        return new WriteOutcome.Done(null);
+    }
+
+    private volatile boolean evacuateCancelServed;
+    private volatile Instant evacuateCancelCheckedAt;
+
+    /** Whether virt-api's discovery lists `virtualmachineinstances/evacuate/cancel`; asked once a minute. */
+    private boolean evacuateCancelServed() {
+        Instant now = clock.instant();
+        if (evacuateCancelCheckedAt == null || now.isAfter(evacuateCancelCheckedAt.plus(DISCOVERY_TTL))) {
+            var resources = subresourcesServed()
+                    ? client.getApiResources(KubeVirtResources.SUBRESOURCES_GROUP + "/v1") : null;
+            evacuateCancelServed = resources != null && resources.getResources().stream()
+                    .anyMatch(r -> "virtualmachineinstances/evacuate/cancel".equals(r.getName()));
+            evacuateCancelCheckedAt = now;
+        }
+        return evacuateCancelServed;
+    }
+
     private VirtualMachine currentVm(PlannedAction p) {
         return p.vm() == null ? null : Optional.ofNullable(client.genericKubernetesResources(
                 KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm()).get())

@@ -81,7 +81,8 @@ public final class OutdatedWorkloadsFindings {
 
         Map<RecommendedAction, Integer> counts = new EnumMap<>(RecommendedAction.class);
         for (RecommendedAction a : RecommendedAction.values()) {
-            if (a != RecommendedAction.PATCH_EVICTION_STRATEGY) { // never recommended for an outdated VMI
+            if (a != RecommendedAction.PATCH_EVICTION_STRATEGY && a != RecommendedAction.EVACUATE_CANCEL) {
+                // neither is ever recommended for an outdated VMI
                 counts.put(a, 0);
             }
         }

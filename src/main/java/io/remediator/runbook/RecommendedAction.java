@@ -25,9 +25,15 @@ public enum RecommendedAction {
      * Change the VM template's eviction strategy (LiveMigrateIfPossible or None): nothing stops
      * now, the VM takes it at its next restart. Only the VMCannotBeEvicted runbook recommends it.
      */
-    PATCH_EVICTION_STRATEGY;
+    PATCH_EVICTION_STRATEGY,
+    /**
+     * Cancel an abandoned evacuation through KubeVirt's `evacuate/cancel` (virtctl evacuate-cancel,
+     * KubeVirt 1.8 and later): it removes the VMI's `status.evacuationNodeName`, which KubeVirt's
+     * evacuation controller would otherwise act on later. Nothing stops. Only VMCannotBeEvicted recommends it.
+     */
+    EVACUATE_CANCEL;
 
     /** Most disruptive first: the order in which an operator must read them, and the last to be cut. */
     public static final java.util.List<RecommendedAction> BY_SEVERITY = java.util.List.of(STOP, RESTART, EVICT,
-            PATCH_EVICTION_STRATEGY, LIVE_MIGRATE, WAIT, NONE);
+            PATCH_EVICTION_STRATEGY, EVACUATE_CANCEL, LIVE_MIGRATE, WAIT, NONE);
 }

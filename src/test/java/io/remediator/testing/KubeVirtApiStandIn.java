@@ -25,8 +25,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A STAND-IN for KubeVirt's virt-api, serving only the two subresources `virtctl restart` and
- * `virtctl stop` call: `PUT /apis/subresources.kubevirt.io/v1/namespaces/{ns}/virtualmachines/{name}/restart|stop`.
+ * A STAND-IN for KubeVirt's virt-api, serving only the three subresources `virtctl restart`,
+ * `virtctl stop` and `virtctl evacuate-cancel vmi` call:
+ * `PUT /apis/subresources.kubevirt.io/v1/namespaces/{ns}/virtualmachines/{name}/restart|stop` and
+ * `PUT …/virtualmachineinstances/{name}/evacuate/cancel`.
  * virt-api itself cannot run here; this one is registered the way virt-api is, as an aggregated
  * API (an `APIService` `v1.subresources.kubevirt.io` in front of a Service), so every request goes
  * through the real kube-apiserver's aggregator, authentication and RBAC (a caller without
@@ -50,7 +52,8 @@ import java.util.regex.Pattern;
 public final class KubeVirtApiStandIn implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern PATH = Pattern.compile(
-            "/apis/subresources\\.kubevirt\\.io/v1/namespaces/([^/]+)/virtualmachines/([^/]+)/(restart|stop)");
+            "/apis/subresources\\.kubevirt\\.io/v1/namespaces/([^/]+)/(virtualmachines/([^/]+)/(restart|stop)"
+                    + "|virtualmachineinstances/([^/]+)/(evacuate/cancel))");
     static final String NAMESPACE = "kubevirt";
     static final String SERVICE = "virt-api";
     static final String API_SERVICE = "v1.subresources.kubevirt.io";
@@ -164,13 +167,16 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
             }
             boolean isDryRun = dryRun;
             String ns = m.group(1);
-            String name = m.group(2);
-            String verb = m.group(3);
+            boolean onVmi = m.group(5) != null;
+            String name = onVmi ? m.group(5) : m.group(3);
+            String verb = onVmi ? m.group(6) : m.group(4);
             String user = exchange.getRequestHeaders().getFirst("X-Remote-User");
             // Recorded just before the answer goes out, so a test that read the answer always finds the call.
             exchange.setAttribute(ANSWER_HOOK, (IntConsumer) code -> calls.add(new Call(verb, ns, name, isDryRun, user, code)));
             if ("restart".equals(verb)) {
                 restart(exchange, ns, name, dryRun);
+            } else if (onVmi) {
+                evacuateCancel(exchange, ns, name, options.path("evacuationNodeName").asText(""), dryRun);
             } else {
                 stop(exchange, ns, name, dryRun);
             }
@@ -194,6 +200,47 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
         }
         requestStateChange(vm, dryRun, Map.of("action", "Stop", "uid", vmi.getMetadata().getUid()), Map.of("action", "Start"));
         return accepted(exchange);
+    }
+
+    /**
+     * evacuate/cancel (EvacuateCancelHandler, rest/evacuate_cancel.go:40-133): 404 for a missing VMI;
+     * 400 "Node … has NodeDrainTaintKey" while the VMI's evacuation node carries the drain taint; 200
+     * without a mark; else a JSON patch testing the given node and removing `status.evacuationNodeName`
+     * (a mismatch fails the test: 500, as KubeVirt wraps the patch error).
+     */
+    private int evacuateCancel(HttpExchange exchange, String ns, String name, String node, boolean dryRun)
+            throws IOException {
+        GenericKubernetesResource vmi = vmi(ns, name);
+        if (vmi == null) {
+            return status(exchange, 404, "NotFound", "virtualmachineinstance.kubevirt.io \"" + name + "\" not found");
+        }
+        Object mark = vmi.get("status", "evacuationNodeName");
+        String evacuating = mark != null ? mark.toString() : String.valueOf(vmi.get("status", "nodeName"));
+        var n = cluster.client().nodes().withName(evacuating).get();
+        if (n != null && n.getSpec().getTaints() != null && n.getSpec().getTaints().stream()
+                .anyMatch(t -> "kubevirt.io/drain".equals(t.getKey()) && "NoSchedule".equals(t.getEffect()))) {
+            return status(exchange, 400, "BadRequest", "Node \"" + evacuating + "\" has NodeDrainTaintKey"
+                    + " \"kubevirt.io/drain:NoSchedule\"");
+        }
+        if (mark == null) {
+            beforeAnswer(exchange, 200);
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+            return 200;
+        }
+        try {
+            cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace(ns).withName(name)
+                    .dryRun(dryRun).patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                            io.fabric8.kubernetes.client.dsl.base.PatchType.JSON), "[{\"op\":\"test\","
+                            + "\"path\":\"/status/evacuationNodeName\",\"value\":" + JSON.writeValueAsString(node) + "},"
+                            + "{\"op\":\"remove\",\"path\":\"/status/evacuationNodeName\"}]");
+        } catch (KubernetesClientException e) {
+            return status(exchange, 500, "InternalError", "Internal error occurred: " + e.getMessage());
+        }
+        beforeAnswer(exchange, 200);
+        exchange.sendResponseHeaders(200, -1);
+        exchange.close();
+        return 200;
     }
 
     private int stop(HttpExchange exchange, String ns, String name, boolean dryRun) throws IOException {
@@ -275,7 +322,9 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
                             Map.of("name", "virtualmachines/restart", "singularName", "", "namespaced", true,
                                     "kind", "VirtualMachine", "verbs", List.of("update")),
                             Map.of("name", "virtualmachines/stop", "singularName", "", "namespaced", true,
-                                    "kind", "VirtualMachine", "verbs", List.of("update"))));
+                                    "kind", "VirtualMachine", "verbs", List.of("update")),
+                            Map.of("name", "virtualmachineinstances/evacuate/cancel", "singularName", "",
+                                    "namespaced", true, "kind", "VirtualMachineInstance", "verbs", List.of("update"))));
         } else if (path.equals("/apis/subresources.kubevirt.io")) {
             Map<String, Object> version = Map.of("groupVersion", "subresources.kubevirt.io/v1", "version", "v1");
             body = Map.of("kind", "APIGroup", "apiVersion", "v1", "name", "subresources.kubevirt.io",

@@ -14,6 +14,12 @@ public final class Policies {
     private String cancelUpdaterMigrations;
     private String resumeWorkloadUpdates;
     private String patchEvictionStrategy;
+    private String evacuateCancel;
+
+    public Policies evacuateCancel(String s) {
+        evacuateCancel = s;
+        return this;
+    }
 
     public Policies patchEvictionStrategy(String s) {
         patchEvictionStrategy = s;
@@ -92,7 +98,7 @@ public final class Policies {
         RemediatorConfig.Policy d = RemediatorConfig.defaults().policy();
         return new RemediatorConfig.Policy(mode,
                 new RemediatorConfig.Actions(liveMigrate, null, restart, stop, enableWorkloadUpdates, pauseWorkloadUpdates,
-                        cancelUpdaterMigrations, resumeWorkloadUpdates, patchEvictionStrategy),
+                        cancelUpdaterMigrations, resumeWorkloadUpdates, patchEvictionStrategy, evacuateCancel),
                 d.enableWorkloadUpdatesMethods(),
                 new RemediatorConfig.Namespaces(List.of(), exclude, ""),
                 d.optOutKey(), windows, "UTC",

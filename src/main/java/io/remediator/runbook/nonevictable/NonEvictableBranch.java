@@ -22,6 +22,12 @@ public enum NonEvictableBranch {
      * eviction webhook refuses its eviction with 429 (pod-eviction-admitter.go:146-150).
      */
     VCE_DRAIN_BLOCKED,
+    /**
+     * Not drained now, yet its `status.evacuationNodeName` names its node: an abandoned drain's mark,
+     * which KubeVirt's evacuation controller acts on once the VMI can migrate. `EVACUATE_CANCEL`
+     * where KubeVirt serves it (1.8+).
+     */
+    VCE_ABANDONED_DRAIN,
     /** Its VM's template was already changed away from LiveMigrate: only a restart applies it. */
     VCE_FIX_NEEDS_RESTART,
     /** LiveMigrate on a VMI that cannot migrate, with a VM whose template can change. */

@@ -25,9 +25,10 @@ public final class NonEvictableClassifier {
      * @param targetStrategy     what a template change writes (`vce.targetStrategy`)
      * @param autoRestartOnDrain a drain-blocked restart runs without a person in `auto`
      * @param optOutKey          `policy.optOutKey`, or null
+     * @param evacuateCancelServed KubeVirt serves `evacuate/cancel` (1.8 and later)
      */
     public record Settings(String defaultStrategy, String drainTaintKey, String targetStrategy, boolean autoRestartOnDrain,
-                           String optOutKey) {}
+                           String optOutKey, boolean evacuateCancelServed) {}
 
     /**
      * What was read for one VMI an alert names.
@@ -101,6 +102,23 @@ public final class NonEvictableClassifier {
                     stop ? (o.vm() == null ? "kubectl delete vmi -n " + o.namespace() + " " + o.name()
                             : "virtctl stop -n " + o.namespace() + " " + vmName)
                             : "virtctl restart -n " + o.namespace() + " " + vmName, approval);
+        }
+        if (vmi.evacuationNodeName() != null && vmi.evacuationNodeName().equals(vmi.nodeName()) && o.node() != null) {
+            // Not drained now (that branch came first), yet marked: the drain was abandoned.
+            String mark = "its status.evacuationNodeName still names node " + vmi.evacuationNodeName() + ", which is no"
+                    + " longer drained: the drain that marked it was abandoned. KubeVirt's evacuation controller keeps"
+                    + " such a VMI as an eviction candidate (evacuation.go:326-334) and migrates it off the node as soon"
+                    + " as it can migrate, unplanned.";
+            return settings.evacuateCancelServed()
+                    ? finding(o, now, NonEvictableBranch.VCE_ABANDONED_DRAIN, RecommendedAction.EVACUATE_CANCEL, effective,
+                            liveMigratable, null, "The drain is over but " + mark + " KubeVirt's evacuate/cancel removes"
+                                    + " the mark (it refuses while the node carries the drain taint); nothing stops. " + why,
+                            "virtctl evacuate-cancel vmi -n " + o.namespace() + " " + o.name(), null)
+                    : finding(o, now, NonEvictableBranch.VCE_ABANDONED_DRAIN, RecommendedAction.NONE, effective,
+                            liveMigratable, null, "The drain is over but " + mark + " This KubeVirt does not serve"
+                                    + " evacuate/cancel (KubeVirt 1.8 and later), and a VMI's status is KubeVirt's to write:"
+                                    + " upgrade KubeVirt, or expect the migration when it becomes migratable. " + why,
+                            null, null);
         }
         if (o.vm() != null) {
             String template = o.vm().evictionStrategy() != null ? o.vm().evictionStrategy() : settings.defaultStrategy();

@@ -73,7 +73,7 @@ public final class NonEvictableRunbook implements Runbook {
         Alerted alerted = Alerted.of(firingAlerts);
         NonEvictableClassifier classifier = new NonEvictableClassifier(new NonEvictableClassifier.Settings(
                 settings.defaultEvictionStrategy(), EvictionReads.drainTaintKey(kv), targetStrategy, autoRestartOnDrain,
-                optOutKey));
+                optOutKey, reads.evacuateCancelServed()));
         List<NonEvictableVmi> vmis = new ArrayList<>();
         int read = 0;
         for (Alerted.Vmi a : alerted.vmis()) {
@@ -118,7 +118,8 @@ public final class NonEvictableRunbook implements Runbook {
     static Map<RecommendedAction, Integer> counts(List<NonEvictableVmi> vmis) {
         Map<RecommendedAction, Integer> counts = new EnumMap<>(RecommendedAction.class);
         for (RecommendedAction a : List.of(RecommendedAction.STOP, RecommendedAction.RESTART,
-                RecommendedAction.PATCH_EVICTION_STRATEGY, RecommendedAction.WAIT, RecommendedAction.NONE)) {
+                RecommendedAction.PATCH_EVICTION_STRATEGY, RecommendedAction.EVACUATE_CANCEL, RecommendedAction.WAIT,
+                RecommendedAction.NONE)) {
             counts.put(a, 0);
         }
         vmis.forEach(v -> counts.merge(v.recommendedAction(), 1, Integer::sum));

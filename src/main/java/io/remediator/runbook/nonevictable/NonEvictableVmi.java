@@ -74,6 +74,10 @@ public record NonEvictableVmi(
     /** The template change PATCH_EVICTION_STRATEGY writes, conditional on the VM as diagnosed. */
     @Override
     public Change change() {
+        if (recommendedAction == RecommendedAction.EVACUATE_CANCEL && node != null) {
+            // The node the mark names: virt-api's patch tests it, so a newer mark is never removed.
+            return new Change("status.evacuationNodeName", node, null);
+        }
         return recommendedAction == RecommendedAction.PATCH_EVICTION_STRATEGY && targetStrategy != null
                 ? new Change("spec.template.spec.evictionStrategy", targetStrategy, vmResourceVersion) : null;
     }

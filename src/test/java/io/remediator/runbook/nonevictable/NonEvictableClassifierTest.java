@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class NonEvictableClassifierTest {
     private static final Instant NOW = Instant.parse("2026-12-07T10:00:00Z");
     private static final NonEvictableClassifier CLASSIFIER = new NonEvictableClassifier(new NonEvictableClassifier.Settings(
-            "LiveMigrate", "kubevirt.io/drain", "LiveMigrateIfPossible", false, "kubevirt-remediator/skip"));
+            "LiveMigrate", "kubevirt.io/drain", "LiveMigrateIfPossible", false, "kubevirt-remediator/skip", true));
     private static final ClusterNode NODE_1 = new ClusterNode("node-1", 110, false, Map.of(), List.of());
     private static final ClusterNode CORDONED = new ClusterNode("node-1", 110, true, Map.of(), List.of());
     private static final ClusterNode TAINTED = new ClusterNode("node-1", 110, false, Map.of(), List.of("kubevirt.io/drain"));
@@ -44,6 +44,34 @@ class NonEvictableClassifierTest {
     private static NonEvictableVmi classify(VirtualMachineInstance vmi, VmTemplate vm, ClusterNode node) {
         return CLASSIFIER.classify(new NonEvictableClassifier.Observed("prod", vmi == null ? "gone" : vmi.name(), "node-1",
                 1, vmi, vm, node, List.of()), NOW);
+    }
+
+    private static VirtualMachineInstance marked(String name) {
+        VirtualMachineInstance v = notMigratable(name, name);
+        return new VirtualMachineInstance(v.namespace(), v.name(), v.uid(), v.createdAt(), false, v.phase(), v.nodeName(),
+                v.conditions(), v.evictionStrategy(), v.vm(), Map.of(), Map.of(), "VirtualMachine", "node-1");
+    }
+
+    @Test
+    void anEvacuationMarkLeftByAnAbandonedDrainIsCancelledThroughKubeVirtWhereItServesEvacuateCancel() {
+        NonEvictableVmi v = classify(marked("gpu-1"), vm("gpu-1", "Always", null, false, Map.of()), NODE_1);
+        assertThat(v.branch()).isEqualTo(NonEvictableBranch.VCE_ABANDONED_DRAIN);
+        assertThat(v.recommendedAction()).isEqualTo(RecommendedAction.EVACUATE_CANCEL);
+        assertThat(v.mitigation()).isEqualTo("virtctl evacuate-cancel vmi -n prod gpu-1");
+        assertThat(v.explanation()).contains("status.evacuationNodeName still names node node-1")
+                .contains("evacuation.go:326-334").contains("nothing stops");
+        assertThat(v.change()).isEqualTo(new io.remediator.runbook.VmiFinding.Change("status.evacuationNodeName", "node-1",
+                null));
+        // A drain that still waits is the drain-blocked branch, not this one.
+        assertThat(classify(marked("gpu-1"), vm("gpu-1", "Always", null, false, Map.of()), CORDONED).branch())
+                .isEqualTo(NonEvictableBranch.VCE_DRAIN_BLOCKED);
+        // Before KubeVirt 1.8 there is no evacuate/cancel: said, and nothing planned.
+        NonEvictableVmi old = new NonEvictableClassifier(new NonEvictableClassifier.Settings("LiveMigrate",
+                "kubevirt.io/drain", "LiveMigrateIfPossible", false, null, false)).classify(new NonEvictableClassifier.Observed(
+                "prod", "gpu-1", "node-1", 1, marked("gpu-1"), vm("gpu-1", "Always", null, false, Map.of()), NODE_1,
+                List.of()), NOW);
+        assertThat(old.recommendedAction()).isEqualTo(RecommendedAction.NONE);
+        assertThat(old.explanation()).contains("does not serve evacuate/cancel (KubeVirt 1.8 and later)");
     }
 
     @Test
@@ -85,7 +113,7 @@ class NonEvictableClassifierTest {
         assertThat(classify(notMigratable("gpu-1", "gpu-1"), vm("gpu-1", "Always", null, false, Map.of()), CORDONED)
                 .drainBlocked()).isEqualTo("node node-1 is cordoned (spec.unschedulable)");
         var auto = new NonEvictableClassifier(new NonEvictableClassifier.Settings("LiveMigrate", "kubevirt.io/drain",
-                "LiveMigrateIfPossible", true, null)).classify(new NonEvictableClassifier.Observed("prod", "gpu-1", null, 1,
+                "LiveMigrateIfPossible", true, null, true)).classify(new NonEvictableClassifier.Observed("prod", "gpu-1", null, 1,
                 notMigratable("gpu-1", "gpu-1"), vm("gpu-1", "Always", null, false, Map.of()), CORDONED, List.of()), NOW);
         assertThat(auto.approvalRequired()).isNull();
         // A VM that does not restart it (Halted, Once), or none: a STOP, always by a person.

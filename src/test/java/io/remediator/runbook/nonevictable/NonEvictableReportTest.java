@@ -205,4 +205,43 @@ class NonEvictableReportTest {
                 .withName("db-9").get();
         assertThat((Object) after.get("spec", "template", "spec", "evictionStrategy")).isNull();
     }
+
+    @Test
+    void anAbandonedDrainsMarkIsCancelledThroughKubeVirtsEvacuateCancelAndThisServiceWritesNoVmi(@TempDir Path tmp) {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).evictionStrategy("LiveMigrate")
+                .deployed("v1.9.0", Instant.now().minusSeconds(86_400)).build());
+        node("vce-node-1", false);
+        cluster.create(vm(NS, "gpu-7", "Always"));
+        // An earlier drain of vce-node-1 marked it; the node was uncordoned since (the drain abandoned).
+        cluster.create(vmi(NS, "gpu-7").outdated(false).node("vce-node-1").ownedBy("gpu-7").evictionStrategy("LiveMigrate")
+                .evacuationNode("vce-node-1").notMigratable("HostDeviceNotLiveMigratable", "VMI uses a PCI host devices")
+                .build());
+        var config = RunningService.withPolicy(Policies.mode("auto").evacuateCancel("auto").build());
+        try (KubeVirtApiStandIn virtApi = KubeVirtApiStandIn.register(cluster, tmp);
+             RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            long mark = cluster.audit().mark();
+            JsonNode report = s.awaitReport(s.postWebhook(group(alert("gpu-7", "vce-node-1", "virt-controller-a")),
+                    RunningService.TOKEN));
+            String id = report.get("id").asText();
+            await().atMost(Duration.ofSeconds(30)).alias("the evacuate/cancel through virt-api").until(() -> virtApi.calls()
+                    .stream().anyMatch(c -> !c.dryRun() && c.verb().equals("evacuate/cancel") && c.answered() == 200));
+            report = s.getJson("/api/reports/" + id);
+            // Once the mark is gone the VMI is what it was before the drain: a strategy mismatch.
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.getJson("/api/reports/" + id).get("nonEvictableVmis")
+                    .get(0).get("branch").asText().equals("VCE_STRATEGY_MISMATCH"));
+            assertThat(virtApi.calls()).filteredOn(c -> c.verb().equals("evacuate/cancel")).extracting(
+                    KubeVirtApiStandIn.Call::dryRun).startsWith(true, false);
+            // The mark is gone (virt-api's patch), and this service itself wrote no VMI.
+            GenericKubernetesResource after = cluster.client().genericKubernetesResources(KubeVirtResources.VMI)
+                    .inNamespace(NS).withName("gpu-7").get();
+            assertThat((Object) after.get("status", "evacuationNodeName")).isNull();
+            // The service's own requests are the subresource's (through the aggregator: dry run, then the cancel);
+            // the one write of the VMI object is the stand-in's JSON patch, as virt-api's would be.
+            var writes = cluster.audit().changesSince(mark, VMI_WRITES);
+            assertThat(writes).filteredOn(w -> w.subresource() != null).extracting(Object::toString)
+                    .containsOnly("update virtualmachineinstances/evacuate vce/gpu-7 -> 200");
+            assertThat(writes).filteredOn(w -> w.subresource() == null).extracting(Object::toString)
+                    .containsExactly("patch virtualmachineinstances vce/gpu-7 -> 200");
+        }
+    }
 }
