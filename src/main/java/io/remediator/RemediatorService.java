@@ -9,9 +9,9 @@ import io.javalin.json.JavalinJackson;
 import io.remediator.config.RemediatorConfig;
 import io.remediator.kubevirt.ApiReachability;
 import io.remediator.kubevirt.KubeVirtInformers;
-import io.remediator.notify.SlackNotifications;
-import io.remediator.notify.SlackSetup;
-import io.remediator.reconcile.PlanApprovals;
+import io.remediator.slack.SlackNotifications;
+import io.remediator.slack.SlackSetup;
+import io.remediator.approval.PlanApprovals;
 import io.remediator.reconcile.ReportLoop;
 import io.remediator.remediation.ActionExecutor;
 import io.remediator.remediation.ActionLedger;
@@ -20,7 +20,7 @@ import io.remediator.remediation.RemediationPolicy;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.web.Access;
 import io.remediator.web.AccessCheck;
-import io.remediator.web.SlackApprovalRoutes;
+import io.remediator.slack.SlackApprovalRoutes;
 import io.remediator.web.ReportPages;
 import io.remediator.web.SecurityHeaders;
 import io.remediator.web.ReportRoutes;
@@ -155,9 +155,9 @@ public final class RemediatorService implements AutoCloseable {
         String readToken = config.api().readToken();
         PlanApprovals approvals = new PlanApprovals(reports, clock, episodes::newerFiringEpisode);
         ReportRoutes reportRoutes = new ReportRoutes(reports, episodes, new ReportPages(),
-                (id, plan, actions, by) -> approvals.approve(id, plan, actions, by, "api", null)).linkingRollouts(rolloutRoutes::currentLink);
+                approvals).linkingRollouts(rolloutRoutes::currentLink);
         SlackApprovalRoutes slackApprovals = SlackApprovalRoutes.from(config, reports, approvals::approve,
-                slack == null ? null : slack::approvers, clock);
+                slack, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),
                 readToken == null || readToken.isBlank() ? null : BearerToken.of(readToken),
                 adminToken(config.api()), metrics::webhookRequest, config.server().tls().enabled());

@@ -141,16 +141,13 @@ public final class ReportStore {
     }
 
     /**
-     * Adds approvals to the report's spec (any replica may take an approval). Empty when the
-     * approval link {@code linkId} (null for none) was used already: the check and the record are
-     * one write, so a link works once across replicas and restarts.
+     * One compare-and-swap of an existing report's spec (approvals: any replica may take one).
+     * {@code change} sees the whole report as read (spec and status) and returns the new spec, or
+     * null to write nothing; on a conflict the report is read again and {@code change} decides
+     * again, so what it checked is what the write is based on. Empty when nothing was written.
      */
-    public Optional<StoredReport> approve(String name, Set<String> entries, ReportSpec.ApprovalGiven given, String linkId) {
-        return Optional.ofNullable(changeSpec(name, current -> {
-            ReportSpec spec = current.orElseThrow(
-                    () -> new KubernetesClientException("report " + name + " is gone", 404, null)).spec();
-            return linkId != null && spec.usedLinks().contains(linkId) ? null : spec.withApproved(entries, given, linkId);
-        }, null));
+    public Optional<StoredReport> changeExistingSpec(String name, Function<Optional<StoredReport>, ReportSpec> change) {
+        return Optional.ofNullable(changeSpec(name, current -> current.isEmpty() ? null : change.apply(current), null));
     }
 
     /**

@@ -8,10 +8,9 @@ import io.javalin.http.HttpStatus;
 import io.remediator.remediation.Action;
 import io.remediator.remediation.PassResult;
 import io.remediator.remediation.PlannedAction;
-import io.remediator.report.ApprovalLinks;
-import io.remediator.report.ApprovalOutcome;
-import io.remediator.report.PlanRef;
-import io.remediator.report.ApprovalRules;
+import io.remediator.approval.ApprovalLinks;
+import io.remediator.approval.ApprovalOutcome;
+import io.remediator.approval.ApprovalRules;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredReport;
@@ -30,15 +29,9 @@ import java.util.Optional;
  * tampered one or one for another report 403, and a plan changed since 409 with the new plan shown.
  */
 public final class ApprovalPage {
-    /** The shared approval function, with how it was given and the link used. */
-    @FunctionalInterface
-    public interface Approver {
-        ApprovalOutcome approve(String reportId, PlanRef plan, List<String> keys, String by, String via, String linkId);
-    }
-
     private final ReportStore store;
     private final ApprovalLinks links;
-    private final Approver approver;
+    private final io.remediator.approval.Approver approver;
     private final String identityHeader;
     private final Action maxAction;
     private final Clock clock;
@@ -48,7 +41,8 @@ public final class ApprovalPage {
     private final Mustache template = new DefaultMustacheFactory("templates").compile("approval.mustache");
 
     /** @param identityHeader the SSO proxy's identity header, or blank: the approver is then "link holder" */
-    public ApprovalPage(ReportStore store, ApprovalLinks links, Approver approver, String identityHeader,
+    public ApprovalPage(ReportStore store, ApprovalLinks links, io.remediator.approval.Approver approver,
+                        String identityHeader,
                         Action maxAction, Clock clock) {
         this.store = store;
         this.links = links;
@@ -130,19 +124,29 @@ public final class ApprovalPage {
             return;
         }
         String token = formField(new String(form.bytes(), java.nio.charset.StandardCharsets.US_ASCII), "t");
+        String id = ctx.pathParam("id");
+        ctx.header("Cache-Control", "no-store");
+        // The signature is checked without a read; the report is read once, by the approval's own
+        // write, which checks the plan, the link and what it offers on that very version.
+        if (!(links.check(token, id, clock.instant()) instanceof ApprovalLinks.Check.Valid v) || !ReportRoutes.validId(id)) {
+            check(ctx, token); // the page that says why (a read only on this path)
+            return;
+        }
+        String by = identityHeader != null && ctx.header(identityHeader) != null && !ctx.header(identityHeader).isBlank()
+                ? ctx.header(identityHeader).strip() : "link holder";
+        ApprovalOutcome outcome = approver.approve(id, v.plan(), new io.remediator.approval.Selection.Offered(maxAction,
+                null), by.length() > 100 ? by.substring(0, 100) : by, "link", v.linkId());
+        if (outcome instanceof ApprovalOutcome.Approved) {
+            ctx.status(HttpStatus.SEE_OTHER).header("Location", "/reports/" + id);
+            return;
+        }
+        // Not approved: the page says why, from the report as it is now.
         Optional<Checked> checked = check(ctx, token);
         if (checked.isEmpty()) {
             return;
         }
         Checked c = checked.get();
-        String by = identityHeader != null && ctx.header(identityHeader) != null && !ctx.header(identityHeader).isBlank()
-                ? ctx.header(identityHeader).strip() : "link holder";
-        ApprovalOutcome outcome = approver.approve(c.report().name(), c.link().plan(),
-                c.approvable().stream().map(PlannedAction::key).toList(), by.length() > 100 ? by.substring(0, 100) : by,
-                "link", c.link().linkId());
-        if (outcome instanceof ApprovalOutcome.Approved) {
-            ctx.status(HttpStatus.SEE_OTHER).header("Location", "/reports/" + c.report().name());
-        } else if (outcome instanceof ApprovalOutcome.LinkUsed) {
+        if (outcome instanceof ApprovalOutcome.LinkUsed) {
             page(ctx, HttpStatus.CONFLICT, "This approval link was used already", c.report(), null, null, List.of(),
                     List.of());
         } else {

@@ -7,7 +7,7 @@ import io.javalin.http.Context;
 import io.javalin.http.NotFoundResponse;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.logging.LogSafe;
-import io.remediator.report.ApprovalOutcome;
+import io.remediator.approval.ApprovalOutcome;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
 import io.remediator.report.StoredEpisodes;
@@ -21,15 +21,9 @@ public final class ReportRoutes {
     private final ReportStore store;
     private final StoredEpisodes episodes;
     private final ReportPages pages;
-    private final Approver approve;
+    private final io.remediator.approval.Approver approve;
     private final com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
             .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
-
-    /** Approves the named actions of a report's plan of the given pass. */
-    @FunctionalInterface
-    public interface Approver {
-        ApprovalOutcome approve(String reportId, io.remediator.report.PlanRef plan, List<String> actions, String by);
-    }
 
     /**
      * @param episodes the index as every replica watches it; until its first LIST the index is read
@@ -44,7 +38,8 @@ public final class ReportRoutes {
         return this;
     }
 
-    public ReportRoutes(ReportStore store, StoredEpisodes episodes, ReportPages pages, Approver approve) {
+    public ReportRoutes(ReportStore store, StoredEpisodes episodes, ReportPages pages,
+                        io.remediator.approval.Approver approve) {
         this.store = store;
         this.episodes = episodes;
         this.pages = pages;
@@ -92,7 +87,7 @@ public final class ReportRoutes {
      * A report id is a Kubernetes object name (DNS-1123 subdomain). Anything else cannot name a
      * report, and must never reach the API: a blank name would turn a GET into a LIST of everything.
      */
-    static boolean validId(String id) {
+    public static boolean validId(String id) {
         return id != null && id.length() <= 253 && OBJECT_NAME.matcher(id).matches();
     }
 
@@ -105,7 +100,10 @@ public final class ReportRoutes {
      * actions the operator reviewed, in the plan of pass N. Anything else approves nothing.
      */
     private void approve(Context ctx) {
-        find(ctx);
+        // No read here: the approval reads the report once, for its write.
+        if (!validId(ctx.pathParam("id"))) {
+            throw new NotFoundResponse("no report with that id");
+        }
         ApprovalRequest request;
         try {
             request = json.readValue(ctx.bodyAsBytes(), ApprovalRequest.class);
@@ -120,11 +118,12 @@ public final class ReportRoutes {
         }
         // `plan` (the report's remediation.awaitedPlan) stays valid across follow-up passes while the
         // awaited actions are unchanged (redteam-2 N7); `pass` names exactly one pass.
-        io.remediator.report.PlanRef plan = request.pass() != null ? new io.remediator.report.PlanRef.Pass(request.pass())
-                : new io.remediator.report.PlanRef.Awaited(request.plan());
+        io.remediator.approval.PlanRef plan = request.pass() != null ? new io.remediator.approval.PlanRef.Pass(request.pass())
+                : new io.remediator.approval.PlanRef.Awaited(request.plan());
         String by = request.by() == null || request.by().isBlank() ? "admin token" : request.by().strip();
-        ApprovalOutcome outcome = approve.approve(ctx.pathParam("id"), plan, request.actions(),
-                by.length() > 100 ? by.substring(0, 100) : by);
+        ApprovalOutcome outcome = approve.approve(ctx.pathParam("id"), plan,
+                new io.remediator.approval.Selection.Named(request.actions()), by.length() > 100 ? by.substring(0, 100) : by,
+                "api", null);
         if (outcome instanceof ApprovalOutcome.Approved a) {
             ctx.status(202).json(request.pass() != null ? Map.of("approved", a.actions(), "pass", request.pass())
                     : Map.of("approved", a.actions(), "plan", request.plan()));
@@ -138,6 +137,10 @@ public final class ReportRoutes {
             ctx.status(409).json(Map.of("error", "this approval link was used already"));
         } else if (outcome instanceof ApprovalOutcome.NotOpen n) {
             ctx.status(409).json(Map.of("error", n.why()));
+        } else if (outcome instanceof ApprovalOutcome.NoReport) {
+            throw new NotFoundResponse("no report with id " + ctx.pathParam("id"));
+        } else {
+            ctx.status(409).json(Map.of("error", "not approved: " + outcome));
         }
     }
 

@@ -11,19 +11,19 @@ import java.nio.file.attribute.FileTime;
  * Secret takes effect without a restart. While the file is being swapped and cannot be read, the
  * last good value stays.
  */
-final class SecretFile {
+public final class SecretFile {
     private final Path file;
     private volatile String cached;
     private volatile FileTime cachedAt;
 
     /** @throws UncheckedIOException when it cannot be read now: fail at start-up, not on the first request */
-    SecretFile(Path file) {
+    public SecretFile(Path file) {
         this.file = file;
         current();
     }
 
     /** The file's content, trimmed. */
-    String current() {
+    public String current() {
         try {
             FileTime modified = Files.getLastModifiedTime(file);
             if (cached == null || !modified.equals(cachedAt)) {

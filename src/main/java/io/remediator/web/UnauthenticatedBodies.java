@@ -15,7 +15,7 @@ import java.util.concurrent.Semaphore;
  * few such reads run at once. A flood of slow bodies then holds a handful of server threads for a
  * few seconds each, and `/healthz`, the webhook and the pages keep answering (redteam-2 N2).
  */
-final class UnauthenticatedBodies {
+public final class UnauthenticatedBodies {
     /** How many such reads at once, across both routes. */
     static final int MAX_CONCURRENT = 8;
     /** The whole body within this, however slowly it trickles. */
@@ -24,14 +24,14 @@ final class UnauthenticatedBodies {
     private final Semaphore reading = new Semaphore(MAX_CONCURRENT);
 
     /** What became of a read: the body, or the answer already given. */
-    sealed interface Read {
+    public sealed interface Read {
         record Body(byte[] bytes) implements Read {}
 
         record Refused(HttpStatus status) implements Read {}
     }
 
     /** Reads at most {@code maxBytes}; on refusal the answer is set on {@code ctx}. */
-    Read read(Context ctx, int maxBytes) {
+    public Read read(Context ctx, int maxBytes) {
         long declared = ctx.req().getContentLengthLong();
         if (declared < 0) {
             return refuse(ctx, HttpStatus.LENGTH_REQUIRED, "a Content-Length is required");

@@ -23,7 +23,8 @@ class LayeringTest {
             .that().resideInAnyPackage("io.remediator.config..", "io.remediator.metrics..", "io.remediator.logging..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.kubevirt..", "io.remediator.runbook..",
                     "io.remediator.remediation..", "io.remediator.report..", "io.remediator.webhook..",
-                    "io.remediator.reconcile..", "io.remediator.leader..", "io.remediator.web..", "io.remediator.notify..");
+                    "io.remediator.reconcile..", "io.remediator.leader..", "io.remediator.web..", "io.remediator.slack..",
+                    "io.remediator.approval..");
 
     @ArchTest
     static final ArchRule kubevirtReadsOnlyTheCluster = noClasses().that().resideInAPackage("io.remediator.kubevirt..")
@@ -51,7 +52,7 @@ class LayeringTest {
     @ArchTest
     static final ArchRule rolloutsKnowNothingOfHttpOrSlack = noClasses().that().resideInAPackage("io.remediator.rollout..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.webhook..",
-                    "io.remediator.notify..", "io.javalin..", "com.slack..");
+                    "io.remediator.slack..", "io.javalin..", "com.slack..");
 
     /**
      * The pre-flight reads as the user and writes nothing: it knows no writer (remediation), no
@@ -60,24 +61,55 @@ class LayeringTest {
     @ArchTest
     static final ArchRule thePreflightOnlyReads = noClasses().that().resideInAPackage("io.remediator.preflight..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.remediation..", "io.remediator.report..",
-                    "io.remediator.reconcile..", "io.remediator.web..", "io.remediator.webhook..", "io.remediator.notify..",
+                    "io.remediator.reconcile..", "io.remediator.web..", "io.remediator.webhook..", "io.remediator.slack..",
                     "io.remediator.leader..", "io.javalin..", "com.slack..");
 
     @ArchTest
     static final ArchRule theLoopServesNoHttp = noClasses().that().resideInAPackage("io.remediator.reconcile..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.javalin..");
 
+    /**
+     * Slack in one package, both directions (issue 28): the messages, the notifier, the interaction
+     * endpoint and its signature. It may serve HTTP (the endpoint, with web's body reader and roles)
+     * but knows nothing of the intake or the lease.
+     */
     @ArchTest
-    static final ArchRule notificationsReadReportsAndTouchNothingElse = noClasses()
-            .that().resideInAPackage("io.remediator.notify..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.webhook..",
-                    "io.remediator.leader..", "io.javalin..");
+    static final ArchRule slackKnowsNothingOfTheIntakeOrTheLease = noClasses()
+            .that().resideInAPackage("io.remediator.slack..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.webhook..", "io.remediator.leader..");
+
+    /** Slack's SDK is used in the slack package only. */
+    @ArchTest
+    static final ArchRule slacksSdkOnlyInTheSlackPackage = noClasses()
+            .that().resideOutsideOfPackage("io.remediator.slack..")
+            .should().dependOnClassesThat().resideInAPackage("com.slack..");
+
+    /**
+     * One approval package (issue 28): the approver every path uses, the links and their rules. It
+     * knows nothing of HTTP, Slack, the intake or the loop: the API, the link page and the button
+     * call it.
+     */
+    @ArchTest
+    static final ArchRule approvalsKnowNothingOfHttpSlackOrTheLoop = noClasses()
+            .that().resideInAPackage("io.remediator.approval..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.web..", "io.remediator.slack..",
+                    "io.remediator.webhook..", "io.remediator.reconcile..", "io.remediator.leader..", "io.javalin..",
+                    "com.slack..");
+
+    /** Only the approver records an approval: nothing else adds to a spec's approvals or writes a spec in place. */
+    @ArchTest
+    static final ArchRule onlyTheApproverRecordsApprovals = noClasses()
+            .that().resideOutsideOfPackages("io.remediator.approval..", "io.remediator.report..")
+            .should().callMethodWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                    com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching(
+                            "withApproved|changeExistingSpec")));
 
     @ArchTest
     static final ArchRule nothingUpstreamKnowsOfNotifications = noClasses()
             .that().resideInAnyPackage("io.remediator.kubevirt..", "io.remediator.runbook..", "io.remediator.remediation..",
-                    "io.remediator.report..", "io.remediator.reconcile..", "io.remediator.webhook..", "io.remediator.web..")
-            .should().dependOnClassesThat().resideInAPackage("io.remediator.notify..");
+                    "io.remediator.report..", "io.remediator.reconcile..", "io.remediator.webhook..", "io.remediator.web..",
+                    "io.remediator.approval..")
+            .should().dependOnClassesThat().resideInAPackage("io.remediator.slack..");
 
     @ArchTest
     static final ArchRule remediationKnowsNothingOfHttpOrStoredReports = noClasses()

@@ -35,7 +35,7 @@ class RunbookRecipeTest {
     static final ArchRule aRunbookPackageUsesOnlyTheSharedRunbookTypesAndKubeVirtReads = noClasses()
             .that().resideInAPackage("io.remediator.runbook.*..")
             .should().dependOnClassesThat().resideInAnyPackage("io.remediator.remediation..", "io.remediator.report..",
-                    "io.remediator.reconcile..", "io.remediator.web..", "io.remediator.notify..",
+                    "io.remediator.reconcile..", "io.remediator.web..", "io.remediator.slack..",
                     "io.remediator.webhook..", "io.remediator.rollout..", "io.remediator.metrics..",
                     "io.remediator.config..", "io.javalin..", "com.slack..");
 

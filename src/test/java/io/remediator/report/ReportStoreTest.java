@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /** RemediationReports in a real API server: what is stored reads back the same, and size never fails a write. */
 @ExtendWith(RealCluster.class)
-class ReportStoreTest {
+public class ReportStoreTest {
     private static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
     private final ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -69,7 +69,7 @@ class ReportStoreTest {
                         List.of("finding"), vmis, 3), vmis.size(), 0, r, 0, r.nextPassAt(), null);
     }
 
-    static PlannedAction action(int i, boolean executed) {
+    public static PlannedAction action(int i, boolean executed) {
         return new PlannedAction("LIVE_MIGRATE ns/vmi-" + i, io.remediator.remediation.Action.LIVE_MIGRATE, "ns",
                 "vmi-" + i, "vm-" + i, "uid-" + i, io.remediator.remediation.Target.parse("VirtualMachineInstanceMigration ns/kvr-vmi-" + i), 1, Decision.RUN, "why",
                 "policy.actions.liveMigrate=auto", new PlannedAction.DryRun(true, null, null),

@@ -9,7 +9,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.remediator.config.RemediatorConfig;
-import io.remediator.report.ApprovalLinks;
+import io.remediator.approval.ApprovalLinks;
 import io.remediator.testing.FakeSlack;
 import io.remediator.testing.Payloads;
 import io.remediator.testing.Policies;

@@ -1,4 +1,4 @@
-package io.remediator.web;
+package io.remediator.slack;
 
 import static io.remediator.testing.KubeVirtObjects.kubeVirt;
 import static io.remediator.testing.KubeVirtObjects.vmi;

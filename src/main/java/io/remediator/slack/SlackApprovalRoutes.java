@@ -1,9 +1,11 @@
-package io.remediator.web;
+package io.remediator.slack;
 
 import io.javalin.config.RoutesConfig;
 import io.remediator.config.RemediatorConfig;
 import io.remediator.remediation.Action;
-import io.remediator.report.ApprovalRules;
+import io.remediator.approval.Approver;
+import io.remediator.web.ApprovalPage;
+import io.remediator.web.SecretFile;
 import io.remediator.report.ReportStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -22,24 +24,25 @@ public final class SlackApprovalRoutes {
     }
 
     /**
-     * @param approvers who may approve with a Slack button, given the allow-list and the user group
-     *                  (null without Slack)
+     * @param slack the notifier (null without Slack): its link keys, read once, and who may approve
+     *              with a button, given the allow-list and the user group
      */
-    public static SlackApprovalRoutes from(RemediatorConfig config, ReportStore reports, ApprovalPage.Approver approver,
-                                           BiFunction<List<String>, String, Predicate<String>> approvers, Clock clock) {
+    public static SlackApprovalRoutes from(RemediatorConfig config, ReportStore reports, Approver approver,
+                                           SlackNotifications slack, Clock clock) {
         RemediatorConfig.Approval a = config.slack() == null || !config.slack().enabled() ? null : config.slack().approval();
-        if (a == null || approvers == null) {
+        if (a == null || slack == null) {
             return new SlackApprovalRoutes(null, null);
         }
+        BiFunction<List<String>, String, Predicate<String>> approvers = slack::approvers;
         Action max = Action.valueOf(a.maxAction());
         if ("link".equals(a.mode())) {
-            return new SlackApprovalRoutes(new ApprovalPage(reports, ApprovalRules.links(a), approver, a.identityHeader(),
+            return new SlackApprovalRoutes(new ApprovalPage(reports, slack.links(), approver, a.identityHeader(),
                     max, clock), null);
         }
         if ("interactive".equals(a.mode())) {
             // Read as the webhook's token file is: re-read when the mounted Secret changes.
             SecretFile secret = new SecretFile(Path.of(a.signingSecretFile()));
-            return new SlackApprovalRoutes(null, new SlackInteractions(reports, approver,
+            return new SlackApprovalRoutes(null, new SlackInteractions(approver,
                     new SlackRequestSignature(secret::current, clock), approvers.apply(a.allowedUserIds(), a.allowedUsergroup()), max));
         }
         return new SlackApprovalRoutes(null, null);

@@ -1,4 +1,4 @@
-package io.remediator.web;
+package io.remediator.slack;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;

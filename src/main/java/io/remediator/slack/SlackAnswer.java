@@ -1,4 +1,4 @@
-package io.remediator.notify;
+package io.remediator.slack;
 
 import java.time.Duration;
 

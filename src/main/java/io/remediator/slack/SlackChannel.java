@@ -1,4 +1,4 @@
-package io.remediator.notify;
+package io.remediator.slack;
 
 import com.slack.api.Slack;
 import com.slack.api.SlackConfig;

@@ -1,4 +1,4 @@
-package io.remediator.notify;
+package io.remediator.slack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

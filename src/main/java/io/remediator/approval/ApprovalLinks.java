@@ -1,4 +1,4 @@
-package io.remediator.report;
+package io.remediator.approval;
 
 import io.remediator.remediation.PassResult;
 

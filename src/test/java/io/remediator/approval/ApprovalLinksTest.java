@@ -1,4 +1,4 @@
-package io.remediator.report;
+package io.remediator.approval;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,8 +41,8 @@ class ApprovalLinksTest {
         // redteam-2 N7: a deferred action made a pass every minute, and each pass made the links of
         // the one before stale. The link names the awaited set, and its expiry counts from when that
         // set was first offered, so every follow-up pass gives the same link.
-        io.remediator.remediation.PlannedAction awaiting = awaiting(ReportStoreTest.action(1, false));
-        io.remediator.remediation.PlannedAction inFlight = ReportStoreTest.action(2, true);
+        io.remediator.remediation.PlannedAction awaiting = awaiting(io.remediator.report.ReportStoreTest.action(1, false));
+        io.remediator.remediation.PlannedAction inFlight = io.remediator.report.ReportStoreTest.action(2, true);
         io.remediator.remediation.PassResult first = pass(1, T0, List.of(awaiting, inFlight), null);
         io.remediator.remediation.PassResult second = pass(2, T0.plusSeconds(60), List.of(awaiting, inFlight), first);
         io.remediator.remediation.PassResult third = pass(3, T0.plusSeconds(120), List.of(awaiting), second);

@@ -1,4 +1,4 @@
-package io.remediator.notify;
+package io.remediator.slack;
 
 import static com.slack.api.model.block.Blocks.actions;
 import static com.slack.api.model.block.Blocks.context;
@@ -130,8 +130,8 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         return new SlackMessage(List.copyOf(blocks), text, digest(blocks.subList(0, blocks.size() - 1), text));
     }
 
-    /** The action_id of the approve button; the interaction endpoint acts on no other. */
-    public static final String APPROVE_ACTION = "approve_plan";
+    /** The action_id of the approve button ({@link SlackButton}). */
+    public static final String APPROVE_ACTION = SlackButton.APPROVE_ACTION;
 
     private static String lastApproval(Report r) {
         if (r.approvals().isEmpty()) {

@@ -1,12 +1,12 @@
-package io.remediator.notify;
+package io.remediator.slack;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.remediator.kubevirt.ApiErrors;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.reconcile.DueQueue;
 import io.remediator.remediation.Action;
-import io.remediator.report.ApprovalLinks;
-import io.remediator.report.ApprovalRules;
+import io.remediator.approval.ApprovalLinks;
+import io.remediator.approval.ApprovalRules;
 import io.remediator.remediation.PlannedAction;
 import io.remediator.report.Report;
 import io.remediator.report.ReportStore;
@@ -57,6 +57,11 @@ public final class SlackNotifications implements AutoCloseable {
      * @param buttons   interactive mode with an allow-list: messages carry an approve button
      * @param maxAction the most disruptive action a link or button approves
      */
+    /** The approval links' keys, read once at start (`slack.approval.linkKeyFile`); null unless mode `link`. */
+    ApprovalLinks links() {
+        return links;
+    }
+
     public SlackNotifications(ReportStore store, SlackChannel slack, String publicUrl, ApprovalLinks links,
                               boolean buttons, Action maxAction, RemediatorMetrics metrics, Clock clock) {
         this.links = links;
@@ -242,7 +247,7 @@ public final class SlackNotifications implements AutoCloseable {
         }
         // Only with someone allowed to click it: an approve button anyone may press is what others shipped.
         // The button names the awaited actions, not the pass: it works while they are unchanged (N7).
-        return buttons ? new SlackMessage.Approve(null, r.id() + "|" + r.remediation().awaitedDigest(), count) : null;
+        return buttons ? new SlackMessage.Approve(null, new SlackButton(r.id(), r.remediation().awaitedDigest()).value(), count) : null;
     }
 
     private int approvable(Report r) {

@@ -1,10 +1,10 @@
-package io.remediator.notify;
+package io.remediator.slack;
 
 import io.remediator.config.RemediatorConfig;
 import io.remediator.metrics.RemediatorMetrics;
 import io.remediator.remediation.Action;
-import io.remediator.report.ApprovalLinks;
-import io.remediator.report.ApprovalRules;
+import io.remediator.approval.ApprovalLinks;
+import io.remediator.approval.ApprovalRules;
 import io.remediator.report.ReportStore;
 import java.time.Clock;
 

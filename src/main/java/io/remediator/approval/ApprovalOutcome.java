@@ -1,4 +1,4 @@
-package io.remediator.report;
+package io.remediator.approval;
 
 import java.util.List;
 
@@ -18,6 +18,12 @@ public sealed interface ApprovalOutcome {
 
     /** The approval link was used already (it works once). */
     record LinkUsed() implements ApprovalOutcome {}
+
+    /** There is no report of that name. */
+    record NoReport() implements ApprovalOutcome {}
+
+    /** A Slack click from a message that is not the report's own: nothing approved. */
+    record OtherMessage() implements ApprovalOutcome {}
 
     /** Closed, resolved, replaced by a newer episode, or never planned. */
     record NotOpen(String why) implements ApprovalOutcome {}

@@ -1,4 +1,4 @@
-package io.remediator.web;
+package io.remediator.slack;
 
 import com.slack.api.app_backend.interactive_components.payload.BlockActionPayload;
 import com.slack.api.app_backend.util.JsonPayloadExtractor;
@@ -6,16 +6,14 @@ import com.slack.api.util.json.GsonFactory;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.remediator.logging.LogSafe;
+import io.remediator.web.Access;
+import io.remediator.web.ReportRoutes;
+import io.remediator.web.UnauthenticatedBodies;
 import io.remediator.remediation.Action;
-import io.remediator.remediation.PlannedAction;
-import io.remediator.report.ApprovalOutcome;
-import io.remediator.report.PlanRef;
-import io.remediator.report.ApprovalRules;
-import io.remediator.report.ReportStore;
-import io.remediator.report.SlackPost;
-import io.remediator.report.StoredReport;
+import io.remediator.approval.ApprovalOutcome;
+import io.remediator.approval.PlanRef;
+import io.remediator.approval.Selection;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -27,25 +25,21 @@ import org.slf4j.LoggerFactory;
  * from that report's own message, and the plan is the one the button was made for; then through
  * the same function as `POST /api/reports/{id}/approve`, recorded as `slack:<user ID>`. Any other
  * click is acknowledged (Slack shows an error otherwise) and changes nothing. Answers at once: one
- * read and one write to the API server, well within Slack's 3 s.
+ * read and one write to the API server (the approval's), well within Slack's 3 s.
  */
 public final class SlackInteractions {
     private static final Logger log = LoggerFactory.getLogger(SlackInteractions.class);
     static final int MAX_BODY_BYTES = 64 * 1024;
-    /** The approve button's action_id (notify.SlackMessage.APPROVE_ACTION; web does not depend on notify). */
-    static final String APPROVE_ACTION = "approve_plan";
 
-    private final ReportStore store;
-    private final ApprovalPage.Approver approver;
+    private final io.remediator.approval.Approver approver;
     private final SlackRequestSignature signature;
     private final Predicate<String> mayApprove;
     private final Action maxAction;
     private final UnauthenticatedBodies bodies = new UnauthenticatedBodies();
 
     /** @param mayApprove whether a Slack user ID is allowed to approve (allow-list or user group; fail closed) */
-    public SlackInteractions(ReportStore store, ApprovalPage.Approver approver, SlackRequestSignature signature,
+    public SlackInteractions(io.remediator.approval.Approver approver, SlackRequestSignature signature,
                              Predicate<String> mayApprove, Action maxAction) {
-        this.store = store;
         this.approver = approver;
         this.signature = signature;
         this.mayApprove = mayApprove;
@@ -83,7 +77,7 @@ public final class SlackInteractions {
             return;
         }
         for (BlockActionPayload.Action a : p.getActions()) {
-            if (APPROVE_ACTION.equals(a.getActionId())) {
+            if (SlackButton.APPROVE_ACTION.equals(a.getActionId())) {
                 click(p, a.getValue());
             }
         }
@@ -101,35 +95,25 @@ public final class SlackInteractions {
 
     private void click(BlockActionPayload p, String value) {
         String user = p.getUser().getId();
-        int bar = value == null ? -1 : value.lastIndexOf('|');
-        if (bar <= 0) {
+        Optional<SlackButton> button = SlackButton.parse(value);
+        if (button.isEmpty() || !ReportRoutes.validId(button.get().reportId())) {
             return;
         }
-        String id = value.substring(0, bar);
-        String awaited = value.substring(bar + 1);
-        if (!awaited.matches("[0-9a-f]{24}")) {
-            return;
-        }
-        PlanRef plan = new PlanRef.Awaited(awaited);
-        Optional<StoredReport> found = ReportRoutes.validId(id) ? store.read(id) : Optional.empty();
-        if (found.isEmpty() || found.get().status() == null || found.get().status().remediation() == null) {
-            return;
-        }
-        StoredReport r = found.get();
-        SlackPost post = r.status().slack();
-        // A signed payload without a channel or message (redteam-2 N12: an NPE, 500) came from no report's message.
-        if (post == null || !java.util.Objects.equals(p.getContainer().getChannelId(), post.channel())
-                || !java.util.Objects.equals(p.getContainer().getMessageTs(), post.ts())) {
-            log.warn("report {}: an approve click from another message (user {}) was ignored", id, LogSafe.of(user));
-            return;
-        }
+        String id = button.get().reportId();
+        String awaited = button.get().awaited();
         if (user == null || !mayApprove.test(user)) {
             log.warn("report {}: Slack user {} is not allowed to approve; nothing approved", id, LogSafe.of(user));
             return;
         }
-        List<String> keys = ApprovalRules.approvableFromSlack(r.status().remediation(), maxAction).stream()
-                .map(PlannedAction::key).toList();
-        ApprovalOutcome outcome = approver.approve(id, plan, keys, "slack:" + user, "slack", null);
+        // One read and one write: the approval checks, on the report it reads for its write, that the click
+        // came from the report's own message (redteam-2 N12: a payload without one came from none) and
+        // what that plan offers.
+        ApprovalOutcome outcome = approver.approve(id, new PlanRef.Awaited(awaited), new Selection.Offered(maxAction,
+                new Selection.Message(p.getContainer().getChannelId(), p.getContainer().getMessageTs())),
+                "slack:" + user, "slack", null);
+        if (outcome instanceof ApprovalOutcome.OtherMessage) {
+            log.warn("report {}: an approve click from another message (user {}) was ignored", id, LogSafe.of(user));
+        }
         log.info("report {}: approve click by Slack user {}: {}", id, LogSafe.of(user), outcome.getClass().getSimpleName());
     }
 }
