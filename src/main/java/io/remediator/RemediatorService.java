@@ -74,7 +74,10 @@ public final class RemediatorService implements AutoCloseable {
         RemediationPolicy policy = RemediationPolicy.from(config.policy());
         this.informers = new KubeVirtInformers(client, diagnosis.pageSize(), ns.selector(),
                 config.policy().namespaces().selector(), policy.optOutKey(),
-                Duration.ofSeconds(diagnosis.syncTimeoutSeconds()));
+                Duration.ofSeconds(diagnosis.syncTimeoutSeconds()))
+                .keepingOwnerAnnotations(io.remediator.remediation.OwnerAnnotations.OWNER,
+                        io.remediator.remediation.OwnerAnnotations.NAMESPACE_KEYS,
+                        io.remediator.remediation.OwnerAnnotations.VM_KEYS);
         NamespaceScope scope = new NamespaceScope(Set.copyOf(ns.include()), Set.copyOf(ns.exclude()),
                 !ns.selector().isBlank());
         Runbook outdated = new OutdatedVmiWorkloadsRunbook(informers, scope, diagnosis.failedMigrationsBeforeRestart(),
@@ -96,7 +99,8 @@ public final class RemediatorService implements AutoCloseable {
         ReportStore reports = new ReportStore(client, namespace, rc.maxObjectBytes());
         String identity = Leadership.identity(config.leaderElection().identity());
         Remediation remediation = new Remediation(policy,
-                new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock);
+                new ActionExecutor(client, policy.enableWorkloadUpdatesMethods(), clock), new ActionLedger(), metrics, clock)
+                .readingOwners(() -> ownerAnnotations(informers));
         this.loop = new ReportLoop(client, reports, runbooks, remediation, informers::policyNamespaces,
                 new ReportRetention(reports, rc.maxReports(), rc.maxAge(), clock), metrics, clock,
                 identity, diagnosis.repeatPassInterval());
@@ -236,6 +240,18 @@ public final class RemediatorService implements AutoCloseable {
     }
 
     /** The admin token from its file (re-read when the Secret changes) or the config, or null: approvals off. */
+    /** The namespaces' and VMs' owner annotations from the caches (docs/owners.md); none when they cannot be read. */
+    private static io.remediator.remediation.OwnerAnnotations ownerAnnotations(KubeVirtInformers informers) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        Map<String, io.remediator.remediation.OwnerAnnotations.Meta> namespaces = new java.util.HashMap<>();
+        informers.ownerNamespaces(problems).forEach((name, m) -> namespaces.put(name,
+                new io.remediator.remediation.OwnerAnnotations.Meta(m.owner(), m.annotations())));
+        if (!problems.isEmpty()) {
+            org.slf4j.LoggerFactory.getLogger(RemediatorService.class).warn("namespace annotations not read: {}", String.join("; ", problems));
+        }
+        return new io.remediator.remediation.OwnerAnnotations(namespaces, informers.ownerVmAnnotations());
+    }
+
     private static BearerToken adminToken(RemediatorConfig.Api api) {
         if (api.adminTokenFile() != null && !api.adminTokenFile().isBlank()) {
             return BearerToken.fromFile(Path.of(api.adminTokenFile()));

@@ -34,7 +34,10 @@ public final class KubeVirtInformers implements AutoCloseable {
     private final long pageSize;
     private final String namespaceSelector;
     private final String policyNamespaceSelector;
-    private final Set<String> keptAnnotations;
+    private volatile Set<String> keptAnnotations;
+    private volatile OptionalWatch ownerNamespaces;
+    private volatile Set<String> ownerVmKeys = Set.of();
+    private volatile String ownerLabel;
     private final Duration syncTimeout;
     private List<SharedIndexInformer<?>> running = List.of();
     private SharedIndexInformer<GenericKubernetesResource> vmis;
@@ -92,6 +95,77 @@ public final class KubeVirtInformers implements AutoCloseable {
         }, "nodes (how many can take a migrating VM: devices.kubevirt.io/kvm)", syncTimeout);
     }
 
+
+    /**
+     * Also keeps what namespaces and VMs say about their own maintenance (docs/owners.md): the
+     * Namespaces' owner label and these annotations, and these VM annotations. Called before the
+     * caches start.
+     */
+    public synchronized KubeVirtInformers keepingOwnerAnnotations(String ownerLabel, Set<String> namespaceKeys,
+                                                                  Set<String> vmKeys) {
+        this.ownerLabel = ownerLabel;
+        this.ownerVmKeys = Set.copyOf(vmKeys);
+        Set<String> vm = new java.util.HashSet<>(keptAnnotations);
+        vm.addAll(vmKeys);
+        this.keptAnnotations = Set.copyOf(vm);
+        this.ownerNamespaces = new OptionalWatch(() -> {
+            var informer = client.genericKubernetesResources("v1", "Namespace").withLimit(pageSize == 0 ? null : (long) pageSize)
+                    .runnableInformer(0);
+            informer.itemStore(new PrunedItemStore(new KeptFields(List.of(), Set.of(ownerLabel), Set.copyOf(namespaceKeys))));
+            return informer;
+        }, "namespaces' kubevirt-remediator annotations (their windows, batches, policy and owners)", syncTimeout);
+        return this;
+    }
+
+    /** A namespace's owner label and kept annotations. */
+    public record OwnerMeta(String owner, java.util.Map<String, String> annotations) {}
+
+    /**
+     * Namespaces with an owner label or a kept annotation, by name; empty without
+     * {@link #keepingOwnerAnnotations} or when they cannot be read (added to {@code problems}).
+     */
+    public synchronized java.util.Map<String, OwnerMeta> ownerNamespaces(List<String> problems) {
+        if (ownerNamespaces == null) {
+            return java.util.Map.of();
+        }
+        ownerNamespaces.startIfNeeded(problems);
+        java.util.Map<String, OwnerMeta> out = new java.util.HashMap<>();
+        for (GenericKubernetesResource n : ownerNamespaces.items()) {
+            var labels = n.getMetadata().getLabels();
+            var annotations = n.getMetadata().getAnnotations();
+            String owner = labels == null ? null : labels.get(ownerLabel);
+            if (owner != null || annotations != null && !annotations.isEmpty()) {
+                out.put(n.getMetadata().getName(), new OwnerMeta(owner, annotations == null ? java.util.Map.of()
+                        : java.util.Map.copyOf(annotations)));
+            }
+        }
+        return out;
+    }
+
+    /** `namespace/vm` → the VM's kept owner annotations, for VMs that carry any. */
+    public synchronized java.util.Map<String, java.util.Map<String, String>> ownerVmAnnotations() {
+        startIfNeeded();
+        java.util.Map<String, java.util.Map<String, String>> out = new java.util.HashMap<>();
+        if (ownerVmKeys.isEmpty()) {
+            return out;
+        }
+        for (GenericKubernetesResource r : vms.getStore().list()) {
+            var a = r.getMetadata().getAnnotations();
+            if (a == null) {
+                continue;
+            }
+            java.util.Map<String, String> kept = new java.util.HashMap<>();
+            a.forEach((k, v) -> {
+                if (ownerVmKeys.contains(k)) {
+                    kept.put(k, v);
+                }
+            });
+            if (!kept.isEmpty()) {
+                out.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), java.util.Map.copyOf(kept));
+            }
+        }
+        return out;
+    }
 
     public KubeVirtInformers(KubernetesClient client, int pageSize, String namespaceSelector, Duration syncTimeout) {
         this(client, pageSize, namespaceSelector, null, null, syncTimeout);
@@ -380,6 +454,9 @@ public final class KubeVirtInformers implements AutoCloseable {
     }
 
     private void stopAll() {
+        if (ownerNamespaces != null) {
+            ownerNamespaces.stop();
+        }
         failedMigrations.stop();
         disruptionBudgets.stop();
         migrationPolicies.stop();

@@ -301,6 +301,25 @@ public final class ActionExecutor {
         }
     }
 
+    /**
+     * A Warning Event on a Namespace (an invalid `kubevirt-remediator/*` annotation, docs/owners.md):
+     * where the namespace's owners look (`kubectl describe namespace`). Best effort.
+     */
+    public void namespaceWarning(String namespace, String reason, String message) {
+        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
+        try {
+            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName("kubevirt-remediator-").withNamespace(namespace).endMetadata()
+                    .withNewInvolvedObject().withApiVersion("v1").withKind("Namespace").withName(namespace).endInvolvedObject()
+                    .withReason(reason).withMessage(message).withType("Warning")
+                    .withNewSource().withComponent("kubevirt-remediator").endSource()
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .build()).create();
+        } catch (KubernetesClientException e) {
+            log.warn("could not record the event on namespace {}: {}", namespace, ApiErrors.describe(e));
+        }
+    }
+
     private static String camel(Action a) {
         StringBuilder out = new StringBuilder();
         for (String part : a.name().split("_")) {

@@ -17,17 +17,33 @@ import java.util.Map;
  */
 public final class ActionLedger {
     private final Map<Action, Deque<Instant>> executed = new EnumMap<>(Action.class);
+    /** Disruptive actions per namespace (its own batch, docs/owners.md), kept a day. */
+    private final Map<String, Deque<Instant>> disruptiveByNamespace = new java.util.HashMap<>();
+    static final Duration NAMESPACE_MEMORY = Duration.ofDays(1);
 
-    public record Entry(Action action, Instant at) {}
+    /** @param namespace the namespace acted in, or null (a cluster setting) */
+    public record Entry(Action action, String namespace, Instant at) {
+        public Entry(Action action, Instant at) {
+            this(action, null, at);
+        }
+    }
 
     /** Forgets everything and remembers these instead: what a new leader reads from the stored reports. */
     public synchronized void replace(List<Entry> entries) {
         executed.clear();
-        entries.stream().sorted(Comparator.comparing(Entry::at)).forEach(e -> record(e.action(), e.at()));
+        disruptiveByNamespace.clear();
+        entries.stream().sorted(Comparator.comparing(Entry::at)).forEach(e -> record(e.action(), e.namespace(), e.at()));
     }
 
     public synchronized void record(Action action, Instant at) {
+        record(action, null, at);
+    }
+
+    public synchronized void record(Action action, String namespace, Instant at) {
         executed.computeIfAbsent(action, a -> new ArrayDeque<>()).addLast(at);
+        if (namespace != null && action.disruptive()) {
+            disruptiveByNamespace.computeIfAbsent(namespace, n -> new ArrayDeque<>()).addLast(at);
+        }
     }
 
     /**
@@ -50,12 +66,32 @@ public final class ActionLedger {
                 inBatch += (int) times.stream().filter(t -> t.isAfter(batchStart)).count();
             }
         }
-        return new RecentActions(lastHour, inBatch);
+        Map<String, List<Instant>> byNamespace = new java.util.HashMap<>();
+        Instant dayAgo = now.minus(NAMESPACE_MEMORY);
+        disruptiveByNamespace.values().forEach(times -> {
+            while (!times.isEmpty() && !times.peekFirst().isAfter(dayAgo)) {
+                times.removeFirst();
+            }
+        });
+        disruptiveByNamespace.values().removeIf(Deque::isEmpty);
+        disruptiveByNamespace.forEach((ns, times) -> byNamespace.put(ns, List.copyOf(times)));
+        return new RecentActions(lastHour, inBatch, byNamespace);
     }
 
     /**
-     * @param lastHour            actions of each kind executed in the last hour
-     * @param disruptiveThisBatch disruptive actions executed within the last batch interval
+     * @param lastHour              actions of each kind executed in the last hour
+     * @param disruptiveThisBatch   disruptive actions executed within the last batch interval
+     * @param disruptiveByNamespace when each disruptive action of the last day ran, per namespace
      */
-    public record RecentActions(Map<Action, Integer> lastHour, int disruptiveThisBatch) {}
+    public record RecentActions(Map<Action, Integer> lastHour, int disruptiveThisBatch,
+                                Map<String, List<Instant>> disruptiveByNamespace) {
+        public RecentActions(Map<Action, Integer> lastHour, int disruptiveThisBatch) {
+            this(lastHour, disruptiveThisBatch, Map.of());
+        }
+
+        /** Disruptive actions in {@code namespace} that ran after {@code since}. */
+        public int disruptiveIn(String namespace, Instant since) {
+            return (int) disruptiveByNamespace.getOrDefault(namespace, List.of()).stream().filter(t -> t.isAfter(since)).count();
+        }
+    }
 }

@@ -36,6 +36,12 @@ public enum Decision {
      */
     OWNED_BY_ROLLOUT,
     /**
+     * The windows that apply to it (`policy.windows`, its namespace's and its VM's
+     * `kubevirt-remediator/maintenance-window`, each in its zone) have no time in common: a
+     * disruptive action never runs until one of them changes (docs/owners.md).
+     */
+    NO_COMMON_WINDOW,
+    /**
      * Another open report plans this VMI: the drain-blocker watch's report for the node it holds up
      * (vce.watchNodes) found it first, so the alert's report links to it and plans nothing for it
      * (one planner per VMI).

@@ -39,6 +39,18 @@ public final class Remediation {
         this.clock = clock;
     }
 
+    private volatile java.util.function.Supplier<OwnerAnnotations> owners = () -> OwnerAnnotations.NONE;
+    /** Invalid namespace values already told in an Event by this process: each once. */
+    private final Set<String> toldNamespaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Found by a proof (which writes nothing), told by the execution that follows it. */
+    private final java.util.Queue<OwnerRules.Invalid> untold = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** The namespaces' and VMs' annotations (docs/owners.md), read at each pass from the caches. */
+    public Remediation readingOwners(java.util.function.Supplier<OwnerAnnotations> owners) {
+        this.owners = owners;
+        return this;
+    }
+
     /**
      * The pass up to its first write: the plan (pure: policy, limits, ledger) with every planned
      * write proven by a dry run. Writes nothing.
@@ -83,8 +95,9 @@ public final class Remediation {
                 : plan -> elsewhere.apply(quarantined(RolloutScope.apply(scope, systemic.apply(withApprovers(
                         withUpdaterControl(plan, outdated, systemic, updater, approved, now), approvers), outdated),
                         outdated, now), outdated));
+        OwnerRules ownerRules = new OwnerRules(policy, owners.get());
         List<PlannedAction> planned = decided.apply(planner.plan(d, policyNamespaces, ledger.recent(now, interval(d)),
-                approved, episode, now));
+                approved, episode, now, false, ownerRules));
         // The enable is proven before anything is handed to KubeVirt: when its dry run is refused,
         // the VMIs are planned again as if KubeVirt's updater stays as it is.
         PlannedAction enable = planned.stream().filter(a -> a.action() == Action.ENABLE_WORKLOAD_UPDATES
@@ -93,7 +106,7 @@ public final class Remediation {
             PlannedAction.DryRun proof = executor.dryRun(enable).asDryRun();
             PlannedAction provenEnable = enable.withDryRun(proof);
             List<PlannedAction> again = proof.accepted() ? planned : decided.apply(planner.plan(d, policyNamespaces,
-                    ledger.recent(now, interval(d)), approved, episode, now, true));
+                    ledger.recent(now, interval(d)), approved, episode, now, true, ownerRules));
             PlannedAction enableResult = proof.accepted() ? provenEnable
                     : provenEnable.decided(Decision.DRY_RUN_REFUSED, "the API server refused the dry run: " + proof.message()
                             + "; KubeVirt's workload updater stays as it is, so the VMIs are planned without it and the"
@@ -125,6 +138,12 @@ public final class Remediation {
         if (skippedDryRuns > 0) {
             notes.add(skippedDryRuns + " planned action(s) were not dry-run in this pass (at most "
                     + MAX_DRY_RUNS_PER_PASS + " per pass).");
+        }
+        for (OwnerRules.Invalid i : ownerRules.invalid()) {
+            notes.add(i.finding());
+            if (i.onNamespace()) {
+                untold.add(i);
+            }
         }
         return assemble(pass, now, proven, previous, d, notes);
     }
@@ -219,6 +238,12 @@ public final class Remediation {
      * actions not written keep no result, and the answer says it stopped.
      */
     public Executed execute(PassResult proven, Findings d, String reportId, BooleanSupplier mayWrite) {
+        // A Namespace's invalid value is told its owners where they look: an Event on the Namespace, once.
+        for (OwnerRules.Invalid i; mayWrite.getAsBoolean() && (i = untold.poll()) != null; ) {
+            if (toldNamespaces.add(i.namespace() + "\u0000" + i.finding())) {
+                executor.namespaceWarning(i.namespace(), "InvalidAnnotation", i.finding());
+            }
+        }
         List<PlannedAction> done = new ArrayList<>();
         for (PlannedAction p : proven.actions()) {
             if (!p.pending()) {
@@ -233,7 +258,8 @@ public final class Remediation {
             // Only a write that happened now counts against the limits: an AlreadyDone was
             // counted when it happened, or never happened (the VMI was left alone).
             if (outcome instanceof WriteOutcome.Done) {
-                ledger.record(executed.action(), proven.at());
+                ledger.record(executed.action(), executed.action().onKubeVirt() ? null : executed.namespace(),
+                        proven.at());
             }
             log.info("{} {}: {} ({})", executed.action(), executed.object(), executed.result().outcome().wire(),
                     executed.rule());
@@ -286,7 +312,8 @@ public final class Remediation {
         ledger.replace(stored.stream().flatMap(r -> r.actions().stream())
                 .filter(a -> a.executedAt() != null ? a.result().outcome() == PlannedAction.Outcome.DONE
                         : a.interruptedOrPending())
-                .map(a -> new ActionLedger.Entry(a.action(), a.executedAt() != null ? a.executedAt() : a.plannedAt()))
+                .map(a -> new ActionLedger.Entry(a.action(), a.action().onKubeVirt() ? null : a.namespace(),
+                        a.executedAt() != null ? a.executedAt() : a.plannedAt()))
                 .toList());
     }
 

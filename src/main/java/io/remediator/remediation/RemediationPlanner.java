@@ -8,6 +8,7 @@ import io.remediator.runbook.VmiFinding;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -47,8 +48,18 @@ public final class RemediationPlanner {
     public List<PlannedAction> plan(Findings d, Set<String> policyNamespaces,
                                     ActionLedger.RecentActions recent, Set<String> approved, String episode,
                                     Instant now, boolean enableRefused) {
+        return plan(d, policyNamespaces, recent, approved, episode, now, enableRefused,
+                new OwnerRules(policy, OwnerAnnotations.NONE));
+    }
+
+    /** @param owners what the namespaces' and VMs' annotations add (docs/owners.md) */
+    public List<PlannedAction> plan(Findings d, Set<String> policyNamespaces,
+                                    ActionLedger.RecentActions recent, Set<String> approved, String episode,
+                                    Instant now, boolean enableRefused, OwnerRules owners) {
         ClusterFindings cluster = d.cluster();
         Budget budget = new Budget(policy, cluster, recent, d.kubeVirtDisruptionsThisBatch());
+        budget.owners = owners;
+        budget.recent = recent;
         List<PlannedAction> out = new ArrayList<>();
 
         boolean kubeVirtTakesLiveMigrate = false;
@@ -107,7 +118,7 @@ public final class RemediationPlanner {
                         + retryDue(v.migrations().lastFailedAt(), attempt, cluster) + " (the wait doubles per failure)");
             } else {
                 p = decide(p, approved, budget, now, v.approvalRequired(),
-                        action == Action.LIVE_MIGRATE ? v.migrationMayDisrupt() : null);
+                        action == Action.LIVE_MIGRATE ? v.migrationMayDisrupt() : null, owners.of(v.namespace(), v.vm()));
             }
             out.add(p);
         }
@@ -239,7 +250,7 @@ public final class RemediationPlanner {
     }
 
     private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now) {
-        return decide(p, approved, budget, now, null, null);
+        return decide(p, approved, budget, now, null, null, null);
     }
 
     /**
@@ -248,31 +259,51 @@ public final class RemediationPlanner {
      * @param approvalRequired why this action waits for a person whatever the policy says, or null
      * @param mayDisrupt       why a live migration may interrupt the guest (it then obeys windows and
      *                         batches like a disruptive action), or null
+     * @param owner            what its namespace and VM add (docs/owners.md), or null for a cluster setting
      */
     private PlannedAction decide(PlannedAction p, Set<String> approved, Budget budget, Instant now,
-                                 String approvalRequired, String mayDisrupt) {
+                                 String approvalRequired, String mayDisrupt, OwnerRules.Effective owner) {
         Action a = p.action();
         Setting setting = policy.effective(a);
+        String rule = p.rule();
+        if (owner != null && owner.ceiling().compareTo(setting) < 0) {
+            // A namespace or VM may only tighten the policy, never loosen it.
+            setting = owner.ceiling();
+            rule = owner.ceilingRule();
+        }
         if (setting == Setting.NEVER) {
-            return p.decided(Decision.NEVER, p.rule());
+            return p.decided(Decision.NEVER, rule);
         }
         if (setting == Setting.REPORT) {
-            return p.decided(Decision.REPORT_ONLY, p.rule() + ": planned and dry-run, not executed");
+            return p.decided(Decision.REPORT_ONLY, rule + ": planned and dry-run, not executed");
         }
         boolean isApproved = approved.contains(Approval.of(p).entry());
         if (setting == Setting.AUTO && approvalRequired != null && !isApproved) {
             return p.decided(Decision.AWAITING_APPROVAL, "needs a person's approval whatever the policy says ("
-                    + p.rule() + "): " + approvalRequired);
+                    + rule + "): " + approvalRequired);
         }
         if (setting == Setting.APPROVE && !isApproved) {
-            return p.decided(Decision.AWAITING_APPROVAL, p.rule() + ": runs once approved"
+            return p.decided(Decision.AWAITING_APPROVAL, rule + ": runs once approved"
                     + (approvalRequired == null ? "" : " (" + approvalRequired + ")"));
         }
         boolean disruptive = a.disruptive() || mayDisrupt != null;
-        if (disruptive && !policy.windowOpen(now)) {
-            return p.decided(Decision.OUTSIDE_WINDOW, (a.disruptive() ? "disruptive actions" : "this migration may"
-                    + " interrupt the guest (" + mayDisrupt + "), so it") + " run" + (a.disruptive() ? "" : "s")
-                    + " only in policy.windows " + policy.windows() + " (" + policy.timeZone() + ")");
+        String what = (a.disruptive() ? "disruptive actions" : "this migration may"
+                + " interrupt the guest (" + mayDisrupt + "), so it") + " run" + (a.disruptive() ? "" : "s");
+        boolean ownWindows = owner != null && owner.windows().layers().stream()
+                .anyMatch(l -> !l.source().equals("policy.windows"));
+        if (disruptive && ownWindows) {
+            java.util.Optional<Instant> next = budget.nextOpening(owner.windows(), now);
+            if (next.isEmpty()) {
+                return p.decided(Decision.NO_COMMON_WINDOW, "no time is in every window that applies: "
+                        + owner.windows() + "; it is deferred until one of them changes");
+            }
+            if (next.get().isAfter(now)) {
+                return p.decided(Decision.OUTSIDE_WINDOW, what + " only in " + owner.windows() + "; next: "
+                        + NEXT.format(next.get().atZone(owner.zone())) + " " + owner.zone());
+            }
+        } else if (disruptive && !policy.windowOpen(now)) {
+            return p.decided(Decision.OUTSIDE_WINDOW, what + " only in policy.windows " + policy.windows() + " ("
+                    + policy.timeZone() + ")");
         }
         if (budget.used.getOrDefault(a, 0) >= policy.maxActionsPerHour()) {
             return p.decided(Decision.CIRCUIT_BREAKER, "policy.limits.maxActionsPerHour=" + policy.maxActionsPerHour()
@@ -290,6 +321,18 @@ public final class RemediationPlanner {
                 return p.decided(Decision.BATCH_LIMIT, "this batch is full (" + budget.batch
                         + "); the next batch follows without a new alert");
             }
+            if (owner != null && owner.batchSize() > 0) {
+                Duration interval = owner.batchInterval() != null ? owner.batchInterval() : budget.interval;
+                int left = budget.namespaceSlots.computeIfAbsent(p.namespace(), ns -> Math.max(0,
+                        owner.batchSize() - budget.recent.disruptiveIn(ns, now.minus(interval))));
+                if (left == 0) {
+                    return p.decided(Decision.BATCH_LIMIT, "namespace " + p.namespace() + "'s batch is full ("
+                            + owner.batchSize() + " disruptive action(s) per " + GoDuration.format(interval) + ": "
+                            + OwnerAnnotations.BATCH_SIZE + (owner.batchInterval() != null ? ", "
+                            + OwnerAnnotations.BATCH_INTERVAL : "") + "); its next batch follows without a new alert");
+                }
+                budget.namespaceSlots.put(p.namespace(), left - 1);
+            }
             budget.disruptiveSlots--;
         }
         budget.used.merge(a, 1, Integer::sum);
@@ -297,12 +340,26 @@ public final class RemediationPlanner {
                 : p.decided(Decision.RUN, p.rule());
     }
 
+    /** How the next opening of a window is said: `Sat 02:00`. */
+    private static final java.time.format.DateTimeFormatter NEXT = java.time.format.DateTimeFormatter.ofPattern("EEE HH:mm",
+            java.util.Locale.ROOT);
+
     /** What one plan may still use: counts down as the plan hands out actions. */
     private static final class Budget {
         final Map<Action, Integer> used = new EnumMap<>(Action.class);
         int migrationSlots;
         int disruptiveSlots;
         final String batch;
+        final Duration interval;
+        OwnerRules owners;
+        ActionLedger.RecentActions recent;
+        final Map<String, Integer> namespaceSlots = new java.util.HashMap<>();
+        private final Map<OwnerRules.Windows, java.util.Optional<Instant>> openings = new java.util.HashMap<>();
+
+        /** Each distinct set of windows is looked ahead once per plan. */
+        java.util.Optional<Instant> nextOpening(OwnerRules.Windows w, Instant now) {
+            return openings.computeIfAbsent(w, x -> x.nextOpening(now));
+        }
 
         Budget(RemediationPolicy policy, ClusterFindings cluster, ActionLedger.RecentActions recent, int kubeVirtShare) {
             used.putAll(recent.lastHour());
@@ -310,6 +367,7 @@ public final class RemediationPlanner {
                     ? Math.min(policy.maxMigrationsInFlight(), cluster.parallelMigrationsPerCluster())
                     : cluster.parallelMigrationsPerCluster();
             migrationSlots = Math.max(0, cap - cluster.migrationsInFlight());
+            interval = policy.passInterval(cluster.batchEvictionInterval());
             // A batch is a sliding batchInterval, shared by every pass: an approval or a repeated
             // alert right after a batch must not start a second one early.
             int batchSize = policy.batchSize() > 0 ? policy.batchSize() : cluster.batchEvictionSize();

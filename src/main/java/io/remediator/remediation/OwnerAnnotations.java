@@ -1,0 +1,49 @@
+package io.remediator.remediation;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What namespaces and VMs say about their own maintenance: the annotation scheme of
+ * docs/owners.md (next-capabilities §5.3), as read from the caches. Namespace labels and
+ * annotations are the trusted layer (only platform admins can write a Namespace); a VM's may only
+ * narrow a window, tighten the policy or opt out.
+ *
+ * @param namespaces namespace → its owner label and `kubevirt-remediator/*` annotations
+ * @param vms        `namespace/vm` → the VM's `kubevirt-remediator/*` annotations
+ */
+public record OwnerAnnotations(Map<String, Meta> namespaces, Map<String, Map<String, String>> vms) {
+    public static final String PREFIX = "kubevirt-remediator/";
+    public static final String OWNER = PREFIX + "owner";
+    public static final String SLACK_CHANNEL = PREFIX + "slack-channel";
+    public static final String SLACK_MENTION = PREFIX + "slack-mention";
+    public static final String APPROVERS = PREFIX + "approvers";
+    public static final String WINDOW = PREFIX + "maintenance-window";
+    public static final String TIME_ZONE = PREFIX + "time-zone";
+    public static final String BATCH_SIZE = PREFIX + "batch-size";
+    public static final String BATCH_INTERVAL = PREFIX + "batch-interval";
+    public static final String POLICY = PREFIX + "policy";
+    public static final String SKIP_UNTIL = PREFIX + "skip-until";
+    /** The Namespace annotations of the scheme (the owner is a label). */
+    public static final Set<String> NAMESPACE_KEYS = Set.of(SLACK_CHANNEL, SLACK_MENTION, APPROVERS, WINDOW, TIME_ZONE,
+            BATCH_SIZE, BATCH_INTERVAL, POLICY);
+    /**
+     * The VM annotations read: the two that may narrow, the opt-out's expiry, and the two that a VM
+     * may not set (read only to say they are ignored).
+     */
+    public static final Set<String> VM_KEYS = Set.of(WINDOW, POLICY, SKIP_UNTIL, APPROVERS, SLACK_CHANNEL);
+
+    public static final OwnerAnnotations NONE = new OwnerAnnotations(Map.of(), Map.of());
+
+    /** A namespace's owner label and annotations. */
+    public record Meta(String owner, Map<String, String> annotations) {
+        public Meta {
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        }
+    }
+
+    public OwnerAnnotations {
+        namespaces = Map.copyOf(namespaces);
+        vms = Map.copyOf(vms);
+    }
+}
