@@ -303,14 +303,16 @@ public final class ActionExecutor {
 
     /**
      * A Warning Event on a Namespace (an invalid `kubevirt-remediator/*` annotation, docs/owners.md):
-     * where the namespace's owners look (`kubectl describe namespace`). Best effort.
+     * in the namespace itself, where its owners look (`kubectl get events -n <ns>`). Best effort.
      */
     public void namespaceWarning(String namespace, String reason, String message) {
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         try {
             client.v1().events().inNamespace(namespace).resource(new EventBuilder()
                     .withNewMetadata().withGenerateName("kubevirt-remediator-").withNamespace(namespace).endMetadata()
-                    .withNewInvolvedObject().withApiVersion("v1").withKind("Namespace").withName(namespace).endInvolvedObject()
+                    .withNewInvolvedObject().withApiVersion("v1").withKind("Namespace").withName(namespace)
+                    // The API server wants an Event's namespace and its object's to match: this one's own.
+                    .withNamespace(namespace).endInvolvedObject()
                     .withReason(reason).withMessage(message).withType("Warning")
                     .withNewSource().withComponent("kubevirt-remediator").endSource()
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
