@@ -353,8 +353,9 @@ class OutdatedWorkloadsFindingsTest {
         assertThat(d.outdatedVmis().get(2).explanation()).contains("run strategy Manual, which it keeps");
         assertThat(d.recommendedActionCounts()).containsEntry(RecommendedAction.RESTART, 3)
                 .containsEntry(RecommendedAction.STOP, 1).containsEntry(RecommendedAction.NONE, 0)
-                .hasSize(RecommendedAction.values().length - 1)
-                .doesNotContainKey(RecommendedAction.PATCH_EVICTION_STRATEGY); // only VMCannotBeEvicted's
+                .hasSize(RecommendedAction.values().length - 2)
+                // only VMCannotBeEvicted's
+                .doesNotContainKeys(RecommendedAction.PATCH_EVICTION_STRATEGY, RecommendedAction.EVACUATE_CANCEL);
         assertThat(d.findings()).anyMatch(f -> f.startsWith("1 VMI(s) can only be updated by stopping them"));
     }
 
