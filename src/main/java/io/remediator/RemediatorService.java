@@ -118,6 +118,9 @@ public final class RemediatorService implements AutoCloseable {
         this.preflightRoutes = new io.remediator.web.PreflightRoutes(client, metrics, clock);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {
+            slack.routingOwners(() -> ownerAnnotations(informers), config.slack().ownerChannels());
+        }
+        if (slack != null) {
             loop.onStatusWritten(slack::statusWritten);
             slack.followingRollouts(rolloutRecords, config.rollout().slackMinInterval());
             loop.onRolloutWritten(slack::rolloutWritten);

@@ -119,7 +119,20 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param channel        the channel ID (`C0123ABCD`) the bot posts to
      * @param apiUrl         Slack's Web API base; tests point it at a local server
      */
-    public record Slack(String botTokenFile, String webhookUrlFile, String channel, String apiUrl, Approval approval) {
+    public record Slack(String botTokenFile, String webhookUrlFile, String channel, String apiUrl, Approval approval,
+                        Integer maxOwnerChannelsPerReport) {
+        /** Owner channel messages per report when unset (docs/owners.md). */
+        public static final int MAX_OWNER_CHANNELS = 50;
+
+        public Slack(String botTokenFile, String webhookUrlFile, String channel, String apiUrl, Approval approval) {
+            this(botTokenFile, webhookUrlFile, channel, apiUrl, approval, null);
+        }
+
+        /** `slack.maxOwnerChannelsPerReport`: at most this many owner channel messages per report; 0 for none. */
+        public int ownerChannels() {
+            return maxOwnerChannelsPerReport == null ? MAX_OWNER_CHANNELS : maxOwnerChannelsPerReport;
+        }
+
         public boolean enabled() {
             return botTokenFile != null && !botTokenFile.isBlank() || webhookUrlFile != null && !webhookUrlFile.isBlank();
         }

@@ -17,6 +17,9 @@ final class SlackValidation {
     private SlackValidation() {}
 
     static void check(String publicUrl, RemediatorConfig.Slack slack, List<String> problems) {
+        if (slack != null && slack.maxOwnerChannelsPerReport() != null && slack.maxOwnerChannelsPerReport() < 0) {
+            problems.add("slack.maxOwnerChannelsPerReport: must be 0 or more, not " + slack.maxOwnerChannelsPerReport());
+        }
         if (!ConfigValidation.blank(publicUrl) && httpUrlProblem(publicUrl) != null) {
             problems.add("publicUrl: " + httpUrlProblem(publicUrl));
         }

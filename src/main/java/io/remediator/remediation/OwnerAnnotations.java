@@ -42,6 +42,13 @@ public record OwnerAnnotations(Map<String, Meta> namespaces, Map<String, Map<Str
         }
     }
 
+    /** The namespace's valid `slack-channel` (a channel ID), or null. */
+    public String channel(String namespace) {
+        Meta m = namespaces.get(namespace);
+        String c = m == null ? null : m.annotations().get(SLACK_CHANNEL);
+        return c != null && OwnerRules.CHANNEL_ID.matcher(c.trim()).matches() ? c.trim() : null;
+    }
+
     public OwnerAnnotations {
         namespaces = Map.copyOf(namespaces);
         vms = Map.copyOf(vms);

@@ -24,6 +24,7 @@ import java.util.List;
  * @param omittedVmis       VMIs left out of `outdatedVmis` to keep the object under the size limit
  * @param omittedActions    the same for the remediation's actions
  * @param slack             the report's Slack message (the notifier's field), null when none was posted
+ * @param ownerSlack        its messages in owner channels, by channel ID (the notifier's too, docs/owners.md)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ReportStatus(
@@ -43,12 +44,15 @@ public record ReportStatus(
         PassResult remediation,
         int omittedActions,
         Instant nextPassAt,
-        SlackPost slack) {
+        SlackPost slack,
+        @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+        java.util.Map<String, SlackPost> ownerSlack) {
 
     /** VMIs waiting for a live update that a report lists; a finding gives the count. */
     public static final int MAX_PENDING_LIVE_UPDATES = OutdatedWorkloadsDiagnosis.MAX_PENDING_LIVE_UPDATES;
 
     public ReportStatus {
+        ownerSlack = ownerSlack == null ? java.util.Map.of() : java.util.Map.copyOf(ownerSlack);
         // An undiagnosed status has no diagnosis, whatever a writer put there.
         diagnosis = !diagnosed || diagnosis == null ? null
                 : diagnosis.listing(diagnosis.vmis());
@@ -68,14 +72,14 @@ public record ReportStatus(
                 : acted.nextPassAt() != null ? ReportPhase.Waiting
                 : !acted.awaitingApproval().isEmpty() ? ReportPhase.AwaitingApproval : ReportPhase.Done;
         return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), item.alertSet(), actor, at, diagnosisMillis,
-                true, error, dx, dx.vmis().size(), 0, acted, 0, acted == null ? null : acted.nextPassAt(), null);
+                true, error, dx, dx.vmis().size(), 0, acted, 0, acted == null ? null : acted.nextPassAt(), null, null);
     }
 
     /** A report that never got a diagnosis: the first pass failed ({@code error}), or it closed before one. */
     public static ReportStatus undiagnosed(ReportSpec item, int pass, ReportPhase phase, String actor, Instant at,
                                            String error) {
         return new ReportStatus(phase, pass, item.deliveries(), item.approvedActions().size(), item.alertSet(), actor, at, null, false,
-                error, null, 0, 0, null, 0, null, null);
+                error, null, 0, 0, null, 0, null, null, null);
     }
 
     /** What was diagnosed, or {@link OutdatedWorkloadsDiagnosis#NONE}: never null, for readers. */
@@ -90,7 +94,7 @@ public record ReportStatus(
     public ReportStatus withoutVmiLists() {
         return diagnosis == null ? this : new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor,
                 completedAt, diagnosisMillis, diagnosed, error, diagnosis.withoutLists(), outdatedVmiCount,
-                omittedVmis, remediation, omittedActions, nextPassAt, slack);
+                omittedVmis, remediation, omittedActions, nextPassAt, slack, ownerSlack);
     }
 
     /**
@@ -101,7 +105,7 @@ public record ReportStatus(
         ReportStatus s = withoutVmiLists();
         return s.remediation == null ? s : new ReportStatus(phase, pass, handledDeliveries, handledApprovals,
                 handledAlertSet, actor, completedAt, diagnosisMillis, diagnosed, error, s.diagnosis, outdatedVmiCount,
-                omittedVmis, s.remediation.forLedger(), omittedActions, nextPassAt, slack);
+                omittedVmis, s.remediation.forLedger(), omittedActions, nextPassAt, slack, ownerSlack);
     }
 
     /**
@@ -112,36 +116,42 @@ public record ReportStatus(
     public ReportStatus minimal(String why) {
         return new ReportStatus(ReportPhase.Failed, pass, handledDeliveries, handledApprovals, handledAlertSet, actor,
                 completedAt, diagnosisMillis, false, why, null, outdatedVmiCount, outdatedVmiCount,
-                remediation == null ? null : remediation.forLedger(), 0, null, slack);
+                remediation == null ? null : remediation.forLedger(), 0, null, slack, ownerSlack);
     }
 
     /** The same status with this Slack message (the store carries the stored one over every write). */
     public ReportStatus withSlack(SlackPost post) {
+        return withSlack(post, ownerSlack);
+    }
+
+    /** The same with these messages, the platform's and the owner channels' (the store carries both over). */
+    public ReportStatus withSlack(SlackPost post, java.util.Map<String, SlackPost> owners) {
         return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
-                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, post);
+                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, post,
+                owners);
     }
 
     public ReportStatus withPhase(ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
-                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, slack);
+                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, slack, ownerSlack);
     }
 
     /** The same status, with what was handled as the given counts (a refresh is not a pass). */
     public ReportStatus withHandled(int deliveries, int approvals, int alertSet) {
         return new ReportStatus(phase, pass, deliveries, approvals, alertSet, actor, completedAt, diagnosisMillis,
-                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, slack);
+                diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, remediation, omittedActions, nextPassAt, slack, ownerSlack);
     }
 
     /** The same diagnosis with another remediation; the phase and next pass follow from it. */
     public ReportStatus withRemediation(PassResult r, ReportPhase p) {
         return new ReportStatus(p, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
                 diagnosed, error, diagnosis, outdatedVmiCount, omittedVmis, r, omittedActions,
-                r == null ? null : r.nextPassAt(), slack);
+                r == null ? null : r.nextPassAt(), slack, ownerSlack);
     }
 
     ReportStatus bounded(List<? extends VmiFinding> vmis, int leftOutVmis, PassResult r, int leftOutActions) {
         return new ReportStatus(phase, pass, handledDeliveries, handledApprovals, handledAlertSet, actor, completedAt, diagnosisMillis,
                 diagnosed, error, found().listing(vmis), outdatedVmiCount,
-                omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt, slack);
+                omittedVmis + leftOutVmis, r, omittedActions + leftOutActions, nextPassAt, slack, ownerSlack);
     }
 }

@@ -209,7 +209,8 @@ public final class ReportStore {
         for (int attempt = 0; ; attempt++) {
             RemediationReport object = object(base.spec(), base.resourceVersion());
             // `status.slack` is the notifier's: keep what is stored, whatever the pass started from.
-            object.setStatus(bounded.withSlack(base.status() == null ? null : base.status().slack()));
+            object.setStatus(bounded.withSlack(base.status() == null ? null : base.status().slack(),
+                    base.status() == null ? null : base.status().ownerSlack()));
             try {
                 return reports().resource(object).updateStatus().stored();
             } catch (KubernetesClientException e) {
@@ -255,6 +256,13 @@ public final class ReportStore {
     public void recordSlack(String name, SlackPost post) {
         reports().withName(name).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
                 client.getKubernetesSerialization().asJson(java.util.Map.of("status", java.util.Map.of("slack", post))));
+    }
+
+    /** One owner channel's message of the report (docs/owners.md): a merge patch of that one entry. */
+    public void recordOwnerSlack(String name, String channel, SlackPost post) {
+        reports().withName(name).subresource("status").patch(PatchContext.of(PatchType.JSON_MERGE),
+                client.getKubernetesSerialization().asJson(java.util.Map.of("status", java.util.Map.of("ownerSlack",
+                        java.util.Map.of(channel, post)))));
     }
 
     public Optional<StoredReport> get(String name) {

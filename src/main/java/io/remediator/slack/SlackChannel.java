@@ -91,6 +91,18 @@ public final class SlackChannel implements AutoCloseable {
         });
     }
 
+    /** A message in another channel than the configured one (an owner channel); bot tokens only. */
+    public SlackAnswer post(String toChannel, SlackMessage m) {
+        if (!updatable()) {
+            return new SlackAnswer.Failed("an incoming webhook posts to its own channel only", false);
+        }
+        return call(() -> {
+            ChatPostMessageResponse r = methods().chatPostMessage(req -> req.channel(toChannel).text(m.text())
+                    .blocks(m.blocks()).unfurlLinks(false).unfurlMedia(false));
+            return r.isOk() ? new SlackAnswer.Sent(r.getChannel(), r.getTs()) : failed(r);
+        });
+    }
+
     /** Replaces the report's message (channel and ts as Slack answered the post). */
     public SlackAnswer update(String postedChannel, String ts, SlackMessage m) {
         return call(() -> {

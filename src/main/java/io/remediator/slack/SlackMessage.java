@@ -61,6 +61,11 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
 
     /** @param approve how to approve from the message, or null for no affordance */
     public static SlackMessage of(Report r, String reportUrl, Instant at, Approve approve) {
+        return of(r, reportUrl, at, approve, null);
+    }
+
+    /** @param owners what went to owner channels (docs/owners.md), or null */
+    public static SlackMessage of(Report r, String reportUrl, Instant at, Approve approve, String owners) {
         List<LayoutBlock> blocks = new ArrayList<>();
         String title = truncate(r.alertname() + ": " + r.outdatedVmiCount() + " " + r.diagnosis().vmiNoun(r.outdatedVmiCount())
                 + " (" + state(r) + ")", MAX_HEADER);
@@ -118,6 +123,9 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         String approvedBy = lastApproval(r);
         if (approvedBy != null) {
             blocks.add(section(s -> s.text(markdownText(truncate(approvedBy, MAX_TEXT)))));
+        }
+        if (owners != null) {
+            blocks.add(section(s -> s.text(markdownText(truncate(escape(owners), MAX_TEXT)))));
         }
         // A link, not a url button: a button needs an interactivity endpoint to acknowledge its click.
         blocks.add(section(s -> s.text(markdownText("<" + reportUrl + "|Open report> for every VMI, the plan and "
@@ -210,6 +218,68 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         needing.stream().limit(TOP_VMIS).forEach(v -> out.append("\n• ").append(v.recommendedAction()).append(" `")
                 .append(escape(v.namespace() + "/" + v.name())).append("` on ").append(escape(String.valueOf(v.node()))));
         return out.toString();
+    }
+
+    /** VMIs an owner message lists; the rest are counted, and the report page has them all. */
+    static final int OWNER_VMIS = 25;
+
+    /**
+     * The report's living message in an owner channel (docs/owners.md): only the VMIs of the
+     * namespaces routed to it, each with its branch, planned action and decision (which says when its
+     * window opens), and links to the report filtered by namespace.
+     *
+     * @param namespaces the namespaces whose `kubevirt-remediator/slack-channel` is this channel
+     * @param reportUrl  `publicUrl/reports/{id}`
+     */
+    public static SlackMessage owner(Report r, java.util.SortedSet<String> namespaces, String owners, String reportUrl,
+                                     Instant at) {
+        List<LayoutBlock> blocks = new ArrayList<>();
+        List<VmiFinding> mine = r.diagnosis().vmis().stream().map(VmiFinding.class::cast)
+                .filter(v -> namespaces.contains(v.namespace()))
+                .sorted(java.util.Comparator.comparing(VmiFinding::namespace).thenComparing(VmiFinding::name)).toList();
+        Map<String, PlannedAction> planned = new java.util.HashMap<>();
+        if (r.remediation() != null) {
+            r.remediation().actions().stream().filter(a -> a.vmi() != null && a.followUp() == null)
+                    .forEach(a -> planned.put(a.namespace() + "/" + a.vmi(), a));
+        }
+        String title = truncate(r.alertname() + ": " + mine.size() + " " + r.diagnosis().vmiNoun(mine.size()) + " in "
+                + String.join(", ", namespaces) + " (" + state(r) + ")", MAX_HEADER);
+        blocks.add(header(h -> h.text(plainText(title))));
+        StringBuilder summary = new StringBuilder("*Report* <").append(reportUrl).append("|").append(escape(r.id()))
+                .append("> • alert *").append(escape(r.status())).append("*");
+        if (owners != null && !owners.isBlank()) {
+            summary.append(" • owner ").append(escape(owners));
+        }
+        if (r.remediation() != null) {
+            summary.append("\n*Policy mode:* `").append(escape(r.remediation().mode())).append("` • pass ")
+                    .append(r.remediation().pass());
+        }
+        blocks.add(section(s -> s.text(markdownText(truncate(summary.toString(), MAX_TEXT)))));
+        StringBuilder rows = new StringBuilder();
+        mine.stream().limit(OWNER_VMIS).forEach(v -> {
+            PlannedAction a = planned.get(v.namespace() + "/" + v.name());
+            rows.append("• `").append(escape(v.namespace() + "/" + v.name())).append("` ").append(escape(v.branchName()))
+                    .append(" → ").append(a == null ? escape(String.valueOf(v.recommendedAction()))
+                            : escape(a.action() + ": " + a.decision() + (a.why() == null ? "" : " — " + truncate(a.why(), 200))))
+                    .append("\n");
+        });
+        if (mine.size() > OWNER_VMIS) {
+            rows.append("… and ").append(mine.size() - OWNER_VMIS).append(" more on the report page\n");
+        }
+        if (rows.length() > 0) {
+            blocks.add(section(s -> s.text(markdownText(truncate(rows.toString(), MAX_TEXT)))));
+        }
+        StringBuilder links = new StringBuilder();
+        for (String ns : namespaces) {
+            links.append(links.length() == 0 ? "" : " • ").append("<").append(reportUrl).append("?namespace=")
+                    .append(java.net.URLEncoder.encode(ns, java.nio.charset.StandardCharsets.UTF_8)).append("|")
+                    .append(escape(ns)).append(">");
+        }
+        blocks.add(section(s -> s.text(markdownText(truncate("Open the report for " + links, MAX_TEXT)))));
+        blocks.add(context(c -> c.elements(List.of(markdownText(truncate("Phase " + r.phase() + " • updated "
+                + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " by kubevirt-remediator", MAX_TEXT))))));
+        String text = truncate(title + " – " + reportUrl, MAX_TEXT);
+        return new SlackMessage(List.copyOf(blocks), text, digest(blocks.subList(0, blocks.size() - 1), text));
     }
 
     /**

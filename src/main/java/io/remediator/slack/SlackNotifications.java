@@ -103,6 +103,73 @@ public final class SlackNotifications implements AutoCloseable {
         queue.clear();
     }
 
+    private volatile java.util.function.Supplier<io.remediator.remediation.OwnerAnnotations> owners =
+            () -> io.remediator.remediation.OwnerAnnotations.NONE;
+    private volatile int maxOwnerChannels = io.remediator.config.RemediatorConfig.Slack.MAX_OWNER_CHANNELS;
+
+    /**
+     * Also keeps one living message per owner channel per report (docs/owners.md): a namespace's
+     * `kubevirt-remediator/slack-channel` gets the report's VMIs of its namespaces; at most
+     * {@code max} channels per report, the rest summarised in the platform message.
+     */
+    public SlackNotifications routingOwners(java.util.function.Supplier<io.remediator.remediation.OwnerAnnotations> owners,
+                                            int max) {
+        this.owners = owners;
+        this.maxOwnerChannels = max;
+        return this;
+    }
+
+    /** The owner channels of a report's VMIs: channel → its namespaces (sorted), and their owners. */
+    record OwnerChannels(java.util.SortedMap<String, java.util.SortedSet<String>> routed, int leftOut,
+                         Map<String, String> owners) {}
+
+    OwnerChannels ownerChannels(Report r) {
+        io.remediator.remediation.OwnerAnnotations o = owners.get();
+        java.util.SortedMap<String, java.util.SortedSet<String>> all = new TreeMap<>();
+        Map<String, String> ownerOf = new TreeMap<>();
+        if (r.diagnosis() != null && slack.updatable()) {
+            r.diagnosis().vmis().forEach(v -> {
+                String ch = o.channel(v.namespace());
+                if (ch != null) {
+                    all.computeIfAbsent(ch, k -> new java.util.TreeSet<>()).add(v.namespace());
+                    var meta = o.namespaces().get(v.namespace());
+                    if (meta != null && meta.owner() != null) {
+                        ownerOf.merge(ch, meta.owner(), (a, b) -> a.contains(b) ? a : a + ", " + b);
+                    }
+                }
+            });
+        }
+        java.util.SortedMap<String, java.util.SortedSet<String>> routed = new TreeMap<>();
+        all.entrySet().stream().limit(maxOwnerChannels).forEach(e -> routed.put(e.getKey(), e.getValue()));
+        return new OwnerChannels(routed, all.size() - routed.size(), ownerOf);
+    }
+
+    /**
+     * The report's message in each owner channel: posted once, then updated in place when what it
+     * says changed; stored per channel in `status.ownerSlack`. A channel Slack refuses gets its error
+     * stored and is retried like the platform message.
+     */
+    private void sendOwners(String name, Report r, StoredReport stored, OwnerChannels channels, long t) {
+        Map<String, SlackPost> before = stored.status().ownerSlack();
+        for (var e : channels.routed().entrySet()) {
+            String channel = e.getKey();
+            SlackPost was = before.getOrDefault(channel, SlackPost.NONE);
+            SlackMessage m = SlackMessage.owner(r, e.getValue(), channels.owners().get(channel),
+                    publicUrl + "/reports/" + r.id(), clock.instant());
+            if (was.posted() && m.digest().equals(was.digest()) && was.lastError() == null) {
+                continue;
+            }
+            SlackPost after = !was.posted() ? settle(name, was, slack.post(channel, m), m, "posted", 0)
+                    : settle(name, was, slack.update(was.channel(), was.ts(), m), m, "updated", was.threadedPass());
+            if (!after.equals(was) && current(t)) {
+                store.recordOwnerSlack(name, channel, after);
+            }
+            if (after.lastError() != null) {
+                return; // retried with the whole report: one failing channel at a time
+            }
+        }
+    }
+
     private static final String ROLLOUT = "rollout:";
     private io.remediator.rollout.RolloutRecords rollouts;
     private Duration rolloutMinInterval = Duration.ofSeconds(60);
@@ -208,7 +275,14 @@ public final class SlackNotifications implements AutoCloseable {
         }
         Report r = found.get().report();
         SlackPost before = found.get().status().slack() == null ? SlackPost.NONE : found.get().status().slack();
-        SlackMessage m = SlackMessage.of(r, publicUrl + "/reports/" + r.id(), clock.instant(), approve(r));
+        OwnerChannels channels = ownerChannels(r);
+        SlackMessage m = SlackMessage.of(r, publicUrl + "/reports/" + r.id(), clock.instant(), approve(r),
+                channels.routed().isEmpty() && channels.leftOut() == 0 ? null
+                        : channels.routed().size() + " owner channel(s) have their own message"
+                        + (channels.leftOut() > 0 ? "; " + channels.leftOut() + " more owner channel(s) got none"
+                        + " (slack.maxOwnerChannelsPerReport=" + maxOwnerChannels + "): their VMIs are on the report page"
+                        : ""));
+        sendOwners(name, r, found.get(), channels, t);
         boolean changed = !m.digest().equals(before.digest());
         String batch = executedBatch(r, before);
         if (before.posted() && (!changed || !slack.updatable()) && batch == null && before.lastError() == null) {

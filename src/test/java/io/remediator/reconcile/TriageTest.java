@@ -26,7 +26,7 @@ class TriageTest {
 
     private static ReportStatus status(ReportPhase phase, int handledDeliveries, int handledApprovals, Instant nextPassAt) {
         return new ReportStatus(phase, 1, handledDeliveries, handledApprovals, 1, "a", T0, 1L, true, null,
-                io.remediator.runbook.OutdatedWorkloadsDiagnosis.NONE, 0, 0, null, 0, nextPassAt, null);
+                io.remediator.runbook.OutdatedWorkloadsDiagnosis.NONE, 0, 0, null, 0, nextPassAt, null, null);
     }
 
     @Test

@@ -66,7 +66,7 @@ public class ReportStoreTest {
                 T0.plusSeconds(60), List.of("a note"), null);
         return new ReportStatus(ReportPhase.Waiting, 2, 1, 0, 1, "replica-a", T0, 12L, true, null,
                 new io.remediator.runbook.OutdatedWorkloadsDiagnosis(null, Map.of(RecommendedAction.LIVE_MIGRATE, vmis.size()),
-                        List.of("finding"), vmis, 3), vmis.size(), 0, r, 0, r.nextPassAt(), null);
+                        List.of("finding"), vmis, 3), vmis.size(), 0, r, 0, r.nextPassAt(), null, null);
     }
 
     public static PlannedAction action(int i, boolean executed) {

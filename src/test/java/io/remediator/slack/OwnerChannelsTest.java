@@ -1,0 +1,148 @@
+package io.remediator.slack;
+
+import static io.remediator.testing.KubeVirtObjects.kubeVirt;
+import static io.remediator.testing.KubeVirtObjects.vmi;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.remediator.config.RemediatorConfig;
+import io.remediator.remediation.OwnerAnnotations;
+import io.remediator.report.RemediationReport;
+import io.remediator.testing.FakeSlack;
+import io.remediator.testing.Payloads;
+import io.remediator.testing.RealCluster;
+import io.remediator.testing.RunningService;
+import io.remediator.testing.TestCluster;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Owner channels (docs/owners.md; next-capabilities §5.5 N1, N8) with the fake Slack Web API: each
+ * namespace's `slack-channel` gets one living message with only its VMIs, namespaces sharing a channel
+ * share it, the platform message keeps them all, and past `slack.maxOwnerChannelsPerReport` the rest
+ * are summarised.
+ */
+@ExtendWith(RealCluster.class)
+class OwnerChannelsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> NAMESPACES = List.of("own-pay", "own-pay-2", "own-shop", "own-legacy");
+    private TestCluster cluster;
+    private FakeSlack slack;
+    private Path token;
+
+    @BeforeEach
+    void start(TestCluster cluster, @TempDir Path dir) throws Exception {
+        this.cluster = cluster;
+        cluster.reset();
+        cluster.create(kubeVirt("kubevirt", List.of("LiveMigrate"), null, null));
+        namespace("own-pay", "pay", "C0PAY00001");
+        namespace("own-pay-2", "pay", "C0PAY00001");
+        namespace("own-shop", "shop", "C0SHOP0001");
+        namespace("own-legacy", null, null);
+        for (String ns : NAMESPACES) {
+            cluster.create(vmi(ns, "vm-" + ns).notMigratable("DisksNotLiveMigratable", "RWO disk").build());
+        }
+        slack = new FakeSlack();
+        token = Files.writeString(dir.resolve("bot-token"), FakeSlack.TOKEN + "\n");
+    }
+
+    @AfterEach
+    void stop() {
+        slack.close();
+        NAMESPACES.forEach(n -> cluster.client().namespaces().withName(n).edit(ns -> new NamespaceBuilder(ns)
+                .editMetadata().withAnnotations(Map.of()).withLabels(Map.of()).endMetadata().build()));
+    }
+
+    private void namespace(String name, String owner, String channel) {
+        cluster.namespace(name);
+        cluster.client().namespaces().withName(name).edit(ns -> new NamespaceBuilder(ns).editMetadata()
+                .withLabels(owner == null ? Map.of() : Map.of(OwnerAnnotations.OWNER, owner))
+                .withAnnotations(channel == null ? Map.of() : Map.of(OwnerAnnotations.SLACK_CHANNEL, channel))
+                .endMetadata().build());
+    }
+
+    private RemediatorConfig config(String reportsNamespace, Integer maxOwnerChannels) {
+        RemediatorConfig d = RunningService.defaultConfig();
+        return new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(),
+                RunningService.withReportsNamespace(d.reports(), reportsNamespace), d.policy(), d.api(), d.leaderElection(),
+                "https://remediator.example.com", new RemediatorConfig.Slack(token.toString(), "", FakeSlack.CHANNEL,
+                slack.apiUrl(), d.slack().approval(), maxOwnerChannels));
+    }
+
+    /** Each channel's message as it reads now (its post, or its latest update), as text. */
+    private Map<String, String> postedBlocksByChannel() {
+        return slack.calls().stream().filter(c -> c.method().equals("chat.postMessage") || c.method().equals("chat.update"))
+                .collect(Collectors.toMap(c -> c.form().get("channel"), c -> text(c.form().get("blocks")), (a, b) -> b,
+                        java.util.LinkedHashMap::new));
+    }
+
+    private static String text(String blocks) {
+        try {
+            return JSON.readTree(blocks).toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void eachOwnerChannelGetsOneMessageWithOnlyItsVmisAndThePlatformKeepsThemAll() throws Exception {
+        String ns = RunningService.freshNamespace();
+        try (RunningService service = RunningService.start(cluster.newClient(), config(ns, null)).awaitReady()) {
+            String id = service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN)).get("id").asText();
+            await().atMost(Duration.ofSeconds(20)).until(() -> postedBlocksByChannel().keySet()
+                    .containsAll(Set.of(FakeSlack.CHANNEL, "C0PAY00001", "C0SHOP0001")));
+            Map<String, String> posted = postedBlocksByChannel();
+            assertThat(posted).containsOnlyKeys(FakeSlack.CHANNEL, "C0PAY00001", "C0SHOP0001");
+            // One message per channel: own-pay and own-pay-2 share theirs.
+            assertThat(slack.calls("chat.postMessage")).filteredOn(c -> "C0PAY00001".equals(c.form().get("channel")))
+                    .hasSize(1);
+            assertThat(posted.get("C0PAY00001")).contains("own-pay/vm-own-pay").contains("own-pay-2/vm-own-pay-2")
+                    .doesNotContain("own-shop/").doesNotContain("own-legacy/").contains("owner pay")
+                    .contains("https://remediator.example.com/reports/" + id + "?namespace=own-pay|own-pay");
+            assertThat(posted.get("C0SHOP0001")).contains("own-shop/vm-own-shop").doesNotContain("own-pay/")
+                    .contains("STOP: REPORT_ONLY").doesNotContain("own-legacy/");
+            // The platform message has the cluster view and says where the owners' went.
+            await().atMost(Duration.ofSeconds(10)).until(() -> postedBlocksByChannel().get(FakeSlack.CHANNEL)
+                    .contains("2 owner channel(s) have their own message"));
+            assertThat(postedBlocksByChannel().get(FakeSlack.CHANNEL)).contains("own-legacy/vm-own-legacy")
+                    .contains("own-shop/vm-own-shop");
+            var stored = cluster.client().resources(RemediationReport.class).inNamespace(ns).withName(id).get();
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.client().resources(RemediationReport.class)
+                    .inNamespace(ns).withName(id).get().stored().status().ownerSlack().size() == 2);
+            assertThat(stored).isNotNull();
+            // An unchanged report is not sent again to anyone.
+            int before = slack.calls().size();
+            service.postWebhook(Payloads.firing(), RunningService.TOKEN);
+            Thread.sleep(3_000);
+            assertThat(slack.calls("chat.postMessage").size()).isEqualTo(3);
+            assertThat(slack.calls().size() - before).isLessThanOrEqualTo(3);
+        }
+    }
+
+    @Test
+    void pastTheLimitTheRestOfTheOwnerChannelsAreSummarisedInThePlatformMessage() throws Exception {
+        String ns = RunningService.freshNamespace();
+        try (RunningService service = RunningService.start(cluster.newClient(), config(ns, 1)).awaitReady()) {
+            service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            await().atMost(Duration.ofSeconds(20)).until(() -> postedBlocksByChannel().size() == 2
+                    && postedBlocksByChannel().get(FakeSlack.CHANNEL).contains("owner channel(s)"));
+            Thread.sleep(1_500);
+            Map<String, String> posted = postedBlocksByChannel();
+            assertThat(posted).containsOnlyKeys(FakeSlack.CHANNEL, "C0PAY00001");
+            assertThat(posted.get(FakeSlack.CHANNEL)).contains("1 owner channel(s) have their own message; 1 more owner"
+                    + " channel(s) got none (slack.maxOwnerChannelsPerReport=1)");
+        }
+    }
+}
