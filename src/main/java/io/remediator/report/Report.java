@@ -70,6 +70,21 @@ public record Report(
                 migrationFailures, systemicFindings == null ? List.of() : List.copyOf(systemicFindings));
     }
 
+    /**
+     * The same report showing only one namespace's VMIs and actions (`?namespace=`, the links of an
+     * owner channel's message, docs/owners.md); the counts and findings stay the report's own.
+     */
+    public Report inNamespace(String namespace) {
+        Findings d = diagnosis == null ? null : diagnosis.listing(diagnosis.vmis().stream()
+                .filter(v -> namespace.equals(v.namespace())).toList());
+        PassResult p = remediation == null ? null : remediation.withActions(remediation.actions().stream()
+                .filter(a -> namespace.equals(a.namespace())).toList());
+        return new Report(this.id, alertname, status, phase, receivedAt, lastDeliveryAt, deliveries, deliveriesHandled,
+                completedAt, diagnosisMillis, groupKey, receiver, externalURL, alertCount, truncatedAlerts, diagnosed, error,
+                d, outdatedVmiCount, omittedVmis, p, omittedActions, slack, approvals, rollout, migrationFailures,
+                systemicFindings);
+    }
+
     static Report of(ReportSpec w, ReportStatus s) {
         ReportStatus st = s != null ? s : ReportStatus.undiagnosed(w, 0, ReportPhase.Received, null, null, null)
                 .withHandled(0, 0, 0);

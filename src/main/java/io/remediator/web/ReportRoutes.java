@@ -167,12 +167,21 @@ public final class ReportRoutes {
                 q.pageSize());
     }
 
+    private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile(
+            "[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
     private Report find(Context ctx) {
         String id = ctx.pathParam("id");
         if (!validId(id)) {
             throw new NotFoundResponse("no report with that id");
         }
-        Report r = store.find(id).orElseThrow(() -> new NotFoundResponse("no report with id " + id));
+        Report found = store.find(id).orElseThrow(() -> new NotFoundResponse("no report with id " + id));
+        String namespace = ctx.queryParam("namespace");
+        if (namespace != null && !namespace.isEmpty() && !NAMESPACE.matcher(namespace).matches()) {
+            throw new BadRequestResponse("namespace must be a namespace name (a DNS label)");
+        }
+        // An owner channel's link shows its namespace's VMIs and actions only.
+        Report r = namespace == null || namespace.isEmpty() ? found : found.inNamespace(namespace);
         // The alert's report links to the open rollout its VMIs belong to (docs/rollouts.md).
         Map<String, Object> rollout = "OutdatedVirtualMachineInstanceWorkloads".equals(r.alertname())
                 ? currentRollout.get() : null;

@@ -122,6 +122,15 @@ class OwnerChannelsTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> cluster.client().resources(RemediationReport.class)
                     .inNamespace(ns).withName(id).get().stored().status().ownerSlack().size() == 2);
             assertThat(stored).isNotNull();
+            // The message's link: the report with only that namespace's VMIs and actions (page and JSON).
+            var filtered = service.getJson("/api/reports/" + id + "?namespace=own-pay");
+            assertThat(filtered.get("outdatedVmis")).extracting(v -> v.get("namespace").asText()).containsOnly("own-pay");
+            assertThat(filtered.get("remediation").get("actions")).extracting(a -> a.get("namespace").asText())
+                    .containsOnly("own-pay");
+            assertThat(filtered.get("outdatedVmiCount").asInt()).isEqualTo(4);
+            assertThat(service.get("/reports/" + id + "?namespace=own-shop").body()).contains("vm-own-shop")
+                    .doesNotContain("vm-own-pay");
+            assertThat(service.get("/api/reports/" + id + "?namespace=Not_A_Namespace").statusCode()).isEqualTo(400);
             // An unchanged report is not sent again to anyone.
             int before = slack.calls().size();
             service.postWebhook(Payloads.firing(), RunningService.TOKEN);
