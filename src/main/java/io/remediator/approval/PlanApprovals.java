@@ -76,6 +76,16 @@ public final class PlanApprovals implements Approver {
         return outcome[0];
     }
 
+    /** The click came from the report's own message: the platform's, or (with namespaces) an owner channel's. */
+    private static boolean fromItsMessage(StoredReport r, Selection.Offered o) {
+        if (o.namespaces() == null) {
+            return r.status().slack() != null && java.util.Objects.equals(o.from().channel(), r.status().slack().channel())
+                    && java.util.Objects.equals(o.from().ts(), r.status().slack().ts());
+        }
+        var post = r.status().ownerSlack().get(o.from().channel());
+        return post != null && java.util.Objects.equals(o.from().ts(), post.ts());
+    }
+
     /** @param entries what to add to the spec, or null to write nothing */
     private record Decided(ApprovalOutcome outcome, Set<String> entries) {}
 
@@ -102,9 +112,7 @@ public final class PlanApprovals implements Approver {
             return new Decided(new ApprovalOutcome.LinkUsed(), null);
         }
         PassResult current = r.status().remediation();
-        if (which instanceof Selection.Offered o && o.from() != null && (r.status().slack() == null
-                || !java.util.Objects.equals(o.from().channel(), r.status().slack().channel())
-                || !java.util.Objects.equals(o.from().ts(), r.status().slack().ts()))) {
+        if (which instanceof Selection.Offered o && o.from() != null && !fromItsMessage(r, o)) {
             return new Decided(new ApprovalOutcome.OtherMessage(), null);
         }
         Map<String, PlannedAction> awaiting = new TreeMap<>();
@@ -115,6 +123,9 @@ public final class PlanApprovals implements Approver {
         }
         List<String> keys = which instanceof Selection.Named n ? n.keys()
                 : ApprovalRules.approvableFromSlack(current, ((Selection.Offered) which).maxAction()).stream()
+                // From an owner channel: only the actions of the namespaces the clicker approves for.
+                .filter(a -> ((Selection.Offered) which).namespaces() == null
+                        || ((Selection.Offered) which).namespaces().contains(a.namespace()))
                 .map(PlannedAction::key).toList();
         List<String> notAwaiting = keys.stream().filter(k -> !awaiting.containsKey(k)).sorted().toList();
         if (!notAwaiting.isEmpty() || keys.isEmpty()) {

@@ -43,7 +43,8 @@ public final class SlackApprovalRoutes {
             // Read as the webhook's token file is: re-read when the mounted Secret changes.
             SecretFile secret = new SecretFile(Path.of(a.signingSecretFile()));
             return new SlackApprovalRoutes(null, new SlackInteractions(approver,
-                    new SlackRequestSignature(secret::current, clock), approvers.apply(a.allowedUserIds(), a.allowedUsergroup()), max));
+                    new SlackRequestSignature(secret::current, clock), approvers.apply(a.allowedUserIds(), a.allowedUsergroup()), max)
+                    .withOwnerChannels(config.slack().channel(), slack.ownerApprovers()));
         }
         return new SlackApprovalRoutes(null, null);
     }

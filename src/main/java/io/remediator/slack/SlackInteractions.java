@@ -35,6 +35,8 @@ public final class SlackInteractions {
     private final SlackRequestSignature signature;
     private final Predicate<String> mayApprove;
     private final Action maxAction;
+    private volatile String platformChannel;
+    private volatile OwnerApprovers ownerApprovers;
     private final UnauthenticatedBodies bodies = new UnauthenticatedBodies();
 
     /** @param mayApprove whether a Slack user ID is allowed to approve (allow-list or user group; fail closed) */
@@ -44,6 +46,16 @@ public final class SlackInteractions {
         this.signature = signature;
         this.mayApprove = mayApprove;
         this.maxAction = maxAction;
+    }
+
+    /**
+     * Clicks in owner channels' messages (docs/owners.md): anything but the platform channel is
+     * approved by its namespaces' approvers, for their actions only.
+     */
+    SlackInteractions withOwnerChannels(String platformChannel, OwnerApprovers approvers) {
+        this.platformChannel = platformChannel;
+        this.ownerApprovers = approvers;
+        return this;
     }
 
     public void register(RoutesConfig routes) {
@@ -101,7 +113,21 @@ public final class SlackInteractions {
         }
         String id = button.get().reportId();
         String awaited = button.get().awaited();
-        if (user == null || !mayApprove.test(user)) {
+        String channel = p.getContainer().getChannelId();
+        java.util.Set<String> namespaces = null;
+        OwnerApprovers owners = ownerApprovers;
+        if (owners != null && channel != null && !channel.equals(platformChannel)) {
+            Optional<java.util.Set<String>> scope = owners.namespaces(channel, user);
+            if (scope.isPresent()) {
+                if (scope.get().isEmpty()) {
+                    log.warn("report {}: Slack user {} approves for no namespace routed to channel {} (their"
+                            + " kubevirt-remediator/approvers); nothing approved", id, LogSafe.of(user), LogSafe.of(channel));
+                    return;
+                }
+                namespaces = scope.get();
+            }
+        }
+        if (namespaces == null && (user == null || !mayApprove.test(user))) {
             log.warn("report {}: Slack user {} is not allowed to approve; nothing approved", id, LogSafe.of(user));
             return;
         }
@@ -109,7 +135,7 @@ public final class SlackInteractions {
         // came from the report's own message (redteam-2 N12: a payload without one came from none) and
         // what that plan offers.
         ApprovalOutcome outcome = approver.approve(id, new PlanRef.Awaited(awaited), new Selection.Offered(maxAction,
-                new Selection.Message(p.getContainer().getChannelId(), p.getContainer().getMessageTs())),
+                new Selection.Message(channel, p.getContainer().getMessageTs()), namespaces),
                 "slack:" + user, "slack", null);
         if (outcome instanceof ApprovalOutcome.OtherMessage) {
             log.warn("report {}: an approve click from another message (user {}) was ignored", id, LogSafe.of(user));

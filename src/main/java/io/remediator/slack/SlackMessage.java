@@ -233,6 +233,12 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
      */
     public static SlackMessage owner(Report r, java.util.SortedSet<String> namespaces, String owners, String reportUrl,
                                      Instant at) {
+        return owner(r, namespaces, owners, reportUrl, at, null);
+    }
+
+    /** @param approve the approve button for these namespaces' awaiting actions (their approvers click it), or null */
+    public static SlackMessage owner(Report r, java.util.SortedSet<String> namespaces, String owners, String reportUrl,
+                                     Instant at, Approve approve) {
         List<LayoutBlock> blocks = new ArrayList<>();
         List<VmiFinding> mine = r.diagnosis().vmis().stream().map(VmiFinding.class::cast)
                 .filter(v -> namespaces.contains(v.namespace()))
@@ -274,6 +280,16 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
             links.append(links.length() == 0 ? "" : " • ").append("<").append(reportUrl).append("?namespace=")
                     .append(java.net.URLEncoder.encode(ns, java.nio.charset.StandardCharsets.UTF_8)).append("|")
                     .append(escape(ns)).append(">");
+        }
+        if (approve != null && approve.count() > 0 && approve.buttonValue() != null) {
+            String label = "Approve " + approve.count() + " action" + (approve.count() == 1 ? "" : "s");
+            var approveButton = button(b -> b.actionId(APPROVE_ACTION).style("primary").text(plainText(label))
+                    .value(approve.buttonValue()).confirm(confirmationDialog(c -> c.title(plainText(truncate(label + "?", 100)))
+                            .text(markdownText("Only your namespaces' actions, and only for their"
+                                    + " kubevirt-remediator/approvers; the report records you as the approver."))
+                            .confirm(plainText("Approve")).deny(plainText("Cancel")))));
+            blocks.add(actions(a -> a.blockId("approve:" + truncate(approve.buttonValue(), 200))
+                    .elements(List.of(approveButton))));
         }
         blocks.add(section(s -> s.text(markdownText(truncate("Open the report for " + links, MAX_TEXT)))));
         blocks.add(context(c -> c.elements(List.of(markdownText(truncate("Phase " + r.phase() + " • updated "

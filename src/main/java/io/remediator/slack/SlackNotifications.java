@@ -119,6 +119,11 @@ public final class SlackNotifications implements AutoCloseable {
         return this;
     }
 
+    /** Who may approve from owner channels' messages (their namespaces' approvers). */
+    OwnerApprovers ownerApprovers() {
+        return new OwnerApprovers(() -> owners.get(), slack, clock);
+    }
+
     /** The owner channels of a report's VMIs: channel → its namespaces (sorted), and their owners. */
     record OwnerChannels(java.util.SortedMap<String, java.util.SortedSet<String>> routed, int leftOut,
                          Map<String, String> owners) {}
@@ -155,7 +160,7 @@ public final class SlackNotifications implements AutoCloseable {
             String channel = e.getKey();
             SlackPost was = before.getOrDefault(channel, SlackPost.NONE);
             SlackMessage m = SlackMessage.owner(r, e.getValue(), channels.owners().get(channel),
-                    publicUrl + "/reports/" + r.id(), clock.instant());
+                    publicUrl + "/reports/" + r.id(), clock.instant(), ownerApprove(r, e.getValue()));
             if (was.posted() && m.digest().equals(was.digest()) && was.lastError() == null) {
                 continue;
             }
@@ -322,6 +327,17 @@ public final class SlackNotifications implements AutoCloseable {
         // Only with someone allowed to click it: an approve button anyone may press is what others shipped.
         // The button names the awaited actions, not the pass: it works while they are unchanged (N7).
         return buttons ? new SlackMessage.Approve(null, new SlackButton(r.id(), r.remediation().awaitedDigest()).value(), count) : null;
+    }
+
+    /** The approve button of an owner message: interactive mode, and actions of its namespaces awaiting. */
+    private SlackMessage.Approve ownerApprove(Report r, java.util.Set<String> namespaces) {
+        if (!buttons || r.remediation() == null || !"firing".equals(r.status())) {
+            return null;
+        }
+        long count = ApprovalRules.approvableFromSlack(r.remediation(), maxAction).stream()
+                .filter(a -> namespaces.contains(a.namespace())).count();
+        return count == 0 ? null
+                : new SlackMessage.Approve(null, new SlackButton(r.id(), r.remediation().awaitedDigest()).value(), (int) count);
     }
 
     private int approvable(Report r) {

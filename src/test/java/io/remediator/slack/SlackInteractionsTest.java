@@ -147,4 +147,55 @@ class SlackInteractionsTest {
                     .anyMatch(c -> c.form().getOrDefault("blocks", "").contains("Approved by")));
         }
     }
+
+    /**
+     * next-capabilities §5.5 N7, issue 28 item 5: in an owner channel's message only a namespace's own
+     * `kubevirt-remediator/approvers` approve, and only that namespace's actions; the platform's
+     * allow-list and anyone else approve nothing there.
+     */
+    @Test
+    void inAnOwnerChannelOnlyANamespacesApproversApproveAndOnlyItsActions(TestCluster cluster) throws Exception {
+        List<String> namespaces = List.of("own-a", "own-b");
+        for (String ns : namespaces) {
+            cluster.namespace(ns);
+            cluster.client().namespaces().withName(ns).edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+                    .editMetadata().withAnnotations(java.util.Map.of(
+                            io.remediator.remediation.OwnerAnnotations.SLACK_CHANNEL, "C0SHARED01",
+                            io.remediator.remediation.OwnerAnnotations.APPROVERS, ns.equals("own-a") ? "U0ALICE01" : "U0BOB0001"))
+                    .endMetadata().build());
+            cluster.create(vmi(ns, "db").migratable().build());
+        }
+        try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
+            JsonNode first = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            String id = first.get("id").asText();
+            String value = id + "|" + first.get("remediation").get("awaitedPlan").asText();
+            java.util.function.Supplier<io.remediator.report.SlackPost> owner = () -> cluster.client()
+                    .resources(io.remediator.report.RemediationReport.class).inNamespace(s.reportsNamespace()).withName(id)
+                    .get().stored().status().ownerSlack().get("C0SHARED01");
+            await().atMost(Duration.ofSeconds(20)).until(() -> owner.get() != null && owner.get().ts() != null);
+            String ts = owner.get().ts();
+            String ownerBlocks = JSON.readTree(slack.calls("chat.postMessage").stream()
+                    .filter(c -> "C0SHARED01".equals(c.form().get("channel"))).findFirst().orElseThrow().form()
+                    .get("blocks")).toString();
+            assertThat(ownerBlocks).contains("\"action_id\":\"approve_plan\"").contains("Approve 2 actions");
+            long now = Instant.now().getEpochSecond();
+            // The platform's allow-listed on-call, and a stranger, approve nothing in the owner channel.
+            assertThat(post(s, click("U0ONCALL", "C0SHARED01", ts, value), now, SECRET)).isEqualTo(200);
+            assertThat(post(s, click("U0MALLORY1", "C0SHARED01", ts, value), now, SECRET)).isEqualTo(200);
+            assertThat(report(s, id).get("approvals")).isEmpty();
+            // own-a's approver approves own-a's action, and only it.
+            assertThat(post(s, click("U0ALICE01", "C0SHARED01", ts, value), now, SECRET)).isEqualTo(200);
+            JsonNode given = report(s, id).get("approvals").get(0);
+            assertThat(given.get("by").asText()).isEqualTo("slack:U0ALICE01");
+            assertThat(given.get("actions")).extracting(JsonNode::asText).containsExactly("LIVE_MIGRATE own-a/db");
+            // Alice's click on the platform message is the platform's business: she is not on its allow-list.
+            String platformTs = report(s, id).get("slack").get("ts").asText();
+            assertThat(post(s, click("U0ALICE01", CHANNEL, platformTs, value), now, SECRET)).isEqualTo(200);
+            assertThat(report(s, id).get("approvals")).hasSize(1);
+        } finally {
+            namespaces.forEach(ns -> cluster.client().namespaces().withName(ns).edit(n ->
+                    new io.fabric8.kubernetes.api.model.NamespaceBuilder(n).editMetadata()
+                            .withAnnotations(java.util.Map.of()).endMetadata().build()));
+        }
+    }
 }
