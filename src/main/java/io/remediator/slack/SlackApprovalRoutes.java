@@ -44,7 +44,8 @@ public final class SlackApprovalRoutes {
             SecretFile secret = new SecretFile(Path.of(a.signingSecretFile()));
             return new SlackApprovalRoutes(null, new SlackInteractions(approver,
                     new SlackRequestSignature(secret::current, clock), approvers.apply(a.allowedUserIds(), a.allowedUsergroup()), max)
-                    .withOwnerChannels(config.slack().channel(), slack.ownerApprovers()));
+                    .withOwnerChannels(config.slack().channel(), slack.ownerApprovers())
+                    .answeringWith(slack::answer));
         }
         return new SlackApprovalRoutes(null, null);
     }

@@ -25,12 +25,15 @@ public final class SlackChannel implements AutoCloseable {
             "invalid_token", "action_prohibited", "posting_to_general_channel_denied");
 
     private final Slack slack;
+    /** Where Slack's Web API is (`slack.apiUrl`): an interaction's response_url must be Slack's or its host. */
+    private final String apiHost;
     private final String botToken;
     private final String channel;
     private final String webhookUrl;
 
     private SlackChannel(SlackConfig config, String botToken, String channel, String webhookUrl) {
         this.slack = Slack.getInstance(config);
+        this.apiHost = java.net.URI.create(config.getMethodsEndpointUrlPrefix()).getHost();
         this.botToken = botToken;
         this.channel = channel;
         this.webhookUrl = webhookUrl;
@@ -100,6 +103,30 @@ public final class SlackChannel implements AutoCloseable {
             ChatPostMessageResponse r = methods().chatPostMessage(req -> req.channel(toChannel).text(m.text())
                     .blocks(m.blocks()).unfurlLinks(false).unfurlMedia(false));
             return r.isOk() ? new SlackAnswer.Sent(r.getChannel(), r.getTs()) : failed(r);
+        });
+    }
+
+    /**
+     * Tells the clicker only (an ephemeral answer through the click's `response_url`): why a click
+     * approved nothing, or what it approved. Only to Slack's hooks host (or the configured API's host):
+     * the URL comes from a signed payload, and this never posts anywhere else.
+     */
+    public SlackAnswer respond(String responseUrl, String text) {
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(responseUrl == null ? "" : responseUrl);
+        } catch (IllegalArgumentException e) {
+            return new SlackAnswer.Failed("not a response_url", false);
+        }
+        boolean slacks = "https".equals(u.getScheme()) && "hooks.slack.com".equals(u.getHost());
+        if (!slacks && (u.getHost() == null || !u.getHost().equals(apiHost))) {
+            return new SlackAnswer.Failed("response_url " + u.getHost() + " is not Slack's", false);
+        }
+        return call(() -> {
+            WebhookResponse w = slack.send(responseUrl, "{\"response_type\":\"ephemeral\",\"replace_original\":false,"
+                    + "\"text\":" + com.slack.api.util.json.GsonFactory.createSnakeCase().toJson(text) + "}");
+            return w.getCode() == 200 ? new SlackAnswer.Sent(null, null)
+                    : new SlackAnswer.Failed("HTTP " + w.getCode(), w.getCode() >= 500);
         });
     }
 

@@ -37,6 +37,51 @@ public final class SlackInteractions {
     private final Action maxAction;
     private volatile String platformChannel;
     private volatile OwnerApprovers ownerApprovers;
+    private volatile java.util.function.BiConsumer<String, String> answer = (url, text) -> { };
+    /** Answers go out after the acknowledgement: Slack wants the 200 within 3 s. */
+    private final java.util.concurrent.ExecutorService answering = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "slack-answers");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /** Tells the clicker (only them) why a click approved nothing, or what it approved. */
+    SlackInteractions answeringWith(java.util.function.BiConsumer<String, String> answer) {
+        this.answer = answer;
+        return this;
+    }
+
+    /** What the clicker is told: what was approved, or why nothing was. */
+    static String answerTo(ApprovalOutcome outcome) {
+        if (outcome instanceof ApprovalOutcome.Approved a) {
+            return "Approved " + a.actions().size() + " action(s): " + String.join(", ", a.actions())
+                    + ". The service runs them under its policy's limits.";
+        }
+        if (outcome instanceof ApprovalOutcome.Stale st) {
+            return "Not approved: the plan changed since this button was made (now pass " + st.currentPass()
+                    + "); the message shows the current one.";
+        }
+        if (outcome instanceof ApprovalOutcome.NotAwaiting) {
+            return "Not approved: no action you may approve here awaits approval in this plan.";
+        }
+        if (outcome instanceof ApprovalOutcome.OtherMessage) {
+            return "Not approved: this button is not on the report's own message.";
+        }
+        if (outcome instanceof ApprovalOutcome.NotOpen n) {
+            return "Not approved: " + n.why() + ".";
+        }
+        if (outcome instanceof ApprovalOutcome.LinkUsed) {
+            return "Not approved: this approval was used already.";
+        }
+        return "Not approved: there is no such report any more.";
+    }
+
+    private void tell(BlockActionPayload p, String text) {
+        String url = p.getResponseUrl();
+        if (url != null) {
+            answering.submit(() -> answer.accept(url, text));
+        }
+    }
     private final UnauthenticatedBodies bodies = new UnauthenticatedBodies();
 
     /** @param mayApprove whether a Slack user ID is allowed to approve (allow-list or user group; fail closed) */
@@ -122,6 +167,8 @@ public final class SlackInteractions {
                 if (scope.get().isEmpty()) {
                     log.warn("report {}: Slack user {} approves for no namespace routed to channel {} (their"
                             + " kubevirt-remediator/approvers); nothing approved", id, LogSafe.of(user), LogSafe.of(channel));
+                    tell(p, "Not approved: in this channel only the kubevirt-remediator/approvers of its namespaces"
+                            + " approve, each for their own namespace's actions, and you are not one of them.");
                     return;
                 }
                 namespaces = scope.get();
@@ -129,6 +176,8 @@ public final class SlackInteractions {
         }
         if (namespaces == null && (user == null || !mayApprove.test(user))) {
             log.warn("report {}: Slack user {} is not allowed to approve; nothing approved", id, LogSafe.of(user));
+            tell(p, "Not approved: you are not among those who may approve here (slack.approval.allowedUserIds or"
+                    + " allowedUsergroup).");
             return;
         }
         // One read and one write: the approval checks, on the report it reads for its write, that the click
@@ -140,6 +189,7 @@ public final class SlackInteractions {
         if (outcome instanceof ApprovalOutcome.OtherMessage) {
             log.warn("report {}: an approve click from another message (user {}) was ignored", id, LogSafe.of(user));
         }
+        tell(p, answerTo(outcome));
         log.info("report {}: approve click by Slack user {}: {}", id, LogSafe.of(user), outcome.getClass().getSimpleName());
     }
 }

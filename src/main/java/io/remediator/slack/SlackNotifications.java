@@ -119,6 +119,14 @@ public final class SlackNotifications implements AutoCloseable {
         return this;
     }
 
+    /** An ephemeral answer to a click (its `response_url`); a failure is only logged. */
+    void answer(String responseUrl, String text) {
+        SlackAnswer a = slack.respond(responseUrl, text);
+        if (a instanceof SlackAnswer.Failed f) {
+            log.warn("could not answer a Slack click: {}", f.error());
+        }
+    }
+
     /** Who may approve from owner channels' messages (their namespaces' approvers). */
     OwnerApprovers ownerApprovers() {
         return new OwnerApprovers(() -> owners.get(), slack, clock);

@@ -179,15 +179,27 @@ class SlackInteractionsTest {
                     .get("blocks")).toString();
             assertThat(ownerBlocks).contains("\"action_id\":\"approve_plan\"").contains("Approve 2 actions");
             long now = Instant.now().getEpochSecond();
-            // The platform's allow-listed on-call, and a stranger, approve nothing in the owner channel.
-            assertThat(post(s, click("U0ONCALL", "C0SHARED01", ts, value), now, SECRET)).isEqualTo(200);
+            String respond = slack.apiUrl() + "respond/";
+            // The platform's allow-listed on-call, and a stranger, approve nothing in the owner channel; each is told why.
+            assertThat(post(s, click("U0ONCALL", "C0SHARED01", ts, value).replace(URLEncoder.encode(
+                    "https://hooks.slack.com/actions/T000/1/abc", StandardCharsets.UTF_8), URLEncoder.encode(respond + "oncall",
+                    StandardCharsets.UTF_8)), now, SECRET)).isEqualTo(200);
             assertThat(post(s, click("U0MALLORY1", "C0SHARED01", ts, value), now, SECRET)).isEqualTo(200);
             assertThat(report(s, id).get("approvals")).isEmpty();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !slack.calls("respond/oncall").isEmpty());
+            assertThat(JSON.readTree(slack.calls("respond/oncall").get(0).body()).get("text").asText())
+                    .isEqualTo("Not approved: in this channel only the kubevirt-remediator/approvers of its namespaces"
+                            + " approve, each for their own namespace's actions, and you are not one of them.");
+            assertThat(JSON.readTree(slack.calls("respond/oncall").get(0).body()).get("response_type").asText())
+                    .isEqualTo("ephemeral");
             // own-a's approver approves own-a's action, and only it.
             assertThat(post(s, click("U0ALICE01", "C0SHARED01", ts, value), now, SECRET)).isEqualTo(200);
             JsonNode given = report(s, id).get("approvals").get(0);
             assertThat(given.get("by").asText()).isEqualTo("slack:U0ALICE01");
             assertThat(given.get("actions")).extracting(JsonNode::asText).containsExactly("LIVE_MIGRATE own-a/db");
+            assertThat(SlackInteractions.answerTo(new io.remediator.approval.ApprovalOutcome.Approved(
+                    List.of("LIVE_MIGRATE own-a/db")))).isEqualTo("Approved 1 action(s): LIVE_MIGRATE own-a/db. The"
+                    + " service runs them under its policy's limits.");
             // Alice's click on the platform message is the platform's business: she is not on its allow-list.
             String platformTs = report(s, id).get("slack").get("ts").asText();
             assertThat(post(s, click("U0ALICE01", CHANNEL, platformTs, value), now, SECRET)).isEqualTo(200);

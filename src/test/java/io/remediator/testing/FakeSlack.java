@@ -24,7 +24,8 @@ public final class FakeSlack implements AutoCloseable {
     public static final String CHANNEL = "C0123ABCD";
 
     /** One call as Slack received it. */
-    public record Call(String method, Map<String, String> form, Instant at) {}
+    /** @param body the request body as sent (a response_url's answer is JSON, not a form) */
+    public record Call(String method, Map<String, String> form, Instant at, String body) {}
 
     private final HttpServer server;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
@@ -81,8 +82,17 @@ public final class FakeSlack implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String method = ex.getRequestURI().getPath().substring("/api/".length());
-        Map<String, String> form = form(new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        calls.add(new Call(method, form, Instant.now()));
+        String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        Map<String, String> form = form(body);
+        calls.add(new Call(method, form, Instant.now(), body));
+        if (method.startsWith("respond/")) {
+            // A click's response_url (Slack's hooks host in production): answered like Slack does, "ok".
+            byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, ok.length);
+            ex.getResponseBody().write(ok);
+            ex.close();
+            return;
+        }
         String auth = ex.getRequestHeaders().getFirst("Authorization");
         if (!("Bearer " + TOKEN).equals(auth)) {
             answer(ex, 200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
