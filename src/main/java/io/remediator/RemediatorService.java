@@ -118,7 +118,8 @@ public final class RemediatorService implements AutoCloseable {
         this.preflightRoutes = new io.remediator.web.PreflightRoutes(client, metrics, clock);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
         if (slack != null) {
-            slack.routingOwners(() -> ownerAnnotations(informers), config.slack().ownerChannels());
+            slack.routingOwners(() -> ownerAnnotations(informers), config.slack().ownerChannels())
+                    .announcingWindows(policy, config.notices().leadTime());
         }
         if (slack != null) {
             loop.onStatusWritten(slack::statusWritten);

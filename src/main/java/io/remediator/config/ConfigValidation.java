@@ -165,6 +165,11 @@ final class ConfigValidation {
         } else {
             atLeast("dualLauncher.grace", config.dualLauncher().grace(), Duration.ofSeconds(1), problems);
         }
+        if (config.notices() == null) {
+            problems.add("notify: must be a mapping of keys");
+        } else {
+            atLeast("notify.leadTime", config.notices().leadTime(), Duration.ofSeconds(1), problems);
+        }
         SlackValidation.check(config.publicUrl(), config.slack(), problems);
         return problems;
     }

@@ -13,7 +13,27 @@ import java.util.List;
  */
 public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
                                Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout,
-                               Systemic systemic, DualLauncher dualLauncher, Vce vce) {
+                               Systemic systemic, DualLauncher dualLauncher, Vce vce,
+                               // `notify` in the file; the name is Object's in Java
+                               @com.fasterxml.jackson.annotation.JsonProperty("notify") Notify notices) {
+
+    /** The same with the owner notices' defaults. */
+    public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
+                            Api api, LeaderElection leaderElection, String publicUrl, Slack slack, Rollout rollout,
+                            Systemic systemic, DualLauncher dualLauncher, Vce vce) {
+        this(server, webhook, diagnosis, reports, policy, api, leaderElection, publicUrl, slack, rollout, systemic,
+                dualLauncher, vce, Notify.DEFAULT);
+    }
+
+    /**
+     * Notices to namespace owners (docs/owners.md).
+     *
+     * @param leadTime how long before a window opens in which disruptive actions are planned its owner
+     *                 channel gets the heads-up
+     */
+    public record Notify(Duration leadTime) {
+        public static final Notify DEFAULT = new Notify(Duration.ofMinutes(60));
+    }
 
     /** The same with the VMCannotBeEvicted runbook's defaults. */
     public RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnosis, Reports reports, Policy policy,
@@ -321,6 +341,6 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
                 "",
                 new Slack("", "", "", "https://slack.com/api/",
                         new Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")), Rollout.DEFAULT,
-                Systemic.DEFAULT, DualLauncher.DEFAULT, Vce.DEFAULT);
+                Systemic.DEFAULT, DualLauncher.DEFAULT, Vce.DEFAULT, Notify.DEFAULT);
     }
 }

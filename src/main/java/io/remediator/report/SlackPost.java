@@ -15,10 +15,21 @@ import java.time.Instant;
  * @param threadedPass the newest pass whose executed batch got its thread reply
  * @param lastError   Slack's error code (or the transport failure) of the last attempt, null after a success
  * @param failures    attempts that failed in a row
+ * @param headsUpFor  an owner channel's message: the window opening its heads-up reply announced, or null
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SlackPost(String channel, String ts, String digest, int threadedPass, Instant updatedAt, String lastError,
-                        int failures) {
+                        int failures, Instant headsUpFor) {
+
+    public SlackPost(String channel, String ts, String digest, int threadedPass, Instant updatedAt, String lastError,
+                     int failures) {
+        this(channel, ts, digest, threadedPass, updatedAt, lastError, failures, null);
+    }
+
+    /** The same post, its heads-up for the window opening at {@code opening} sent. */
+    public SlackPost headsUpSent(Instant opening) {
+        return new SlackPost(channel, ts, digest, threadedPass, updatedAt, lastError, failures, opening);
+    }
 
     /** Posted once: later changes update this message (or, without a ts, are not sent). */
     public boolean posted() {
@@ -26,11 +37,11 @@ public record SlackPost(String channel, String ts, String digest, int threadedPa
     }
 
     public SlackPost sent(String newChannel, String newTs, String newDigest, int newThreadedPass, Instant at) {
-        return new SlackPost(newChannel, newTs, newDigest, newThreadedPass, at, null, 0);
+        return new SlackPost(newChannel, newTs, newDigest, newThreadedPass, at, null, 0, headsUpFor);
     }
 
     public SlackPost failed(String error, Instant at) {
-        return new SlackPost(channel, ts, digest, threadedPass, at, error, failures + 1);
+        return new SlackPost(channel, ts, digest, threadedPass, at, error, failures + 1, headsUpFor);
     }
 
     public static final SlackPost NONE = new SlackPost(null, null, null, 0, null, null, 0);

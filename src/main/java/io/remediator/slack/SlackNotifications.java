@@ -14,6 +14,8 @@ import io.remediator.report.SlackPost;
 import io.remediator.report.StoredReport;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -119,6 +121,101 @@ public final class SlackNotifications implements AutoCloseable {
         return this;
     }
 
+    private volatile io.remediator.remediation.RemediationPolicy policy;
+    private volatile Duration leadTime = Duration.ofMinutes(60);
+
+    /**
+     * Heads-up replies in owner channels (`notify.leadTime` before a window in which disruptive
+     * actions are planned), from the same windows the planner combines.
+     */
+    public SlackNotifications announcingWindows(io.remediator.remediation.RemediationPolicy policy, Duration leadTime) {
+        this.policy = policy;
+        this.leadTime = leadTime;
+        return this;
+    }
+
+    /** The disruptive actions of these namespaces waiting for their window, by when it next opens. */
+    private java.util.SortedMap<Instant, List<PlannedAction>> waitingForWindows(Report r, java.util.Set<String> namespaces) {
+        java.util.SortedMap<Instant, List<PlannedAction>> out = new TreeMap<>();
+        io.remediator.remediation.RemediationPolicy p = policy;
+        if (p == null || r.remediation() == null || !"firing".equals(r.status())) {
+            return out;
+        }
+        io.remediator.remediation.OwnerRules rules = new io.remediator.remediation.OwnerRules(p, owners.get());
+        Instant now = clock.instant();
+        for (PlannedAction a : r.remediation().actions()) {
+            if (a.followUp() == null && a.vmi() != null && namespaces.contains(a.namespace()) && a.action().disruptive()
+                    && a.decision() == io.remediator.remediation.Decision.OUTSIDE_WINDOW) {
+                rules.of(a.namespace(), a.vm()).windows().nextOpening(now)
+                        .ifPresent(t -> out.computeIfAbsent(t, k -> new ArrayList<>()).add(a));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The heads-up for the next window: sent {@code leadTime} before it opens (once per opening, its
+     * time stored on the post), mentioning the namespaces' `slack-mention`; scheduled when it is further off.
+     */
+    private SlackPost headsUp(String name, Report r, java.util.Set<String> namespaces, SlackPost post) {
+        var waiting = waitingForWindows(r, namespaces);
+        if (waiting.isEmpty() || !post.posted() || post.lastError() != null) {
+            return post;
+        }
+        Instant opening = waiting.firstKey();
+        if (opening.equals(post.headsUpFor())) {
+            return post;
+        }
+        Instant due = opening.minus(leadTime);
+        Instant now = clock.instant();
+        if (now.isBefore(due)) {
+            queue.addAfter(name, Duration.between(now, due));
+            return post;
+        }
+        List<PlannedAction> actions = waiting.get(opening);
+        java.time.ZoneId zone = new io.remediator.remediation.OwnerRules(policy, owners.get())
+                .of(actions.get(0).namespace(), actions.get(0).vm()).zone();
+        StringBuilder text = new StringBuilder("Heads-up: ").append(actions.size()).append(" VM(s) will be acted on when")
+                .append(" their window opens, ").append(java.time.format.DateTimeFormatter.ofPattern("EEE HH:mm",
+                        java.util.Locale.ROOT).format(opening.atZone(zone))).append(" ").append(zone).append(" (")
+                .append(opening).append("):");
+        actions.stream().limit(20).forEach(a -> text.append("\n• ").append(a.action()).append(" `").append(a.namespace())
+                .append("/").append(a.vmi()).append("`"));
+        if (actions.size() > 20) {
+            text.append("\n… and ").append(actions.size() - 20).append(" more");
+        }
+        String mentions = mentions(namespaces);
+        if (!mentions.isEmpty()) {
+            text.append("\n").append(mentions);
+        }
+        SlackAnswer a = slack.reply(post.channel(), post.ts(), text.toString());
+        if (a instanceof SlackAnswer.Sent) {
+            metrics.notification("replied");
+            return post.headsUpSent(opening);
+        }
+        return settle(name, post, a, null, "replied", post.threadedPass());
+    }
+
+    /** `<@U…>` and `<!subteam^S…>` for the namespaces' valid `kubevirt-remediator/slack-mention` IDs. */
+    private String mentions(java.util.Set<String> namespaces) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        var o = owners.get();
+        for (String ns : namespaces) {
+            var meta = o.namespaces().get(ns);
+            String m = meta == null ? null : meta.annotations().get(io.remediator.remediation.OwnerAnnotations.SLACK_MENTION);
+            if (m != null) {
+                for (String id : m.split(",")) {
+                    String t = id.trim();
+                    if (t.matches("[US][A-Z0-9]{8,}")) {
+                        ids.add(t);
+                    }
+                }
+            }
+        }
+        return String.join(" ", ids.stream().map(id -> id.startsWith("U") ? "<@" + id + ">" : "<!subteam^" + id + ">")
+                .toList());
+    }
+
     /** An ephemeral answer to a click (its `response_url`); a failure is only logged. */
     void answer(String responseUrl, String text) {
         SlackAnswer a = slack.respond(responseUrl, text);
@@ -169,11 +266,18 @@ public final class SlackNotifications implements AutoCloseable {
             SlackPost was = before.getOrDefault(channel, SlackPost.NONE);
             SlackMessage m = SlackMessage.owner(r, e.getValue(), channels.owners().get(channel),
                     publicUrl + "/reports/" + r.id(), clock.instant(), ownerApprove(r, e.getValue()));
-            if (was.posted() && m.digest().equals(was.digest()) && was.lastError() == null) {
-                continue;
+            SlackPost after = was;
+            if (!was.posted() || !m.digest().equals(was.digest()) || was.lastError() != null) {
+                after = !was.posted() ? settle(name, was, slack.post(channel, m), m, "posted", 0)
+                        : settle(name, was, slack.update(was.channel(), was.ts(), m), m, "updated", was.threadedPass());
             }
-            SlackPost after = !was.posted() ? settle(name, was, slack.post(channel, m), m, "posted", 0)
-                    : settle(name, was, slack.update(was.channel(), was.ts(), m), m, "updated", was.threadedPass());
+            after = headsUp(name, r, e.getValue(), after);
+            String done = executedBatch(r, after, e.getValue());
+            if (done != null && after.posted() && after.lastError() == null) {
+                SlackAnswer a = slack.reply(after.channel(), after.ts(), done);
+                after = a instanceof SlackAnswer.Sent ? after.sent(after.channel(), after.ts(), after.digest(),
+                        r.remediation().pass(), clock.instant()) : settle(name, after, a, null, "replied", after.threadedPass());
+            }
             if (!after.equals(was) && current(t)) {
                 store.recordOwnerSlack(name, channel, after);
             }
@@ -376,12 +480,18 @@ public final class SlackNotifications implements AutoCloseable {
 
     /** The thread reply for the newest pass's executed batch, if it has one not yet replied. */
     static String executedBatch(Report r, SlackPost before) {
+        return executedBatch(r, before, null);
+    }
+
+    /** The same for these namespaces' actions only (an owner channel's final reply), or all with null. */
+    static String executedBatch(Report r, SlackPost before, java.util.Set<String> namespaces) {
         if (r.remediation() == null || r.remediation().pass() <= before.threadedPass()) {
             return null;
         }
         Map<String, Integer> done = new TreeMap<>();
         for (PlannedAction a : r.remediation().actions()) {
-            if (a.followUp() == null && a.result() != null && a.executedAt() != null) {
+            if (a.followUp() == null && a.result() != null && a.executedAt() != null
+                    && (namespaces == null || namespaces.contains(a.namespace()))) {
                 done.merge(a.action() + " " + a.result().outcome().wire(), 1, Integer::sum);
             }
         }

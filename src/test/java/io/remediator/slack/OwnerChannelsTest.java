@@ -15,6 +15,7 @@ import io.remediator.testing.Payloads;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
 import io.remediator.testing.TestCluster;
+import java.time.Instant;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -153,5 +154,52 @@ class OwnerChannelsTest {
             assertThat(posted.get(FakeSlack.CHANNEL)).contains("1 owner channel(s) have their own message; 1 more owner"
                     + " channel(s) got none (slack.maxOwnerChannelsPerReport=1)");
         }
+    }
+
+    /**
+     * next-capabilities §5.5 N6: a window opening about 75 s after the start and `notify.leadTime: 60s`:
+     * the owner channel's thread gets the heads-up (with `slack-mention`) about 60 s before the window,
+     * once.
+     */
+    @Test
+    void theOwnerChannelGetsAHeadsUpLeadTimeBeforeItsWindowOnce() throws Exception {
+        java.time.ZonedDateTime opening = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusSeconds(75)
+                .truncatedTo(java.time.temporal.ChronoUnit.MINUTES).plusMinutes(1);
+        java.time.ZonedDateTime closing = opening.plusMinutes(10);
+        String day = opening.getDayOfWeek().name().substring(0, 1) + opening.getDayOfWeek().name().substring(1, 3).toLowerCase();
+        String window = day + " " + opening.toLocalTime() + "-" + (closing.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)
+                ? "24:00" : closing.toLocalTime().toString());
+        cluster.client().namespaces().withName("own-pay").edit(n -> new NamespaceBuilder(n).editMetadata()
+                .addToAnnotations(OwnerAnnotations.WINDOW, window).addToAnnotations(OwnerAnnotations.TIME_ZONE, "UTC")
+                .addToAnnotations(OwnerAnnotations.SLACK_MENTION, "U0PAYLEAD1").endMetadata().build());
+        cluster.create(io.remediator.testing.KubeVirtObjects.vm("own-pay", "db", "Always"));
+        cluster.create(vmi("own-pay", "db").notMigratable("DisksNotLiveMigratable", "RWO disk").ownedBy("db").build());
+        RemediatorConfig d = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto").restart("auto")
+                .batch(0, "5s").build());
+        RemediatorConfig c = config(RunningService.freshNamespace(), null);
+        RemediatorConfig withNotices = new RemediatorConfig(c.server(), c.webhook(), c.diagnosis(), c.reports(), d.policy(),
+                c.api(), c.leaderElection(), c.publicUrl(), c.slack(), c.rollout(), c.systemic(), c.dualLauncher(), c.vce(),
+                new RemediatorConfig.Notify(Duration.ofSeconds(60)));
+        try (RunningService service = RunningService.start(cluster.newClient(), withNotices).awaitReady()) {
+            service.awaitReport(service.postWebhook(Payloads.firing(), RunningService.TOKEN));
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).alias("the heads-up reply")
+                    .until(() -> threadReplies("C0PAY00001").stream().anyMatch(t -> t.contains("Heads-up")));
+            FakeSlack.Call headsUp = slack.calls("chat.postMessage").stream()
+                    .filter(call -> "C0PAY00001".equals(call.form().get("channel")) && call.form().get("thread_ts") != null
+                            && call.form().get("text").contains("Heads-up")).findFirst().orElseThrow();
+            Instant due = opening.toInstant().minusSeconds(60);
+            assertThat(headsUp.at()).isBetween(due.minusSeconds(2), due.plusSeconds(10));
+            assertThat(headsUp.form().get("text")).contains("1 VM(s) will be acted on when their window opens")
+                    .contains("RESTART `own-pay/db`").contains("<@U0PAYLEAD1>").doesNotContain("own-shop");
+            // Once: the next passes before the window say nothing more.
+            Thread.sleep(3_000);
+            assertThat(threadReplies("C0PAY00001")).filteredOn(t -> t.contains("Heads-up")).hasSize(1);
+
+        }
+    }
+
+    private List<String> threadReplies(String channel) {
+        return slack.calls("chat.postMessage").stream().filter(c -> channel.equals(c.form().get("channel"))
+                && c.form().get("thread_ts") != null).map(c -> c.form().get("text")).toList();
     }
 }
