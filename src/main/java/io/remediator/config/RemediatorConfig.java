@@ -31,7 +31,8 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param leadTime how long before a window opens in which disruptive actions are planned its owner
      *                 channel gets the heads-up
      */
-    public record Notify(Duration leadTime) {
+    public record Notify(@JsonDeserialize(using = GoDuration.Deserializer.class)
+                         @JsonSerialize(using = GoDuration.Serializer.class) Duration leadTime) {
         public static final Notify DEFAULT = new Notify(Duration.ofMinutes(60));
     }
 

@@ -94,6 +94,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void ownerNoticesAreConfiguredUnderNotifyAndABadLeadTimeStopsStartUpWithItsKey() throws IOException {
+        RemediatorConfig d = load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\n"), Map.of());
+        assertThat(d.notices().leadTime()).isEqualTo(java.time.Duration.ofMinutes(60));
+        assertThat(d.slack().ownerChannels()).isEqualTo(50);
+        RemediatorConfig c = load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\nnotify: {leadTime: 30m}\n"),
+                Map.of("REMEDIATOR_SLACK_MAX_OWNER_CHANNELS_PER_REPORT", "7"));
+        assertThat(c.notices().leadTime()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(c.slack().ownerChannels()).isEqualTo(7);
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\nnotify: {leadTime: 0s}\n"), Map.of()))
+                .hasMessageContaining("notify.leadTime");
+        assertThatThrownBy(() -> load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\nnotify: {leadtime: 5m}\n"), Map.of()))
+                .hasMessageContaining("notify.leadtime");
+    }
+
+    @Test
     void slackIsOffUntilAFileIsSetAndAFileThatCannotBeReadStopsStartUpWithItsKey() throws IOException {
         RemediatorConfig off = load(file("webhook: {bearerToken: aaaaaaaaaaaaaaaa}\n"), Map.of());
         assertThat(off.slack().enabled()).isFalse();
