@@ -176,7 +176,8 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
             if ("restart".equals(verb)) {
                 restart(exchange, ns, name, dryRun);
             } else if (onVmi) {
-                evacuateCancel(exchange, ns, name, options.path("evacuationNodeName").asText(""), dryRun);
+                evacuateCancel(exchange, ns, name, raw.length == 0 ? null : options.path("evacuationNodeName").asText(""),
+                        dryRun);
             } else {
                 stop(exchange, ns, name, dryRun);
             }
@@ -227,6 +228,11 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
             return 200;
+        }
+        if (node == null) {
+            // KubeVirt decodes the options after the checks above: no body is a 400, and nothing happens
+            // (the API server's proxy can resend a request without its body on a stale connection).
+            return status(exchange, 400, "BadRequest", "No body");
         }
         try {
             cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace(ns).withName(name)
