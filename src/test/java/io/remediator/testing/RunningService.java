@@ -120,6 +120,13 @@ public final class RunningService implements AutoCloseable {
                 new RemediatorConfig.Api(ADMIN_TOKEN, null, null), d.leaderElection(), d.publicUrl(), d.slack());
     }
 
+    /** The same without the drain-blocker watch (a test of the alert's own report on a cordoned node). */
+    public static RemediatorConfig withoutDrainWatch(RemediatorConfig c) {
+        return new RemediatorConfig(c.server(), c.webhook(), c.diagnosis(), c.reports(), c.policy(), c.api(),
+                c.leaderElection(), c.publicUrl(), c.slack(), c.rollout(), c.systemic(), c.dualLauncher(),
+                new RemediatorConfig.Vce(c.vce().targetStrategy(), c.vce().autoRestartOnDrain(), false), c.notices());
+    }
+
     /** Creates the reports' namespace where the client may; a restricted client's namespace exists already. */
     private static void reportsNamespace(KubernetesClient client, String name) {
         if (name == null || name.isBlank()) {
