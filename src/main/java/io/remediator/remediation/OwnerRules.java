@@ -96,9 +96,10 @@ public final class OwnerRules {
      * @param batchSize     the namespace's batch size, 0 for none
      * @param batchInterval the namespace's batch interval, null for the cluster's
      * @param owner         the namespace's owner label, or null
+     * @param skipUntil     the VM's `kubevirt-remediator/skip-until`: opted out until then, or null
      */
     public record Effective(Setting ceiling, String ceilingRule, Windows windows, ZoneId zone, int batchSize,
-                            Duration batchInterval, String owner) {}
+                            Duration batchInterval, String owner, Instant skipUntil) {}
 
     private record Namespaced(Setting ceiling, String ceilingRule, Layer window, ZoneId zone, int batchSize,
                               Duration batchInterval, String owner) {}
@@ -150,8 +151,18 @@ public final class OwnerRules {
                         + " (which only platform admins can write) names approvers or a channel"));
             }
         }
+        Instant skipUntil = null;
+        if (a.containsKey(OwnerAnnotations.SKIP_UNTIL)) {
+            try {
+                skipUntil = java.time.OffsetDateTime.parse(a.get(OwnerAnnotations.SKIP_UNTIL).trim()).toInstant();
+            } catch (RuntimeException e) {
+                invalid.add(new Invalid(namespace, false, where + ": " + OwnerAnnotations.SKIP_UNTIL + " '"
+                        + a.get(OwnerAnnotations.SKIP_UNTIL) + "' is not an RFC 3339 time like 2026-12-31T23:00:00Z"
+                        + " (ignored: not opted out)"));
+            }
+        }
         return new Effective(ceiling, rule, new Windows(List.copyOf(layers)), ns.zone(), ns.batchSize(),
-                ns.batchInterval(), ns.owner());
+                ns.batchInterval(), ns.owner(), skipUntil);
     }
 
     private Namespaced namespace(String namespace) {

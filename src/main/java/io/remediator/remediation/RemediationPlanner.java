@@ -101,6 +101,11 @@ public final class RemediationPlanner {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
             } else if (v.optedOut()) {
                 p = p.decided(Decision.OPTED_OUT, "the VM or VMI carries " + policy.optOutKey() + "=true");
+            } else if (owners.of(v.namespace(), v.vm()).skipUntil() != null
+                    && now.isBefore(owners.of(v.namespace(), v.vm()).skipUntil())) {
+                // Expires by itself: the first pass after that time plans it again.
+                p = p.decided(Decision.OPTED_OUT, "the VM carries " + OwnerAnnotations.SKIP_UNTIL + "="
+                        + owners.of(v.namespace(), v.vm()).skipUntil() + ": left alone until then");
             } else if (cluster.controlPlaneUpdating()) {
                 p = controlPlaneUpdating(p, cluster);
             } else if (action == Action.LIVE_MIGRATE && kubeVirtTakesLiveMigrate) {

@@ -36,7 +36,9 @@ class OwnerRulesTest {
             Map.of("payments/vm-db-2", Map.of(OwnerAnnotations.WINDOW, "Sat 03:00-04:00"),
                     "shop/vm-web-1", Map.of(OwnerAnnotations.WINDOW, "Sun 00:00-24:00"),
                     "strict/vm-loose", Map.of(OwnerAnnotations.POLICY, "auto"),
-                    "payments/vm-sneaky", Map.of(OwnerAnnotations.APPROVERS, "U0MALLORY1")));
+                    "payments/vm-sneaky", Map.of(OwnerAnnotations.APPROVERS, "U0MALLORY1"),
+                    "legacy/vm-resting", Map.of(OwnerAnnotations.SKIP_UNTIL, "2026-11-25T00:00:00Z"),
+                    "legacy/vm-typo", Map.of(OwnerAnnotations.SKIP_UNTIL, "next week")));
 
     private static OutdatedVmi vmi(String ns, String name) {
         return new OutdatedVmi(ns, name, "uid-" + name, "n1", "Running", false, null, null, null, "None", "vm-" + name,
@@ -129,6 +131,25 @@ class OwnerRulesTest {
                 List.of(SATURDAY_0330_BERLIN.minusSeconds(120))));
         assertThat(plan(Policies.mode("auto").restart("auto"), List.of(vmi("payments", "p1")), older, SATURDAY_0330_BERLIN,
                 new java.util.ArrayList<>()).get("RESTART payments/p1").decision()).isEqualTo(Decision.RUN);
+    }
+
+    @Test
+    void skipUntilOptsAVmOutUntilItsTimeAndThenExpiresByItself() {
+        assertThat(plan(Policies.mode("auto").restart("auto"), List.of(vmi("legacy", "resting")), TUESDAY_NOON)
+                .get("RESTART legacy/resting")).satisfies(a -> {
+                    assertThat(a.decision()).isEqualTo(Decision.OPTED_OUT);
+                    assertThat(a.why()).isEqualTo("the VM carries kubevirt-remediator/skip-until=2026-11-25T00:00:00Z:"
+                            + " left alone until then");
+                });
+        assertThat(plan(Policies.mode("auto").restart("auto"), List.of(vmi("legacy", "resting")), SATURDAY_0330_BERLIN)
+                .get("RESTART legacy/resting").decision()).isEqualTo(Decision.RUN);
+        List<OwnerRules.Invalid> invalid = new java.util.ArrayList<>();
+        assertThat(plan(Policies.mode("auto").restart("auto"), List.of(vmi("legacy", "typo")),
+                new ActionLedger.RecentActions(Map.of(), 0), TUESDAY_NOON, invalid).get("RESTART legacy/typo").decision())
+                .isEqualTo(Decision.RUN);
+        assertThat(invalid).extracting(OwnerRules.Invalid::finding).containsExactly("VM legacy/vm-typo:"
+                + " kubevirt-remediator/skip-until 'next week' is not an RFC 3339 time like 2026-12-31T23:00:00Z (ignored:"
+                + " not opted out)");
     }
 
     @Test
