@@ -79,6 +79,14 @@ public final class KubeVirtApiStandIn implements AutoCloseable {
             server.setHttpsConfigurator(new HttpsConfigurator(tls.context()));
             KubeVirtApiStandIn api = new KubeVirtApiStandIn(cluster, server);
             server.createContext("/", api::handle);
+            // One thread per request, as virt-api serves them: the API server's proxy can resend a request
+            // without its body on a stale connection (seen in CI), and a dispatcher blocked reading that body
+            // held every other call for the client's 30 s timeout.
+            server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "virt-api-stand-in");
+                t.setDaemon(true);
+                return t;
+            }));
             server.start();
             int port = server.getAddress().getPort();
             cluster.namespace(NAMESPACE);
