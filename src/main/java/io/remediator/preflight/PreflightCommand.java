@@ -20,13 +20,13 @@ import java.util.stream.Collectors;
 
 /**
  * `java -jar kubevirt-remediator.jar preflight [--kubeconfig F] [--context C] [-n NS]… [-l SELECTOR]
- * [-o table|json] [--fail-on warn|fail]`: read-only, with the user's own kubeconfig and RBAC, no
+ * [-o table|json|markdown] [--fail-on warn|fail]`: read-only, with the user's own kubeconfig and RBAC, no
  * service needed. Exit 0 ready, 2 ready with warnings, 3 not ready, 1 error (docs/preflight.md).
  */
 public final class PreflightCommand {
     static final String USAGE = """
             usage: java -jar kubevirt-remediator.jar preflight [--kubeconfig FILE] [--context NAME]
-                   [-n NAMESPACE]... [-l SELECTOR] [-o table|json] [--fail-on warn|fail]
+                   [-n NAMESPACE]... [-l SELECTOR] [-o table|json|markdown] [--fail-on warn|fail]
 
             What KubeVirt's next update will do to every running VM, per namespace, and the
             cluster's gates. Reads only, as you (your kubeconfig, your RBAC).
@@ -67,8 +67,8 @@ public final class PreflightCommand {
                 }
             }
         }
-        if (!output.equals("table") && !output.equals("json")) {
-            err.println("preflight: -o must be table or json, got " + output);
+        if (!output.equals("table") && !output.equals("json") && !output.equals("markdown")) {
+            err.println("preflight: -o must be table, json or markdown, got " + output);
             return 1;
         }
         if (!failOn.equals("warn") && !failOn.equals("fail")) {
@@ -109,6 +109,8 @@ public final class PreflightCommand {
                 err.println("preflight: " + e.getMessage());
                 return 1;
             }
+        } else if (output.equals("markdown")) {
+            out.print(markdown(report));
         } else {
             out.print(table(report));
         }
@@ -144,6 +146,37 @@ public final class PreflightCommand {
         b.append(String.format("exit %d: %s%n", r.exitCode(), r.exitCode() == 0 ? "ready"
                 : r.exitCode() == 2 ? "ready with warnings" : "not ready"));
         return b.toString();
+    }
+
+    /**
+     * The same as Markdown, for a change request or a ticket: the gates, then a table per namespace
+     * with each VM's outcome, flags and the sentence why. A `|` in a value is escaped.
+     */
+    static String markdown(Preflight.Report r) {
+        StringBuilder b = new StringBuilder("## KubeVirt update pre-flight\n\n");
+        b.append("Exit ").append(r.exitCode()).append(": ").append(r.exitCode() == 0 ? "ready"
+                : r.exitCode() == 2 ? "ready with warnings" : "not ready").append(" (").append(r.generatedAt()).append(")\n\n");
+        b.append("| gate | result | evidence |\n|---|---|---|\n");
+        for (Preflight.Gate g : r.gates()) {
+            b.append("| ").append(g.gate()).append(" | **").append(g.result()).append("** | ").append(md(g.evidence()))
+                    .append(" |\n");
+        }
+        for (Preflight.Namespace ns : r.namespaces()) {
+            b.append("\n### Namespace `").append(md(ns.namespace())).append("`: ").append(ns.counts().entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "))).append("\n\n");
+            b.append("| VM | outcome | flags | why |\n|---|---|---|---|\n");
+            for (Preflight.Vm v : ns.vms()) {
+                b.append("| `").append(md(v.name())).append("` | ").append(v.outcome()).append(" | ")
+                        .append(v.flags().stream().map(Enum::name).sorted().collect(Collectors.joining(", "))).append(" | ")
+                        .append(md(v.why() == null ? "" : v.why())).append(" |\n");
+            }
+        }
+        b.append("\n> ").append(md(r.cannotPredict())).append("\n");
+        return b.toString();
+    }
+
+    private static String md(String s) {
+        return s.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ");
     }
 
     private static String cut(String s, int max) {
