@@ -15,34 +15,23 @@ public final class EvictionReads {
 
     private final KubernetesClient client;
 
+    private final VirtApiDiscovery discovery;
+
     public EvictionReads(KubernetesClient client) {
         this.client = client;
+        this.discovery = new VirtApiDiscovery(client, java.time.Clock.systemUTC());
     }
 
-    private volatile Boolean evacuateCancelServed;
-    private volatile java.time.Instant evacuateCancelCheckedAt;
-
     /**
-     * Whether KubeVirt's virt-api serves `virtualmachineinstances/evacuate/cancel` (KubeVirt 1.8+,
-     * api.go:616-621, 785): its discovery, asked at most once a minute; false when virt-api's group
-     * is not served or cannot be read.
+     * Whether KubeVirt's virt-api serves `virtualmachineinstances/evacuate/cancel` (KubeVirt 1.8+),
+     * from its discovery; false when virt-api's group is not served or cannot be read.
      */
     public boolean evacuateCancelServed() {
-        java.time.Instant now = java.time.Instant.now();
-        if (evacuateCancelServed == null || now.isAfter(evacuateCancelCheckedAt.plusSeconds(60))) {
-            boolean served;
-            try {
-                var resources = client.getApiGroup(KubeVirtResources.SUBRESOURCES_GROUP) == null ? null
-                        : client.getApiResources(KubeVirtResources.SUBRESOURCES_GROUP + "/v1");
-                served = resources != null && resources.getResources().stream()
-                        .anyMatch(r -> "virtualmachineinstances/evacuate/cancel".equals(r.getName()));
-            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                served = false;
-            }
-            evacuateCancelServed = served;
-            evacuateCancelCheckedAt = now;
+        try {
+            return discovery.serves(VirtApiDiscovery.EVACUATE_CANCEL);
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            return false;
         }
-        return evacuateCancelServed;
     }
 
     public Optional<VirtualMachineInstance> vmi(String namespace, String name) {

@@ -9,8 +9,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.remediator.kubevirt.KubeVirtResources;
 import io.remediator.kubevirt.VirtualMachine;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,16 +19,13 @@ import java.util.Optional;
  * halting an Always or Once VM); anything else is refused as not possible, never approximated.
  */
 final class VmLifecycle {
-    private static final Duration DISCOVERY_TTL = Duration.ofMinutes(1);
 
     private final KubernetesClient client;
-    private final Clock clock;
-    private volatile boolean subresourcesServed;
-    private volatile Instant subresourcesCheckedAt;
+    private final io.remediator.kubevirt.VirtApiDiscovery discovery;
 
     VmLifecycle(KubernetesClient client, Clock clock) {
         this.client = client;
-        this.clock = clock;
+        this.discovery = new io.remediator.kubevirt.VirtApiDiscovery(client, clock);
     }
 
     WriteOutcome restart(PlannedAction p, boolean dryRun) {
@@ -119,7 +114,7 @@ final class VmLifecycle {
             return new WriteOutcome.AlreadyDone("left alone: the VMI's evacuation mark is "
                     + (mark == null ? "gone" : "now for node " + mark) + ", not for node " + node);
         }
-        if (!evacuateCancelServed()) {
+        if (!discovery.serves(io.remediator.kubevirt.VirtApiDiscovery.EVACUATE_CANCEL)) {
             return new WriteOutcome.Refused(501, "not cancelled: KubeVirt's evacuate/cancel ("
                     + KubeVirtResources.SUBRESOURCES_GROUP + "/v1 virtualmachineinstances/evacuate/cancel, KubeVirt 1.8"
                     + " and later) is not served here");
@@ -136,40 +131,15 @@ final class VmLifecycle {
         return new WriteOutcome.Done(null);
     }
 
-    private volatile boolean evacuateCancelServed;
-    private volatile Instant evacuateCancelCheckedAt;
-
-    /** Whether virt-api's discovery lists `virtualmachineinstances/evacuate/cancel`; asked once a minute. */
-    private boolean evacuateCancelServed() {
-        Instant now = clock.instant();
-        if (evacuateCancelCheckedAt == null || now.isAfter(evacuateCancelCheckedAt.plus(DISCOVERY_TTL))) {
-            var resources = subresourcesServed()
-                    ? client.getApiResources(KubeVirtResources.SUBRESOURCES_GROUP + "/v1") : null;
-            evacuateCancelServed = resources != null && resources.getResources().stream()
-                    .anyMatch(r -> "virtualmachineinstances/evacuate/cancel".equals(r.getName()));
-            evacuateCancelCheckedAt = now;
-        }
-        return evacuateCancelServed;
-    }
-
     private VirtualMachine currentVm(PlannedAction p) {
         return p.vm() == null ? null : Optional.ofNullable(client.genericKubernetesResources(
                 KubeVirtResources.VM).inNamespace(p.namespace()).withName(p.vm()).get())
                 .map(VirtualMachine::from).orElse(null);
     }
 
-    /**
-     * Whether virt-api's aggregated API is registered (discovery lists its group). Asked once a
-     * minute, not per write: a pass proves up to a hundred actions, and the answer changes only
-     * when KubeVirt is installed or removed.
-     */
+    /** Whether virt-api's aggregated API is registered (discovery lists its group). */
     private boolean subresourcesServed() {
-        Instant now = clock.instant();
-        if (subresourcesCheckedAt == null || now.isAfter(subresourcesCheckedAt.plus(DISCOVERY_TTL))) {
-            subresourcesServed = client.getApiGroup(KubeVirtResources.SUBRESOURCES_GROUP) != null;
-            subresourcesCheckedAt = now;
-        }
-        return subresourcesServed;
+        return discovery.served();
     }
 
     /**
