@@ -135,13 +135,12 @@ public final class SlackNotifications implements AutoCloseable {
     }
 
     /** The disruptive actions of these namespaces waiting for their window, by when it next opens. */
-    private java.util.SortedMap<Instant, List<PlannedAction>> waitingForWindows(Report r, java.util.Set<String> namespaces) {
+    private java.util.SortedMap<Instant, List<PlannedAction>> waitingForWindows(Report r, java.util.Set<String> namespaces,
+                                                                               io.remediator.remediation.OwnerRules rules) {
         java.util.SortedMap<Instant, List<PlannedAction>> out = new TreeMap<>();
-        io.remediator.remediation.RemediationPolicy p = policy;
-        if (p == null || r.remediation() == null || !"firing".equals(r.status())) {
+        if (rules == null || r.remediation() == null || !"firing".equals(r.status())) {
             return out;
         }
-        io.remediator.remediation.OwnerRules rules = new io.remediator.remediation.OwnerRules(p, owners.get());
         Instant now = clock.instant();
         for (PlannedAction a : r.remediation().actions()) {
             if (a.followUp() == null && a.vmi() != null && namespaces.contains(a.namespace()) && a.action().disruptive()
@@ -157,8 +156,8 @@ public final class SlackNotifications implements AutoCloseable {
      * The heads-up for the next window: sent {@code leadTime} before it opens (once per opening, its
      * time stored on the post), mentioning the namespaces' `slack-mention`; scheduled when it is further off.
      */
-    private SlackPost headsUp(String name, Report r, java.util.Set<String> namespaces, SlackPost post) {
-        var waiting = waitingForWindows(r, namespaces);
+    private SlackPost headsUp(String name, Report r, java.util.Set<String> namespaces, SlackPost post, Owners o) {
+        var waiting = waitingForWindows(r, namespaces, o.rules());
         if (waiting.isEmpty() || !post.posted() || post.lastError() != null) {
             return post;
         }
@@ -173,8 +172,7 @@ public final class SlackNotifications implements AutoCloseable {
             return post;
         }
         List<PlannedAction> actions = waiting.get(opening);
-        java.time.ZoneId zone = new io.remediator.remediation.OwnerRules(policy, owners.get())
-                .of(actions.get(0).namespace(), actions.get(0).vm()).zone();
+        java.time.ZoneId zone = o.rules().of(actions.get(0).namespace(), actions.get(0).vm()).zone();
         StringBuilder text = new StringBuilder("Heads-up: ").append(actions.size()).append(" VM(s) will be acted on when")
                 .append(" their window opens, ").append(java.time.format.DateTimeFormatter.ofPattern("EEE HH:mm",
                         java.util.Locale.ROOT).format(opening.atZone(zone))).append(" ").append(zone).append(" (")
@@ -184,7 +182,7 @@ public final class SlackNotifications implements AutoCloseable {
         if (actions.size() > 20) {
             text.append("\n… and ").append(actions.size() - 20).append(" more");
         }
-        String mentions = mentions(namespaces);
+        String mentions = mentions(namespaces, o.annotations());
         if (!mentions.isEmpty()) {
             text.append("\n").append(mentions);
         }
@@ -197,9 +195,8 @@ public final class SlackNotifications implements AutoCloseable {
     }
 
     /** `<@U…>` and `<!subteam^S…>` for the namespaces' valid `kubevirt-remediator/slack-mention` IDs. */
-    private String mentions(java.util.Set<String> namespaces) {
+    private static String mentions(java.util.Set<String> namespaces, io.remediator.remediation.OwnerAnnotations o) {
         java.util.Set<String> ids = new java.util.TreeSet<>();
-        var o = owners.get();
         for (String ns : namespaces) {
             var meta = o.namespaces().get(ns);
             String m = meta == null ? null : meta.annotations().get(io.remediator.remediation.OwnerAnnotations.SLACK_MENTION);
@@ -233,8 +230,20 @@ public final class SlackNotifications implements AutoCloseable {
     record OwnerChannels(java.util.SortedMap<String, java.util.SortedSet<String>> routed, int leftOut,
                          Map<String, String> owners) {}
 
-    OwnerChannels ownerChannels(Report r) {
+    /**
+     * The owner annotations read once for one send (reading them walks the VM cache), and the rules
+     * built on them (null without a policy to combine them with).
+     */
+    private record Owners(io.remediator.remediation.OwnerAnnotations annotations,
+                          io.remediator.remediation.OwnerRules rules) {}
+
+    private Owners readOwners() {
         io.remediator.remediation.OwnerAnnotations o = owners.get();
+        io.remediator.remediation.RemediationPolicy p = policy;
+        return new Owners(o, p == null ? null : new io.remediator.remediation.OwnerRules(p, o));
+    }
+
+    OwnerChannels ownerChannels(Report r, io.remediator.remediation.OwnerAnnotations o) {
         java.util.SortedMap<String, java.util.SortedSet<String>> all = new TreeMap<>();
         Map<String, String> ownerOf = new TreeMap<>();
         if (r.diagnosis() != null && slack.updatable()) {
@@ -259,7 +268,7 @@ public final class SlackNotifications implements AutoCloseable {
      * says changed; stored per channel in `status.ownerSlack`. A channel Slack refuses gets its error
      * stored and is retried like the platform message.
      */
-    private void sendOwners(String name, Report r, StoredReport stored, OwnerChannels channels, long t) {
+    private void sendOwners(String name, Report r, StoredReport stored, OwnerChannels channels, Owners o, long t) {
         Map<String, SlackPost> before = stored.status().ownerSlack();
         for (var e : channels.routed().entrySet()) {
             String channel = e.getKey();
@@ -271,7 +280,7 @@ public final class SlackNotifications implements AutoCloseable {
                 after = !was.posted() ? settle(name, was, slack.post(channel, m), m, "posted", 0)
                         : settle(name, was, slack.update(was.channel(), was.ts(), m), m, "updated", was.threadedPass());
             }
-            after = headsUp(name, r, e.getValue(), after);
+            after = headsUp(name, r, e.getValue(), after, o);
             String done = executedBatch(r, after, e.getValue());
             if (done != null && after.posted() && after.lastError() == null) {
                 SlackAnswer a = slack.reply(after.channel(), after.ts(), done);
@@ -392,14 +401,15 @@ public final class SlackNotifications implements AutoCloseable {
         }
         Report r = found.get().report();
         SlackPost before = found.get().status().slack() == null ? SlackPost.NONE : found.get().status().slack();
-        OwnerChannels channels = ownerChannels(r);
+        Owners o = readOwners();
+        OwnerChannels channels = ownerChannels(r, o.annotations());
         SlackMessage m = SlackMessage.of(r, publicUrl + "/reports/" + r.id(), clock.instant(), approve(r),
                 channels.routed().isEmpty() && channels.leftOut() == 0 ? null
                         : channels.routed().size() + " owner channel(s) have their own message"
                         + (channels.leftOut() > 0 ? "; " + channels.leftOut() + " more owner channel(s) got none"
                         + " (slack.maxOwnerChannelsPerReport=" + maxOwnerChannels + "): their VMIs are on the report page"
                         : ""));
-        sendOwners(name, r, found.get(), channels, t);
+        sendOwners(name, r, found.get(), channels, o, t);
         boolean changed = !m.digest().equals(before.digest());
         String batch = executedBatch(r, before);
         if (before.posted() && (!changed || !slack.updatable()) && batch == null && before.lastError() == null) {
