@@ -247,11 +247,22 @@ public final class KubeVirtInformers implements AutoCloseable {
         List<ClusterNode> all = nodes(problems);
         KubeVirtInstallation kv = kubeVirt();
         String drainTaint = EvictionReads.drainTaintKey(kv);
-        if (all.stream().noneMatch(n -> n.drainMark(drainTaint) != null)) {
+        Set<String> draining = all.stream().filter(n -> n.drainMark(drainTaint) != null).map(ClusterNode::name)
+                .collect(Collectors.toSet());
+        if (draining.isEmpty()) {
             return List.of();
         }
-        String strategy = kv == null || kv.defaultEvictionStrategy() == null ? "None" : kv.defaultEvictionStrategy();
-        return DrainBlockers.find(all, read(vmis, KubeVirtRecords::vmi), drainTaint, strategy);
+        String strategy = kv == null || kv.defaultEvictionStrategy() == null ? KubeVirtInstallation.DEFAULT_EVICTION_STRATEGY
+                : kv.defaultEvictionStrategy();
+        // Every 2 s during a drain: only the kept VMIs on the drained nodes are turned into records,
+        // not every outdated VMI of the cluster.
+        List<VirtualMachineInstance> onThem = vmis.getStore().list().stream()
+                .filter(r -> {
+                    Object node = r.get("status", "nodeName");
+                    return node != null && draining.contains(node.toString());
+                })
+                .map(KubeVirtRecords::vmi).toList();
+        return DrainBlockers.find(all, onThem, drainTaint, strategy);
     }
 
     public synchronized ClusterSnapshot snapshot() {

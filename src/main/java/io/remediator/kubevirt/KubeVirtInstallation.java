@@ -44,6 +44,8 @@ public record KubeVirtInstallation(
         Boolean postCopy,
         Boolean workloadDisruption,
         UpdateTimes times) {
+    /** KubeVirt's cluster-wide eviction strategy when `spec.configuration.evictionStrategy` is unset. */
+    public static final String DEFAULT_EVICTION_STRATEGY = "None";
 
     /**
      * @param startedAt   when the update to the current target started, or null when unknown

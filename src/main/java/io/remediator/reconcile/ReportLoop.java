@@ -148,6 +148,15 @@ public final class ReportLoop implements AutoCloseable {
                 queue.addAfter(Job.Chore.DRAINS, API_RETRY);
             }
             return;
+        } catch (SteppedDown e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A chore that stopped here would never look again: it is logged and scheduled as always.
+            log.error("drain-blocker watch: unexpected failure; trying again in {}s", API_RETRY.toSeconds(), e);
+            if (acting) {
+                queue.addAfter(Job.Chore.DRAINS, API_RETRY);
+            }
+            return;
         }
         if (acting) {
             queue.addAfter(Job.Chore.DRAINS, DRAINS_EVERY);

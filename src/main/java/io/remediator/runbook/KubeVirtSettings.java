@@ -14,7 +14,7 @@ public final class KubeVirtSettings {
     /** KubeVirt's defaults: workload-updater.go:60-61, virt-config.go:40-41, configuration.go:198. */
     static final int DEFAULT_BATCH_EVICTION_SIZE = 10;
     static final String DEFAULT_BATCH_EVICTION_INTERVAL = "1m0s";
-    static final String DEFAULT_EVICTION_STRATEGY = "None";
+    static final String DEFAULT_EVICTION_STRATEGY = KubeVirtInstallation.DEFAULT_EVICTION_STRATEGY;
     static final int DEFAULT_PARALLEL_MIGRATIONS_PER_CLUSTER = 5;
     static final int DEFAULT_PARALLEL_OUTBOUND_MIGRATIONS_PER_NODE = 2;
 
