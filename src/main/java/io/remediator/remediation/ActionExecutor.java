@@ -277,27 +277,30 @@ public final class ActionExecutor {
         }
         boolean onKubeVirt = p.action().onKubeVirt();
         String configKind = p.object().kind();
+        event(p.namespace(), onKubeVirt && "HyperConverged".equals(configKind)
+                        ? KubeVirtResources.HYPERCONVERGED.getGroup() + "/" + KubeVirtResources.HYPERCONVERGED.getVersion()
+                        : KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION,
+                onKubeVirt ? configKind : "VirtualMachineInstance", onKubeVirt ? p.objectName() : p.vmi(),
+                "Remediator" + camel(p.action()), p.action() + " on " + p.object() + " by kubevirt-remediator ("
+                        + (p.decision() == Decision.APPROVED ? p.why() : p.rule()) + "), report " + reportId, "Normal",
+                p.key());
+    }
+
+    /** One Event on an object in {@code namespace} (its own namespace: the API server wants them to match). Best effort. */
+    private void event(String namespace, String apiVersion, String kind, String name, String reason, String message,
+                       String type, String what) {
         String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
         try {
-            client.v1().events().inNamespace(p.namespace()).resource(new EventBuilder()
-                    .withNewMetadata().withGenerateName("kubevirt-remediator-").withNamespace(p.namespace()).endMetadata()
-                    .withNewInvolvedObject()
-                    .withApiVersion(onKubeVirt && "HyperConverged".equals(configKind)
-                            ? KubeVirtResources.HYPERCONVERGED.getGroup() + "/" + KubeVirtResources.HYPERCONVERGED.getVersion()
-                            : KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION)
-                    .withKind(onKubeVirt ? configKind : "VirtualMachineInstance")
-                    .withNamespace(p.namespace())
-                    .withName(onKubeVirt ? p.objectName() : p.vmi())
-                    .endInvolvedObject()
-                    .withReason("Remediator" + camel(p.action()))
-                    .withMessage(p.action() + " on " + p.object() + " by kubevirt-remediator ("
-                            + (p.decision() == Decision.APPROVED ? p.why() : p.rule()) + "), report " + reportId)
-                    .withType("Normal")
+            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
+                    .withNewMetadata().withGenerateName("kubevirt-remediator-").withNamespace(namespace).endMetadata()
+                    .withNewInvolvedObject().withApiVersion(apiVersion).withKind(kind).withNamespace(namespace)
+                    .withName(name).endInvolvedObject()
+                    .withReason(reason).withMessage(message).withType(type)
                     .withNewSource().withComponent("kubevirt-remediator").endSource()
                     .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
                     .build()).create();
         } catch (KubernetesClientException e) {
-            log.warn("could not record the event for {}: {}", p.key(), ApiErrors.describe(e));
+            log.warn("could not record the event for {}: {}", what, ApiErrors.describe(e));
         }
     }
 
@@ -306,20 +309,7 @@ public final class ActionExecutor {
      * in the namespace itself, where its owners look (`kubectl get events -n <ns>`). Best effort.
      */
     public void namespaceWarning(String namespace, String reason, String message) {
-        String now = DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(ChronoUnit.SECONDS));
-        try {
-            client.v1().events().inNamespace(namespace).resource(new EventBuilder()
-                    .withNewMetadata().withGenerateName("kubevirt-remediator-").withNamespace(namespace).endMetadata()
-                    .withNewInvolvedObject().withApiVersion("v1").withKind("Namespace").withName(namespace)
-                    // The API server wants an Event's namespace and its object's to match: this one's own.
-                    .withNamespace(namespace).endInvolvedObject()
-                    .withReason(reason).withMessage(message).withType("Warning")
-                    .withNewSource().withComponent("kubevirt-remediator").endSource()
-                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
-                    .build()).create();
-        } catch (KubernetesClientException e) {
-            log.warn("could not record the event on namespace {}: {}", namespace, ApiErrors.describe(e));
-        }
+        event(namespace, "v1", "Namespace", namespace, reason, message, "Warning", "namespace " + namespace);
     }
 
     private static String camel(Action a) {

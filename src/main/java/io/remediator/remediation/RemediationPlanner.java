@@ -97,15 +97,15 @@ public final class RemediationPlanner {
                     .withChange(action == Action.PATCH_EVICTION_STRATEGY || action == Action.EVACUATE_CANCEL
                             ? v.change() : null)
                     .withAnyLauncher(!v.actsOnlyWhileOutdated());
+            OwnerRules.Effective owner = owners.of(v.namespace(), v.vm());
             if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
             } else if (v.optedOut()) {
                 p = p.decided(Decision.OPTED_OUT, "the VM or VMI carries " + policy.optOutKey() + "=true");
-            } else if (owners.of(v.namespace(), v.vm()).skipUntil() != null
-                    && now.isBefore(owners.of(v.namespace(), v.vm()).skipUntil())) {
+            } else if (owner.skipUntil() != null && now.isBefore(owner.skipUntil())) {
                 // Expires by itself: the first pass after that time plans it again.
                 p = p.decided(Decision.OPTED_OUT, "the VM carries " + OwnerAnnotations.SKIP_UNTIL + "="
-                        + owners.of(v.namespace(), v.vm()).skipUntil() + ": left alone until then");
+                        + owner.skipUntil() + ": left alone until then");
             } else if (cluster.controlPlaneUpdating()) {
                 p = controlPlaneUpdating(p, cluster);
             } else if (action == Action.LIVE_MIGRATE && kubeVirtTakesLiveMigrate) {
@@ -123,7 +123,7 @@ public final class RemediationPlanner {
                         + retryDue(v.migrations().lastFailedAt(), attempt, cluster) + " (the wait doubles per failure)");
             } else {
                 p = decide(p, approved, budget, now, v.approvalRequired(),
-                        action == Action.LIVE_MIGRATE ? v.migrationMayDisrupt() : null, owners.of(v.namespace(), v.vm()));
+                        action == Action.LIVE_MIGRATE ? v.migrationMayDisrupt() : null, owner);
             }
             out.add(p);
         }

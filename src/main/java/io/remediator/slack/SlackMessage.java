@@ -109,16 +109,8 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
                     + " action" + (approve.count() == 1 ? "" : "s") + "> (opening it approves nothing; the page asks to confirm)"))));
         }
         if (approve != null && approve.count() > 0 && approve.buttonValue() != null) {
-            String label = "Approve " + approve.count() + " action" + (approve.count() == 1 ? "" : "s");
-            var confirm = confirmationDialog(c -> c.title(plainText(truncate(label + "?", 100)))
-                    .text(markdownText("The service runs them under its policy's limits; the report records you as"
-                            + " the approver."))
-                    .confirm(plainText("Approve")).deny(plainText("Cancel")));
-            var approveButton = button(b -> b.actionId(APPROVE_ACTION).style("primary").text(plainText(label))
-                    .value(approve.buttonValue()).confirm(confirm));
-            // A new block_id per plan: Slack asks for one per iteration of an updated message.
-            blocks.add(actions(a -> a.blockId("approve:" + truncate(approve.buttonValue(), 200))
-                    .elements(List.of(approveButton))));
+            blocks.add(approveButton(approve, "The service runs them under its policy's limits; the report records you"
+                    + " as the approver."));
         }
         String approvedBy = lastApproval(r);
         if (approvedBy != null) {
@@ -136,6 +128,17 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
                 + reportUrl, MAX_TEXT);
         // The context's time changes on every render: the digest leaves it out.
         return new SlackMessage(List.copyOf(blocks), text, digest(blocks.subList(0, blocks.size() - 1), text));
+    }
+
+    /** The approve button, with its confirmation saying {@code confirmText}. */
+    private static LayoutBlock approveButton(Approve approve, String confirmText) {
+        String label = "Approve " + approve.count() + " action" + (approve.count() == 1 ? "" : "s");
+        var confirm = confirmationDialog(c -> c.title(plainText(truncate(label + "?", 100)))
+                .text(markdownText(confirmText)).confirm(plainText("Approve")).deny(plainText("Cancel")));
+        var button = button(b -> b.actionId(APPROVE_ACTION).style("primary").text(plainText(label))
+                .value(approve.buttonValue()).confirm(confirm));
+        // A new block_id per plan: Slack asks for one per iteration of an updated message.
+        return actions(a -> a.blockId("approve:" + truncate(approve.buttonValue(), 200)).elements(List.of(button)));
     }
 
     /** The action_id of the approve button ({@link SlackButton}). */
@@ -282,14 +285,8 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
                     .append(escape(ns)).append(">");
         }
         if (approve != null && approve.count() > 0 && approve.buttonValue() != null) {
-            String label = "Approve " + approve.count() + " action" + (approve.count() == 1 ? "" : "s");
-            var approveButton = button(b -> b.actionId(APPROVE_ACTION).style("primary").text(plainText(label))
-                    .value(approve.buttonValue()).confirm(confirmationDialog(c -> c.title(plainText(truncate(label + "?", 100)))
-                            .text(markdownText("Only your namespaces' actions, and only for their"
-                                    + " kubevirt-remediator/approvers; the report records you as the approver."))
-                            .confirm(plainText("Approve")).deny(plainText("Cancel")))));
-            blocks.add(actions(a -> a.blockId("approve:" + truncate(approve.buttonValue(), 200))
-                    .elements(List.of(approveButton))));
+            blocks.add(approveButton(approve, "Only your namespaces' actions, and only for their"
+                    + " kubevirt-remediator/approvers; the report records you as the approver."));
         }
         blocks.add(section(s -> s.text(markdownText(truncate("Open the report for " + links, MAX_TEXT)))));
         blocks.add(context(c -> c.elements(List.of(markdownText(truncate("Phase " + r.phase() + " • updated "
