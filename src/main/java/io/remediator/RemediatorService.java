@@ -120,6 +120,14 @@ public final class RemediatorService implements AutoCloseable {
         if (slack != null) {
             slack.routingOwners(() -> ownerAnnotations(informers), config.slack().ownerChannels())
                     .announcingWindows(policy, config.notices().leadTime());
+            // Only the Namespaces are read here: each look of the rollout watch would otherwise walk the VM cache.
+            loop.routingRolloutsTo(() -> {
+                Map<String, io.remediator.remediation.OwnerAnnotations.Meta> routed = new java.util.HashMap<>();
+                informers.ownerNamespaces(new java.util.ArrayList<>()).forEach((name, m) -> routed.put(name,
+                        new io.remediator.remediation.OwnerAnnotations.Meta(m.owner(), m.annotations())));
+                io.remediator.remediation.OwnerAnnotations o = new io.remediator.remediation.OwnerAnnotations(routed, Map.of());
+                return routed.keySet().stream().filter(n -> o.channel(n) != null).collect(java.util.stream.Collectors.toSet());
+            });
         }
         if (slack != null) {
             loop.onStatusWritten(slack::statusWritten);

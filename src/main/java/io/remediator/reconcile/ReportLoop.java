@@ -93,6 +93,11 @@ public final class ReportLoop implements AutoCloseable {
             public Optional<io.remediator.kubevirt.VirtualMachine> vm(String namespace, String name) {
                 return informers.vm(namespace, name);
             }
+
+            @Override
+            public java.util.Set<String> routedNamespaces() {
+                return routedNamespaces.get();
+            }
         };
         this.rollouts = new RolloutWatch(records, cluster, diagnosis, clock, new RolloutWatch.Settings(
                 settings.noImpactGrace(), settings.stallAfter(), RolloutWatch.Settings.DEFAULT.foundWithin(),
@@ -102,6 +107,13 @@ public final class ReportLoop implements AutoCloseable {
     }
 
     private volatile java.util.function.Consumer<String> rolloutWritten = id -> { };
+    private volatile java.util.function.Supplier<java.util.Set<String>> routedNamespaces = java.util.Set::of;
+
+    /** The rollout records keep the shares of these namespaces (the ones with an owner channel). */
+    public ReportLoop routingRolloutsTo(java.util.function.Supplier<java.util.Set<String>> namespaces) {
+        this.routedNamespaces = namespaces;
+        return this;
+    }
 
     /** How often the drain-blocker watch looks: a cordon's report follows within seconds. */
     static final Duration DRAINS_EVERY = Duration.ofSeconds(2);

@@ -93,6 +93,11 @@ final class RolloutWatch {
         int kvmNodes();
 
         Optional<io.remediator.kubevirt.VirtualMachine> vm(String namespace, String name);
+
+        /** The namespaces routed to an owner channel (docs/owners.md): the record keeps their shares. */
+        default java.util.Set<String> routedNamespaces() {
+            return java.util.Set.of();
+        }
     }
 
     private final RolloutRecords records;
@@ -296,14 +301,16 @@ final class RolloutWatch {
             next = next.withMigrationFailures(failures.with(migrations, cluster.failedMigrationMessages(), settings.rule(),
                     known), cluster.failedLauncherPods());
         }
+        next = next.withNamespaces(BurnDown.shares(d, cluster.routedNamespaces()));
         if (writes.mayWrite() && (before == null || before.stage() != next.stage() || !before.groups().equals(next.groups())
                 || !Objects.equals(before.etaSeconds(), next.etaSeconds()) || !Objects.equals(before.etaReason(),
                 next.etaReason()) || !before.vmis().equals(next.vmis()) || !before.completed().equals(next.completed())
                 || before.concurrency() != next.concurrency()
                 || !Objects.equals(before.migrationFailures(), next.migrationFailures())
-                || before.failedLauncherPods() != next.failedLauncherPods())) {
+                || before.failedLauncherPods() != next.failedLauncherPods()
+                || !before.namespaces().equals(next.namespaces()))) {
             long computed = System.nanoTime();
-            records.writeStatus(r.id(), next);
+            records.writeStatus(r.id(), before, next);
             remember(r, source, next);
             log.debug("rollout look: records {} ms, diagnosis {} ms, burn-down {} ms, write {} ms",
                     (listed - started) / 1_000_000, (diagnosed - listed) / 1_000_000, (computed - diagnosed) / 1_000_000,

@@ -66,6 +66,47 @@ public record BurnDown(Map<RolloutGroup, Integer> groups, int willMigrate, int w
         return out;
     }
 
+    /**
+     * The shares of these namespaces (the ones routed to an owner channel): their counts per group
+     * and their VMIs in {@code failing} and {@code needs_action}. Namespaces with nothing outdated
+     * and nothing pending are left out, so a team is told only of a rollout that concerns it.
+     */
+    public static java.util.Map<String, RolloutStatus.NamespaceShare> shares(OutdatedWorkloadsDiagnosis d,
+                                                                               java.util.Set<String> namespaces) {
+        java.util.Map<String, java.util.Map<String, Integer>> counts = new java.util.TreeMap<>();
+        java.util.Map<String, java.util.List<RolloutStatus.Vmi>> people = new java.util.TreeMap<>();
+        if (namespaces.isEmpty()) {
+            return java.util.Map.of();
+        }
+        d.outdatedVmis().stream().filter(v -> namespaces.contains(v.namespace()))
+                .sorted(java.util.Comparator.comparing(OutdatedVmi::namespace).thenComparing(OutdatedVmi::name))
+                .forEach(v -> {
+                    RolloutGroup g = RolloutGroup.of(v.branch());
+                    counts.computeIfAbsent(v.namespace(), k -> zeroes()).merge(g.label(), 1, Integer::sum);
+                    if (g == RolloutGroup.NEEDS_ACTION || g == RolloutGroup.FAILING) {
+                        java.util.List<RolloutStatus.Vmi> l = people.computeIfAbsent(v.namespace(), k -> new java.util.ArrayList<>());
+                        if (l.size() < RolloutStatus.MAX_LISTED_PER_NAMESPACE) {
+                            l.add(new RolloutStatus.Vmi(v.namespace(), v.name(), v.branch().name(),
+                                    v.recommendedAction() == null ? null : v.recommendedAction().name(), v.explanation()));
+                        }
+                    }
+                });
+        d.pendingLiveUpdateVmis().stream().filter(v -> namespaces.contains(v.namespace()))
+                .forEach(v -> counts.computeIfAbsent(v.namespace(), k -> zeroes())
+                        .merge(RolloutGroup.PENDING_LIVE_UPDATE.label(), 1, Integer::sum));
+        java.util.Map<String, RolloutStatus.NamespaceShare> out = new java.util.TreeMap<>();
+        counts.forEach((ns, c) -> out.put(ns, new RolloutStatus.NamespaceShare(c, people.getOrDefault(ns, java.util.List.of()))));
+        return out;
+    }
+
+    private static java.util.Map<String, Integer> zeroes() {
+        java.util.Map<String, Integer> m = new java.util.LinkedHashMap<>();
+        for (RolloutGroup g : RolloutGroup.values()) {
+            m.put(g.label(), 0);
+        }
+        return m;
+    }
+
     public int count(RolloutGroup g) {
         return groups.get(g);
     }

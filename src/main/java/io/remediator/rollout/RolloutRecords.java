@@ -170,8 +170,27 @@ public final class RolloutRecords {
     }
 
     public void writeStatus(String id, RolloutStatus status) {
+        writeStatus(id, null, status);
+    }
+
+    /**
+     * @param before the status stored now, or null: a namespace whose share it had and {@code status}
+     *               has not is removed with an explicit null (a merge patch keeps every key it is not told to drop)
+     */
+    @SuppressWarnings("unchecked")
+    public void writeStatus(String id, RolloutStatus before, RolloutStatus status) {
         ReportPhase phase = status.stage().terminal() ? ReportPhase.Closed : ReportPhase.Waiting;
-        patch(id, true, Map.of("status", Map.of("phase", phase.name(), "rollout", JSON.convertValue(status, Map.class))));
+        Map<String, Object> rollout = JSON.convertValue(status, Map.class);
+        if (before != null && !before.namespaces().isEmpty()) {
+            Map<String, Object> shares = new java.util.HashMap<>((Map<String, Object>) rollout.getOrDefault("namespaces", Map.of()));
+            before.namespaces().keySet().stream().filter(ns -> !status.namespaces().containsKey(ns))
+                    .forEach(ns -> shares.put(ns, null));
+            rollout.put("namespaces", shares);
+        }
+        Map<String, Object> body = new java.util.HashMap<>();
+        body.put("phase", phase.name());
+        body.put("rollout", rollout);
+        patch(id, true, Map.of("status", body));
     }
 
     private void patch(String id, boolean status, Map<String, Object> body) {

@@ -23,6 +23,8 @@ import java.util.Map;
  * @param migrationFailures the migrations finished since T0 by failure signature (null before T0)
  * @param failedLauncherPods launcher pods in phase Failed at the last look (KubeVirt's
  *                       VirtLauncherPodsStuckFailed fires at 200)
+ * @param namespaces     the share of the namespaces routed to an owner channel (docs/owners.md): their
+ *                       own counts and the VMIs needing a person, for their teams' messages
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int outdated, Long etaSeconds,
@@ -30,8 +32,30 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
                             boolean everOutdated, Instant lastProgressAt, Instant updatedAt, List<Sample> history,
                             List<Vmi> needsAction, Map<String, Integer> completed, Map<String, List<Vmi>> vmis,
                             int kvmNodes, int concurrency, MigrationFailures migrationFailures,
-                            int failedLauncherPods) {
+                            int failedLauncherPods, Map<String, NamespaceShare> namespaces) {
     public static final int MAX_HISTORY = 500;
+    /** An owner message lists at most this many of its namespaces' VMIs needing a person. */
+    public static final int MAX_LISTED_PER_NAMESPACE = 20;
+
+    /**
+     * One owner namespace's part of the rollout.
+     *
+     * @param groups the six groups' counts in this namespace
+     * @param vmis   its VMIs in {@code failing} and {@code needs_action} (at most {@link #MAX_LISTED_PER_NAMESPACE})
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record NamespaceShare(Map<String, Integer> groups, List<Vmi> vmis) {
+        public NamespaceShare {
+            groups = groups == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(groups));
+            vmis = vmis == null ? List.of() : List.copyOf(vmis);
+        }
+
+        /** Outdated VMIs left in the namespace (every group but the pending live updates). */
+        public int outdated() {
+            return groups.entrySet().stream().filter(e -> !RolloutGroup.PENDING_LIVE_UPDATE.label().equals(e.getKey()))
+                    .mapToInt(Map.Entry::getValue).sum();
+        }
+    }
     public static final int MAX_LISTED = 50;
 
     /** A VMI that needs a person: where it is, its branch, what the runbook says of it and would do. */
@@ -57,6 +81,7 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
             listed.put(g.label(), vmis == null || vmis.get(g.label()) == null ? List.of() : List.copyOf(vmis.get(g.label())));
         }
         vmis = java.util.Collections.unmodifiableMap(listed);
+        namespaces = namespaces == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(namespaces));
     }
 
     /** Every VMI that left the set, however it left. */
@@ -104,21 +129,29 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
         return new RolloutStatus(stage, groups, outdated, eta.seconds(), eta.method(), eta.reason(), eta.samples(),
                 eta.medianMigrationSeconds(), ever, progress, at, history,
                 needsAction.stream().limit(MAX_LISTED).toList(), completed, vmis, eta.kvmNodes(), eta.concurrency(),
-                before == null ? null : before.migrationFailures(), before == null ? 0 : before.failedLauncherPods());
+                before == null ? null : before.migrationFailures(), before == null ? 0 : before.failedLauncherPods(),
+                before == null ? Map.of() : before.namespaces());
     }
 
     /** The same status, terminal. */
     public RolloutStatus withStage(RolloutStage s) {
         return new RolloutStatus(s, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
                 everOutdated, lastProgressAt, updatedAt, history, needsAction, completed, vmis, kvmNodes, concurrency,
-                migrationFailures, failedLauncherPods);
+                migrationFailures, failedLauncherPods, namespaces);
+    }
+
+    /** The same status with these owner namespaces' shares. */
+    public RolloutStatus withNamespaces(Map<String, NamespaceShare> shares) {
+        return new RolloutStatus(stage, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
+                everOutdated, lastProgressAt, updatedAt, history, needsAction, completed, vmis, kvmNodes, concurrency,
+                migrationFailures, failedLauncherPods, shares);
     }
 
     /** The same status with these failure counts. */
     public RolloutStatus withMigrationFailures(MigrationFailures failures, int failedPods) {
         return new RolloutStatus(stage, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
                 everOutdated, lastProgressAt, updatedAt, history, needsAction, completed, vmis, kvmNodes, concurrency,
-                failures, failedPods);
+                failures, failedPods, namespaces);
     }
 
     /** One sentence per systemic signature (the finding the alert's report and Slack show too). */

@@ -343,6 +343,74 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         return new SlackMessage(blocks, header, digest(blocks, header));
     }
 
+    /**
+     * A rollout's living message in an owner channel: only these namespaces' part ("KubeVirt v1.8.4 →
+     * v1.9.0: 3 VMIs left in payments, shop"), their counts per group, their VMIs that need a person
+     * with why, and each systemic failure signature that hit one of their VMIs, naming them.
+     *
+     * @param namespaces the namespaces routed to this channel
+     * @param owners     their owner labels, or null
+     */
+    public static SlackMessage rolloutOwner(io.remediator.rollout.RolloutRecords.Record r,
+                                            java.util.SortedSet<String> namespaces, String owners, String rolloutUrl) {
+        io.remediator.rollout.RolloutStatus s = r.status();
+        Map<String, Integer> groups = new java.util.LinkedHashMap<>();
+        List<io.remediator.rollout.RolloutStatus.Vmi> people = new ArrayList<>();
+        int left = 0;
+        for (String ns : namespaces) {
+            io.remediator.rollout.RolloutStatus.NamespaceShare share = s == null ? null : s.namespaces().get(ns);
+            if (share != null) {
+                share.groups().forEach((g, n) -> groups.merge(g, n, Integer::sum));
+                people.addAll(share.vmis());
+                left += share.outdated();
+            }
+        }
+        String from = r.source() == null || r.source().fromVersion() == null ? "" : r.source().fromVersion() + " → ";
+        String to = r.source() == null ? "?" : r.source().toVersion();
+        String where = String.join(", ", namespaces);
+        boolean done = s != null && (s.stage() == io.remediator.rollout.RolloutStage.Completed || left == 0
+                && groups.getOrDefault("pending_live_update", 0) == 0);
+        String title = done ? "KubeVirt " + from + to + ": every VMI in " + where + " is updated"
+                : "KubeVirt " + from + to + ": " + left + " VMI" + (left == 1 ? "" : "s") + " left in " + where;
+        List<LayoutBlock> blocks = new ArrayList<>();
+        String header = truncate(title, MAX_HEADER);
+        blocks.add(header(h -> h.text(plainText(header))));
+        StringBuilder body = new StringBuilder("*Stage:* ").append(s == null ? "ControlPlaneUpdating" : s.stage().name());
+        if (owners != null && !owners.isBlank()) {
+            body.append(" • owner ").append(escape(owners));
+        }
+        groups.forEach((g, n) -> {
+            if (n > 0) {
+                body.append("\n• ").append(g).append(": ").append(n);
+            }
+        });
+        String text = truncate(body.toString(), MAX_TEXT);
+        blocks.add(section(b -> b.text(markdownText(text))));
+        if (!people.isEmpty()) {
+            StringBuilder rows = new StringBuilder("*Need a person:*\n");
+            people.stream().limit(OWNER_VMIS).forEach(v -> rows.append("• `").append(escape(v.namespace() + "/" + v.name()))
+                    .append("` ").append(escape(v.branch())).append(v.explanation() == null ? ""
+                            : " — " + escape(truncate(v.explanation(), 200))).append("\n"));
+            String t = truncate(rows.toString(), MAX_TEXT);
+            blocks.add(section(b -> b.text(markdownText(t))));
+        }
+        if (s != null && s.migrationFailures() != null) {
+            for (io.remediator.rollout.MigrationFailures.Signature sig : s.migrationFailures().signatures()) {
+                List<String> theirs = sig.vmis().stream().filter(v -> namespaces.contains(v.substring(0, Math.max(0, v.indexOf('/')))))
+                        .toList();
+                if (sig.systemic() && !theirs.isEmpty()) {
+                    String f = truncate(":rotating_light: " + escape(s.migrationFailures().finding(sig, s.failedLauncherPods()))
+                            + "\n" + theirs.size() + " of them yours: " + escape(String.join(", ", theirs.stream().limit(10).toList()))
+                            + (theirs.size() > 10 ? ", …" : ""), MAX_TEXT);
+                    blocks.add(section(b -> b.text(markdownText(f))));
+                }
+            }
+        }
+        String link = "<" + rolloutUrl + "|Open the rollout> for the burn-down of the whole cluster";
+        blocks.add(section(b -> b.text(markdownText(link))));
+        return new SlackMessage(blocks, header, digest(blocks, header));
+    }
+
     private static String human(long seconds) {
         return seconds < 120 ? seconds + " s" : seconds < 7_200 ? (seconds + 59) / 60 + " min"
                 : String.format(java.util.Locale.ROOT, "%.1f h", seconds / 3600.0);

@@ -281,11 +281,12 @@ public final class SlackNotifications implements AutoCloseable {
                         : settle(name, was, slack.update(was.channel(), was.ts(), m), m, "updated", was.threadedPass());
             }
             after = headsUp(name, r, e.getValue(), after, o);
-            String done = executedBatch(r, after, e.getValue());
+            Executed done = executedBatch(r, after, e.getValue());
             if (done != null && after.posted() && after.lastError() == null) {
-                SlackAnswer a = slack.reply(after.channel(), after.ts(), done);
+                SlackAnswer a = slack.reply(after.channel(), after.ts(), done.text());
                 after = a instanceof SlackAnswer.Sent ? after.sent(after.channel(), after.ts(), after.digest(),
-                        r.remediation().pass(), clock.instant()) : settle(name, after, a, null, "replied", after.threadedPass());
+                        r.remediation().pass(), clock.instant()).repliedThrough(done.through())
+                        : settle(name, after, a, null, "replied", after.threadedPass());
             }
             if (!after.equals(was) && current(t)) {
                 store.recordOwnerSlack(name, channel, after);
@@ -326,6 +327,7 @@ public final class SlackNotifications implements AutoCloseable {
             return;
         }
         io.remediator.rollout.RolloutRecords.Record r = found.get();
+        sendRolloutOwners(id, r, stored.get(), t);
         SlackPost before = stored.get().status() == null || stored.get().status().slack() == null ? SlackPost.NONE
                 : stored.get().status().slack();
         SlackMessage m = SlackMessage.rollout(r, publicUrl + "/rollouts/" + id);
@@ -356,6 +358,60 @@ public final class SlackNotifications implements AutoCloseable {
         }
         if (!after.equals(before) && current(t)) {
             store.recordSlack(id, after);
+        }
+    }
+
+    /**
+     * The rollout's message in each owner channel whose namespaces it concerns (docs/owners.md):
+     * posted when one of them first has a VMI to update, then updated in place like the platform
+     * message (at most once per interval), until it says every VMI there is updated. Stored per
+     * channel in the record's `status.ownerSlack`.
+     */
+    private void sendRolloutOwners(String id, io.remediator.rollout.RolloutRecords.Record r, StoredReport stored, long t) {
+        if (!slack.updatable() || r.status() == null) {
+            return;
+        }
+        io.remediator.remediation.OwnerAnnotations o = owners.get();
+        Map<String, SlackPost> before = stored.status() == null ? Map.of() : stored.status().ownerSlack();
+        java.util.SortedMap<String, java.util.SortedSet<String>> channels = new TreeMap<>();
+        Map<String, String> ownerOf = new TreeMap<>();
+        // A channel already told of this rollout keeps being told (until "every VMI is updated"),
+        // even once its namespaces left the shares.
+        for (String ns : o.namespaces().keySet()) {
+            String ch = o.channel(ns);
+            if (ch != null && (r.status().namespaces().containsKey(ns) || before.containsKey(ch))) {
+                channels.computeIfAbsent(ch, k -> new java.util.TreeSet<>()).add(ns);
+                var meta = o.namespaces().get(ns);
+                if (meta.owner() != null) {
+                    ownerOf.merge(ch, meta.owner(), (a, b) -> a.contains(b) ? a : a + ", " + b);
+                }
+            }
+        }
+        int sent = 0;
+        for (var e : channels.entrySet()) {
+            if (sent >= maxOwnerChannels && !before.containsKey(e.getKey())) {
+                continue;
+            }
+            sent++;
+            String channel = e.getKey();
+            SlackPost was = before.getOrDefault(channel, SlackPost.NONE);
+            SlackMessage m = SlackMessage.rolloutOwner(r, e.getValue(), ownerOf.get(channel), publicUrl + "/rollouts/" + id);
+            if (was.posted() && m.digest().equals(was.digest()) && was.lastError() == null) {
+                continue;
+            }
+            if (was.posted() && was.updatedAt() != null && was.lastError() == null
+                    && clock.instant().isBefore(was.updatedAt().plus(rolloutMinInterval))) {
+                queue.addAfter(ROLLOUT + id, Duration.between(clock.instant(), was.updatedAt().plus(rolloutMinInterval)));
+                continue;
+            }
+            SlackPost after = !was.posted() ? settle(ROLLOUT + id, was, slack.post(channel, m), m, "posted", 0)
+                    : settle(ROLLOUT + id, was, slack.update(was.channel(), was.ts(), m), m, "updated", was.threadedPass());
+            if (!after.equals(was) && current(t)) {
+                store.recordOwnerSlack(id, channel, after);
+            }
+            if (after.lastError() != null) {
+                return;
+            }
         }
     }
 
@@ -411,7 +467,7 @@ public final class SlackNotifications implements AutoCloseable {
                         : ""));
         sendOwners(name, r, found.get(), channels, o, t);
         boolean changed = !m.digest().equals(before.digest());
-        String batch = executedBatch(r, before);
+        Executed batch = executedBatch(r, before);
         if (before.posted() && (!changed || !slack.updatable()) && batch == null && before.lastError() == null) {
             return;
         }
@@ -424,9 +480,10 @@ public final class SlackNotifications implements AutoCloseable {
                     before.threadedPass());
         }
         if (after.posted() && after.lastError() == null && batch != null && slack.updatable()) {
-            SlackAnswer a = slack.reply(after.channel(), after.ts(), batch);
+            SlackAnswer a = slack.reply(after.channel(), after.ts(), batch.text());
             after = a instanceof SlackAnswer.Sent
                     ? after.sent(after.channel(), after.ts(), after.digest(), r.remediation().pass(), clock.instant())
+                            .repliedThrough(batch.through())
                     : settle(name, after, a, null, "replied", after.threadedPass());
             if (a instanceof SlackAnswer.Sent) {
                 metrics.notification("replied");
@@ -488,29 +545,48 @@ public final class SlackNotifications implements AutoCloseable {
         return before.failed(f.error(), clock.instant());
     }
 
-    /** The thread reply for the newest pass's executed batch, if it has one not yet replied. */
-    static String executedBatch(Report r, SlackPost before) {
+    /**
+     * A thread reply with what executed: its text, and the newest execution time it reports.
+     */
+    record Executed(String text, Instant through) {}
+
+    /** The thread reply for what executed since the last one, if anything did. */
+    static Executed executedBatch(Report r, SlackPost before) {
         return executedBatch(r, before, null);
     }
 
-    /** The same for these namespaces' actions only (an owner channel's final reply), or all with null. */
-    static String executedBatch(Report r, SlackPost before, java.util.Set<String> namespaces) {
+    /**
+     * The same for these namespaces' actions only (an owner channel's final reply), or all with null.
+     * An action a pass executed is carried by the next passes with its follow-up, so it is found even
+     * when the notifier first reads the report a pass or two later (its status writes coalesce): what
+     * counts is whether it executed after the newest one a reply already reported.
+     */
+    static Executed executedBatch(Report r, SlackPost before, java.util.Set<String> namespaces) {
         if (r.remediation() == null || r.remediation().pass() <= before.threadedPass()) {
             return null;
         }
         Map<String, Integer> done = new TreeMap<>();
+        Instant through = before.repliedThrough();
+        boolean earlier = false;
         for (PlannedAction a : r.remediation().actions()) {
-            if (a.followUp() == null && a.result() != null && a.executedAt() != null
+            // Never replied yet: everything executed so far is news.
+            boolean fresh = before.repliedThrough() == null
+                    || a.executedAt() != null && a.executedAt().isAfter(before.repliedThrough());
+            if (a.result() != null && a.executedAt() != null && fresh
                     && (namespaces == null || namespaces.contains(a.namespace()))) {
                 done.merge(a.action() + " " + a.result().outcome().wire(), 1, Integer::sum);
+                earlier |= a.followUp() != null;
+                through = through == null || a.executedAt().isAfter(through) ? a.executedAt() : through;
             }
         }
         if (done.isEmpty()) {
             return null;
         }
-        StringBuilder out = new StringBuilder("Pass " + r.remediation().pass() + " executed:");
+        int pass = r.remediation().pass();
+        StringBuilder out = new StringBuilder(earlier && pass - 1 > before.threadedPass()
+                ? "Passes " + (before.threadedPass() + 1) + "–" + pass + " executed:" : "Pass " + pass + " executed:");
         done.forEach((k, n) -> out.append("\n• ").append(n).append(" × ").append(k));
-        return out.toString();
+        return new Executed(out.toString(), through);
     }
 
     @Override

@@ -141,6 +141,60 @@ class OwnerChannelsTest {
         }
     }
 
+    /** The rollout's message in each owner channel: only its namespaces' part, until they are all updated. */
+    @Test
+    void theRolloutTellsEachOwnerChannelOfItsOwnVmisUntilTheyAreUpdated() throws Exception {
+        Instant started = Instant.now().minusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        writeKubeVirtStatus(kubeVirt("kubevirt").updating("v1.8.4", "v1.9.0", started).build());
+        RemediatorConfig c = config(RunningService.freshNamespace(), null);
+        RemediatorConfig withRollout = new RemediatorConfig(c.server(), c.webhook(), c.diagnosis(), c.reports(), c.policy(),
+                c.api(), c.leaderElection(), c.publicUrl(), c.slack(), new RemediatorConfig.Rollout(Duration.ofSeconds(1),
+                Duration.ofMinutes(5), Duration.ofMinutes(15)));
+        try (RunningService service = RunningService.start(cluster.newClient(), withRollout).awaitReady()) {
+            writeKubeVirtStatus(kubeVirt("kubevirt").deployed("v1.9.0", Instant.now().minusSeconds(5)).build());
+            await().atMost(Duration.ofSeconds(30)).until(() -> rolloutTexts("C0PAY00001")
+                    .contains("KubeVirt v1.8.4 → v1.9.0: 2 VMIs left in own-pay, own-pay-2")
+                    && rolloutTexts("C0SHOP0001").contains("KubeVirt v1.8.4 → v1.9.0: 1 VMI left in own-shop"));
+            String pay = postedBlocksByChannel().get("C0PAY00001");
+            // Only its VMIs, each one KubeVirt will never move named with why; the other teams' absent.
+            assertThat(pay).contains("own-pay/vm-own-pay").contains("own-pay-2/vm-own-pay-2").contains("needs_action: 2")
+                    .contains("owner pay").doesNotContain("own-shop/").doesNotContain("own-legacy/")
+                    .contains("https://remediator.example.com/rollouts/");
+            assertThat(postedBlocksByChannel().get("C0SHOP0001")).contains("own-shop/vm-own-shop")
+                    .doesNotContain("own-pay/");
+            // The platform keeps the cluster view; own-legacy has no channel and gets nothing of its own.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !rolloutTexts(FakeSlack.CHANNEL).isEmpty());
+            assertThat(slack.calls("chat.postMessage")).filteredOn(x -> !x.form().containsKey("thread_ts"))
+                    .extracting(x -> x.form().get("channel")).containsOnly(FakeSlack.CHANNEL, "C0PAY00001", "C0SHOP0001");
+            // Shop's VMI is updated: its message says so, in place; pay's stays as it was.
+            int payCalls = rolloutTexts("C0PAY00001").size();
+            cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.VMI).inNamespace("own-shop")
+                    .withName("vm-own-shop").edit(v -> {
+                        v.getMetadata().getLabels().remove("kubevirt.io/outdatedLauncherImage");
+                        return v;
+                    });
+            await().atMost(Duration.ofSeconds(30)).until(() -> slack.calls("chat.update").stream()
+                    .anyMatch(x -> "KubeVirt v1.8.4 → v1.9.0: every VMI in own-shop is updated".equals(x.form().get("text"))));
+            assertThat(slack.calls("chat.postMessage")).filteredOn(x -> "C0SHOP0001".equals(x.form().get("channel")))
+                    .hasSize(1);
+            assertThat(rolloutTexts("C0PAY00001")).hasSize(payCalls);
+        }
+    }
+
+    /** The texts of the rollout messages sent to a channel (posts and updates), in order. */
+    private List<String> rolloutTexts(String channel) {
+        return slack.calls().stream().filter(x -> x.method().equals("chat.postMessage") || x.method().equals("chat.update"))
+                .filter(x -> channel.equals(x.form().get("channel")) && !x.form().containsKey("thread_ts"))
+                .map(x -> x.form().getOrDefault("text", "")).filter(t -> t.startsWith("KubeVirt ")).toList();
+    }
+
+    private void writeKubeVirtStatus(io.fabric8.kubernetes.api.model.GenericKubernetesResource withStatus) {
+        var now = cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.KUBEVIRT)
+                .inNamespace("kubevirt").withName("kubevirt").get();
+        now.getAdditionalProperties().put("status", withStatus.getAdditionalProperties().get("status"));
+        cluster.client().resource(now).updateStatus();
+    }
+
     @Test
     void pastTheLimitTheRestOfTheOwnerChannelsAreSummarisedInThePlatformMessage() throws Exception {
         String ns = RunningService.freshNamespace();
@@ -194,7 +248,14 @@ class OwnerChannelsTest {
             // Once: the next passes before the window say nothing more.
             Thread.sleep(3_000);
             assertThat(threadReplies("C0PAY00001")).filteredOn(t -> t.contains("Heads-up")).hasSize(1);
-
+            // The window opens, the restart runs: the thread is told what happened, once, and only
+            // of this channel's namespaces (the passes after it carry the action: no second reply).
+            await().atMost(Duration.ofSeconds(100)).pollInterval(Duration.ofMillis(500)).alias("the reply after the restart")
+                    .until(() -> threadReplies("C0PAY00001").stream().anyMatch(t -> t.contains("executed:")));
+            Thread.sleep(4_000);
+            assertThat(threadReplies("C0PAY00001")).filteredOn(t -> t.contains("executed:")).singleElement()
+                    .satisfies(t -> assertThat(t).contains("1 × RESTART done").doesNotContain("STOP"));
+            assertThat(threadReplies("C0SHOP0001")).noneMatch(t -> t.contains("executed:"));
         }
     }
 
