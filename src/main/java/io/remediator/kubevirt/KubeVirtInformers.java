@@ -164,6 +164,19 @@ public final class KubeVirtInformers implements AutoCloseable {
                 out.put(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName(), java.util.Map.copyOf(kept));
             }
         }
+        // A VMI may opt itself out for a while too (a VM's VMI has its VM's name); its VM's, if set, counts.
+        String skipUntil = "kubevirt-remediator/skip-until";
+        if (ownerVmKeys.contains(skipUntil)) {
+            for (GenericKubernetesResource r : vmis.getStore().list()) {
+                var a = r.getMetadata().getAnnotations();
+                if (a != null && a.get(skipUntil) != null) {
+                    String key = r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+                    java.util.Map<String, String> merged = new java.util.HashMap<>(out.getOrDefault(key, java.util.Map.of()));
+                    merged.putIfAbsent(skipUntil, a.get(skipUntil));
+                    out.put(key, java.util.Map.copyOf(merged));
+                }
+            }
+        }
         return out;
     }
 

@@ -97,14 +97,15 @@ public final class RemediationPlanner {
                     .withChange(action == Action.PATCH_EVICTION_STRATEGY || action == Action.EVACUATE_CANCEL
                             ? v.change() : null)
                     .withAnyLauncher(!v.actsOnlyWhileOutdated());
-            OwnerRules.Effective owner = owners.of(v.namespace(), v.vm());
+            // A VMI without a VM is looked up by its own name: its skip-until is all it may say.
+            OwnerRules.Effective owner = owners.of(v.namespace(), v.vm() != null ? v.vm() : v.name());
             if (!policy.scope().covers(v.namespace(), policyNamespaces)) {
                 p = p.decided(Decision.OUT_OF_SCOPE, "namespace " + v.namespace() + " is outside policy.namespaces");
             } else if (v.optedOut()) {
                 p = p.decided(Decision.OPTED_OUT, "the VM or VMI carries " + policy.optOutKey() + "=true");
             } else if (owner.skipUntil() != null && now.isBefore(owner.skipUntil())) {
                 // Expires by itself: the first pass after that time plans it again.
-                p = p.decided(Decision.OPTED_OUT, "the VM carries " + OwnerAnnotations.SKIP_UNTIL + "="
+                p = p.decided(Decision.OPTED_OUT, "the VM or VMI carries " + OwnerAnnotations.SKIP_UNTIL + "="
                         + owner.skipUntil() + ": left alone until then");
             } else if (cluster.controlPlaneUpdating()) {
                 p = controlPlaneUpdating(p, cluster);

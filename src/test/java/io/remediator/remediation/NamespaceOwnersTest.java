@@ -74,6 +74,11 @@ class NamespaceOwnersTest {
         cluster.create(vmi("owners-pay", "db-2").notMigratable("DisksNotLiveMigratable", "RWO").ownedBy("db-2").build());
         cluster.create(vm("owners-lab", "lab-1", "Always"));
         cluster.create(vmi("owners-lab", "lab-1").notMigratable("DisksNotLiveMigratable", "RWO").ownedBy("lab-1").build());
+        // A VMI with no VM opts itself out for a day.
+        GenericKubernetesResource solo = vmi("owners-lab", "solo").notMigratable("DisksNotLiveMigratable", "RWO").build();
+        String until = java.time.Instant.now().plus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        solo.getMetadata().setAnnotations(Map.of(OwnerAnnotations.SKIP_UNTIL, until));
+        cluster.create(solo);
 
         try (RunningService service = RunningService.start(cluster.newClient(), RunningService.withPolicy(
                 Policies.mode("auto").restart("report").build())).awaitReady()) {
@@ -104,6 +109,11 @@ class NamespaceOwnersTest {
             // db-2's own window applies on top (Sun 00:00-01:00): once approved it would still wait for it.
             assertThat(actions.get("RESTART owners-pay/db-2").get("decision").asText()).isEqualTo("AWAITING_APPROVAL");
             assertThat(actions.get("RESTART owners-lab/lab-1").get("decision").asText()).isEqualTo("RUN");
+            JsonNode soloAction = actions.entrySet().stream().filter(e -> e.getKey().endsWith(" owners-lab/solo"))
+                    .map(Map.Entry::getValue).findFirst().orElseThrow();
+            assertThat(soloAction.get("decision").asText()).isEqualTo("OPTED_OUT");
+            assertThat(soloAction.get("why").asText()).isEqualTo("the VM or VMI carries kubevirt-remediator/skip-until="
+                    + until + ": left alone until then");
         }
     }
 }

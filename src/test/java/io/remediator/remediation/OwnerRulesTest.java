@@ -138,7 +138,7 @@ class OwnerRulesTest {
         assertThat(plan(Policies.mode("auto").restart("auto"), List.of(vmi("legacy", "resting")), TUESDAY_NOON)
                 .get("RESTART legacy/resting")).satisfies(a -> {
                     assertThat(a.decision()).isEqualTo(Decision.OPTED_OUT);
-                    assertThat(a.why()).isEqualTo("the VM carries kubevirt-remediator/skip-until=2026-11-25T00:00:00Z:"
+                    assertThat(a.why()).isEqualTo("the VM or VMI carries kubevirt-remediator/skip-until=2026-11-25T00:00:00Z:"
                             + " left alone until then");
                 });
         assertThat(plan(Policies.mode("auto").restart("auto"), List.of(vmi("legacy", "resting")), SATURDAY_0330_BERLIN)
