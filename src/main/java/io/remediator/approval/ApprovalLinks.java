@@ -40,8 +40,12 @@ public final class ApprovalLinks {
 
     /** What a link says, once its signature checked out. */
     public sealed interface Check {
-        /** @param plan the set of awaited actions it approves */
-        record Valid(String reportId, PlanRef.Awaited plan, Instant expires, String linkId) implements Check {}
+        /**
+         * @param plan    the set of awaited actions it approves
+         * @param channel the owner channel whose message carried it (docs/owners.md): it approves only
+         *                for that channel's namespaces' approvers; null for the platform message's link
+         */
+        record Valid(String reportId, PlanRef.Awaited plan, Instant expires, String linkId, String channel) implements Check {}
 
         /** Not made with any of our keys, or changed since. */
         record Tampered() implements Check {}
@@ -67,22 +71,41 @@ public final class ApprovalLinks {
         return body + "." + B64.encodeToString(mac(keys.get(0), body));
     }
 
+    /**
+     * The link an owner channel's message carries (`v3.….<channel>.<signature>`): signed with its
+     * channel, so it approves only what that channel's namespaces' approvers may, and only for
+     * someone the page knows by name.
+     */
+    public String ownerToken(String reportId, PassResult plan, String channel) {
+        if (!CHANNEL.matcher(channel).matches()) {
+            throw new IllegalArgumentException("not a channel ID: " + channel);
+        }
+        Instant since = plan.awaitingSince() != null ? plan.awaitingSince() : plan.at();
+        String body = "v3." + kid(keys.get(0)) + "." + B64.encodeToString(reportId.getBytes(StandardCharsets.UTF_8)) + "."
+                + plan.awaitedDigest() + "." + since.plus(ttl).getEpochSecond() + "." + channel;
+        return body + "." + B64.encodeToString(mac(keys.get(0), body));
+    }
+
+    private static final java.util.regex.Pattern CHANNEL = java.util.regex.Pattern.compile("[CG][A-Z0-9]{8,}");
+
     public Check check(String token, String reportId, Instant now) {
         if (token == null) {
             return new Check.Tampered();
         }
         String[] parts = token.split("\\.");
         // v1 links named a pass; a link made before v2 is one an operator gets again from the report.
-        if (parts.length != 6 || !"v2".equals(parts[0]) || !parts[3].matches("[0-9a-f]{24}")) {
+        boolean owner = parts.length == 7 && "v3".equals(parts[0]) && CHANNEL.matcher(parts[5]).matches();
+        if (!(owner || parts.length == 6 && "v2".equals(parts[0])) || !parts[3].matches("[0-9a-f]{24}")) {
             return new Check.Tampered();
         }
-        String body = String.join(".", parts[0], parts[1], parts[2], parts[3], parts[4]);
+        String body = String.join(".", java.util.Arrays.asList(parts).subList(0, parts.length - 1));
+        String signature = parts[parts.length - 1];
         byte[] key = keys.stream().filter(k -> kid(k).equals(parts[1])).findFirst().orElse(null);
         // Compared as the canonical text this service writes, not as decoded bytes: a lenient
         // decoder takes several spellings of one MAC (other final bits, padding), and each would
         // be a "new" link (redteam-2 N8).
         if (key == null || !MessageDigest.isEqual(B64.encodeToString(mac(key, body)).getBytes(StandardCharsets.US_ASCII),
-                parts[5].getBytes(StandardCharsets.US_ASCII))) {
+                signature.getBytes(StandardCharsets.US_ASCII))) {
             return new Check.Tampered();
         }
         String report;
@@ -101,7 +124,8 @@ public final class ApprovalLinks {
             return new Check.Expired(expires);
         }
         // Named by what was signed: one link, one id.
-        return new Check.Valid(report, new PlanRef.Awaited(parts[3]), expires, HexFormat.of().formatHex(sha256(body), 0, 12));
+        return new Check.Valid(report, new PlanRef.Awaited(parts[3]), expires, HexFormat.of().formatHex(sha256(body), 0, 12),
+                owner ? parts[5] : null);
     }
 
     private static String kid(byte[] key) {

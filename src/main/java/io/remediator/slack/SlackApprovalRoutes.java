@@ -37,7 +37,7 @@ public final class SlackApprovalRoutes {
         Action max = Action.valueOf(a.maxAction());
         if ("link".equals(a.mode())) {
             return new SlackApprovalRoutes(new ApprovalPage(reports, slack.links(), approver, a.identityHeader(),
-                    max, clock), null);
+                    max, clock, slack.ownerLinkApprovers()), null);
         }
         if ("interactive".equals(a.mode())) {
             // Read as the webhook's token file is: re-read when the mounted Secret changes.

@@ -161,6 +161,23 @@ public final class SlackChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * The Slack user with this e-mail address (`users.lookupByEmail`, scope `users:read.email`), or
+     * empty when Slack knows none or cannot be asked.
+     */
+    public java.util.Optional<String> userByEmail(String email) {
+        if (!updatable()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            var r = methods().usersLookupByEmail(req -> req.email(email));
+            return r.isOk() && r.getUser() != null && r.getUser().getId() != null
+                    ? java.util.Optional.of(r.getUser().getId()) : java.util.Optional.empty();
+        } catch (IOException | SlackApiException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private MethodsClient methods() {
         return slack.methods(botToken);
     }

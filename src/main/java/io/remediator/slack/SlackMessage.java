@@ -284,6 +284,11 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
                     .append(java.net.URLEncoder.encode(ns, java.nio.charset.StandardCharsets.UTF_8)).append("|")
                     .append(escape(ns)).append(">");
         }
+        if (approve != null && approve.count() > 0 && approve.linkUrl() != null) {
+            blocks.add(section(s -> s.text(markdownText("<" + approve.linkUrl() + "|Review & approve " + approve.count()
+                    + " action" + (approve.count() == 1 ? "" : "s") + "> (for your namespaces' kubevirt-remediator/approvers"
+                    + " only, signed in; opening it approves nothing)"))));
+        }
         if (approve != null && approve.count() > 0 && approve.buttonValue() != null) {
             blocks.add(approveButton(approve, "Only your namespaces' actions, and only for their"
                     + " kubevirt-remediator/approvers; the report records you as the approver."));

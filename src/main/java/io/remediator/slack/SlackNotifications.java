@@ -274,7 +274,7 @@ public final class SlackNotifications implements AutoCloseable {
             String channel = e.getKey();
             SlackPost was = before.getOrDefault(channel, SlackPost.NONE);
             SlackMessage m = SlackMessage.owner(r, e.getValue(), channels.owners().get(channel),
-                    publicUrl + "/reports/" + r.id(), clock.instant(), ownerApprove(r, e.getValue()));
+                    publicUrl + "/reports/" + r.id(), clock.instant(), ownerApprove(r, channel, e.getValue()));
             SlackPost after = was;
             if (!was.posted() || !m.digest().equals(was.digest()) || was.lastError() != null) {
                 after = !was.posted() ? settle(name, was, slack.post(channel, m), m, "posted", 0)
@@ -508,14 +508,37 @@ public final class SlackNotifications implements AutoCloseable {
         return buttons ? new SlackMessage.Approve(null, new SlackButton(r.id(), r.remediation().awaitedDigest()).value(), count) : null;
     }
 
-    /** The approve button of an owner message: interactive mode, and actions of its namespaces awaiting. */
-    private SlackMessage.Approve ownerApprove(Report r, java.util.Set<String> namespaces) {
-        if (!buttons || r.remediation() == null || !"firing".equals(r.status())) {
+    private volatile boolean ownerLinks;
+
+    /**
+     * Link mode behind an SSO proxy: owner messages carry a link signed for their channel, which
+     * approves only for that channel's namespaces' approvers (the identity looked up in Slack).
+     */
+    public SlackNotifications offeringOwnerLinks(boolean offer) {
+        this.ownerLinks = offer && links != null;
+        return this;
+    }
+
+    /** Who may approve with an owner channel's link: the SSO identity as a Slack user, then its namespaces' approvers. */
+    public io.remediator.approval.OwnerLinkApprovers ownerLinkApprovers() {
+        return new OwnerLinkIdentities(ownerApprovers(), slack, clock);
+    }
+
+    /**
+     * The approval of an owner message, while actions of its namespaces await: the button
+     * (interactive mode) or a link signed for this channel (link mode with an identity header).
+     */
+    private SlackMessage.Approve ownerApprove(Report r, String channel, java.util.Set<String> namespaces) {
+        if (!(buttons || ownerLinks) || r.remediation() == null || !"firing".equals(r.status())) {
             return null;
         }
         long count = ApprovalRules.approvableFromSlack(r.remediation(), maxAction).stream()
                 .filter(a -> namespaces.contains(a.namespace())).count();
-        return count == 0 ? null
+        if (count == 0) {
+            return null;
+        }
+        return ownerLinks ? new SlackMessage.Approve(publicUrl + "/approvals/" + r.id() + "?t="
+                + links.ownerToken(r.id(), r.remediation(), channel), null, (int) count)
                 : new SlackMessage.Approve(null, new SlackButton(r.id(), r.remediation().awaitedDigest()).value(), (int) count);
     }
 

@@ -26,8 +26,11 @@ public final class SlackSetup {
         ApprovalLinks links = a != null && "link".equals(a.mode()) ? ApprovalRules.links(a) : null;
         boolean buttons = a != null && "interactive".equals(a.mode()) && channel.updatable()
                 && (!a.allowedUserIds().isEmpty() || !a.allowedUsergroup().isBlank());
+        // An owner channel's link needs to know who clicks it: only behind an SSO proxy, with a bot token to ask Slack.
         return new SlackNotifications(reports, channel, config.publicUrl(), links, buttons,
-                a == null ? Action.EVICT : Action.valueOf(a.maxAction()), metrics, clock);
+                a == null ? Action.EVICT : Action.valueOf(a.maxAction()), metrics, clock)
+                .offeringOwnerLinks(links != null && channel.updatable() && a.identityHeader() != null
+                        && !a.identityHeader().isBlank());
     }
 
     /** A secret read once at start (config validation has read it already); Slack secrets need a restart to rotate. */

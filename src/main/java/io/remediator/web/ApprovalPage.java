@@ -40,10 +40,19 @@ public final class ApprovalPage {
     static final int MAX_FORM_BYTES = 8 * 1024;
     private final Mustache template = new DefaultMustacheFactory("templates").compile("approval.mustache");
 
+    private final io.remediator.approval.OwnerLinkApprovers owners;
+
     /** @param identityHeader the SSO proxy's identity header, or blank: the approver is then "link holder" */
     public ApprovalPage(ReportStore store, ApprovalLinks links, io.remediator.approval.Approver approver,
                         String identityHeader,
                         Action maxAction, Clock clock) {
+        this(store, links, approver, identityHeader, maxAction, clock, io.remediator.approval.OwnerLinkApprovers.NONE);
+    }
+
+    /** @param owners who may approve with an owner channel's link (the identity looked up in Slack) */
+    public ApprovalPage(ReportStore store, ApprovalLinks links, io.remediator.approval.Approver approver,
+                        String identityHeader, Action maxAction, Clock clock, io.remediator.approval.OwnerLinkApprovers owners) {
+        this.owners = owners;
         this.store = store;
         this.links = links;
         this.approver = approver;
@@ -57,9 +66,18 @@ public final class ApprovalPage {
         routes.post("/approvals/{id}", this::confirm, Access.LINK_HOLDER);
     }
 
-    /** What a link is good for now, or the page that says why not. */
+    /**
+     * What a link is good for now, or the page that says why not.
+     *
+     * @param owner for an owner channel's link, who the person is and which namespaces they approve for; else null
+     */
     private record Checked(StoredReport report, ApprovalLinks.Check.Valid link, List<PlannedAction> approvable,
-                           List<PlannedAction> notHere) {}
+                           List<PlannedAction> notHere, io.remediator.approval.OwnerLinkApprovers.May owner) {}
+
+    private String identity(Context ctx) {
+        String v = identityHeader == null ? null : ctx.header(identityHeader);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
 
     private Optional<Checked> check(Context ctx, String token) {
         ctx.header("Cache-Control", "no-store");
@@ -84,10 +102,25 @@ public final class ApprovalPage {
             return Optional.empty();
         }
         ApprovalLinks.Check.Valid v = (ApprovalLinks.Check.Valid) c;
+        io.remediator.approval.OwnerLinkApprovers.May owner = null;
+        if (v.channel() != null) {
+            // An owner channel's link: only for that channel's namespaces' approvers, and only their actions.
+            io.remediator.approval.OwnerLinkApprovers.Answer a = owners.of(v.channel(), identity(ctx));
+            if (a instanceof io.remediator.approval.OwnerLinkApprovers.Refused refused) {
+                page(ctx, HttpStatus.FORBIDDEN, "You cannot approve with this link", r, "This link is from an owner"
+                        + " channel's message: " + refused.why() + ".", null, List.of(), List.of());
+                return Optional.empty();
+            }
+            owner = (io.remediator.approval.OwnerLinkApprovers.May) a;
+        }
+        java.util.Set<String> mine = owner == null ? null : owner.namespaces();
         PassResult plan = r.status() == null ? null : r.status().remediation();
-        List<PlannedAction> approvable = plan == null ? List.of() : ApprovalRules.approvableFromSlack(plan, maxAction);
+        List<PlannedAction> approvable = plan == null ? List.of() : ApprovalRules.approvableFromSlack(plan, maxAction)
+                .stream().filter(a -> mine == null || mine.contains(a.namespace())).toList();
         List<PlannedAction> notHere = plan == null ? List.of()
-                : plan.awaitingApproval().stream().filter(a -> !approvable.contains(a)).toList();
+                : plan.awaitingApproval().stream().filter(a -> !approvable.contains(a))
+                // An owner channel's link shows nothing of the other teams' VMs.
+                .filter(a -> mine == null || mine.contains(a.namespace())).toList();
         if (r.spec().usedLinks().contains(v.linkId())) {
             page(ctx, HttpStatus.CONFLICT, "This approval link was used already", r, "Who approved what is on the"
                     + " report page.", null, List.of(), List.of());
@@ -104,7 +137,7 @@ public final class ApprovalPage {
                     + " approval a link may give.", null, approvable, notHere);
             return Optional.empty();
         }
-        return Optional.of(new Checked(r, v, approvable, notHere));
+        return Optional.of(new Checked(r, v, approvable, notHere, owner));
     }
 
     private void show(Context ctx) {
@@ -132,10 +165,20 @@ public final class ApprovalPage {
             check(ctx, token); // the page that says why (a read only on this path)
             return;
         }
-        String by = identityHeader != null && ctx.header(identityHeader) != null && !ctx.header(identityHeader).isBlank()
-                ? ctx.header(identityHeader).strip() : "link holder";
+        String by = identity(ctx) != null ? identity(ctx) : "link holder";
+        java.util.Set<String> namespaces = null;
+        if (v.channel() != null) {
+            // Asked again on the POST: the GET's answer is not carried by the form.
+            io.remediator.approval.OwnerLinkApprovers.Answer a = owners.of(v.channel(), identity(ctx));
+            if (!(a instanceof io.remediator.approval.OwnerLinkApprovers.May may)) {
+                check(ctx, token); // the page that says why
+                return;
+            }
+            namespaces = may.namespaces();
+            by = may.approver();
+        }
         ApprovalOutcome outcome = approver.approve(id, v.plan(), new io.remediator.approval.Selection.Offered(maxAction,
-                null), by.length() > 100 ? by.substring(0, 100) : by, "link", v.linkId());
+                null, namespaces), by.length() > 100 ? by.substring(0, 100) : by, "link", v.linkId());
         if (outcome instanceof ApprovalOutcome.Approved) {
             ctx.status(HttpStatus.SEE_OTHER).header("Location", "/reports/" + id);
             return;

@@ -70,6 +70,14 @@ public final class FakeSlack implements AutoCloseable {
         return calls.stream().filter(c -> c.method().equals(method)).toList();
     }
 
+    private final Map<String, String> users = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** `users.lookupByEmail` answers this user ID for this address (any other: `users_not_found`, as Slack does). */
+    public FakeSlack user(String email, String id) {
+        users.put(email, id);
+        return this;
+    }
+
     /** Every later chat call answers `ok:false` with this error (null: succeed again). */
     public void failWith(String error) {
         this.failWith = error;
@@ -117,6 +125,9 @@ public final class FakeSlack implements AutoCloseable {
                     + String.format("%06d", ts.incrementAndGet()) + "\"}");
             case "chat.update" -> answer(ex, 200, "{\"ok\":true,\"channel\":\"" + channel + "\",\"ts\":\""
                     + form.get("ts") + "\"}");
+            case "users.lookupByEmail" -> answer(ex, 200, users.containsKey(form.getOrDefault("email", ""))
+                    ? "{\"ok\":true,\"user\":{\"id\":\"" + users.get(form.get("email")) + "\",\"team_id\":\"T000\"}}"
+                    : "{\"ok\":false,\"error\":\"users_not_found\"}");
             default -> answer(ex, 200, "{\"ok\":false,\"error\":\"unknown_method\"}");
         }
     }

@@ -91,6 +91,15 @@ class ApprovalLinkTest {
         return send(r);
     }
 
+    /** Blocks as Slack reads them (JSON without Gson's escapes). */
+    private static String asRead(String blocks) {
+        try {
+            return JSON.readTree(blocks).toString();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static JsonNode report(RunningService s, String id) throws Exception {
         return JSON.readTree(s.get("/api/reports/" + id).body());
     }
@@ -150,6 +159,66 @@ class ApprovalLinkTest {
             assertThat(report(s, id).get("approvals")).hasSize(1);
             // The approval gets its pass at once.
             await().atMost(Duration.ofSeconds(30)).until(() -> report(s, id).get("remediation").get("pass").asInt() > pass);
+        }
+    }
+
+    /**
+     * docs/owners.md: an owner channel's message carries a link signed for that channel. It approves
+     * only for a signed-in person whom Slack knows (by the SSO proxy's e-mail) as one of the
+     * channel's namespaces' kubevirt-remediator/approvers, and only those namespaces' actions.
+     */
+    @Test
+    void anOwnerChannelsLinkApprovesOnlyForItsNamespacesApproversAndOnlyTheirActions(TestCluster cluster) throws Exception {
+        List<String> owned = List.of("link-pay", "link-shop");
+        cluster.namespace("link-pay");
+        cluster.namespace("link-shop");
+        cluster.client().namespaces().withName("link-pay").edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+                .editMetadata().withAnnotations(java.util.Map.of(io.remediator.remediation.OwnerAnnotations.SLACK_CHANNEL,
+                        "C0PAY00001", io.remediator.remediation.OwnerAnnotations.APPROVERS, "U0PAYAPPR1")).endMetadata().build());
+        cluster.client().namespaces().withName("link-shop").edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+                .editMetadata().withAnnotations(java.util.Map.of(io.remediator.remediation.OwnerAnnotations.SLACK_CHANNEL,
+                        "C0SHOP0001", io.remediator.remediation.OwnerAnnotations.APPROVERS, "U0SHOPAPP1")).endMetadata().build());
+        cluster.create(vmi("link-pay", "db").migratable().build());
+        cluster.create(vmi("link-shop", "web").migratable().build());
+        slack.user("alice@pay.example", "U0PAYAPPR1").user("bob@shop.example", "U0SHOPAPP1");
+        try (RunningService s = RunningService.start(cluster.newClient(), config()).awaitReady()) {
+            String id = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN)).get("id").asText();
+            Pattern link = Pattern.compile("<https://remediator\\.example\\.com(/approvals/[^?]+)\\?t=(v3[^|]+)\\|Review & approve 1 action>");
+            await().atMost(Duration.ofSeconds(20)).until(() -> slack.calls("chat.postMessage").stream()
+                    .anyMatch(c -> "C0PAY00001".equals(c.form().get("channel"))
+                            && link.matcher(asRead(c.form().get("blocks"))).find()));
+            String blocks = asRead(slack.calls("chat.postMessage").stream()
+                    .filter(c -> "C0PAY00001".equals(c.form().get("channel"))).findFirst().orElseThrow().form().get("blocks"));
+            Matcher m = link.matcher(blocks);
+            assertThat(m.find()).isTrue();
+            String token = m.group(2);
+            URI page = URI.create(s.baseUrl() + m.group(1) + "?t=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+
+            // Signed in as pay's approver: the page offers pay's action only.
+            HttpResponse<String> shown = send(HttpRequest.newBuilder(page).header("X-Forwarded-Email", "alice@pay.example").GET());
+            assertThat(shown.statusCode()).isEqualTo(200);
+            assertThat(shown.body()).contains("link-pay/db").doesNotContain("link-shop/web");
+            // Not signed in, unknown to Slack, or shop's approver: refused, saying why; nothing approved.
+            assertThat(confirm(s, id, token, null).body()).contains("carries no identity");
+            HttpResponse<String> stranger = confirm(s, id, token, "mallory@evil.example");
+            assertThat(stranger.statusCode()).isEqualTo(403);
+            assertThat(stranger.body()).contains("Slack knows no user mallory@evil.example");
+            HttpResponse<String> otherTeam = confirm(s, id, token, "bob@shop.example");
+            assertThat(otherTeam.statusCode()).isEqualTo(403);
+            assertThat(otherTeam.body()).contains("is not among the kubevirt-remediator/approvers");
+            assertThat(report(s, id).get("approvals")).isEmpty();
+            // A changed channel in the link breaks its signature.
+            assertThat(confirm(s, id, token.replace("C0PAY00001", "C0SHOP0001"), "bob@shop.example").statusCode())
+                    .isEqualTo(403);
+
+            HttpResponse<String> approved = confirm(s, id, token, "alice@pay.example");
+            assertThat(approved.statusCode()).isEqualTo(303);
+            JsonNode given = report(s, id).get("approvals").get(0);
+            assertThat(given.get("by").asText()).isEqualTo("alice@pay.example (Slack U0PAYAPPR1)");
+            assertThat(given.get("actions")).extracting(JsonNode::asText).containsExactly("LIVE_MIGRATE link-pay/db");
+        } finally {
+            owned.forEach(n -> cluster.client().namespaces().withName(n).edit(ns -> new io.fabric8.kubernetes.api.model
+                    .NamespaceBuilder(ns).editMetadata().withAnnotations(java.util.Map.of()).endMetadata().build()));
         }
     }
 
