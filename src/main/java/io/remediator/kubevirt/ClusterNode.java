@@ -13,9 +13,17 @@ import java.util.Map;
  * @param taintKeys     the keys of its taints
  * @param machineConfig OpenShift's MachineConfig daemon's node annotations ({@link #MCO_STATE},
  *                      {@link #MCO_CURRENT}, {@link #MCO_DESIRED}) when present; empty elsewhere
+ * @param ready         its `Ready` condition: true, false (False or Unknown), or null when it has none
+ * @param noSchedule    the keys of its `NoSchedule` and `NoExecute` taints: no launcher pod lands there
  */
 public record ClusterNode(String name, long kvm, boolean unschedulable, Map<String, String> labels,
-                          List<String> taintKeys, Map<String, String> machineConfig) {
+                          List<String> taintKeys, Map<String, String> machineConfig, Boolean ready,
+                          List<String> noSchedule) {
+    public ClusterNode(String name, long kvm, boolean unschedulable, Map<String, String> labels, List<String> taintKeys,
+                       Map<String, String> machineConfig) {
+        this(name, kvm, unschedulable, labels, taintKeys, machineConfig, null, List.of());
+    }
+
     /** `Working` while the MachineConfig daemon drains and updates the node (`Done` after). */
     public static final String MCO_STATE = "machineconfiguration.openshift.io/state";
     public static final String MCO_CURRENT = "machineconfiguration.openshift.io/currentConfig";
@@ -32,6 +40,7 @@ public record ClusterNode(String name, long kvm, boolean unschedulable, Map<Stri
         labels = labels == null ? Map.of() : Map.copyOf(labels);
         taintKeys = taintKeys == null ? List.of() : List.copyOf(taintKeys);
         machineConfig = machineConfig == null ? Map.of() : Map.copyOf(machineConfig);
+        noSchedule = noSchedule == null ? List.of() : List.copyOf(noSchedule);
     }
 
     /**
@@ -73,8 +82,31 @@ public record ClusterNode(String name, long kvm, boolean unschedulable, Map<Stri
         return null;
     }
 
-    /** It can take a migrating VM now: KVM advertised and not cordoned. */
+    /**
+     * It can take a migrating VM now: KVM advertised, not cordoned, not known to be not Ready, and
+     * no taint that keeps new pods off (a launcher tolerates none of them; KubeVirt's drain taint is one).
+     */
     public boolean takesVms() {
-        return kvm > 0 && !unschedulable;
+        return kvm > 0 && !unschedulable && !Boolean.FALSE.equals(ready) && noSchedule.isEmpty();
+    }
+
+    /**
+     * Why a KVM node cannot take VMs now, or null (pre-flight's NODES gate): cordoned, not Ready, or
+     * tainted NoSchedule/NoExecute.
+     */
+    public String unavailable() {
+        if (kvm <= 0) {
+            return null;
+        }
+        List<String> why = new java.util.ArrayList<>();
+        if (unschedulable) {
+            why.add("cordoned");
+        }
+        if (Boolean.FALSE.equals(ready)) {
+            why.add("not Ready");
+        }
+        noSchedule.stream().filter(k -> !(unschedulable && UNSCHEDULABLE_TAINT.equals(k)))
+                .forEach(k -> why.add("tainted " + k));
+        return why.isEmpty() ? null : name + " (" + String.join(", ", why) + ")";
     }
 }

@@ -90,7 +90,7 @@ public final class KubeVirtInformers implements AutoCloseable {
             var informer = client.genericKubernetesResources("v1", "Node").withLimit(pageSize == 0 ? null : (long) pageSize)
                     .runnableInformer(0);
             informer.itemStore(new PrunedItemStore(new KeptFields(List.of("spec.unschedulable", "spec.taints",
-                    "status.allocatable"), Set.of(KeptFields.ALL), ClusterNode.MCO_ANNOTATIONS)));
+                    "status.allocatable", "status.conditions"), Set.of(KeptFields.ALL), ClusterNode.MCO_ANNOTATIONS)));
             return informer;
         }, "nodes (how many can take a migrating VM: devices.kubevirt.io/kvm)", syncTimeout);
     }

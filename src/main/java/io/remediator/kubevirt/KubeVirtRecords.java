@@ -265,8 +265,17 @@ final class KubeVirtRecords {
                 }
             });
         }
+        // The node lifecycle controller derives not-ready and unreachable taints from the Ready condition
+        // (and admission puts not-ready on every new node until then): the condition is read instead.
+        List<String> noSchedule = maps(r.get("spec", "taints")).stream()
+                .filter(t -> "NoSchedule".equals(str(t.get("effect"))) || "NoExecute".equals(str(t.get("effect"))))
+                .map(t -> str(t.get("key"))).filter(java.util.Objects::nonNull)
+                .filter(k -> !k.equals("node.kubernetes.io/not-ready") && !k.equals("node.kubernetes.io/unreachable"))
+                .toList();
+        Boolean ready = maps(r.get("status", "conditions")).stream().filter(c -> "Ready".equals(str(c.get("type"))))
+                .map(c -> "True".equals(str(c.get("status")))).findFirst().orElse(null);
         return new ClusterNode(r.getMetadata().getName(), kvm, Boolean.TRUE.equals(r.get("spec", "unschedulable")),
-                r.getMetadata().getLabels(), taints, mco);
+                r.getMetadata().getLabels(), taints, mco, ready, noSchedule);
     }
 
     static DisruptionBudget disruptionBudget(GenericKubernetesResource r) {

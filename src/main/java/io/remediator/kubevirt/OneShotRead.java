@@ -17,15 +17,20 @@ import java.util.Map;
  *
  * @param machineTypes per VMI UID, its `status.machine.type` (the node selector KubeVirt gives every
  *                     launcher, migration targets included)
+ * @param cpuModels    per VMI UID, its `spec.domain.cpu.model` (virt-api writes the cluster's default
+ *                     into the spec at creation; none at all means libvirt's host-model)
  * @param disruptionBudgets the PodDisruptionBudgets of those namespaces (policy/v1, else v1beta1)
  * @param launcherLabels per VMI (ns/name), the labels of its virt-launcher pods (what a budget selects)
  * @param problems     what could not be read, in the API's words (the budgets and pods are optional)
  */
 public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> vmis,
                           List<VirtualMachine> vms, List<VirtualMachineInstanceMigration> migrations,
-                          List<ClusterNode> nodes, Map<String, String> machineTypes,
+                          List<ClusterNode> nodes, Map<String, String> machineTypes, Map<String, String> cpuModels,
                           List<DisruptionBudget> disruptionBudgets, Map<String, Map<String, String>> launcherLabels,
                           List<String> problems) {
+
+    /** The CPU model KubeVirt migrates by the source node's host CPU (`migration.go` host-model target selectors). */
+    public static final String HOST_MODEL = "host-model";
 
     /**
      * @param namespaces   the namespaces to read VMIs, VMs and migrations in; empty: all
@@ -34,10 +39,15 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
     public static OneShotRead of(KubernetesClient client, List<String> namespaces, String vmiSelector) {
         List<GenericKubernetesResource> vmiObjects = list(client, KubeVirtResources.VMI, namespaces, vmiSelector);
         Map<String, String> machineTypes = new HashMap<>();
+        Map<String, String> cpuModels = new HashMap<>();
         for (GenericKubernetesResource r : vmiObjects) {
             Object type = r.get("status", "machine", "type");
             if (type != null && r.getMetadata().getUid() != null) {
                 machineTypes.put(r.getMetadata().getUid(), String.valueOf(type));
+            }
+            Object model = r.get("spec", "domain", "cpu", "model");
+            if (r.getMetadata().getUid() != null) {
+                cpuModels.put(r.getMetadata().getUid(), model == null ? HOST_MODEL : String.valueOf(model));
             }
         }
         List<String> problems = new ArrayList<>();
@@ -65,7 +75,7 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                 list(client, KubeVirtResources.VM, namespaces, null).stream().map(KubeVirtRecords::vm).toList(),
                 list(client, KubeVirtResources.MIGRATION, namespaces, null).stream().map(KubeVirtRecords::migration).toList(),
                 client.genericKubernetesResources("v1", "Node").list().getItems().stream().map(KubeVirtRecords::node).toList(),
-                Map.copyOf(machineTypes), budgets, Map.copyOf(launcherLabels), List.copyOf(problems));
+                Map.copyOf(machineTypes), Map.copyOf(cpuModels), budgets, Map.copyOf(launcherLabels), List.copyOf(problems));
     }
 
     private static List<GenericKubernetesResource> list(KubernetesClient client,

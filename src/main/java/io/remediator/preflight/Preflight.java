@@ -40,8 +40,15 @@ public final class Preflight {
         }
     }
 
-    public enum Flag { BLOCKS_DRAINS, NO_TARGET_NODE, SINGLE_KVM_NODE, RECENT_FAILURES, PAUSED, RESTART_REQUIRED,
-        SYSTEMIC_SIGNATURE }
+    public enum Flag { BLOCKS_DRAINS, NO_TARGET_NODE, HOST_MODEL_NO_MATCH, SINGLE_KVM_NODE, RECENT_FAILURES, PAUSED,
+        RESTART_REQUIRED, SYSTEMIC_SIGNATURE }
+
+    /** virt-handler's node labeller: the node's host CPU model, and the features it requires (node_labeller.go). */
+    static final String HOST_MODEL_CPU_LABEL = "host-model-cpu.node.kubevirt.io/";
+    static final String HOST_MODEL_FEATURES_LABEL = "host-model-required-features.node.kubevirt.io/";
+    /** What a host-model migration target must carry: the source's model as a migration target, and each feature. */
+    static final String MIGRATION_CPU_LABEL = "cpu-model-migration.node.kubevirt.io/";
+    static final String CPU_FEATURE_LABEL = "cpu-feature.node.kubevirt.io/";
 
     public enum Result { PASS, WARN, FAIL, INFO }
 
@@ -90,7 +97,8 @@ public final class Preflight {
             VirtualMachine vm = vmi.vm() == null ? null : vms.get(vmi.namespace() + "/" + vmi.vm());
             byNamespace.computeIfAbsent(vmi.namespace(), k -> new ArrayList<>()).add(vm(vmi, vm, methods, defaultEviction,
                     kvmNodes, labelled, read.machineTypes().get(vmi.uid()),
-                    migrations.getOrDefault(vmi.namespace() + "/" + vmi.name(), List.of()), known));
+                    migrations.getOrDefault(vmi.namespace() + "/" + vmi.name(), List.of()), known,
+                    read.cpuModels().get(vmi.uid()), read.nodes()));
         }
         List<Namespace> namespaces = new ArrayList<>();
         byNamespace.forEach((ns, list) -> {
@@ -105,7 +113,8 @@ public final class Preflight {
         gates.add(machineTypes(read, kvmNodes, labelled));
         boolean fail = gates.stream().anyMatch(g -> g.result() == Result.FAIL);
         boolean warn = gates.stream().anyMatch(g -> g.result() == Result.WARN)
-                || all.stream().anyMatch(v -> v.outcome().needsAttention() || v.flags().contains(Flag.BLOCKS_DRAINS));
+                || all.stream().anyMatch(v -> v.outcome().needsAttention() || v.flags().contains(Flag.BLOCKS_DRAINS)
+                || v.flags().contains(Flag.HOST_MODEL_NO_MATCH));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("kubevirt", kv == null ? null : kv.namespace() + "/" + kv.name());
         summary.put("version", kv == null ? null : kv.observedKubeVirtVersion());
@@ -118,6 +127,17 @@ public final class Preflight {
     static Vm vm(VirtualMachineInstance vmi, VirtualMachine vm, List<String> methods, String defaultEviction,
                  List<ClusterNode> kvmNodes, boolean labelled, String machineType,
                  List<VirtualMachineInstanceMigration> migrations, KnownSignatures known) {
+        return vm(vmi, vm, methods, defaultEviction, kvmNodes, labelled, machineType, migrations, known, null, List.of());
+    }
+
+    /**
+     * @param cpuModel the VMI's CPU model (null: not known)
+     * @param nodes    every node (its source node's labels name its host-model CPU)
+     */
+    static Vm vm(VirtualMachineInstance vmi, VirtualMachine vm, List<String> methods, String defaultEviction,
+                 List<ClusterNode> kvmNodes, boolean labelled, String machineType,
+                 List<VirtualMachineInstanceMigration> migrations, KnownSignatures known, String cpuModel,
+                 List<ClusterNode> nodes) {
         boolean liveMigrate = methods.contains("LiveMigrate");
         boolean evict = methods.contains("Evict");
         var condition = vmi.condition("LiveMigratable");
@@ -162,6 +182,11 @@ public final class Preflight {
                     .noneMatch(n -> "true".equals(n.labels().get(MACHINE_TYPE_LABEL + machineType)))) {
                 flags.add(Flag.NO_TARGET_NODE);
             }
+            String hostModel = hostModelNoMatch(vmi, cpuModel, nodes, kvmNodes);
+            if (hostModel != null) {
+                flags.add(Flag.HOST_MODEL_NO_MATCH);
+                why += "; " + hostModel;
+            }
         }
         List<VirtualMachineInstanceMigration> finished = migrations.stream().filter(m -> !m.inFlight())
                 .sorted(Comparator.comparing(VirtualMachineInstanceMigration::createdAt,
@@ -188,6 +213,38 @@ public final class Preflight {
             flags.add(Flag.RESTART_REQUIRED);
         }
         return new Vm(vmi.name(), outcome, Set.copyOf(flags), why, vmi.vm(), vmi.nodeName(), runStrategy, eviction);
+    }
+
+    /**
+     * Best effort (next-capabilities §3.2): a host-model VMI's migration target gets its source node's
+     * host CPU model and required features as node selectors, so a target must be labelled
+     * `cpu-model-migration.node.kubevirt.io/<model>` and `cpu-feature.node.kubevirt.io/<feature>` for
+     * each. The sentence when no other schedulable KVM node is; null when one is, or when the source
+     * node carries no labeller labels (nothing to check by).
+     */
+    static String hostModelNoMatch(VirtualMachineInstance vmi, String cpuModel, List<ClusterNode> nodes,
+                                   List<ClusterNode> kvmNodes) {
+        if (!io.remediator.kubevirt.OneShotRead.HOST_MODEL.equals(cpuModel) || vmi.nodeName() == null) {
+            return null;
+        }
+        ClusterNode source = nodes.stream().filter(n -> n.name().equals(vmi.nodeName())).findFirst().orElse(null);
+        if (source == null) {
+            return null;
+        }
+        String model = source.labels().keySet().stream().filter(k -> k.startsWith(HOST_MODEL_CPU_LABEL))
+                .map(k -> k.substring(HOST_MODEL_CPU_LABEL.length())).findFirst().orElse(null);
+        if (model == null) {
+            return null;
+        }
+        List<String> features = source.labels().keySet().stream().filter(k -> k.startsWith(HOST_MODEL_FEATURES_LABEL))
+                .map(k -> k.substring(HOST_MODEL_FEATURES_LABEL.length())).sorted().toList();
+        boolean target = kvmNodes.stream().filter(n -> !n.name().equals(source.name()))
+                .anyMatch(n -> "true".equals(n.labels().get(MIGRATION_CPU_LABEL + model))
+                        && features.stream().allMatch(f -> "true".equals(n.labels().get(CPU_FEATURE_LABEL + f))));
+        return target ? null : "its CPU is host-model (" + model + " on " + source.name() + (features.isEmpty() ? ""
+                : ", requiring " + String.join(", ", features)) + ") and no other schedulable KVM node offers that"
+                + " model for migration" + (features.isEmpty() ? "" : " with those features")
+                + ": its migration cannot be scheduled";
     }
 
     private static List<Gate> gates(KubeVirtInstallation kv, List<String> methods, String defaultEviction, OneShotRead read,
@@ -228,10 +285,12 @@ public final class Preflight {
                 ? new Gate("EVICTION_DEFAULT", Result.WARN, "the cluster's default eviction strategy is LiveMigrate and "
                 + blocks + " VM(s) cannot migrate: they block node drains (a change affects new VMIs only)")
                 : new Gate("EVICTION_DEFAULT", Result.PASS, "default eviction strategy " + defaultEviction));
-        List<String> cordoned = read.nodes().stream().filter(n -> n.kvm() > 0 && n.unschedulable()).map(ClusterNode::name)
+        // Harvester's pre-check (check_nodes) looks at the same: a node a VM cannot move to, or off.
+        List<String> unavailable = read.nodes().stream().map(ClusterNode::unavailable).filter(java.util.Objects::nonNull)
                 .toList();
-        gates.add(cordoned.isEmpty() ? new Gate("NODES", Result.PASS, "no KVM node is cordoned")
-                : new Gate("NODES", Result.WARN, "cordoned KVM node(s): " + String.join(", ", cordoned)));
+        gates.add(unavailable.isEmpty() ? new Gate("NODES", Result.PASS, "every KVM node is Ready, uncordoned and"
+                + " untainted") : new Gate("NODES", Result.WARN, "KVM node(s) that take no VMs now: "
+                + String.join("; ", unavailable)));
         long restartRequired = vms.stream().filter(v -> v.flags().contains(Flag.RESTART_REQUIRED)).count();
         gates.add(new Gate("RESTART_BACKLOG", Result.INFO, restartRequired + " VM(s) with RestartRequired: fold them"
                 + " into the planned restarts (one restart per VM)"));

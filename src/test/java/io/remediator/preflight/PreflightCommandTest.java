@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @ExtendWith(RealCluster.class)
 class PreflightCommandTest {
-    private static final List<String> NODES = List.of("kvm-1", "kvm-2", "kvm-3", "kvm-cordoned");
+    private static final List<String> NODES = List.of("kvm-1", "kvm-2", "kvm-3", "kvm-cordoned", "kvm-down", "kvm-tainted");
     private TestCluster cluster;
     private Path kubeconfig;
 
@@ -54,6 +54,67 @@ class PreflightCommandTest {
         node("kvm-2", false, "pc-q35-rhel9.4.0");
         node("kvm-3", false, "pc-q35-rhel9.4.0");
         node("kvm-cordoned", true, "pc-q35-rhel8.6.0");
+        // virt-handler's node labeller: kvm-1 and kvm-2 are Skylakes that take each other's host-model
+        // VMs; kvm-3 is an Icelake whose host model no other node offers.
+        labels("kvm-1", Map.of("host-model-cpu.node.kubevirt.io/Skylake-Client-IBRS", "true",
+                "cpu-model-migration.node.kubevirt.io/Skylake-Client-IBRS", "true", "cpu-feature.node.kubevirt.io/ssbd", "true"));
+        labels("kvm-2", Map.of("host-model-cpu.node.kubevirt.io/Skylake-Client-IBRS", "true",
+                "host-model-required-features.node.kubevirt.io/ssbd", "true",
+                "cpu-model-migration.node.kubevirt.io/Skylake-Client-IBRS", "true", "cpu-feature.node.kubevirt.io/ssbd", "true"));
+        labels("kvm-3", Map.of("host-model-cpu.node.kubevirt.io/Icelake-Server", "true",
+                "host-model-required-features.node.kubevirt.io/avx512vnni", "true",
+                "cpu-model-migration.node.kubevirt.io/Icelake-Server", "true"));
+    }
+
+    private void labels(String node, Map<String, String> labels) {
+        cluster.client().nodes().withName(node).edit(n -> {
+            n.getMetadata().getLabels().putAll(labels);
+            return n;
+        });
+    }
+
+    /** A KVM node the node controller says is not Ready (written through nodes/status), and one tainted NoSchedule. */
+    private void unavailableNodes() {
+        node("kvm-down", false, "pc-q35-rhel9.4.0");
+        var down = cluster.client().nodes().withName("kvm-down").get();
+        down.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder().withType("Ready")
+                .withStatus("Unknown").withReason("NodeStatusUnknown").withMessage("Kubelet stopped posting node status.")
+                .build()));
+        cluster.client().nodes().resource(down).updateStatus();
+        node("kvm-tainted", false, "pc-q35-rhel9.4.0");
+        cluster.client().nodes().withName("kvm-tainted").edit(n -> {
+            n.getSpec().setTaints(List.of(new io.fabric8.kubernetes.api.model.TaintBuilder().withKey("example.com/maintenance")
+                    .withEffect("NoSchedule").build()));
+            return n;
+        });
+    }
+
+    /**
+     * The outcomes, flags and sentences of every VM and each gate's result and evidence, as the
+     * golden file `src/test/resources/preflight/golden.json` holds them; `GOLDEN_UPDATE=1`
+     * rewrites it (then read the diff).
+     */
+    private static void matchesGolden(JsonNode report) throws Exception {
+        ObjectMapper json = new ObjectMapper().enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+        Map<String, Object> vms = new java.util.TreeMap<>();
+        vms(report).forEach((k, v) -> {
+            List<String> flags = new java.util.ArrayList<>();
+            v.get("flags").forEach(f -> flags.add(f.asText()));
+            java.util.Collections.sort(flags);
+            vms.put(k, Map.of("outcome", v.get("outcome").asText(), "flags", flags, "why", v.get("why").asText()));
+        });
+        Map<String, Object> gates = new java.util.TreeMap<>();
+        report.get("gates").forEach(g -> gates.put(g.get("gate").asText(), Map.of("result", g.get("result").asText(),
+                "evidence", g.get("evidence").asText())));
+        String actual = json.writeValueAsString(Map.of("vms", vms, "gates", gates, "exitCode",
+                report.get("exitCode").asInt())) + "\n";
+        Path golden = Path.of("src/test/resources/preflight/golden.json");
+        if ("1".equals(System.getenv("GOLDEN_UPDATE"))) {
+            java.nio.file.Files.createDirectories(golden.getParent());
+            java.nio.file.Files.writeString(golden, actual);
+        }
+        assertThat(actual).isEqualTo(java.nio.file.Files.readString(golden));
     }
 
     @AfterEach
@@ -142,8 +203,11 @@ class PreflightCommandTest {
         stored.getAdditionalProperties().put("status", Map.of("disruptionsAllowed", 0, "currentHealthy", 1,
                 "desiredHealthy", 1, "expectedPods", 1));
         cluster.client().resource(stored).updateStatus();
+        // A host-model VMI on the Icelake: no other node offers its model for migration.
+        cluster.create(running(vmi("prod", "cpu").outdated(false).node("kvm-3").migratable().build(), "pc-q35-rhel9.4.0"));
         // The last update left one VMI in its old launcher.
-        cluster.create(vmi("lab", "leftover").node("kvm-3").migratable().build());
+        cluster.create(vmi("lab", "leftover").node("kvm-2").migratable().build());
+        unavailableNodes();
         AuditLog audit = cluster.audit();
         long mark = audit.mark();
 
@@ -154,6 +218,9 @@ class PreflightCommandTest {
         Map<String, JsonNode> vms = vms(report);
         assertThat(vms.get("prod/web").get("outcome").asText()).isEqualTo("MIGRATES");
         assertThat(vms.get("prod/web").get("flags")).isEmpty();
+        assertThat(vms.get("prod/cpu").get("flags").toString()).contains("HOST_MODEL_NO_MATCH");
+        assertThat(vms.get("prod/cpu").get("why").asText()).contains("host-model (Icelake-Server on kvm-3, requiring"
+                + " avx512vnni)");
         assertThat(vms.get("prod/old").get("outcome").asText()).isEqualTo("MIGRATES");
         assertThat(vms.get("prod/old").get("flags").toString()).contains("NO_TARGET_NODE");
         assertThat(vms.get("prod/db").get("outcome").asText()).isEqualTo("NEVER_UPDATED");
@@ -170,7 +237,10 @@ class PreflightCommandTest {
         assertThat(report.get("gates").toString()).contains("prod/db-budget (disruptionsAllowed 0) over db")
                 .contains("pc-q35-rhel8.6.0 on 1 schedulable KVM node(s)");
         assertThat(gate(report, "MACHINE_TYPES")).isEqualTo("WARN");
+        assertThat(report.get("gates").toString()).contains("kvm-cordoned (cordoned)").contains("kvm-down (not Ready)")
+                .contains("kvm-tainted (tainted example.com/maintenance)");
         assertThat(report.get("cannotPredict").asText()).contains("cannot be predicted");
+        matchesGolden(report);
         // It only read.
         assertThat(audit.writesSince(mark)).isEmpty();
 
@@ -181,7 +251,7 @@ class PreflightCommandTest {
         assertThat(table.out().lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(100));
         // -n narrows.
         JsonNode prod = preflight("-o", "json", "-n", "prod").json();
-        assertThat(vms(prod).keySet()).containsExactlyInAnyOrder("prod/web", "prod/old", "prod/db");
+        assertThat(vms(prod).keySet()).containsExactlyInAnyOrder("prod/web", "prod/old", "prod/db", "prod/cpu");
 
         // The leftover is updated: ready, with warnings (VMs go down or stay outdated).
         cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace("lab").withName("leftover")
@@ -193,7 +263,8 @@ class PreflightCommandTest {
         assertThat(preflight("-o", "json", "--fail-on", "fail").code()).as("warnings do not fail").isZero();
 
         // Only VMs that migrate, LiveMigrate alone, no cordoned node: ready.
-        for (String[] v : new String[][] {{"prod", "db"}, {"prod", "old"}, {"lab", "batch"}, {"lab", "manual"}}) {
+        for (String[] v : new String[][] {{"prod", "db"}, {"prod", "old"}, {"lab", "batch"}, {"lab", "manual"},
+                {"prod", "cpu"}}) {
             cluster.client().genericKubernetesResources(KubeVirtResources.VMI).inNamespace(v[0]).withName(v[1]).delete();
         }
         cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace("kubevirt").withName("kubevirt")
@@ -203,7 +274,9 @@ class PreflightCommandTest {
                     spec.put("workloadUpdateStrategy", Map.of("workloadUpdateMethods", List.of("LiveMigrate")));
                     return kv;
                 });
-        cluster.client().nodes().withName("kvm-cordoned").delete();
+        for (String n : List.of("kvm-cordoned", "kvm-down", "kvm-tainted")) {
+            cluster.client().nodes().withName(n).delete();
+        }
         Run ready = preflight("-o", "json");
         assertThat(ready.code()).as(ready.out()).isZero();
         assertThat(gate(ready.json(), "PDB_BLOCKERS")).as("the budget's VM is gone").isEqualTo("PASS");
