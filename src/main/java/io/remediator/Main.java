@@ -34,6 +34,10 @@ public final class Main {
             System.exit(io.remediator.preflight.PreflightCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err, Clock.systemUTC()));
         }
+        if (args.length > 0 && args[0].equals("explain")) {
+            System.exit(io.remediator.preflight.ExplainCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err));
+        }
         if (args.length > 0 && args[0].equals("rollout")) {
             System.exit(io.remediator.preflight.RolloutStatusCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err, java.time.Duration.ofSeconds(5)));

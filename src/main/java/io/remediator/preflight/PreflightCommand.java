@@ -75,29 +75,18 @@ public final class PreflightCommand {
             err.println("preflight: --fail-on must be warn or fail, got " + failOn);
             return 1;
         }
-        Config config;
-        try {
-            if (kubeconfig != null) {
-                if (!Files.isRegularFile(Path.of(kubeconfig))) {
-                    err.println("preflight: kubeconfig not found: " + kubeconfig);
-                    return 1;
-                }
-                config = Config.fromKubeconfig(context, Files.readString(Path.of(kubeconfig)), kubeconfig);
-            } else {
-                config = Config.autoConfigure(context);
-            }
-        } catch (Exception e) {
-            err.println("preflight: cannot read the kubeconfig: " + e.getMessage());
+        java.util.Optional<Config> found = UserCluster.config("preflight", kubeconfig, context, err);
+        if (found.isEmpty()) {
             return 1;
         }
-        config.setRequestTimeout(120_000);
+        Config config = found.get();
         Preflight.Report report;
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             report = Preflight.assess(OneShotRead.of(client, namespaces, selector), clock.instant(), KnownSignatures.shipped());
         } catch (KubernetesClientException e) {
-            err.println("preflight: " + (e.getCode() == 403 ? "forbidden: " + forbidden(e)
-                    : e.getCode() == 0 ? "cannot reach the cluster at " + config.getMasterUrl() + ": " + ApiErrors.describe(e)
-                    : ApiErrors.describe(e)));
+            err.println(UserCluster.failure("preflight", e, config, "the pre-flight needs get/list on"
+                    + " virtualmachineinstances, virtualmachines, virtualmachineinstancemigrations and kubevirts"
+                    + " (kubevirt.io) and on nodes"));
             return 1;
         }
         if (output.equals("json")) {
@@ -115,14 +104,6 @@ public final class PreflightCommand {
             out.print(table(report));
         }
         return failOn.equals("fail") && report.exitCode() == 2 ? 0 : report.exitCode();
-    }
-
-    /** The API's own words of a refusal name the verb and the resource: "cannot list resource ...". */
-    private static String forbidden(KubernetesClientException e) {
-        String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
-                : e.getMessage();
-        return message + " (the pre-flight needs get/list on virtualmachineinstances, virtualmachines,"
-                + " virtualmachineinstancemigrations and kubevirts (kubevirt.io) and on nodes)";
     }
 
     /** Grouped by namespace, within 100 columns. */
