@@ -34,6 +34,14 @@ public final class Main {
             System.exit(io.remediator.preflight.PreflightCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err, Clock.systemUTC()));
         }
+        if (args.length > 0 && (args[0].equals("pause-updates") || args[0].equals("resume-updates"))) {
+            System.exit(io.remediator.cli.UpdaterPauseCommand.run(args[0], java.util.Arrays.copyOfRange(args, 1,
+                    args.length), System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals("signatures")) {
+            System.exit(io.remediator.preflight.SignaturesCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err));
+        }
         if (args.length > 0 && args[0].equals("explain")) {
             System.exit(io.remediator.preflight.ExplainCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err));

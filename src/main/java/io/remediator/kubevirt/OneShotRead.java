@@ -29,6 +29,16 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                           List<DisruptionBudget> disruptionBudgets, Map<String, Map<String, String>> launcherLabels,
                           List<String> problems) {
 
+    /** A KubeVirt CR as the commands read it. */
+    public static KubeVirtInstallation kubeVirt(GenericKubernetesResource r) {
+        return KubeVirtRecords.kubeVirt(r);
+    }
+
+    /** A VMI as the commands read it. */
+    public static VirtualMachineInstance vmi(GenericKubernetesResource r) {
+        return KubeVirtRecords.vmi(r);
+    }
+
     /** The CPU model KubeVirt migrates by the source node's host CPU (`migration.go` host-model target selectors). */
     public static final String HOST_MODEL = "host-model";
 

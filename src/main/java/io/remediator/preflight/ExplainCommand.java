@@ -13,11 +13,8 @@ import io.remediator.runbook.OutdatedVmi;
 import io.remediator.runbook.OutdatedWorkloadsDiagnosis;
 import io.remediator.runbook.OutdatedWorkloadsFindings;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -138,11 +135,11 @@ public final class ExplainCommand {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         ObjectMapper json = new ObjectMapper();
         try {
-            JsonNode index = json.readTree(get(http, server + "/api/reports?status=firing&alert=" + ALERTNAME, token, err));
+            JsonNode index = json.readTree(ServiceApi.get(http, server + "/api/reports?status=firing&alert=" + ALERTNAME, token, err, "explain"));
             for (JsonNode summary : index) {
                 String id = summary.path("id").asText();
-                JsonNode report = json.readTree(get(http, server + "/api/reports/" + id + "?namespace="
-                        + URLEncoder.encode(namespace, StandardCharsets.UTF_8), token, err));
+                JsonNode report = json.readTree(ServiceApi.get(http, server + "/api/reports/" + id + "?namespace="
+                        + URLEncoder.encode(namespace, StandardCharsets.UTF_8), token, err, "explain"));
                 for (JsonNode a : report.path("remediation").path("actions")) {
                     if (name.equals(a.path("vmi").asText()) && (a.path("followUp").isMissingNode() || a.path("followUp").isNull())) {
                         out.println("service:   report " + id + ", pass " + report.path("remediation").path("pass").asInt()
@@ -155,7 +152,7 @@ public final class ExplainCommand {
             }
             out.println("service:   no firing report plans anything for it");
             return 0;
-        } catch (ServiceError e) {
+        } catch (ServiceApi.Unanswered e) {
             return 1;
         } catch (java.io.IOException e) {
             err.println("explain: " + server + " did not answer with the service's JSON: " + e.getMessage());
@@ -163,32 +160,4 @@ public final class ExplainCommand {
         }
     }
 
-    private static final class ServiceError extends Exception {
-        ServiceError() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static String get(HttpClient http, String url, String token, PrintStream err) throws ServiceError {
-        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
-        if (token != null && !token.isBlank()) {
-            req.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r;
-        try {
-            r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (java.io.IOException e) {
-            err.println("explain: cannot reach " + url + ": " + e.getMessage());
-            throw new ServiceError();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ServiceError();
-        }
-        if (r.statusCode() != 200) {
-            err.println("explain: " + url + " answered " + r.statusCode()
-                    + (r.statusCode() == 401 ? " (give --token or REMEDIATOR_API_TOKEN: api.readToken)" : ""));
-            throw new ServiceError();
-        }
-        return r.body();
-    }
 }

@@ -13,11 +13,11 @@ import java.util.Optional;
  * places) and context, their RBAC. The commands' errors, in their words: which file, which cluster,
  * which verb and resource the API refused.
  */
-final class UserCluster {
+public final class UserCluster {
     private UserCluster() {}
 
     /** The connection, or empty after saying on {@code err} why there is none. */
-    static Optional<Config> config(String command, String kubeconfig, String context, PrintStream err) {
+    public static Optional<Config> config(String command, String kubeconfig, String context, PrintStream err) {
         Config config;
         try {
             if (kubeconfig != null) {
@@ -38,7 +38,7 @@ final class UserCluster {
     }
 
     /** A failed read as one line: forbidden (the API's words name the verb and resource), unreachable, or what the API said. */
-    static String failure(String command, KubernetesClientException e, Config config, String needs) {
+    public static String failure(String command, KubernetesClientException e, Config config, String needs) {
         if (e.getCode() == 403) {
             String message = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage()
                     : e.getMessage();

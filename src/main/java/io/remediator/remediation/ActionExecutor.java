@@ -184,11 +184,7 @@ public final class ActionExecutor {
         if (previous.isEmpty()) {
             return new WriteOutcome.AlreadyDone("workloadUpdateMethods already empty: KubeVirt's updater is paused");
         }
-        Map<String, Object> metadata = new java.util.LinkedHashMap<>();
-        metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
-        metadata.put("annotations", Map.of(RemediationPlanner.PAUSED_ANNOTATION, json(previous)));
-        Map<String, Object> patch = Map.of("metadata", metadata, "spec", Map.of("workloadUpdateStrategy",
-                Map.of("workloadUpdateMethods", List.of())));
+        Map<String, Object> patch = UpdaterPause.pause(current.getMetadata().getResourceVersion(), json(previous));
         resource.dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE), json(patch));
         return new WriteOutcome.Done("paused: workloadUpdateMethods were " + previous + " (kept in "
                 + RemediationPlanner.PAUSED_ANNOTATION + " on " + p.object() + ")");
@@ -259,13 +255,7 @@ public final class ActionExecutor {
             return new WriteOutcome.Refused(409, "someone changed workloadUpdateMethods meanwhile: now " + now
                     + ", the pause recorded " + recorded + "; left as it is");
         }
-        Map<String, Object> annotations = new java.util.HashMap<>();
-        annotations.put(RemediationPlanner.PAUSED_ANNOTATION, null); // a merge patch's null removes it
-        Map<String, Object> metadata = new java.util.LinkedHashMap<>();
-        metadata.put("resourceVersion", current.getMetadata().getResourceVersion());
-        metadata.put("annotations", annotations);
-        Map<String, Object> patch = Map.of("metadata", metadata, "spec", Map.of("workloadUpdateStrategy",
-                Map.of("workloadUpdateMethods", recorded)));
+        Map<String, Object> patch = UpdaterPause.resume(current.getMetadata().getResourceVersion(), recorded);
         resource.dryRun(dryRun).patch(PatchContext.of(PatchType.JSON_MERGE), json(patch));
         return new WriteOutcome.Done("resumed: workloadUpdateMethods " + recorded);
     }

@@ -163,10 +163,7 @@ public final class RemediationPlanner {
                     ? "(hco.kubevirt.io/v1beta1) spec.workloadUpdateStrategy.workloadUpdateMethods: []"
                     : "spec.workloadUpdateStrategy.workloadUpdateMethods: []") + " (now " + methods + "; the annotation "
                     + PAUSED_ANNOTATION + " keeps " + methods + " for the resume), because " + String.join(", ", systemic)
-                    + " is systemic. Side effects: hot-plug and volume-update migrations stop while paused"
-                    + " (kubevirt/kubevirt#17329; " + waitingLive + " VMI(s) wait for one now); outdated VMIs stay outdated"
-                    + " and the alert keeps firing" + (target.kind().equals("HyperConverged")
-                    ? "; HCO drops an empty list from the KubeVirt CR, which then has no methods: the same effect" : "");
+                    + " is systemic. Side effects: " + UpdaterPause.sideEffects(target.kind(), waitingLive);
             PlannedAction pause = PlannedAction.proposed("PAUSE_WORKLOAD_UPDATES " + target.namespace() + "/" + target.name(),
                     Action.PAUSE_WORKLOAD_UPDATES, target.namespace(), null, null, null, target, 1,
                     policy.rule(Action.PAUSE_WORKLOAD_UPDATES), now);

@@ -55,14 +55,26 @@ class LayeringTest {
                     "io.remediator.slack..", "io.javalin..", "com.slack..");
 
     /**
-     * The pre-flight reads as the user and writes nothing: it knows no writer (remediation), no
-     * stored report, no loop, no HTTP and no Slack.
+     * The pre-flight (and explain, rollout status, signatures) reads as the user and writes nothing:
+     * it knows no writer (remediation, but for the annotation scheme's names), no stored report, no
+     * loop, no HTTP server and no Slack. The one command that may write as the user (pause-updates
+     * --apply) lives in cli.
      */
     @ArchTest
     static final ArchRule thePreflightOnlyReads = noClasses().that().resideInAPackage("io.remediator.preflight..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.remediation..", "io.remediator.report..",
+            .should().dependOnClassesThat(com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage(
+                    "io.remediator.remediation..", "io.remediator.report..",
                     "io.remediator.reconcile..", "io.remediator.web..", "io.remediator.webhook..", "io.remediator.slack..",
-                    "io.remediator.leader..", "io.javalin..", "com.slack..");
+                    "io.remediator.leader..", "io.javalin..", "com.slack..")
+                    .and(com.tngtech.archunit.base.DescribedPredicate.not(com.tngtech.archunit.core.domain.JavaClass
+                            .Predicates.equivalentTo(io.remediator.remediation.OwnerAnnotations.class))));
+
+    /** The user's commands that write write what the service's actions write, built once (UpdaterPause), and nothing else. */
+    @ArchTest
+    static final ArchRule theCommandsWriteOnlyWhatTheServiceWould = noClasses().that().resideInAPackage("io.remediator.cli..")
+            .should().dependOnClassesThat().resideInAnyPackage("io.remediator.report..", "io.remediator.reconcile..",
+                    "io.remediator.web..", "io.remediator.webhook..", "io.remediator.slack..", "io.remediator.leader..",
+                    "io.javalin..", "com.slack..");
 
     @ArchTest
     static final ArchRule theLoopServesNoHttp = noClasses().that().resideInAPackage("io.remediator.reconcile..")

@@ -82,6 +82,15 @@ class SystemicFailuresTest {
                     .contains("cpu:extra:ht").contains("SYSTEMIC: 12 of 14");
             await().atMost(Duration.ofSeconds(10)).until(() -> s.get("/metrics").body()
                     .contains("remediator_migration_failures{class=\"cpu_mismatch\",systemic=\"true\"} 12.0"));
+            // `kubectl remediator signatures`: the same, as a table within 100 columns.
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int code = io.remediator.preflight.SignaturesCommand.run(new String[] {"--server", s.baseUrl()},
+                    new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8), System.err);
+            String table = out.toString(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(code).isZero();
+            assertThat(table).contains(f.get("succeeded").asInt() + " succeeded, 14 failed, 1 canceled").containsPattern("cpu:extra:ht +CPU_MISMATCH +12 +6 +\\d+% yes +cpu:extra:ht")
+                    .contains("SYSTEMIC: 12 of 14");
+            assertThat(table.lines()).allSatisfy(l -> assertThat(l.length()).as(l).isLessThanOrEqualTo(100));
 
             // The alert's report carries them, and the service does not migrate a VMI whose last
             // migration failed with the systemic signature itself.
