@@ -117,6 +117,13 @@ public final class RemediatorService implements AutoCloseable {
         this.rolloutRoutes = new io.remediator.web.RolloutRoutes(rolloutRecords);
         this.preflightRoutes = new io.remediator.web.PreflightRoutes(client, metrics, clock);
         this.slack = SlackSetup.notifications(config, reports, metrics, clock);
+        io.remediator.report.PreflightResults preflightResults = new io.remediator.report.PreflightResults(client, namespace,
+                io.remediator.report.PreflightResults.NAME);
+        preflightRoutes.publishingTo(r -> preflightResults.save(io.remediator.preflight.PreflightCommand.json(r),
+                io.remediator.preflight.PreflightCommand.markdown(r), r.generatedAt(), r.exitCode()));
+        if (slack != null) {
+            preflightRoutes.publishingTo(slack::publishPreflight);
+        }
         if (slack != null) {
             slack.routingOwners(() -> ownerAnnotations(informers), config.slack().ownerChannels())
                     .announcingWindows(policy, config.notices().leadTime());

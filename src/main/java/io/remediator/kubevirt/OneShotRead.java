@@ -47,7 +47,37 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
      * @param vmiSelector  a label selector on VMIs, or null
      */
     public static OneShotRead of(KubernetesClient client, List<String> namespaces, String vmiSelector) {
-        List<GenericKubernetesResource> vmiObjects = list(client, KubeVirtResources.VMI, namespaces, vmiSelector);
+        java.util.concurrent.ExecutorService parsing = PrunedList.threads("preflight-lists");
+        try {
+            return read(client, namespaces, vmiSelector, parsing);
+        } finally {
+            parsing.shutdownNow();
+        }
+    }
+
+    /**
+     * What the pre-flight reads of each big kind: the LISTs are pruned while they are parsed
+     * ({@link PrunedList}, as the service's caches are), so 10,000 VMIs cost the heap what these
+     * fields hold, not every object whole.
+     */
+    static final KeptFields VMI_FIELDS = new KeptFields(List.of("spec.evictionStrategy", "spec.domain.cpu.model",
+            "status.phase", "status.nodeName", "status.conditions", "status.evacuationNodeName", "status.machine"),
+            java.util.Set.of(KeptFields.ALL), java.util.Set.of());
+    static final KeptFields VM_FIELDS = new KeptFields(List.of("spec.runStrategy", "spec.running", "status.conditions"),
+            java.util.Set.of(KeptFields.ALL), java.util.Set.of());
+    static final KeptFields MIGRATION_FIELDS = new KeptFields(List.of("spec.vmiName", "status.phase",
+            "status.phaseTransitionTimestamps", "status.migrationState.endTimestamp", "status.migrationState.failureReason",
+            "status.migrationState.abortStatus", "status.migrationState.sourceNode", "status.migrationState.targetNode",
+            "status.conditions"), java.util.Set.of(KeptFields.ALL), java.util.Set.of(KubeVirtRecords.WORKLOAD_UPDATE_ANNOTATION,
+            KubeVirtResources.EVACUATION_ANNOTATION));
+    /** A budget selects launchers by any of their labels: every label is kept. */
+    static final KeptFields POD_FIELDS = new KeptFields(List.of("spec.nodeName", "status.phase"),
+            java.util.Set.of(KeptFields.ALL), java.util.Set.of());
+
+    private static OneShotRead read(KubernetesClient client, List<String> namespaces, String vmiSelector,
+                                    java.util.concurrent.Executor parsing) {
+        List<GenericKubernetesResource> vmiObjects = pruned(client, KubeVirtResources.VMI, namespaces, vmiSelector,
+                VMI_FIELDS, parsing);
         Map<String, String> machineTypes = new HashMap<>();
         Map<String, String> cpuModels = new HashMap<>();
         for (GenericKubernetesResource r : vmiObjects) {
@@ -68,8 +98,8 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                     .withGroup("policy").withVersion(KubeVirtResources.policyVersion(client)).withKind("PodDisruptionBudget")
                     .withPlural("poddisruptionbudgets").withNamespaced(true).build(), namespaces, null).stream()
                     .map(KubeVirtRecords::disruptionBudget).toList();
-            for (GenericKubernetesResource pod : list(client, KubeVirtResources.POD, namespaces,
-                    KubeVirtResources.LAUNCHER_LABEL + "=virt-launcher")) {
+            for (GenericKubernetesResource pod : pruned(client, KubeVirtResources.POD, namespaces,
+                    KubeVirtResources.LAUNCHER_LABEL + "=virt-launcher", POD_FIELDS, parsing)) {
                 LauncherPod p = KubeVirtRecords.launcherPod(pod);
                 if (p.vmiName() != null && pod.getMetadata().getLabels() != null) {
                     launcherLabels.put(p.namespace() + "/" + p.vmiName(), Map.copyOf(pod.getMetadata().getLabels()));
@@ -82,10 +112,44 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                 client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace().list().getItems().stream()
                         .map(KubeVirtRecords::kubeVirt).toList(),
                 vmiObjects.stream().map(KubeVirtRecords::vmi).toList(),
-                list(client, KubeVirtResources.VM, namespaces, null).stream().map(KubeVirtRecords::vm).toList(),
-                list(client, KubeVirtResources.MIGRATION, namespaces, null).stream().map(KubeVirtRecords::migration).toList(),
+                pruned(client, KubeVirtResources.VM, namespaces, null, VM_FIELDS, parsing).stream().map(KubeVirtRecords::vm)
+                        .toList(),
+                pruned(client, KubeVirtResources.MIGRATION, namespaces, null, MIGRATION_FIELDS, parsing).stream()
+                        .map(KubeVirtRecords::migration).toList(),
                 client.genericKubernetesResources("v1", "Node").list().getItems().stream().map(KubeVirtRecords::node).toList(),
                 Map.copyOf(machineTypes), Map.copyOf(cpuModels), budgets, Map.copyOf(launcherLabels), List.copyOf(problems));
+    }
+
+    /** One LIST per namespace (or one for all), pruned to {@code fields} while parsed. */
+    private static List<GenericKubernetesResource> pruned(KubernetesClient client,
+                                                          io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind,
+                                                          List<String> namespaces, String selector, KeptFields fields,
+                                                          java.util.concurrent.Executor parsing) {
+        List<Object> sources = new ArrayList<>();
+        if (namespaces.isEmpty()) {
+            var op = client.genericKubernetesResources(kind).inAnyNamespace();
+            sources.add(selector == null ? op : op.withLabelSelector(selector));
+        } else {
+            for (String ns : namespaces) {
+                var op = client.genericKubernetesResources(kind).inNamespace(ns);
+                sources.add(selector == null ? op : op.withLabelSelector(selector));
+            }
+        }
+        List<GenericKubernetesResource> out = new ArrayList<>();
+        for (Object source : sources) {
+            try {
+                out.addAll(PrunedList.keeping(source, client.getHttpClient(), fields, parsing)
+                        .submitList(new io.fabric8.kubernetes.api.model.ListOptions()).get().getItems());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new io.fabric8.kubernetes.client.KubernetesClientException("interrupted while listing " + kind.getPlural());
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw e.getCause() instanceof io.fabric8.kubernetes.client.KubernetesClientException k ? k
+                        : new io.fabric8.kubernetes.client.KubernetesClientException("listing " + kind.getPlural()
+                        + " failed: " + e.getCause(), e.getCause());
+            }
+        }
+        return out;
     }
 
     private static List<GenericKubernetesResource> list(KubernetesClient client,

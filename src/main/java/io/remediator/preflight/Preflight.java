@@ -35,7 +35,7 @@ public final class Preflight {
         MIGRATES, EVICTED_MIGRATES, EVICTED_RESTARTS, EVICTED_STAYS_DOWN, NEVER_UPDATED, EXTERNAL;
 
         /** The VM goes down, stays outdated, or its fate is another controller's. */
-        boolean needsAttention() {
+        public boolean needsAttention() {
             return this != MIGRATES && this != EVICTED_MIGRATES;
         }
     }

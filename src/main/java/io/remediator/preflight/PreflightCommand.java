@@ -27,6 +27,7 @@ public final class PreflightCommand {
     static final String USAGE = """
             usage: java -jar kubevirt-remediator.jar preflight [--kubeconfig FILE] [--context NAME]
                    [-n NAMESPACE]... [-l SELECTOR] [-o table|json|markdown] [--fail-on warn|fail]
+                   java -jar kubevirt-remediator.jar preflight --publish SERVICE_URL [--token-file FILE]
 
             What KubeVirt's next update will do to every running VM, per namespace, and the
             cluster's gates. Reads only, as you (your kubeconfig, your RBAC).
@@ -43,6 +44,8 @@ public final class PreflightCommand {
         String selector = null;
         String output = "table";
         String failOn = "warn";
+        String publish = null;
+        String tokenFile = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
@@ -61,11 +64,16 @@ public final class PreflightCommand {
                 case "-l", "--selector" -> selector = v;
                 case "-o", "--output" -> output = v;
                 case "--fail-on" -> failOn = v;
+                case "--publish" -> publish = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+                case "--token-file" -> tokenFile = v;
                 default -> {
                     err.print("preflight: unknown argument " + a + "\n" + USAGE);
                     return 1;
                 }
             }
+        }
+        if (publish != null) {
+            return publish(publish, tokenFile, out, err);
         }
         if (!output.equals("table") && !output.equals("json") && !output.equals("markdown")) {
             err.println("preflight: -o must be table, json or markdown, got " + output);
@@ -90,14 +98,7 @@ public final class PreflightCommand {
             return 1;
         }
         if (output.equals("json")) {
-            try {
-                out.println(new ObjectMapper().registerModule(new JavaTimeModule())
-                        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
-                        .writeValueAsString(report));
-            } catch (Exception e) {
-                err.println("preflight: " + e.getMessage());
-                return 1;
-            }
+            out.println(json(report));
         } else if (output.equals("markdown")) {
             out.print(markdown(report));
         } else {
@@ -130,10 +131,63 @@ public final class PreflightCommand {
     }
 
     /**
+     * `--publish URL`: asks the service to run the pre-flight and publish it (its ConfigMap, Slack),
+     * with the admin token (`--token-file`, else REMEDIATOR_API_TOKEN): what the chart's CronJob
+     * runs. Exit 0 once published (the verdict is in the result, printed), 1 when it could not be:
+     * a job fails only when publishing did.
+     */
+    static int publish(String server, String tokenFile, PrintStream out, PrintStream err) {
+        String token = System.getenv("REMEDIATOR_API_TOKEN");
+        if (tokenFile != null) {
+            try {
+                token = Files.readString(Path.of(tokenFile)).trim();
+            } catch (java.io.IOException e) {
+                err.println("preflight: cannot read --token-file " + tokenFile + ": " + e.getMessage());
+                return 1;
+            }
+        }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+        java.net.http.HttpRequest.Builder req = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server
+                + "/api/preflight/publish")).timeout(java.time.Duration.ofMinutes(5))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody());
+        if (token != null && !token.isBlank()) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        try {
+            java.net.http.HttpResponse<String> r = http.send(req.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            out.println(r.body());
+            if (r.statusCode() != 200) {
+                err.println("preflight: " + server + " answered " + r.statusCode()
+                        + (r.statusCode() == 401 || r.statusCode() == 403 ? " (publishing needs the admin token)" : ""));
+                return 1;
+            }
+            return 0;
+        } catch (java.io.IOException e) {
+            err.println("preflight: cannot reach " + server + ": " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+
+    /** The documented JSON (docs/preflight.md), indented. */
+    public static String json(Preflight.Report r) {
+        try {
+            return new ObjectMapper().registerModule(new JavaTimeModule())
+                    .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(r);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a pre-flight is plain records", e);
+        }
+    }
+
+    /**
      * The same as Markdown, for a change request or a ticket: the gates, then a table per namespace
      * with each VM's outcome, flags and the sentence why. A `|` in a value is escaped.
      */
-    static String markdown(Preflight.Report r) {
+    public static String markdown(Preflight.Report r) {
         StringBuilder b = new StringBuilder("## KubeVirt update pre-flight\n\n");
         b.append("Exit ").append(r.exitCode()).append(": ").append(r.exitCode() == 0 ? "ready"
                 : r.exitCode() == 2 ? "ready with warnings" : "not ready").append(" (").append(r.generatedAt()).append(")\n\n");
@@ -164,7 +218,8 @@ public final class PreflightCommand {
         return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
-    private static String wrap(String s, int width) {
+    /** Words onto lines of at most {@code width} columns (a longer word stays whole on its own line). */
+    static String wrap(String s, int width) {
         StringBuilder out = new StringBuilder();
         int col = 0;
         for (String word : s.split(" ")) {

@@ -90,23 +90,9 @@ public final class SignaturesCommand {
                     s.path("known").isObject() ? cut(s.path("known").path("key").asText(), 19) : "-"));
         }
         for (JsonNode finding : rollout.path("findings")) {
-            b.append('\n').append(wrap(finding.asText(), 100));
+            b.append('\n').append(PreflightCommand.wrap(finding.asText(), 100)).append('\n');
         }
         return b.toString();
-    }
-
-    /** Words onto lines of at most {@code width} (a word longer than that, a link, on its own line). */
-    static String wrap(String text, int width) {
-        StringBuilder out = new StringBuilder();
-        StringBuilder line = new StringBuilder();
-        for (String word : text.split(" ")) {
-            if (line.length() > 0 && line.length() + 1 + word.length() > width) {
-                out.append(line).append('\n');
-                line.setLength(0);
-            }
-            line.append(line.length() == 0 ? "" : " ").append(word.length() > width ? cut(word, width) : word);
-        }
-        return out.append(line).append('\n').toString();
     }
 
     private static String cut(String s, int max) {

@@ -416,6 +416,46 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         return new SlackMessage(blocks, header, digest(blocks, header));
     }
 
+    /**
+     * A published pre-flight (docs/preflight.md): the verdict, the gates that warn or fail with their
+     * evidence, the outcomes counted, and the VMs that will be disrupted or never updated (the first
+     * {@link #OWNER_VMIS}); only these namespaces' VMs when {@code namespaces} is given (an owner channel).
+     */
+    public static SlackMessage preflight(io.remediator.preflight.Preflight.Report r, java.util.Set<String> namespaces,
+                                         String pageUrl) {
+        String verdict = r.exitCode() == 0 ? "ready" : r.exitCode() == 2 ? "ready with warnings" : "not ready";
+        List<io.remediator.preflight.Preflight.Namespace> mine = r.namespaces().stream()
+                .filter(ns -> namespaces == null || namespaces.contains(ns.namespace())).toList();
+        String title = truncate("KubeVirt update pre-flight: " + verdict + (namespaces == null ? ""
+                : " — " + String.join(", ", namespaces)), MAX_HEADER);
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText(title))));
+        if (namespaces == null) {
+            StringBuilder gates = new StringBuilder();
+            r.gates().stream().filter(g -> g.result() == io.remediator.preflight.Preflight.Result.WARN
+                    || g.result() == io.remediator.preflight.Preflight.Result.FAIL)
+                    .forEach(g -> gates.append("• *").append(g.result()).append("* ").append(g.gate()).append(": ")
+                            .append(escape(truncate(g.evidence(), 300))).append("\n"));
+            String t = truncate(gates.length() == 0 ? "Every gate passes." : gates.toString(), MAX_TEXT);
+            blocks.add(section(b -> b.text(markdownText(t))));
+        }
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        mine.forEach(ns -> ns.counts().forEach((o, n) -> counts.merge(o.name(), n, Integer::sum)));
+        StringBuilder rows = new StringBuilder("*Outcomes:* ").append(counts.isEmpty() ? "no running VM"
+                : counts.entrySet().stream().map(e -> e.getValue() + " " + e.getKey())
+                .collect(java.util.stream.Collectors.joining(", "))).append("\n");
+        mine.stream().flatMap(ns -> ns.vms().stream().filter(v -> v.outcome().needsAttention()
+                        || v.flags().contains(io.remediator.preflight.Preflight.Flag.BLOCKS_DRAINS))
+                        .map(v -> "• `" + escape(ns.namespace() + "/" + v.name()) + "` " + v.outcome()
+                                + (v.flags().isEmpty() ? "" : " " + v.flags().stream().map(Enum::name).sorted().toList())))
+                .limit(OWNER_VMIS).forEach(l -> rows.append(l).append("\n"));
+        String t = truncate(rows.toString(), MAX_TEXT);
+        blocks.add(section(b -> b.text(markdownText(t))));
+        String link = "<" + pageUrl + "|Open the pre-flight> for every VM and why (generated " + r.generatedAt() + ")";
+        blocks.add(section(b -> b.text(markdownText(link))));
+        return new SlackMessage(blocks, title, digest(blocks, title));
+    }
+
     private static String human(long seconds) {
         return seconds < 120 ? seconds + " s" : seconds < 7_200 ? (seconds + 59) / 60 + " min"
                 : String.format(java.util.Locale.ROOT, "%.1f h", seconds / 3600.0);

@@ -415,6 +415,47 @@ public final class SlackNotifications implements AutoCloseable {
         }
     }
 
+    /**
+     * A published pre-flight (the chart's CronJob, `POST /api/preflight/publish`): one message in the
+     * platform channel, and one per owner channel with only its namespaces' VMs (docs/owners.md).
+     * Sent at once, from the request (any replica: it is a new message, nothing to keep in place).
+     *
+     * @return where it went, e.g. "Slack: the platform channel and 2 owner channel(s)"; failures named
+     */
+    public String publishPreflight(io.remediator.preflight.Preflight.Report r) {
+        List<String> failed = new ArrayList<>();
+        SlackAnswer platform = slack.post(SlackMessage.preflight(r, null, publicUrl + "/preflight"));
+        if (!(platform instanceof SlackAnswer.Sent)) {
+            failed.add("the platform channel (" + describe(platform) + ")");
+        }
+        int owners = 0;
+        if (slack.updatable()) {
+            io.remediator.remediation.OwnerAnnotations o = this.owners.get();
+            java.util.SortedMap<String, java.util.SortedSet<String>> channels = new TreeMap<>();
+            r.namespaces().forEach(ns -> {
+                String ch = o.channel(ns.namespace());
+                if (ch != null) {
+                    channels.computeIfAbsent(ch, k -> new java.util.TreeSet<>()).add(ns.namespace());
+                }
+            });
+            for (var e : channels.entrySet().stream().limit(maxOwnerChannels).toList()) {
+                SlackAnswer a = slack.post(e.getKey(), SlackMessage.preflight(r, e.getValue(), publicUrl + "/preflight"));
+                if (a instanceof SlackAnswer.Sent) {
+                    owners++;
+                } else {
+                    failed.add(e.getKey() + " (" + describe(a) + ")");
+                }
+            }
+        }
+        metrics.notification(failed.isEmpty() ? "posted" : "failed");
+        return "Slack: " + (platform instanceof SlackAnswer.Sent ? "the platform channel" : "not the platform channel")
+                + " and " + owners + " owner channel(s)" + (failed.isEmpty() ? "" : "; failed: " + String.join(", ", failed));
+    }
+
+    private static String describe(SlackAnswer a) {
+        return a instanceof SlackAnswer.Failed f ? f.error() : a instanceof SlackAnswer.RateLimited ? "rate-limited" : "?";
+    }
+
     /** The leader wrote this report's status: its message may need to change. */
     public void statusWritten(String report) {
         if (acting) {

@@ -38,6 +38,20 @@ public final class PreflightRoutes {
         this.clock = clock;
     }
 
+    /** Where a published pre-flight goes: answers where it went, in words; a failure throws. */
+    @FunctionalInterface
+    public interface Publisher {
+        String publish(Preflight.Report r);
+    }
+
+    private final List<Publisher> publishers = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** `POST /api/preflight/publish` also hands the result to this (the ConfigMap, Slack). */
+    public PreflightRoutes publishingTo(Publisher p) {
+        publishers.add(p);
+        return this;
+    }
+
     /** The kept result while it is younger than {@link #KEEP}, else a new one; one at a time. */
     synchronized Preflight.Report current() {
         Instant now = clock.instant();
@@ -66,6 +80,34 @@ public final class PreflightRoutes {
                 ctx.status(502).json(Map.of("error", "the pre-flight could not read the cluster: " + ApiErrors.describe(e)));
             }
         }, Access.REPORT_READER);
+        // The chart's CronJob (preflight.schedule): a fresh (or the kept) result, kept in the
+        // ConfigMap and posted to Slack; admin only, since it writes.
+        routes.post("/api/preflight/publish", ctx -> {
+            Preflight.Report r;
+            try {
+                r = current();
+            } catch (KubernetesClientException e) {
+                ctx.status(502).json(Map.of("error", "the pre-flight could not read the cluster: " + ApiErrors.describe(e)));
+                return;
+            }
+            List<String> published = new java.util.ArrayList<>();
+            List<String> failed = new java.util.ArrayList<>();
+            for (Publisher p : publishers) {
+                try {
+                    published.add(p.publish(r));
+                } catch (KubernetesClientException e) {
+                    failed.add(ApiErrors.describe(e));
+                } catch (RuntimeException e) {
+                    failed.add(String.valueOf(e.getMessage()));
+                }
+            }
+            Map<String, Object> answer = new LinkedHashMap<>();
+            answer.put("generatedAt", r.generatedAt());
+            answer.put("exitCode", r.exitCode());
+            answer.put("published", published);
+            answer.put("failed", failed);
+            ctx.status(failed.isEmpty() ? 200 : 502).json(answer);
+        }, Access.APPROVER);
         routes.get("/preflight", ctx -> {
             Preflight.Report r;
             try {

@@ -199,6 +199,31 @@ class HelmChartTest {
     }
 
     @Test
+    void anOptInCronJobPublishesThePreflightThroughTheServiceWithTheAdminToken() {
+        assertThat(render(Map.of("webhook.token", "s3cret"))).noneMatch(d -> "CronJob".equals(d.get("kind").asText()));
+        List<JsonNode> docs = render(Map.of("webhook.token", "s3cret", "api.existingSecret", "my-admin",
+                "preflight.schedule", "0 6 * * 1", "networkPolicy.enabled", "true",
+                "networkPolicy.from[0].namespaceSelector.matchLabels.team", "monitoring"));
+        JsonNode job = kind(docs, "CronJob");
+        assertThat(job.at("/spec/schedule").asText()).isEqualTo("0 6 * * 1");
+        assertThat(job.at("/spec/concurrencyPolicy").asText()).isEqualTo("Forbid");
+        JsonNode pod = job.at("/spec/jobTemplate/spec/template/spec");
+        assertThat(pod.at("/containers/0/args").toString()).isEqualTo("[\"preflight\",\"--publish\",\"http://"
+                + pod.at("/containers/0/args/2").asText().substring(7) + "\",\"--token-file\","
+                + "\"/etc/kubevirt-remediator/api/admin-token\"]");
+        assertThat(pod.at("/containers/0/args/2").asText()).matches("http://[a-z0-9-]+\\.[a-z0-9-]+\\.svc:8080");
+        assertThat(pod.at("/volumes").toString()).contains("\"secretName\":\"my-admin\"");
+        assertThat(pod.at("/automountServiceAccountToken").asBoolean()).isFalse();
+        // The job's pods may reach the service through the NetworkPolicy; the service may keep its ConfigMap.
+        assertThat(kind(docs, "NetworkPolicy").at("/spec/ingress/1/from/0/podSelector/matchLabels").toString())
+                .contains("\"app.kubernetes.io/component\":\"preflight\"");
+        assertThat(docs.stream().filter(d -> "Role".equals(d.get("kind").asText())).findFirst().orElseThrow()
+                .at("/rules").toString()).contains("kubevirt-remediator-preflight");
+        assertThatThrownBy(() -> render(Map.of("webhook.token", "s3cret", "preflight.schedule", "0 6 * * 1")))
+                .hasMessageContaining("preflight.schedule needs api.existingSecret");
+    }
+
+    @Test
     void refusesToRenderWithoutAWebhookToken() {
         assertThatThrownBy(() -> render(Map.of()))
                 .hasMessageContaining("webhook.existingSecret or webhook.token is required");

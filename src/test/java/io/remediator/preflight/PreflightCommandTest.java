@@ -311,6 +311,69 @@ class PreflightCommandTest {
         }
     }
 
+    /** The chart's CronJob runs `preflight --publish`: the service keeps the result in its ConfigMap and posts it to Slack. */
+    @Test
+    void publishedTheResultIsKeptInAConfigMapAndPostedToThePlatformAndOwnerChannels(@TempDir Path dir) throws Exception {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0",
+                Instant.now().minusSeconds(86_400)).build());
+        cluster.create(running(vmi("prod", "web").outdated(false).node("kvm-2").migratable().build(), "pc-q35-rhel9.4.0"));
+        cluster.create(vmi("prod", "db").outdated(false).node("kvm-1").evictionStrategy("LiveMigrate")
+                .notMigratable("DisksNotLiveMigratable", "RWO").build());
+        cluster.create(running(vmi("lab", "x").outdated(false).node("kvm-2").migratable().build(), "pc-q35-rhel9.4.0"));
+        cluster.namespace("prod");
+        cluster.client().namespaces().withName("prod").edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+                .editMetadata().withAnnotations(Map.of(io.remediator.remediation.OwnerAnnotations.SLACK_CHANNEL, "C0PROD0001"))
+                .endMetadata().build());
+        Path admin = Files.writeString(dir.resolve("admin-token"), io.remediator.testing.RunningService.ADMIN_TOKEN + "\n");
+        Path wrong = Files.writeString(dir.resolve("wrong"), "not-the-admin-token-0123\n");
+        try (io.remediator.testing.FakeSlack slack = new io.remediator.testing.FakeSlack()) {
+            var config = io.remediator.testing.RunningService.withSlack(io.remediator.testing.RunningService.withPolicy(
+                    io.remediator.testing.Policies.mode("report").build()), slack.botConfig(dir,
+                    new io.remediator.config.RemediatorConfig.Approval("none", "", java.time.Duration.ofMinutes(30), "",
+                            "EVICT", "", List.of(), "")));
+            try (io.remediator.testing.RunningService s = io.remediator.testing.RunningService.start(cluster.newClient(),
+                    config).awaitReady()) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                ByteArrayOutputStream err = new ByteArrayOutputStream();
+                int code = PreflightCommand.run(new String[] {"--publish", s.baseUrl(), "--token-file", admin.toString()},
+                        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                        Clock.systemUTC());
+                assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
+                JsonNode answer = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
+                assertThat(answer.get("exitCode").asInt()).isEqualTo(2);
+                assertThat(answer.get("failed")).isEmpty();
+                assertThat(answer.get("published").toString()).contains("ConfigMap ")
+                        .contains("Slack: the platform channel and 1 owner channel(s)");
+                var kept = cluster.client().configMaps().inAnyNamespace().withField("metadata.name",
+                        io.remediator.report.PreflightResults.NAME).list().getItems();
+                assertThat(kept).hasSize(1);
+                assertThat(kept.get(0).getMetadata().getAnnotations()).containsEntry("kubevirt-remediator.io/exit-code", "2");
+                assertThat(new ObjectMapper().readTree(kept.get(0).getData().get("preflight.json")).get("exitCode").asInt())
+                        .isEqualTo(2);
+                assertThat(kept.get(0).getData().get("preflight.md")).contains("## KubeVirt update pre-flight");
+                // The platform channel: the verdict, the gates that warn, every namespace; prod's channel: prod only.
+                var posts = slack.calls("chat.postMessage");
+                assertThat(posts).extracting(c -> c.form().get("text")).contains("KubeVirt update pre-flight: ready with warnings",
+                        "KubeVirt update pre-flight: ready with warnings — prod");
+                String owner = posts.stream().filter(c -> "C0PROD0001".equals(c.form().get("channel"))).findFirst()
+                        .orElseThrow().form().get("blocks");
+                assertThat(owner).contains("prod/db").contains("NEVER_UPDATED").doesNotContain("lab/");
+                kept.get(0).getMetadata().setResourceVersion(null);
+                cluster.client().configMaps().inNamespace(kept.get(0).getMetadata().getNamespace())
+                        .withName(kept.get(0).getMetadata().getName()).delete();
+
+                ByteArrayOutputStream refusedErr = new ByteArrayOutputStream();
+                assertThat(PreflightCommand.run(new String[] {"--publish", s.baseUrl(), "--token-file", wrong.toString()},
+                        new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                        new PrintStream(refusedErr, true, StandardCharsets.UTF_8), Clock.systemUTC())).isEqualTo(1);
+                assertThat(refusedErr.toString(StandardCharsets.UTF_8)).contains("publishing needs the admin token");
+            }
+        } finally {
+            cluster.client().namespaces().withName("prod").edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n)
+                    .editMetadata().withAnnotations(Map.of()).endMetadata().build());
+        }
+    }
+
     @Test
     void aUserWithoutTheRightToListVmisGetsExitOneWithTheVerbAndResource(@TempDir Path dir) throws Exception {
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).build());
