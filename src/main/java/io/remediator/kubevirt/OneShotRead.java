@@ -76,8 +76,12 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
 
     private static OneShotRead read(KubernetesClient client, List<String> namespaces, String vmiSelector,
                                     java.util.concurrent.Executor parsing) {
-        List<GenericKubernetesResource> vmiObjects = pruned(client, KubeVirtResources.VMI, namespaces, vmiSelector,
-                VMI_FIELDS, parsing);
+        Listing vmiList = pruned(client, KubeVirtResources.VMI, namespaces, vmiSelector, VMI_FIELDS, parsing);
+        Listing vmList = pruned(client, KubeVirtResources.VM, namespaces, null, VM_FIELDS, parsing);
+        Listing migrationList = pruned(client, KubeVirtResources.MIGRATION, namespaces, null, MIGRATION_FIELDS, parsing);
+        Listing podList = pruned(client, KubeVirtResources.POD, namespaces,
+                KubeVirtResources.LAUNCHER_LABEL + "=virt-launcher", POD_FIELDS, parsing);
+        List<GenericKubernetesResource> vmiObjects = vmiList.items();
         Map<String, String> machineTypes = new HashMap<>();
         Map<String, String> cpuModels = new HashMap<>();
         for (GenericKubernetesResource r : vmiObjects) {
@@ -98,8 +102,7 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                     .withGroup("policy").withVersion(KubeVirtResources.policyVersion(client)).withKind("PodDisruptionBudget")
                     .withPlural("poddisruptionbudgets").withNamespaced(true).build(), namespaces, null).stream()
                     .map(KubeVirtRecords::disruptionBudget).toList();
-            for (GenericKubernetesResource pod : pruned(client, KubeVirtResources.POD, namespaces,
-                    KubeVirtResources.LAUNCHER_LABEL + "=virt-launcher", POD_FIELDS, parsing)) {
+            for (GenericKubernetesResource pod : podList.items()) {
                 LauncherPod p = KubeVirtRecords.launcherPod(pod);
                 if (p.vmiName() != null && pod.getMetadata().getLabels() != null) {
                     launcherLabels.put(p.namespace() + "/" + p.vmiName(), Map.copyOf(pod.getMetadata().getLabels()));
@@ -112,19 +115,21 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                 client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace().list().getItems().stream()
                         .map(KubeVirtRecords::kubeVirt).toList(),
                 vmiObjects.stream().map(KubeVirtRecords::vmi).toList(),
-                pruned(client, KubeVirtResources.VM, namespaces, null, VM_FIELDS, parsing).stream().map(KubeVirtRecords::vm)
-                        .toList(),
-                pruned(client, KubeVirtResources.MIGRATION, namespaces, null, MIGRATION_FIELDS, parsing).stream()
-                        .map(KubeVirtRecords::migration).toList(),
+                vmList.items().stream().map(KubeVirtRecords::vm).toList(),
+                migrationList.items().stream().map(KubeVirtRecords::migration).toList(),
                 client.genericKubernetesResources("v1", "Node").list().getItems().stream().map(KubeVirtRecords::node).toList(),
                 Map.copyOf(machineTypes), Map.copyOf(cpuModels), budgets, Map.copyOf(launcherLabels), List.copyOf(problems));
     }
 
-    /** One LIST per namespace (or one for all), pruned to {@code fields} while parsed. */
-    private static List<GenericKubernetesResource> pruned(KubernetesClient client,
-                                                          io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind,
-                                                          List<String> namespaces, String selector, KeptFields fields,
-                                                          java.util.concurrent.Executor parsing) {
+    /**
+     * One LIST per namespace (or one for all), pruned to {@code fields} while parsed, sent at once:
+     * the pre-flight's big LISTs run side by side, each answered from the API server's watch cache
+     * (resourceVersion=0, as the service's caches start), not by a quorum read of etcd.
+     */
+    private static Listing pruned(KubernetesClient client,
+                                  io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext kind,
+                                  List<String> namespaces, String selector, KeptFields fields,
+                                  java.util.concurrent.Executor parsing) {
         List<Object> sources = new ArrayList<>();
         if (namespaces.isEmpty()) {
             var op = client.genericKubernetesResources(kind).inAnyNamespace();
@@ -135,21 +140,32 @@ public record OneShotRead(List<KubeVirtInstallation> kubeVirts, List<VirtualMach
                 sources.add(selector == null ? op : op.withLabelSelector(selector));
             }
         }
-        List<GenericKubernetesResource> out = new ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<GenericKubernetesResourceList>> lists = new ArrayList<>();
         for (Object source : sources) {
-            try {
-                out.addAll(PrunedList.keeping(source, client.getHttpClient(), fields, parsing)
-                        .submitList(new io.fabric8.kubernetes.api.model.ListOptions()).get().getItems());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new io.fabric8.kubernetes.client.KubernetesClientException("interrupted while listing " + kind.getPlural());
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw e.getCause() instanceof io.fabric8.kubernetes.client.KubernetesClientException k ? k
-                        : new io.fabric8.kubernetes.client.KubernetesClientException("listing " + kind.getPlural()
-                        + " failed: " + e.getCause(), e.getCause());
-            }
+            lists.add(PrunedList.keeping(source, client.getHttpClient(), fields, parsing)
+                    .submitList(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withResourceVersion("0").build()));
         }
-        return out;
+        return new Listing(kind.getPlural(), lists);
+    }
+
+    /** LISTs under way; {@link #items} waits for them. */
+    private record Listing(String plural, List<java.util.concurrent.CompletableFuture<GenericKubernetesResourceList>> lists) {
+        List<GenericKubernetesResource> items() {
+            List<GenericKubernetesResource> out = new ArrayList<>();
+            for (var list : lists) {
+                try {
+                    out.addAll(list.get().getItems());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new io.fabric8.kubernetes.client.KubernetesClientException("interrupted while listing " + plural);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw e.getCause() instanceof io.fabric8.kubernetes.client.KubernetesClientException k ? k
+                            : new io.fabric8.kubernetes.client.KubernetesClientException("listing " + plural + " failed: "
+                            + e.getCause(), e.getCause());
+                }
+            }
+            return out;
+        }
     }
 
     private static List<GenericKubernetesResource> list(KubernetesClient client,

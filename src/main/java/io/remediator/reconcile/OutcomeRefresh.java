@@ -75,7 +75,7 @@ final class OutcomeRefresh {
      */
     static Optional<ReportStatus> refreshed(StoredReport r, RunbookDiagnosis.Diagnosed d, String identity, Instant at) {
         ReportStatus s = r.status();
-        PassResult now = Remediation.followUp(s.remediation(), d.diagnosis());
+        PassResult now = Remediation.followUp(s.remediation(), d.diagnosis(), at);
         if (now.equals(s.remediation())) {
             return Optional.empty();
         }

@@ -302,6 +302,12 @@ public final class ActionExecutor {
         event(namespace, "v1", "Namespace", namespace, reason, message, "Warning", "namespace " + namespace);
     }
 
+    /** A Warning Event on a VMI (`kubectl describe vmi` shows it). Best effort, like every Event. */
+    public void vmiWarning(String namespace, String vmi, String reason, String message) {
+        event(namespace, KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION, "VirtualMachineInstance", vmi, reason,
+                message.length() > 1000 ? message.substring(0, 999) + "…" : message, "Warning", "VMI " + namespace + "/" + vmi);
+    }
+
     private static String camel(Action a) {
         StringBuilder out = new StringBuilder();
         for (String part : a.name().split("_")) {

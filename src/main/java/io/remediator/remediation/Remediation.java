@@ -42,6 +42,7 @@ public final class Remediation {
     private volatile java.util.function.Supplier<OwnerAnnotations> owners = () -> OwnerAnnotations.NONE;
     /** Invalid namespace values already told in an Event by this process: each once. */
     private final Set<String> toldNamespaces = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<String> toldDualLaunchers = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Found by a proof (which writes nothing), told by the execution that follows it. */
     private final java.util.Queue<OwnerRules.Invalid> untold = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
@@ -244,6 +245,15 @@ public final class Remediation {
                 executor.namespaceWarning(i.namespace(), "InvalidAnnotation", i.finding());
             }
         }
+        // Two running launchers (DUAL_LAUNCHER): a Warning Event on the VMI, once per episode of it per leader.
+        if (d instanceof io.remediator.runbook.OutdatedWorkloadsDiagnosis o) {
+            for (io.remediator.runbook.DualLaunchers.DualLauncher dl : o.dualLaunchers()) {
+                if (mayWrite.getAsBoolean() && toldDualLaunchers.add(dl.vmiUid() + "\u0000" + dl.since())) {
+                    executor.vmiWarning(dl.namespace(), dl.vmi(), "DualLauncher", dl.finding() + " (kubevirt-remediator,"
+                            + " report " + reportId + ")");
+                }
+            }
+        }
         List<PlannedAction> done = new ArrayList<>();
         for (PlannedAction p : proven.actions()) {
             if (!p.pending()) {
@@ -294,7 +304,7 @@ public final class Remediation {
         if (previous != null) {
             previous.actions().stream().filter(PlannedAction::executed)
                     .filter(a -> !executedNow.contains(a.object()))
-                    .forEach(a -> all.add(a.withFollowUp(followUp(a, d))));
+                    .forEach(a -> all.add(a.withFollowUp(followUp(a, d, now))));
         }
         Map<Decision, Integer> decisions = new EnumMap<>(Decision.class);
         thisPass.forEach(a -> decisions.merge(a.decision(), 1, Integer::sum));
@@ -304,7 +314,19 @@ public final class Remediation {
     }
 
     private PassResult scheduled(PassResult r, Findings d) {
-        return r.needsFollowUp() ? r.withNextPass(r.at().plus(interval(d)), null) : r;
+        if (!r.needsFollowUp()) {
+            return r;
+        }
+        Instant next = r.at().plus(interval(d));
+        // A pause is verified 30 s after it at the latest, whatever the pass interval.
+        for (PlannedAction a : r.actions()) {
+            if (a.action() == Action.PAUSE_WORKLOAD_UPDATES && a.executedAt() != null
+                    && (a.followUp() == null || a.followUp().pending())) {
+                Instant due = a.executedAt().plus(PAUSE_VERIFIED_WITHIN).plusSeconds(1);
+                next = due.isBefore(next) ? (due.isAfter(r.at()) ? due : r.at().plusSeconds(1)) : next;
+            }
+        }
+        return r.withNextPass(next, null);
     }
 
     /** Every write the stored reports say was made (or was about to be), so the limits survive a restart. */
@@ -321,18 +343,31 @@ public final class Remediation {
      * The same pass, with what became of each executed action according to a newer diagnosis:
      * nothing is planned, proven or written. Runs as the watch sees the acted-on objects change.
      */
-    public static PassResult followUp(PassResult report, Findings d) {
+    public static PassResult followUp(PassResult report, Findings d, Instant now) {
         return report.withActions(report.actions().stream()
-                .map(a -> a.executed() ? a.withFollowUp(followUp(a, d)) : a).toList());
+                .map(a -> a.executed() ? a.withFollowUp(followUp(a, d, now)) : a).toList());
     }
 
+    /** How long HCO may take to copy a pause from the HyperConverged into the KubeVirt CR before it counts as reverted. */
+    static final java.time.Duration PAUSE_VERIFIED_WITHIN = java.time.Duration.ofSeconds(30);
+
     /** What a later diagnosis says about an action executed earlier. */
-    static FollowUp followUp(PlannedAction a, Findings d) {
+    static FollowUp followUp(PlannedAction a, Findings d, Instant now) {
         if (a.action() == Action.PAUSE_WORKLOAD_UPDATES) {
-            return d.cluster().workloadUpdateMethods().isEmpty()
-                    ? new FollowUp(FollowUp.State.DONE, "KubeVirt's updater is paused: the KubeVirt CR has no workload update methods")
-                    : new FollowUp(FollowUp.State.NOT_IN_EFFECT, "the KubeVirt CR still has " + d.cluster().workloadUpdateMethods()
-                            + (d.cluster().hyperConverged() != null ? ": HCO reverted the pause, or has not copied it yet" : ""));
+            if (d.cluster().workloadUpdateMethods().isEmpty()) {
+                return new FollowUp(FollowUp.State.DONE, "KubeVirt's updater is paused: the KubeVirt CR has no workload"
+                        + " update methods");
+            }
+            // The KubeVirt CR is what KubeVirt's updater reads: a pause it does not show within 30 s
+            // was undone (HCO reconciles the KubeVirt CR from the HyperConverged) or never took.
+            boolean late = a.executedAt() != null && !now.isBefore(a.executedAt().plus(PAUSE_VERIFIED_WITHIN));
+            return late ? new FollowUp(FollowUp.State.FAILED, (d.cluster().hyperConverged() != null
+                    ? "HCO reverted the pause: " : "the pause did not take: ") + PAUSE_VERIFIED_WITHIN.toSeconds()
+                    + " s after it the KubeVirt CR still has " + d.cluster().workloadUpdateMethods())
+                    : new FollowUp(FollowUp.State.IN_PROGRESS, "the KubeVirt CR still has "
+                    + d.cluster().workloadUpdateMethods() + "; checked again until " + PAUSE_VERIFIED_WITHIN.toSeconds()
+                    + " s after the pause" + (d.cluster().hyperConverged() != null ? " (HCO copies it from the HyperConverged)"
+                    : ""));
         }
         if (a.action() == Action.RESUME_WORKLOAD_UPDATES) {
             return d.cluster().workloadUpdateMethods().isEmpty()

@@ -456,6 +456,29 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
         return new SlackMessage(blocks, title, digest(blocks, title));
     }
 
+    /**
+     * Two running launchers (docs/migration-failures.md): a message of its own, not one line among
+     * many, since guests were corrupted in this state (kubevirt/kubevirt#15373, #16622).
+     */
+    public static SlackMessage dualLauncher(io.remediator.runbook.DualLaunchers.DualLauncher dl, String reportUrl) {
+        String title = truncate(":rotating_light: " + dl.namespace() + "/" + dl.vmi() + " runs in " + dl.pods().size()
+                + " launcher pods", MAX_HEADER);
+        List<LayoutBlock> blocks = new ArrayList<>();
+        blocks.add(header(h -> h.text(plainText(title))));
+        StringBuilder pods = new StringBuilder();
+        dl.pods().forEach(p -> pods.append("• `").append(escape(p.name())).append("` on ").append(escape(p.node()))
+                .append(", ").append(escape(p.phase())).append(", created ").append(p.createdAt())
+                .append(p.name().equals(dl.current()) ? " — KubeVirt's current" : "").append("\n"));
+        String podText = truncate(pods.toString(), MAX_TEXT);
+        blocks.add(section(b -> b.text(markdownText(podText))));
+        String finding = truncate(escape(dl.finding()), MAX_TEXT);
+        blocks.add(section(b -> b.text(markdownText(finding))));
+        String link = "<" + reportUrl + "?namespace=" + java.net.URLEncoder.encode(dl.namespace(),
+                StandardCharsets.UTF_8) + "|Open the report>: every action on this VMI is QUARANTINED";
+        blocks.add(section(b -> b.text(markdownText(link))));
+        return new SlackMessage(blocks, title, digest(blocks, title));
+    }
+
     private static String human(long seconds) {
         return seconds < 120 ? seconds + " s" : seconds < 7_200 ? (seconds + 59) / 60 + " min"
                 : String.format(java.util.Locale.ROOT, "%.1f h", seconds / 3600.0);

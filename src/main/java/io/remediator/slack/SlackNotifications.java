@@ -297,6 +297,48 @@ public final class SlackNotifications implements AutoCloseable {
         }
     }
 
+    /** The key under which a dual-launcher notice is stored in `status.ownerSlack`, per channel. */
+    static String dualLauncherKey(io.remediator.runbook.DualLaunchers.DualLauncher dl, String channel) {
+        return "dual-launcher/" + dl.vmiUid() + "/" + channel;
+    }
+
+    /**
+     * Two running launchers get a message of their own (docs/migration-failures.md), once per VMI:
+     * in the platform channel and in its namespace's owner channel. Stored in `status.ownerSlack`
+     * under {@link #dualLauncherKey}, so a new leader does not post it again.
+     */
+    private void sendDualLaunchers(String name, Report r, StoredReport stored, Owners o, long t) {
+        if (!(r.diagnosis() instanceof io.remediator.runbook.OutdatedWorkloadsDiagnosis d) || d.dualLaunchers().isEmpty()
+                || !"firing".equals(r.status())) {
+            return;
+        }
+        Map<String, SlackPost> before = stored.status().ownerSlack();
+        for (io.remediator.runbook.DualLaunchers.DualLauncher dl : d.dualLaunchers()) {
+            List<String> channels = new ArrayList<>();
+            channels.add(null); // the platform channel
+            String owner = slack.updatable() ? o.annotations().channel(dl.namespace()) : null;
+            if (owner != null) {
+                channels.add(owner);
+            }
+            for (String channel : channels) {
+                String key = dualLauncherKey(dl, channel == null ? "platform" : channel);
+                if (before.containsKey(key) || !current(t)) {
+                    continue;
+                }
+                SlackMessage m = SlackMessage.dualLauncher(dl, publicUrl + "/reports/" + r.id());
+                SlackAnswer a = channel == null ? slack.post(m) : slack.post(channel, m);
+                if (!(a instanceof SlackAnswer.Sent sent)) {
+                    settle(name, SlackPost.NONE, a, m, "posted", 0);
+                    return; // retried with the report
+                }
+                metrics.notification("posted");
+                // An incoming webhook answers no channel: the notice is still sent, and stored as sent.
+                store.recordOwnerSlack(name, key, new SlackPost(sent.channel() != null ? sent.channel()
+                        : channel != null ? channel : "webhook", sent.ts(), m.digest(), 0, clock.instant(), null, 0));
+            }
+        }
+    }
+
     private static final String ROLLOUT = "rollout:";
     private io.remediator.rollout.RolloutRecords rollouts;
     private Duration rolloutMinInterval = Duration.ofSeconds(60);
@@ -507,6 +549,7 @@ public final class SlackNotifications implements AutoCloseable {
                         + " (slack.maxOwnerChannelsPerReport=" + maxOwnerChannels + "): their VMIs are on the report page"
                         : ""));
         sendOwners(name, r, found.get(), channels, o, t);
+        sendDualLaunchers(name, r, found.get(), o, t);
         boolean changed = !m.digest().equals(before.digest());
         Executed batch = executedBatch(r, before);
         if (before.posted() && (!changed || !slack.updatable()) && batch == null && before.lastError() == null) {

@@ -121,6 +121,73 @@ class UpdaterPauseTest {
         }
     }
 
+    /** Approves the planned pause once the rollout counts the signature; answers the report's id. */
+    private String approvePause(RunningService s) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
+                && !s.getJson("/api/rollouts/current").path("findings").isEmpty());
+        JsonNode report = s.awaitReport(s.postWebhook(Payloads.firing(), RunningService.TOKEN));
+        JsonNode pause = action(report, "PAUSE_WORKLOAD_UPDATES");
+        assertThat(pause).as(report.path("remediation").toString()).isNotNull();
+        var approved = s.post("/api/reports/" + report.get("id").asText() + "/approve", "{\"pass\":"
+                + report.get("remediation").get("pass").asInt() + ",\"actions\":[\"" + pause.get("key").asText()
+                + "\"],\"by\":\"alice\"}", RunningService.ADMIN_TOKEN);
+        assertThat(approved.statusCode()).as(approved.body()).isEqualTo(202);
+        return report.get("id").asText();
+    }
+
+    private static String pauseFollowUp(RunningService s, String id) {
+        JsonNode a = action(s.getJson("/api/reports/" + id), "PAUSE_WORKLOAD_UPDATES");
+        return a == null ? "" : a.path("followUp").asText("");
+    }
+
+    /** Without HCO the KubeVirt CR itself is paused, with the record, and the next look verifies it. */
+    @Test
+    void withoutHcoTheKubeVirtCrIsPausedWithItsRecordAndVerified() {
+        Instant t0 = Instant.now().minusSeconds(600);
+        cluster.create(kubeVirt(NS).methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
+        io.remediator.testing.SystemicFixture.seed(cluster, 8, t0, HT);
+        AuditLog audit = cluster.audit();
+        long mark = audit.mark();
+        try (RunningService s = RunningService.start(cluster.newClient(), RunningService.withPolicy(
+                Policies.mode("approve").updaterControl("approve").build())).awaitReady()) {
+            String id = approvePause(s);
+            GenericKubernetesResource kv = cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT)
+                    .inNamespace(NS).withName("kubevirt").get();
+            await().atMost(Duration.ofSeconds(30)).until(() -> List.of().equals(methods(cluster.client()
+                    .genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace(NS).withName("kubevirt").get())));
+            assertThat(cluster.client().genericKubernetesResources(KubeVirtResources.KUBEVIRT).inNamespace(NS)
+                    .withName("kubevirt").get().getMetadata().getAnnotations())
+                    .containsEntry(RemediationPlanner.PAUSED_ANNOTATION, "[\"LiveMigrate\"]");
+            await().atMost(Duration.ofSeconds(40)).until(() -> pauseFollowUp(s, id).startsWith("done"));
+            assertThat(pauseFollowUp(s, id)).isEqualTo("done: KubeVirt's updater is paused: the KubeVirt CR has no"
+                    + " workload update methods");
+            assertThat(kv).isNotNull();
+            assertThat(audit.changesSince(mark, Set.of("hyperconvergeds"))).isEmpty();
+        }
+    }
+
+    /** Under HCO, a pause the KubeVirt CR does not show 30 s later is a failure ("HCO reverted the pause"). */
+    @Test
+    void aPauseTheKubeVirtCrDoesNotShowWithin30sIsAFailure() {
+        GenericKubernetesResource hc = cluster.create(hyperConverged(NS, List.of("LiveMigrate")));
+        Instant t0 = Instant.now().minusSeconds(600);
+        cluster.create(kubeVirt(NS).name("kubevirt-kubevirt-hyperconverged").methods(List.of("LiveMigrate"))
+                .deployed("v1.9.0", t0).ownedBy(hc).build());
+        io.remediator.testing.SystemicFixture.seed(cluster, 8, t0, HT);
+        try (RunningService s = RunningService.start(cluster.newClient(), RunningService.withPolicy(
+                Policies.mode("approve").updaterControl("approve").build())).awaitReady()) {
+            String id = approvePause(s);
+            await().atMost(Duration.ofSeconds(30)).until(() -> List.of().equals(methods(hc())));
+            Instant paused = Instant.now();
+            // HCO never copies it here: the KubeVirt CR keeps [LiveMigrate].
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> pauseFollowUp(s, id).startsWith("failed"));
+            assertThat(pauseFollowUp(s, id)).isEqualTo("failed: HCO reverted the pause: 30 s after it the KubeVirt CR"
+                    + " still has [LiveMigrate]");
+            assertThat(Duration.between(paused, Instant.now())).isGreaterThanOrEqualTo(Duration.ofSeconds(25));
+        }
+    }
+
     private void runPauseAndResume(RunningService s, AuditLog audit, long mark) {
         {
             // The rollout counts the signature first; then the alert's report plans the pause.

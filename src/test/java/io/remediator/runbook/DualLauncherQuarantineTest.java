@@ -44,7 +44,8 @@ class DualLauncherQuarantineTest {
     }
 
     @Test
-    void twoRunningLaunchersAfterASucceededMigrationAreCriticalQuarantinedAndClearWhenTheStalePodEnds() {
+    void twoRunningLaunchersAfterASucceededMigrationAreCriticalQuarantinedAndClearWhenTheStalePodEnds(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
         cluster.create(kubeVirt("kubevirt").methods(List.of()).deployed("v1.9.0", Instant.now().minusSeconds(3_600)).build());
         GenericKubernetesResource db = cluster.create(vmi("team", "db-7").node("node-2").migratable().build());
         cluster.create(launcherPod(db, "virt-launcher-db-7-old", "node-1"));
@@ -55,10 +56,12 @@ class DualLauncherQuarantineTest {
                 .succeeded(Instant.now().minusSeconds(30), 10).build());
         RemediatorConfig d = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto").liveMigrate("auto")
                 .restart("auto").build());
+        io.remediator.testing.FakeSlack slack = new io.remediator.testing.FakeSlack();
         RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(),
-                d.api(), d.leaderElection(), d.publicUrl(), d.slack(), d.rollout(), d.systemic(),
-                new RemediatorConfig.DualLauncher(Duration.ofSeconds(5)));
-        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+                d.api(), d.leaderElection(), "https://remediator.example.com", slack.botConfig(dir,
+                new RemediatorConfig.Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")),
+                d.rollout(), d.systemic(), new RemediatorConfig.DualLauncher(Duration.ofSeconds(5)));
+        try (slack; RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
             // The grace (5 s here) runs from the newest pod's creation: a migration's hand-off is not a finding.
             await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
             JsonNode report = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
@@ -75,6 +78,24 @@ class DualLauncherQuarantineTest {
             assertThat(cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
                     .inNamespace("team").list().getItems()).hasSize(1);
             assertThat(s.get("/metrics").body()).contains("remediator_dual_launcher_vmis 1.0");
+            // A Warning Event on the VMI, once, and a Slack message of its own, once.
+            await().atMost(Duration.ofSeconds(20)).alias("the DualLauncher Event").until(() -> cluster.client().v1().events()
+                    .inNamespace("team").list().getItems().stream().anyMatch(e -> "DualLauncher".equals(e.getReason())
+                            && "Warning".equals(e.getType()) && "db-7".equals(e.getInvolvedObject().getName())
+                            && "VirtualMachineInstance".equals(e.getInvolvedObject().getKind())
+                            && e.getMessage().startsWith("CRITICAL: team/db-7 runs in 2 active launcher pods")));
+            await().atMost(Duration.ofSeconds(20)).alias("its own Slack message").until(() -> slack.calls("chat.postMessage")
+                    .stream().anyMatch(c -> c.form().getOrDefault("text", "").contains("team/db-7 runs in 2 launcher pods")));
+            String notice = slack.calls("chat.postMessage").stream().filter(c -> c.form().getOrDefault("text", "")
+                    .contains("team/db-7 runs in 2 launcher pods")).findFirst().orElseThrow().form().get("blocks");
+            assertThat(notice).contains("virt-launcher-db-7-old").contains("virt-launcher-db-7-new")
+                    .contains("KubeVirt\\u0027s current").contains("QUARANTINED");
+            s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            Thread.sleep(2_000);
+            assertThat(slack.calls("chat.postMessage")).filteredOn(c -> c.form().getOrDefault("text", "")
+                    .contains("team/db-7 runs in 2 launcher pods")).hasSize(1);
+            assertThat(cluster.client().v1().events().inNamespace("team").list().getItems())
+                    .filteredOn(e -> "DualLauncher".equals(e.getReason())).hasSize(1);
 
             // The stale source pod ends (case c): the finding clears at the next diagnosis.
             phase("virt-launcher-db-7-old", "Succeeded");
