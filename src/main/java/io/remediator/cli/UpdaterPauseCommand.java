@@ -106,6 +106,15 @@ public final class UpdaterPauseCommand {
                 KubeVirtResources.GROUP + "/" + KubeVirtResources.VERSION));
     }
 
+    /** The setting's object as it is now, or null after saying it is gone. */
+    private static GenericKubernetesResource read(Setting s, PrintStream err, String command) {
+        GenericKubernetesResource current = s.resource().get();
+        if (current == null) {
+            err.println(command + ": " + s.describe() + " not found");
+        }
+        return current;
+    }
+
     private static List<String> methods(GenericKubernetesResource r) {
         List<String> methods = new ArrayList<>();
         if (r.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods") instanceof List<?> l) {
@@ -116,12 +125,8 @@ public final class UpdaterPauseCommand {
 
     private static int pause(KubernetesClient client, boolean apply, PrintStream out, PrintStream err) {
         Optional<Setting> s = setting(client, err, "pause-updates");
-        if (s.isEmpty()) {
-            return 1;
-        }
-        GenericKubernetesResource current = s.get().resource().get();
+        GenericKubernetesResource current = s.isEmpty() ? null : read(s.get(), err, "pause-updates");
         if (current == null) {
-            err.println("pause-updates: " + s.get().describe() + " not found");
             return 1;
         }
         List<String> previous = methods(current);
@@ -150,12 +155,8 @@ public final class UpdaterPauseCommand {
 
     private static int resume(KubernetesClient client, boolean apply, PrintStream out, PrintStream err) {
         Optional<Setting> s = setting(client, err, "resume-updates");
-        if (s.isEmpty()) {
-            return 1;
-        }
-        GenericKubernetesResource current = s.get().resource().get();
+        GenericKubernetesResource current = s.isEmpty() ? null : read(s.get(), err, "resume-updates");
         if (current == null) {
-            err.println("resume-updates: " + s.get().describe() + " not found");
             return 1;
         }
         Map<String, String> annotations = current.getMetadata().getAnnotations() == null ? Map.of()

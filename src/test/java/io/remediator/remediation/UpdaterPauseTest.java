@@ -87,11 +87,7 @@ class UpdaterPauseTest {
 
     @Test
     void aSystemicSignaturePausesTheUpdaterInTheHyperConvergedOnlyAfterApprovalCancelsOnlyItsQueueAndResumesExactly() {
-        GenericKubernetesResource hc = cluster.create(hyperConverged(NS, List.of("LiveMigrate")));
-        Instant t0 = Instant.now().minusSeconds(600);
-        cluster.create(kubeVirt(NS).name("kubevirt-kubevirt-hyperconverged").methods(List.of("LiveMigrate"))
-                .deployed("v1.9.0", t0).ownedBy(hc).build());
-        io.remediator.testing.SystemicFixture.seed(cluster, 8, t0, HT);
+        hcoWithASystemicSignature();
         // The updater's queue: three Pending, one Scheduling with KubeVirt's finalizer; one past
         // hand-off (Running); a user's own Pending migration.
         for (String name : List.of("kubevirt-workload-update-q1", "kubevirt-workload-update-q2")) {
@@ -119,6 +115,15 @@ class UpdaterPauseTest {
                 cluster.client().resource(left).update();
             }
         }
+    }
+
+    /** HCO's HyperConverged and its KubeVirt CR with [LiveMigrate], updated 10 minutes ago, and 8 VMIs failing with cpu:extra:ht. */
+    private void hcoWithASystemicSignature() {
+        GenericKubernetesResource hc = cluster.create(hyperConverged(NS, List.of("LiveMigrate")));
+        Instant t0 = Instant.now().minusSeconds(600);
+        cluster.create(kubeVirt(NS).name("kubevirt-kubevirt-hyperconverged").methods(List.of("LiveMigrate"))
+                .deployed("v1.9.0", t0).ownedBy(hc).build());
+        io.remediator.testing.SystemicFixture.seed(cluster, 8, t0, HT);
     }
 
     /** Approves the planned pause once the rollout counts the signature; answers the report's id. */
@@ -169,11 +174,7 @@ class UpdaterPauseTest {
     /** Under HCO, a pause the KubeVirt CR does not show 30 s later is a failure ("HCO reverted the pause"). */
     @Test
     void aPauseTheKubeVirtCrDoesNotShowWithin30sIsAFailure() {
-        GenericKubernetesResource hc = cluster.create(hyperConverged(NS, List.of("LiveMigrate")));
-        Instant t0 = Instant.now().minusSeconds(600);
-        cluster.create(kubeVirt(NS).name("kubevirt-kubevirt-hyperconverged").methods(List.of("LiveMigrate"))
-                .deployed("v1.9.0", t0).ownedBy(hc).build());
-        io.remediator.testing.SystemicFixture.seed(cluster, 8, t0, HT);
+        hcoWithASystemicSignature();
         try (RunningService s = RunningService.start(cluster.newClient(), RunningService.withPolicy(
                 Policies.mode("approve").updaterControl("approve").build())).awaitReady()) {
             String id = approvePause(s);
