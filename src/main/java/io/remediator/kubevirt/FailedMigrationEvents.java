@@ -18,6 +18,11 @@ import java.util.Set;
 final class FailedMigrationEvents {
     private final OptionalWatch failedMigrations;
     private final OptionalWatch failedEvictions;
+    /**
+     * `migrationTargetPodUnschedulable` on a migration (migration.go:1733-1740): before hand-off the
+     * VMI has no migrationState, so a target pod that never scheduled is told only here.
+     */
+    private final OptionalWatch unschedulableTargets;
 
     FailedMigrationEvents(KubernetesClient client, long pageSize, Duration syncTimeout) {
         this.failedMigrations = new OptionalWatch(() -> events(client, pageSize, "FailedMigration",
@@ -25,6 +30,9 @@ final class FailedMigrationEvents {
                 + " does not say)", syncTimeout);
         this.failedEvictions = new OptionalWatch(() -> events(client, pageSize, "FailedEvict", "VirtualMachineInstance"),
                 "FailedEvict events (KubeVirt's evictions that keep failing)", syncTimeout);
+        this.unschedulableTargets = new OptionalWatch(() -> events(client, pageSize, "migrationTargetPodUnschedulable",
+                "VirtualMachineInstanceMigration"), "migrationTargetPodUnschedulable events (a migration whose target"
+                + " pod never scheduled)", syncTimeout);
     }
 
     private static io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource> events(
@@ -41,17 +49,24 @@ final class FailedMigrationEvents {
     void startIfNeeded(List<String> problems) {
         failedMigrations.startIfNeeded(problems);
         failedEvictions.startIfNeeded(problems);
+        unschedulableTargets.startIfNeeded(problems);
     }
 
     void stop() {
         failedMigrations.stop();
         failedEvictions.stop();
+        unschedulableTargets.stop();
     }
 
-    /** The newest `FailedMigration` message per migration (`ns/name`). */
+    /**
+     * The newest failure message per migration (`ns/name`): its `FailedMigration` Event's, or, when
+     * its target pod never scheduled, that Event's (the cause; the failure after it only says the
+     * target pod went away).
+     */
     Map<String, String> latestMessages() {
         Map<String, String> latest = new HashMap<>();
         latest(failedMigrations).forEach((k, v) -> latest.put(k, v.message()));
+        latest(unschedulableTargets).forEach((k, v) -> latest.put(k, v.message()));
         return latest;
     }
 

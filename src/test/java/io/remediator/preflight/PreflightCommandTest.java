@@ -390,6 +390,30 @@ class PreflightCommandTest {
         assertThat(denied.code()).isEqualTo(1);
         assertThat(denied.err()).contains("forbidden").contains("cannot list resource")
                 .containsPattern("virtualmachineinstances|kubevirts");
+
+        // Bound to a read-only ClusterRole (get and list, nothing else): it works, and writes nothing.
+        cluster.client().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder().withNewMetadata()
+                .withName("preflight-reader").endMetadata().withRules(
+                        new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder().withApiGroups("kubevirt.io")
+                                .withResources("virtualmachineinstances", "virtualmachines",
+                                        "virtualmachineinstancemigrations", "kubevirts").withVerbs("get", "list").build(),
+                        new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder().withApiGroups("")
+                                .withResources("nodes", "pods").withVerbs("get", "list").build(),
+                        new io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder().withApiGroups("policy")
+                                .withResources("poddisruptionbudgets").withVerbs("get", "list").build()).build())
+                .createOr(o -> o.update());
+        cluster.client().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder().withNewMetadata()
+                .withName("preflight-reader").endMetadata().withNewRoleRef().withApiGroup("rbac.authorization.k8s.io")
+                .withKind("ClusterRole").withName("preflight-reader").endRoleRef().addNewSubject().withKind("ServiceAccount")
+                .withNamespace("preflight-users").withName("nobody").endSubject().build()).createOr(o -> o.update());
+        cluster.create(vmi("prod", "web").outdated(false).node("kvm-2").migratable().build());
+        AuditLog audit = cluster.audit();
+        long mark = audit.mark();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> preflight("-o", "json").code() != 1);
+        Run read = preflight("-o", "json");
+        assertThat(read.code()).as(read.err()).isIn(0, 2, 3);
+        assertThat(vms(read.json())).containsKey("prod/web");
+        assertThat(audit.writesSince(mark)).as("the reader wrote nothing").isEmpty();
         limited.close();
     }
 }

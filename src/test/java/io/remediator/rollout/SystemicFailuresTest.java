@@ -42,6 +42,30 @@ class SystemicFailuresTest {
         return s.getJson("/api/rollouts/current");
     }
 
+    /** A target pod that never scheduled leaves its reason in a `migrationTargetPodUnschedulable` Event only. */
+    @Test
+    void aTargetPodThatNeverScheduledIsToldByItsEventAlone() {
+        Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
+        cluster.create(io.remediator.testing.KubeVirtObjects.vmi("team", "vm-1").migratable().build());
+        cluster.create(migration("team", "kubevirt-workload-update-u1", "vm-1").byWorkloadUpdater()
+                .failed(null, t0.plusSeconds(5)).build());
+        cluster.create(new EventBuilder().withNewMetadata().withNamespace("team").withName("mig-u1.unschedulable")
+                .endMetadata().withNewInvolvedObject().withApiVersion("kubevirt.io/v1")
+                .withKind("VirtualMachineInstanceMigration").withNamespace("team").withName("kubevirt-workload-update-u1")
+                .endInvolvedObject().withReason("migrationTargetPodUnschedulable").withType("Warning")
+                .withMessage("Migration target pod for VMI [team/vm-1] is currently unschedulable.")
+                .withLastTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).build());
+        try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
+                    && current(s).path("migrationFailures").path("failed").asInt() == 1);
+            JsonNode sig = current(s).get("migrationFailures").get("signatures").get(0);
+            assertThat(sig.get("failureClass").asText()).isEqualTo("UNSCHEDULABLE");
+            assertThat(sig.get("key").asText()).startsWith("unschedulable");
+            assertThat(sig.get("exampleText").asText()).contains("is currently unschedulable");
+        }
+    }
+
     @Test
     void oneSystemicSignatureIsCountedOnceShownEverywhereAndStopsTheServicesOwnMigrations() {
         Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
