@@ -41,6 +41,7 @@ public enum RolloutGroup {
             case MIGRATABLE_NOT_AUTOMATED:
             case EXTERNAL_EVICTION:
             case NOT_MIGRATABLE_NOT_AUTOMATED:
+            case DUAL_LAUNCHER:
                 return NEEDS_ACTION;
             default:
                 throw new IllegalArgumentException("no rollout group for branch " + branch);

@@ -5,6 +5,13 @@ package io.remediator.runbook;
  * The names are stable: reports, metrics and operators' tooling refer to them.
  */
 public enum Branch {
+    /**
+     * It runs in two or more active launcher pods with no migration in flight, for longer than
+     * `dualLauncher.grace` (kubevirt/kubevirt#15373, #16622: guests were corrupted so). Set over
+     * whatever branch it had: its recommended action is kept to show, and every action on it is
+     * QUARANTINED (docs/migration-failures.md).
+     */
+    DUAL_LAUNCHER,
     /** Being deleted, or its phase is Succeeded/Failed: it leaves its outdated launcher by itself. */
     GOING_AWAY,
     /** A migration for it is in flight. */

@@ -74,6 +74,15 @@ public record OutdatedVmi(
         @JsonInclude(JsonInclude.Include.NON_EMPTY) String migrationMayDisrupt,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> disruptionBudgets) implements VmiFinding {
 
+    /** The same VMI in another branch, saying why and what to do (the dual-launcher check's, after classification). */
+    OutdatedVmi inBranch(Branch newBranch, String newExplanation, String newMitigation) {
+        return new OutdatedVmi(namespace, name, uid, node, phase, liveMigratable, reason, message, evictionStrategy,
+                effectiveEvictionStrategy, vm, runStrategy, vmRecreatesVmi, vmRestartable, optedOut, launcherPods, migrations,
+                outdatedSince, newBranch, recommendedAction, newExplanation, newMitigation, owner, restartDeletesVmi,
+                approvalRequired, paused, vmRestartRequired, evacuationNodeName, evacuationSeenSince, migrationMayDisrupt,
+                disruptionBudgets);
+    }
+
     @Override
     public String branchName() {
         return branch == null ? null : branch.name();

@@ -108,7 +108,15 @@ public final class OutdatedWorkloadsFindings {
         for (int i = dual.size() - 1; i >= 0; i--) {
             findings.add(0, dual.get(i).finding());
         }
-        return new OutdatedWorkloadsDiagnosis(cluster, counts, List.copyOf(findings), List.copyOf(outdated), outOfScope,
+        // Its own branch over whatever it had: what matters about it now is the two launchers.
+        Map<String, DualLaunchers.DualLauncher> dualByUid = new HashMap<>();
+        dual.forEach(x -> dualByUid.put(x.vmiUid(), x));
+        List<OutdatedVmi> classified = dualByUid.isEmpty() ? outdated : outdated.stream()
+                .map(v -> v.uid() != null && dualByUid.containsKey(v.uid()) ? v.inBranch(Branch.DUAL_LAUNCHER,
+                        dualByUid.get(v.uid()).finding(), "Check which launcher's domain is running (virsh list in each pod),"
+                                + " then delete the stale pod by hand; nothing is done to this VM until then.") : v)
+                .toList();
+        return new OutdatedWorkloadsDiagnosis(cluster, counts, List.copyOf(findings), List.copyOf(classified), outOfScope,
                 liveUpdates, dual);
     }
 

@@ -71,6 +71,13 @@ class DualLauncherQuarantineTest {
                 assertThat(x.get("pods")).extracting(p -> p.get("node").asText()).containsExactlyInAnyOrder("node-1", "node-2");
             });
             assertThat(report.get("findings").get(0).asText()).startsWith("CRITICAL: team/db-7 runs in 2 active launcher pods");
+            JsonNode db7 = null;
+            for (JsonNode v : report.get("outdatedVmis")) {
+                db7 = "db-7".equals(v.path("name").asText()) ? v : db7;
+            }
+            assertThat(db7).isNotNull();
+            assertThat(db7.get("branch").asText()).isEqualTo("DUAL_LAUNCHER");
+            assertThat(db7.get("explanation").asText()).startsWith("CRITICAL: team/db-7");
             // mode auto, liveMigrate auto: still nothing for it.
             JsonNode actions = report.path("remediation").path("actions");
             assertThat(actions).isNotEmpty().filteredOn(a -> "db-7".equals(a.path("vmi").asText()))
