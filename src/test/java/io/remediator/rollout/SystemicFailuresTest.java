@@ -42,6 +42,50 @@ class SystemicFailuresTest {
         return s.getJson("/api/rollouts/current");
     }
 
+    /**
+     * The counts are the leaders' own (KubeVirt keeps five finished migrations per VMI): a leader
+     * killed with SIGKILL hands them on in the record, and the next one neither loses the migrations
+     * KubeVirt has since garbage-collected nor counts the ones left twice.
+     */
+    @Test
+    void aLeaderKilledWithSigkillHandsTheCountsOnWhole(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
+        io.remediator.testing.SystemicFixture.seed(cluster, 8, t0, HT_V18);
+        String reports = RunningService.freshNamespace();
+        cluster.namespace(reports);
+        try (io.remediator.testing.ServiceProcess a = io.remediator.testing.ServiceProcess.start(dir, "a", cluster, reports,
+                "{mode: report}")) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                var r = a.http().get("/api/rollouts/current");
+                return r.statusCode() == 200 && a.http().parse(r.body()).path("migrationFailures").path("failed").asInt() == 12;
+            });
+            a.kill();
+        }
+        // KubeVirt garbage-collects finished migrations: half of them are gone before the next leader looks.
+        for (int i = 1; i <= 3; i++) {
+            for (int attempt = 1; attempt <= 2; attempt++) {
+                cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
+                        .inNamespace("team").withName("kubevirt-workload-update-" + i + "-" + attempt).delete();
+            }
+        }
+        try (io.remediator.testing.ServiceProcess b = io.remediator.testing.ServiceProcess.start(dir, "b", cluster, reports,
+                "{mode: report}")) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> java.nio.file.Files.readString(b.log())
+                    .contains("b leads (Lease"));
+            // Its first looks: the six migrations left are known, the six gone stay counted.
+            Thread.sleep(5_000);
+            JsonNode f = b.http().getJson("/api/rollouts/current").get("migrationFailures");
+            assertThat(f.get("failed").asInt()).isEqualTo(12);
+            JsonNode ht = f.get("signatures").get(0);
+            assertThat(ht.get("key").asText()).isEqualTo("cpu:extra:ht");
+            assertThat(ht.get("failures").asInt()).isEqualTo(12);
+            assertThat(ht.get("vmis")).hasSize(6);
+            assertThat(ht.get("systemic").asBoolean()).isTrue();
+        }
+    }
+
     /** A target pod that never scheduled leaves its reason in a `migrationTargetPodUnschedulable` Event only. */
     @Test
     void aTargetPodThatNeverScheduledIsToldByItsEventAlone() {
