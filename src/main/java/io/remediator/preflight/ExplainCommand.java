@@ -108,7 +108,8 @@ public final class ExplainCommand {
             out.println("action:    " + (v.recommendedAction() == null ? "none" : v.recommendedAction()));
         }
         // The cluster's settings as the runbook reads them; its counts would count this one VMI only.
-        d.findings().stream().filter(f -> !f.matches("^\\d+ VMI.*") && !f.startsWith("Recommended:"))
+        d.findings().stream().filter(f -> !f.matches("^\\d+ VMI.*") && !f.startsWith("Recommended:")
+                        && !f.contains("this diagnosis sees"))
                 .forEach(f -> out.println("cluster:   " + f));
         owners(read, out);
         if (server != null) {
