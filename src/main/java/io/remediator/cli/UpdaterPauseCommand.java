@@ -144,12 +144,17 @@ public final class UpdaterPauseCommand {
                 + " " + s.get().name() + " --type merge -p '" + json + "'");
         out.println("restores: " + previous + " (recorded in " + UpdaterPause.ANNOTATION + "; resume-updates reads it)");
         out.println("effects:  " + UpdaterPause.sideEffects(s.get().kind(), (int) waiting));
+        return applied(s.get(), json, apply, "applied: workloadUpdateMethods were " + previous, out);
+    }
+
+    /** Makes the shown patch with {@code --apply} (as the user), else says it was only shown. */
+    private static int applied(Setting s, String json, boolean apply, String done, PrintStream out) {
         if (!apply) {
             out.println("not applied: give --apply to make it as you");
             return 0;
         }
-        s.get().resource().patch(PatchContext.of(PatchType.JSON_MERGE), json);
-        out.println("applied: workloadUpdateMethods were " + previous);
+        s.resource().patch(PatchContext.of(PatchType.JSON_MERGE), json);
+        out.println(done);
         return 0;
     }
 
@@ -186,12 +191,6 @@ public final class UpdaterPauseCommand {
         out.println("patch:    kubectl patch " + s.get().kind().toLowerCase(java.util.Locale.ROOT) + " -n " + s.get().namespace()
                 + " " + s.get().name() + " --type merge -p '" + json + "'");
         out.println("restores: " + recorded);
-        if (!apply) {
-            out.println("not applied: give --apply to make it as you");
-            return 0;
-        }
-        s.get().resource().patch(PatchContext.of(PatchType.JSON_MERGE), json);
-        out.println("applied: workloadUpdateMethods " + recorded);
-        return 0;
+        return applied(s.get(), json, apply, "applied: workloadUpdateMethods " + recorded, out);
     }
 }
