@@ -23,6 +23,14 @@ final class FailedMigrationEvents {
      * VMI has no migrationState, so a target pod that never scheduled is told only here.
      */
     private final OptionalWatch unschedulableTargets;
+    /**
+     * `Migrated` Warnings on a VMI, "VirtualMachineInstance migration uid %s failed. reason:%s"
+     * (virt-handler's migration-source.go:208-216, migration-target.go:229-230): libvirt's own words
+     * when the migration itself says only that the source node reported a failure.
+     */
+    private final OptionalWatch migratedWarnings;
+    private static final java.util.regex.Pattern MIGRATED_FAILED = java.util.regex.Pattern.compile(
+            "migration uid (\\S+) failed\\. reason: ?(.+)", java.util.regex.Pattern.DOTALL);
 
     FailedMigrationEvents(KubernetesClient client, long pageSize, Duration syncTimeout) {
         this.failedMigrations = new OptionalWatch(() -> events(client, pageSize, "FailedMigration",
@@ -33,6 +41,8 @@ final class FailedMigrationEvents {
         this.unschedulableTargets = new OptionalWatch(() -> events(client, pageSize, "migrationTargetPodUnschedulable",
                 "VirtualMachineInstanceMigration"), "migrationTargetPodUnschedulable events (a migration whose target"
                 + " pod never scheduled)", syncTimeout);
+        this.migratedWarnings = new OptionalWatch(() -> events(client, pageSize, "Migrated", "VirtualMachineInstance"),
+                "Migrated events on VMIs (the failure virt-handler reports, naming the migration by UID)", syncTimeout);
     }
 
     private static io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource> events(
@@ -50,12 +60,14 @@ final class FailedMigrationEvents {
         failedMigrations.startIfNeeded(problems);
         failedEvictions.startIfNeeded(problems);
         unschedulableTargets.startIfNeeded(problems);
+        migratedWarnings.startIfNeeded(problems);
     }
 
     void stop() {
         failedMigrations.stop();
         failedEvictions.stop();
         unschedulableTargets.stop();
+        migratedWarnings.stop();
     }
 
     /**
@@ -68,6 +80,19 @@ final class FailedMigrationEvents {
         latest(failedMigrations).forEach((k, v) -> latest.put(k, v.message()));
         latest(unschedulableTargets).forEach((k, v) -> latest.put(k, v.message()));
         return latest;
+    }
+
+    /** Per migration UID, the failure a VMI's newest `Migrated` Warning gives for it ("…failed. reason:…"). */
+    Map<String, String> failuresByMigrationUid() {
+        Map<String, String> out = new HashMap<>();
+        for (GenericKubernetesResource e : migratedWarnings.items()) {
+            Object message = e.get("message");
+            java.util.regex.Matcher m = message == null ? null : MIGRATED_FAILED.matcher(String.valueOf(message));
+            if (m != null && m.find()) {
+                out.put(m.group(1), m.group(2).trim());
+            }
+        }
+        return out;
     }
 
     /** The newest `FailedEvict` per VMI (`ns/name`), with how often KubeVirt has logged it. */

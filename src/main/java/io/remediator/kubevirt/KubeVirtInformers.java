@@ -226,7 +226,19 @@ public final class KubeVirtInformers implements AutoCloseable {
 
     /** The latest `FailedMigration` Event message per migration (ns/name), once its watch runs. */
     public synchronized java.util.Map<String, String> failedMigrationMessages() {
-        return failedMigrations.latestMessages();
+        java.util.Map<String, String> messages = new java.util.HashMap<>(failedMigrations.latestMessages());
+        java.util.Map<String, String> byUid = failedMigrations.failuresByMigrationUid();
+        if (!byUid.isEmpty() && migrations != null) {
+            // A VMI's Event names the migration by UID; the handler's libvirt text says more than the
+            // controller's "source node reported migration failed".
+            for (GenericKubernetesResource m : migrations.getStore().list()) {
+                String text = m.getMetadata().getUid() == null ? null : byUid.get(m.getMetadata().getUid());
+                if (text != null) {
+                    messages.put(m.getMetadata().getNamespace() + "/" + m.getMetadata().getName(), text);
+                }
+            }
+        }
+        return messages;
     }
 
     /** Launcher pods in phase Failed (KubeVirt's VirtLauncherPodsStuckFailed fires at 200). */

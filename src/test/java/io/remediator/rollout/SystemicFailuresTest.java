@@ -92,28 +92,45 @@ class SystemicFailuresTest {
         }
     }
 
-    /** A target pod that never scheduled leaves its reason in a `migrationTargetPodUnschedulable` Event only. */
+    /**
+     * Reasons only Events give: a target pod that never scheduled (`migrationTargetPodUnschedulable`
+     * on the migration) and libvirt's refusal that virt-handler reports on the VMI (`Migrated`,
+     * naming the migration by UID) while the migration itself carries no failureReason.
+     */
     @Test
-    void aTargetPodThatNeverScheduledIsToldByItsEventAlone() {
+    void reasonsThatOnlyEventsGiveAreRead() {
         Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
         cluster.create(io.remediator.testing.KubeVirtObjects.vmi("team", "vm-1").migratable().build());
+        cluster.create(io.remediator.testing.KubeVirtObjects.vmi("team", "vm-2").migratable().build());
         cluster.create(migration("team", "kubevirt-workload-update-u1", "vm-1").byWorkloadUpdater()
                 .failed(null, t0.plusSeconds(5)).build());
-        cluster.create(new EventBuilder().withNewMetadata().withNamespace("team").withName("mig-u1.unschedulable")
-                .endMetadata().withNewInvolvedObject().withApiVersion("kubevirt.io/v1")
-                .withKind("VirtualMachineInstanceMigration").withNamespace("team").withName("kubevirt-workload-update-u1")
-                .endInvolvedObject().withReason("migrationTargetPodUnschedulable").withType("Warning")
-                .withMessage("Migration target pod for VMI [team/vm-1] is currently unschedulable.")
-                .withLastTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).build());
+        String uid = cluster.create(migration("team", "kubevirt-workload-update-m2", "vm-2").byWorkloadUpdater()
+                .failed(null, t0.plusSeconds(6)).build()).getMetadata().getUid();
+        cluster.create(warning("mig-u1.unschedulable", "VirtualMachineInstanceMigration", "kubevirt-workload-update-u1",
+                "migrationTargetPodUnschedulable", "Migration target pod for VMI [team/vm-1] is currently unschedulable."));
+        cluster.create(warning("vm-2.migrated", "VirtualMachineInstance", "vm-2", "Migrated",
+                "VirtualMachineInstance migration uid " + uid + " failed. reason:Live migration failed error encountered"
+                        + " during MigrateToURI3 libvirt api call: virError(Code=9, Domain=31, Message='operation failed:"
+                        + " guest CPU doesn''t match specification: missing features: waitpkg')"));
         try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
-                    && current(s).path("migrationFailures").path("failed").asInt() == 1);
-            JsonNode sig = current(s).get("migrationFailures").get("signatures").get(0);
-            assertThat(sig.get("failureClass").asText()).isEqualTo("UNSCHEDULABLE");
-            assertThat(sig.get("key").asText()).startsWith("unschedulable");
-            assertThat(sig.get("exampleText").asText()).contains("is currently unschedulable");
+                    && current(s).path("migrationFailures").path("failed").asInt() == 2
+                    && current(s).path("migrationFailures").path("signatures").size() == 2);
+            java.util.Map<String, JsonNode> byClass = new java.util.HashMap<>();
+            current(s).get("migrationFailures").get("signatures").forEach(x -> byClass.put(x.get("failureClass").asText(), x));
+            assertThat(byClass.get("UNSCHEDULABLE").get("key").asText()).startsWith("unschedulable");
+            assertThat(byClass.get("UNSCHEDULABLE").get("exampleText").asText()).contains("is currently unschedulable");
+            assertThat(byClass.get("CPU_MISMATCH").get("key").asText()).isEqualTo("cpu:missing:waitpkg");
         }
+    }
+
+    private static io.fabric8.kubernetes.api.model.Event warning(String name, String kind, String object, String reason,
+                                                                 String message) {
+        return new EventBuilder().withNewMetadata().withNamespace("team").withName(name).endMetadata()
+                .withNewInvolvedObject().withApiVersion("kubevirt.io/v1").withKind(kind).withNamespace("team")
+                .withName(object).endInvolvedObject().withReason(reason).withType("Warning").withMessage(message)
+                .withLastTimestamp(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()).build();
     }
 
     @Test
