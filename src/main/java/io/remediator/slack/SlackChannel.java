@@ -75,6 +75,29 @@ public final class SlackChannel implements AutoCloseable {
         });
     }
 
+    /** Slack allows about one chat.postMessage a second per channel; bursts beyond it are rate-limited. */
+    static final Duration POST_SPACING = Duration.ofSeconds(1);
+    private final java.util.Map<String, Long> lastPost = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * Waits until a second has passed since the last post to {@code to} (one notifier thread posts,
+     * so waiting here paces every channel, and a burst of owner messages, their replies and notices
+     * never trips Slack's per-channel limit).
+     */
+    private void pace(String to) {
+        long now = System.nanoTime();
+        Long last = lastPost.get(to);
+        long wait = last == null ? 0 : last + POST_SPACING.toNanos() - now;
+        if (wait > 0) {
+            try {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        lastPost.put(to, System.nanoTime());
+    }
+
     public SlackAnswer post(SlackMessage m) {
         if (!updatable()) {
             return call(() -> {
@@ -87,6 +110,7 @@ public final class SlackChannel implements AutoCloseable {
                         : new SlackAnswer.Failed("HTTP " + w.getCode() + " " + w.getBody(), w.getCode() >= 500);
             });
         }
+        pace(channel);
         return call(() -> {
             ChatPostMessageResponse r = methods().chatPostMessage(req -> req.channel(channel).text(m.text())
                     .blocks(m.blocks()).unfurlLinks(false).unfurlMedia(false));
@@ -99,6 +123,7 @@ public final class SlackChannel implements AutoCloseable {
         if (!updatable()) {
             return new SlackAnswer.Failed("an incoming webhook posts to its own channel only", false);
         }
+        pace(toChannel);
         return call(() -> {
             ChatPostMessageResponse r = methods().chatPostMessage(req -> req.channel(toChannel).text(m.text())
                     .blocks(m.blocks()).unfurlLinks(false).unfurlMedia(false));
@@ -140,6 +165,7 @@ public final class SlackChannel implements AutoCloseable {
 
     /** A reply in the message's thread (what one executed batch did). */
     public SlackAnswer reply(String postedChannel, String ts, String text) {
+        pace(postedChannel);
         return call(() -> {
             ChatPostMessageResponse r = methods().chatPostMessage(req -> req.channel(postedChannel).threadTs(ts)
                     .text(text).unfurlLinks(false).unfurlMedia(false));

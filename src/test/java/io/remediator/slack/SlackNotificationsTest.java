@@ -160,6 +160,28 @@ class SlackNotificationsTest {
         }
     }
 
+    /** About one chat.postMessage a second per channel (Slack's limit): a burst to one channel is spaced, others are not held. */
+    @Test
+    void postsToOneChannelAreSpacedASecondApartAndOtherChannelsAreNotHeldUp() throws Exception {
+        try (SlackChannel channel = SlackChannel.bot(slack.apiUrl(), FakeSlack.TOKEN, CHANNEL)) {
+            SlackMessage m = new SlackMessage(List.of(), "paced", "0");
+            for (int i = 0; i < 3; i++) {
+                assertThat(channel.post("C0PACED001", m)).isInstanceOf(SlackAnswer.Sent.class);
+            }
+            assertThat(channel.reply("C0PACED001", "1700000000.000001", "a reply")).isInstanceOf(SlackAnswer.Sent.class);
+            assertThat(channel.post("C0OTHER001", m)).isInstanceOf(SlackAnswer.Sent.class);
+        }
+        List<FakeSlack.Call> same = slack.calls("chat.postMessage").stream()
+                .filter(c -> "C0PACED001".equals(c.form().get("channel"))).toList();
+        assertThat(same).hasSize(4);
+        for (int i = 1; i < same.size(); i++) {
+            assertThat(Duration.between(same.get(i - 1).at(), same.get(i).at())).isGreaterThanOrEqualTo(Duration.ofMillis(950));
+        }
+        FakeSlack.Call other = slack.calls("chat.postMessage").stream()
+                .filter(c -> "C0OTHER001".equals(c.form().get("channel"))).findFirst().orElseThrow();
+        assertThat(Duration.between(same.get(same.size() - 1).at(), other.at())).isLessThan(Duration.ofMillis(900));
+    }
+
     @Test
     void aBadTokenIsToldAtStartAndNeverPostsAnything() throws Exception {
         try (SlackChannel channel = SlackChannel.bot(slack.apiUrl(), "xoxb-not-the-token-0123456789", CHANNEL)) {
