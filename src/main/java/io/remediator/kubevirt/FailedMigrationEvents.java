@@ -29,6 +29,8 @@ final class FailedMigrationEvents {
      * when the migration itself says only that the source node reported a failure.
      */
     private final OptionalWatch migratedWarnings;
+    /** The scheduler's `FailedScheduling` on launcher pods: a migration target's names the migration by its pod's label. */
+    private final OptionalWatch launcherScheduling;
     private static final java.util.regex.Pattern MIGRATED_FAILED = java.util.regex.Pattern.compile(
             "migration uid (\\S+) failed\\. reason: ?(.+)", java.util.regex.Pattern.DOTALL);
 
@@ -43,16 +45,26 @@ final class FailedMigrationEvents {
                 + " pod never scheduled)", syncTimeout);
         this.migratedWarnings = new OptionalWatch(() -> events(client, pageSize, "Migrated", "VirtualMachineInstance"),
                 "Migrated events on VMIs (the failure virt-handler reports, naming the migration by UID)", syncTimeout);
+        this.launcherScheduling = new OptionalWatch(() -> events(client, pageSize, "FailedScheduling", "Pod",
+                name -> name != null && name.startsWith("virt-launcher-")), "FailedScheduling events of virt-launcher pods"
+                + " (why a migration's target pod did not schedule)", syncTimeout);
     }
 
     private static io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource> events(
             KubernetesClient client, long pageSize, String reason, String kind) {
+        return events(client, pageSize, reason, kind, name -> true);
+    }
+
+    /** @param named which involved objects' Events are kept (every pod's FailedScheduling would be too many) */
+    private static io.fabric8.kubernetes.client.informers.SharedIndexInformer<GenericKubernetesResource> events(
+            KubernetesClient client, long pageSize, String reason, String kind, java.util.function.Predicate<String> named) {
         var events = client.genericKubernetesResources("v1", "Event")
                 .inAnyNamespace().withField("reason", reason).withLimit(pageSize == 0 ? null : pageSize)
                 .runnableInformer(0);
         events.itemStore(new PrunedItemStore(new KeptFields(List.of("involvedObject.kind", "involvedObject.name",
                 "message", "count", "lastTimestamp", "eventTime"), Set.of(), Set.of()),
-                e -> kind.equals(e.get("involvedObject", "kind"))));
+                e -> kind.equals(e.get("involvedObject", "kind"))
+                        && named.test(e.get("involvedObject", "name") == null ? null : String.valueOf((Object) e.get("involvedObject", "name")))));
         return events;
     }
 
@@ -61,6 +73,7 @@ final class FailedMigrationEvents {
         failedEvictions.startIfNeeded(problems);
         unschedulableTargets.startIfNeeded(problems);
         migratedWarnings.startIfNeeded(problems);
+        launcherScheduling.startIfNeeded(problems);
     }
 
     void stop() {
@@ -68,6 +81,7 @@ final class FailedMigrationEvents {
         failedEvictions.stop();
         unschedulableTargets.stop();
         migratedWarnings.stop();
+        launcherScheduling.stop();
     }
 
     /**
@@ -92,6 +106,13 @@ final class FailedMigrationEvents {
                 out.put(m.group(1), m.group(2).trim());
             }
         }
+        return out;
+    }
+
+    /** The scheduler's newest `FailedScheduling` message per launcher pod (`ns/pod`). */
+    Map<String, String> schedulingFailures() {
+        Map<String, String> out = new HashMap<>();
+        latest(launcherScheduling).forEach((k, v) -> out.put(k, v.message()));
         return out;
     }
 

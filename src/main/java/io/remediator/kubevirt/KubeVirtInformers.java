@@ -227,7 +227,19 @@ public final class KubeVirtInformers implements AutoCloseable {
     /** The latest `FailedMigration` Event message per migration (ns/name), once its watch runs. */
     public synchronized java.util.Map<String, String> failedMigrationMessages() {
         java.util.Map<String, String> messages = new java.util.HashMap<>(failedMigrations.latestMessages());
-        java.util.Map<String, String> byUid = failedMigrations.failuresByMigrationUid();
+        java.util.Map<String, String> byUid = new java.util.HashMap<>();
+        java.util.Map<String, String> scheduling = failedMigrations.schedulingFailures();
+        if (!scheduling.isEmpty() && pods != null) {
+            // A migration's target pod carries the migration's UID as a label: the scheduler's words for it.
+            for (GenericKubernetesResource p : pods.getStore().list()) {
+                var labels = p.getMetadata().getLabels();
+                String text = scheduling.get(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
+                if (text != null && labels != null && labels.get(KubeVirtRecords.MIGRATION_JOB_LABEL) != null) {
+                    byUid.put(labels.get(KubeVirtRecords.MIGRATION_JOB_LABEL), text);
+                }
+            }
+        }
+        byUid.putAll(failedMigrations.failuresByMigrationUid());
         if (!byUid.isEmpty() && migrations != null) {
             // A VMI's Event names the migration by UID; the handler's libvirt text says more than the
             // controller's "source node reported migration failed".
@@ -421,7 +433,7 @@ public final class KubeVirtInformers implements AutoCloseable {
         pods = informer(all, client.genericKubernetesResources(KubeVirtResources.POD).inAnyNamespace()
                         .withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
                 new PrunedItemStore(new KeptFields(List.of("spec.nodeName", "status.phase"),
-                        Set.of(KubeVirtRecords.CREATED_BY_LABEL), Set.of())));
+                        Set.of(KubeVirtRecords.CREATED_BY_LABEL, KubeVirtRecords.MIGRATION_JOB_LABEL), Set.of())));
         kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
         // Registered before the first LIST: every version the watch delivers is seen, in order.
         kubeVirts.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {

@@ -16,6 +16,8 @@ final class KubeVirtRecords {
     /** HCO's HyperConverged is named this (HCO pkg/util/consts.go:79; its CRD requires it). */
     static final String HCO_DEFAULT_NAME = "kubevirt-hyperconverged";
     static final String CREATED_BY_LABEL = "kubevirt.io/created-by";
+    /** On a migration's target launcher pod: the migration's UID. */
+    static final String MIGRATION_JOB_LABEL = "kubevirt.io/migrationJobUID";
 
     private KubeVirtRecords() {}
 

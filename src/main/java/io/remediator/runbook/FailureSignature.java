@@ -52,8 +52,11 @@ public record FailureSignature(FailureClass failureClass, String key, String exa
         if ("NoSuitableNodesForHostModelMigration".equals(eventReason) || raw.contains("no node is suitable to run the required CPU model")) {
             return new FailureSignature(FailureClass.UNSCHEDULABLE, "unschedulable:host-model", raw);
         }
-        if ("migrationTargetPodUnschedulable".equals(eventReason) || raw.contains("is currently unschedulable")
-                || raw.contains("timeout period exceeded") && raw.contains("unschedulable")) {
+        if ("migrationTargetPodUnschedulable".equals(eventReason) || "FailedScheduling".equals(eventReason)
+                || raw.contains("is currently unschedulable")
+                || raw.contains("timeout period exceeded") && raw.contains("unschedulable")
+                // The scheduler's own words, from the target pod's FailedScheduling Event.
+                || SCHEDULER.matcher(raw).find()) {
             return new FailureSignature(FailureClass.UNSCHEDULABLE, "unschedulable:" + schedulingPhrases(raw), raw);
         }
         if (raw.startsWith("aborted (")) {
@@ -121,6 +124,8 @@ public record FailureSignature(FailureClass failureClass, String key, String exa
     }
 
     /** The scheduler's reason phrases in a FailedScheduling-style text ("0/3 nodes are available: …"), sorted. */
+    private static final Pattern SCHEDULER = Pattern.compile("^\\d+/\\d+ nodes are available:");
+
     private static String schedulingPhrases(String text) {
         int colon = text.indexOf("are available:");
         if (colon < 0) {

@@ -113,15 +113,31 @@ class SystemicFailuresTest {
                 "VirtualMachineInstance migration uid " + uid + " failed. reason:Live migration failed error encountered"
                         + " during MigrateToURI3 libvirt api call: virError(Code=9, Domain=31, Message='operation failed:"
                         + " guest CPU doesn''t match specification: missing features: waitpkg')"));
+        // A third whose target pod the scheduler would not place: its FailedScheduling names the pod,
+        // and the pod carries the migration's UID.
+        io.fabric8.kubernetes.api.model.GenericKubernetesResource vm3 = cluster.create(io.remediator.testing.KubeVirtObjects.vmi("team", "vm-3").migratable()
+                .build());
+        String uid3 = cluster.create(migration("team", "kubevirt-workload-update-s3", "vm-3").byWorkloadUpdater()
+                .failed(null, t0.plusSeconds(7)).build()).getMetadata().getUid();
+        var target = io.remediator.testing.KubeVirtObjects.launcherPod(vm3, "virt-launcher-vm-3-tgt", null);
+        target.getMetadata().getLabels().put("kubevirt.io/migrationJobUID", uid3);
+        cluster.create(target);
+        io.fabric8.kubernetes.api.model.Event scheduling = warning("virt-launcher-vm-3-tgt.sched", "Pod",
+                "virt-launcher-vm-3-tgt", "FailedScheduling",
+                "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.");
+        scheduling.getInvolvedObject().setApiVersion("v1");
+        cluster.create(scheduling);
         try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
-                    && current(s).path("migrationFailures").path("failed").asInt() == 2
-                    && current(s).path("migrationFailures").path("signatures").size() == 2);
-            java.util.Map<String, JsonNode> byClass = new java.util.HashMap<>();
-            current(s).get("migrationFailures").get("signatures").forEach(x -> byClass.put(x.get("failureClass").asText(), x));
-            assertThat(byClass.get("UNSCHEDULABLE").get("key").asText()).startsWith("unschedulable");
-            assertThat(byClass.get("UNSCHEDULABLE").get("exampleText").asText()).contains("is currently unschedulable");
-            assertThat(byClass.get("CPU_MISMATCH").get("key").asText()).isEqualTo("cpu:missing:waitpkg");
+                    && current(s).path("migrationFailures").path("failed").asInt() == 3
+                    && current(s).path("migrationFailures").path("signatures").size() == 3);
+            java.util.Map<String, JsonNode> byKey = new java.util.HashMap<>();
+            current(s).get("migrationFailures").get("signatures").forEach(x -> byKey.put(x.get("key").asText(), x));
+            assertThat(byKey.get("unschedulable:target-pod").get("exampleText").asText())
+                    .contains("is currently unschedulable");
+            assertThat(byKey.get("cpu:missing:waitpkg").get("failureClass").asText()).isEqualTo("CPU_MISMATCH");
+            assertThat(byKey.get("unschedulable:node(s) didn't match Pod's node affinity/selector").get("failureClass")
+                    .asText()).isEqualTo("UNSCHEDULABLE");
         }
     }
 

@@ -45,6 +45,9 @@ class FailureSignatureTest {
             new Row("0/3 nodes are available: 1 node(s) were unschedulable, 2 node(s) didn't match pod anti-affinity rules.",
                     false, "migrationTargetPodUnschedulable", FailureClass.UNSCHEDULABLE,
                     "unschedulable:node(s) didn't match pod anti-affinity rules;node(s) were unschedulable"),
+            // The target pod's FailedScheduling Event, read without its reason: the scheduler's words say it.
+            new Row("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.", false, null,
+                    FailureClass.UNSCHEDULABLE, "unschedulable:node(s) didn't match Pod's node affinity/selector"),
             new Row("unschedulable pod team/virt-launcher-db-7-x2x9k timeout period exceeded", false, null,
                     FailureClass.UNSCHEDULABLE, "unschedulable:target-pod"),
             new Row("Migration cannot proceed since no node is suitable to run the required CPU model / required features: ht",
