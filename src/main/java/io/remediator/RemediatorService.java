@@ -129,11 +129,10 @@ public final class RemediatorService implements AutoCloseable {
                     .announcingWindows(policy, config.notices().leadTime());
             // Only the Namespaces are read here: each look of the rollout watch would otherwise walk the VM cache.
             loop.routingRolloutsTo(() -> {
-                Map<String, io.remediator.remediation.OwnerAnnotations.Meta> routed = new java.util.HashMap<>();
-                informers.ownerNamespaces(new java.util.ArrayList<>()).forEach((name, m) -> routed.put(name,
-                        new io.remediator.remediation.OwnerAnnotations.Meta(m.owner(), m.annotations())));
-                io.remediator.remediation.OwnerAnnotations o = new io.remediator.remediation.OwnerAnnotations(routed, Map.of());
-                return routed.keySet().stream().filter(n -> o.channel(n) != null).collect(java.util.stream.Collectors.toSet());
+                io.remediator.remediation.OwnerAnnotations o = new io.remediator.remediation.OwnerAnnotations(
+                        ownerNamespaces(informers, new java.util.ArrayList<>()), Map.of());
+                return o.channels(o.namespaces().keySet()).values().stream().flatMap(java.util.Set::stream)
+                        .collect(java.util.stream.Collectors.toSet());
             });
         }
         if (slack != null) {
@@ -259,12 +258,19 @@ public final class RemediatorService implements AutoCloseable {
     }
 
     /** The admin token from its file (re-read when the Secret changes) or the config, or null: approvals off. */
-    /** The namespaces' and VMs' owner annotations from the caches (docs/owners.md); none when they cannot be read. */
-    private static io.remediator.remediation.OwnerAnnotations ownerAnnotations(KubeVirtInformers informers) {
-        java.util.List<String> problems = new java.util.ArrayList<>();
+    /** The namespaces' owner labels and annotations from the cache; what could not be read goes to {@code problems}. */
+    private static Map<String, io.remediator.remediation.OwnerAnnotations.Meta> ownerNamespaces(KubeVirtInformers informers,
+                                                                                              java.util.List<String> problems) {
         Map<String, io.remediator.remediation.OwnerAnnotations.Meta> namespaces = new java.util.HashMap<>();
         informers.ownerNamespaces(problems).forEach((name, m) -> namespaces.put(name,
                 new io.remediator.remediation.OwnerAnnotations.Meta(m.owner(), m.annotations())));
+        return namespaces;
+    }
+
+    /** The namespaces' and VMs' owner annotations from the caches (docs/owners.md); none when they cannot be read. */
+    private static io.remediator.remediation.OwnerAnnotations ownerAnnotations(KubeVirtInformers informers) {
+        java.util.List<String> problems = new java.util.ArrayList<>();
+        Map<String, io.remediator.remediation.OwnerAnnotations.Meta> namespaces = ownerNamespaces(informers, problems);
         if (!problems.isEmpty()) {
             org.slf4j.LoggerFactory.getLogger(RemediatorService.class).warn("namespace annotations not read: {}", String.join("; ", problems));
         }

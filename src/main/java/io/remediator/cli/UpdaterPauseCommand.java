@@ -115,21 +115,13 @@ public final class UpdaterPauseCommand {
         return current;
     }
 
-    private static List<String> methods(GenericKubernetesResource r) {
-        List<String> methods = new ArrayList<>();
-        if (r.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods") instanceof List<?> l) {
-            l.forEach(m -> methods.add(String.valueOf(m)));
-        }
-        return methods;
-    }
-
     private static int pause(KubernetesClient client, boolean apply, PrintStream out, PrintStream err) {
         Optional<Setting> s = setting(client, err, "pause-updates");
         GenericKubernetesResource current = s.isEmpty() ? null : read(s.get(), err, "pause-updates");
         if (current == null) {
             return 1;
         }
-        List<String> previous = methods(current);
+        List<String> previous = UpdaterPause.methods(current);
         if (previous.isEmpty()) {
             out.println("workloadUpdateMethods on " + s.get().describe() + " is already empty: KubeVirt's updater is paused");
             return 2;
@@ -179,7 +171,7 @@ public final class UpdaterPauseCommand {
                     + "', not the list of methods a pause records");
             return 1;
         }
-        List<String> now = methods(current);
+        List<String> now = UpdaterPause.methods(current);
         if (!now.isEmpty()) {
             err.println("resume-updates: someone changed workloadUpdateMethods meanwhile: now " + now + ", the pause"
                     + " recorded " + recorded + "; left as it is");

@@ -121,7 +121,7 @@ public final class ActionExecutor {
         if (current == null) {
             return new WriteOutcome.Refused(404, p.object() + " no longer exists");
         }
-        List<String> methods = methods(current);
+        List<String> methods = UpdaterPause.methods(current);
         List<String> wanted = new java.util.ArrayList<>(methods);
         enableMethods.stream().filter(m -> !wanted.contains(m)).forEach(wanted::add);
         if (wanted.equals(methods)) {
@@ -138,14 +138,6 @@ public final class ActionExecutor {
         boolean hco = "HyperConverged".equals(target.kind());
         return client.genericKubernetesResources(hco ? KubeVirtResources.HYPERCONVERGED : KubeVirtResources.KUBEVIRT)
                 .inNamespace(target.namespace()).withName(target.name());
-    }
-
-    private static List<String> methods(GenericKubernetesResource r) {
-        List<String> methods = new java.util.ArrayList<>();
-        if (r.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods") instanceof List<?> l) {
-            l.forEach(m -> methods.add(String.valueOf(m)));
-        }
-        return methods;
     }
 
     private String json(Object o) {
@@ -180,7 +172,7 @@ public final class ActionExecutor {
         if (current == null) {
             return new WriteOutcome.Refused(404, p.object() + " no longer exists");
         }
-        List<String> previous = methods(current);
+        List<String> previous = UpdaterPause.methods(current);
         if (previous.isEmpty()) {
             return new WriteOutcome.AlreadyDone("workloadUpdateMethods already empty: KubeVirt's updater is paused");
         }
@@ -250,7 +242,7 @@ public final class ActionExecutor {
             return new WriteOutcome.Refused(409, p.object() + " carries no " + RemediationPlanner.PAUSED_ANNOTATION
                     + ": nothing recorded to resume into");
         }
-        List<String> now = methods(current);
+        List<String> now = UpdaterPause.methods(current);
         if (!now.isEmpty()) {
             return new WriteOutcome.Refused(409, "someone changed workloadUpdateMethods meanwhile: now " + now
                     + ", the pause recorded " + recorded + "; left as it is");

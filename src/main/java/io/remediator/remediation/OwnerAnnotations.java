@@ -49,6 +49,25 @@ public record OwnerAnnotations(Map<String, Meta> namespaces, Map<String, Map<Str
         return c != null && OwnerRules.CHANNEL_ID.matcher(c.trim()).matches() ? c.trim() : null;
     }
 
+    /** Channel → the namespaces among these whose valid `slack-channel` it is, both sorted (owner routing). */
+    public java.util.SortedMap<String, java.util.SortedSet<String>> channels(Iterable<String> among) {
+        java.util.SortedMap<String, java.util.SortedSet<String>> out = new java.util.TreeMap<>();
+        for (String ns : among) {
+            String ch = channel(ns);
+            if (ch != null) {
+                out.computeIfAbsent(ch, k -> new java.util.TreeSet<>()).add(ns);
+            }
+        }
+        return out;
+    }
+
+    /** The `owner` labels of these namespaces, distinct, joined ("pay, shop"), or null when none has one. */
+    public String owners(java.util.Collection<String> among) {
+        String joined = among.stream().map(namespaces::get).filter(java.util.Objects::nonNull).map(Meta::owner)
+                .filter(java.util.Objects::nonNull).distinct().collect(java.util.stream.Collectors.joining(", "));
+        return joined.isEmpty() ? null : joined;
+    }
+
     public OwnerAnnotations {
         namespaces = Map.copyOf(namespaces);
         vms = Map.copyOf(vms);

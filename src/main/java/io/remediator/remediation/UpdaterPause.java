@@ -39,6 +39,15 @@ public final class UpdaterPause {
                 recorded)));
     }
 
+    /** `spec.workloadUpdateStrategy.workloadUpdateMethods` of the KubeVirt CR or HyperConverged, as read (empty when unset). */
+    public static List<String> methods(io.fabric8.kubernetes.api.model.GenericKubernetesResource r) {
+        List<String> methods = new java.util.ArrayList<>();
+        if (r.get("spec", "workloadUpdateStrategy", "workloadUpdateMethods") instanceof List<?> l) {
+            l.forEach(m -> methods.add(String.valueOf(m)));
+        }
+        return methods;
+    }
+
     /** What a pause of {@code kind} stops besides the updater (said before it is approved or applied). */
     public static String sideEffects(String kind, int waitingLive) {
         return "hot-plug and volume-update migrations stop while paused (kubevirt/kubevirt#17329; " + waitingLive

@@ -244,20 +244,15 @@ public final class SlackNotifications implements AutoCloseable {
     }
 
     OwnerChannels ownerChannels(Report r, io.remediator.remediation.OwnerAnnotations o) {
-        java.util.SortedMap<String, java.util.SortedSet<String>> all = new TreeMap<>();
+        java.util.SortedMap<String, java.util.SortedSet<String>> all = r.diagnosis() == null || !slack.updatable()
+                ? new TreeMap<>() : o.channels(r.diagnosis().vmis().stream().map(io.remediator.runbook.VmiFinding::namespace).distinct().toList());
         Map<String, String> ownerOf = new TreeMap<>();
-        if (r.diagnosis() != null && slack.updatable()) {
-            r.diagnosis().vmis().forEach(v -> {
-                String ch = o.channel(v.namespace());
-                if (ch != null) {
-                    all.computeIfAbsent(ch, k -> new java.util.TreeSet<>()).add(v.namespace());
-                    var meta = o.namespaces().get(v.namespace());
-                    if (meta != null && meta.owner() != null) {
-                        ownerOf.merge(ch, meta.owner(), (a, b) -> a.contains(b) ? a : a + ", " + b);
-                    }
-                }
-            });
-        }
+        all.forEach((ch, ns) -> {
+            String owners = o.owners(ns);
+            if (owners != null) {
+                ownerOf.put(ch, owners);
+            }
+        });
         java.util.SortedMap<String, java.util.SortedSet<String>> routed = new TreeMap<>();
         all.entrySet().stream().limit(maxOwnerChannels).forEach(e -> routed.put(e.getKey(), e.getValue()));
         return new OwnerChannels(routed, all.size() - routed.size(), ownerOf);
@@ -416,19 +411,16 @@ public final class SlackNotifications implements AutoCloseable {
         io.remediator.remediation.OwnerAnnotations o = owners.get();
         Map<String, SlackPost> before = stored.status() == null ? Map.of() : stored.status().ownerSlack();
         java.util.SortedMap<String, java.util.SortedSet<String>> channels = new TreeMap<>();
-        Map<String, String> ownerOf = new TreeMap<>();
         // A channel already told of this rollout keeps being told (until "every VMI is updated"),
         // even once its namespaces left the shares.
-        for (String ns : o.namespaces().keySet()) {
-            String ch = o.channel(ns);
-            if (ch != null && (r.status().namespaces().containsKey(ns) || before.containsKey(ch))) {
-                channels.computeIfAbsent(ch, k -> new java.util.TreeSet<>()).add(ns);
-                var meta = o.namespaces().get(ns);
-                if (meta.owner() != null) {
-                    ownerOf.merge(ch, meta.owner(), (a, b) -> a.contains(b) ? a : a + ", " + b);
-                }
+        o.channels(o.namespaces().keySet()).forEach((ch, all) -> {
+            java.util.SortedSet<String> told = before.containsKey(ch) ? all : all.stream()
+                    .filter(ns -> r.status().namespaces().containsKey(ns)).collect(java.util.stream.Collectors
+                            .toCollection(java.util.TreeSet::new));
+            if (!told.isEmpty()) {
+                channels.put(ch, told);
             }
-        }
+        });
         int sent = 0;
         for (var e : channels.entrySet()) {
             if (sent >= maxOwnerChannels && !before.containsKey(e.getKey())) {
@@ -437,7 +429,7 @@ public final class SlackNotifications implements AutoCloseable {
             sent++;
             String channel = e.getKey();
             SlackPost was = before.getOrDefault(channel, SlackPost.NONE);
-            SlackMessage m = SlackMessage.rolloutOwner(r, e.getValue(), ownerOf.get(channel), publicUrl + "/rollouts/" + id);
+            SlackMessage m = SlackMessage.rolloutOwner(r, e.getValue(), o.owners(e.getValue()), publicUrl + "/rollouts/" + id);
             if (was.posted() && m.digest().equals(was.digest()) && was.lastError() == null) {
                 continue;
             }
@@ -473,13 +465,8 @@ public final class SlackNotifications implements AutoCloseable {
         int owners = 0;
         if (slack.updatable()) {
             io.remediator.remediation.OwnerAnnotations o = this.owners.get();
-            java.util.SortedMap<String, java.util.SortedSet<String>> channels = new TreeMap<>();
-            r.namespaces().forEach(ns -> {
-                String ch = o.channel(ns.namespace());
-                if (ch != null) {
-                    channels.computeIfAbsent(ch, k -> new java.util.TreeSet<>()).add(ns.namespace());
-                }
-            });
+            java.util.SortedMap<String, java.util.SortedSet<String>> channels = o.channels(r.namespaces().stream()
+                    .map(io.remediator.preflight.Preflight.Namespace::namespace).toList());
             for (var e : channels.entrySet().stream().limit(maxOwnerChannels).toList()) {
                 SlackAnswer a = slack.post(e.getKey(), SlackMessage.preflight(r, e.getValue(), publicUrl + "/preflight"));
                 if (a instanceof SlackAnswer.Sent) {
