@@ -109,7 +109,8 @@ public final class RemediatorService implements AutoCloseable {
             loop.kubeVirtChanged();
         });
         io.remediator.rollout.RolloutRecords rolloutRecords = new io.remediator.rollout.RolloutRecords(client, namespace);
-        loop.watchRollouts(rolloutRecords, informers, config.rollout(), config.systemic());
+        io.remediator.rollout.FailureWindows failureWindows = new io.remediator.rollout.FailureWindows(client, namespace);
+        loop.watchRollouts(rolloutRecords, informers, config.rollout(), config.systemic(), failureWindows);
         if (config.vce().watchNodes()) {
             loop.watchDrains(io.remediator.runbook.nonevictable.NonEvictableRunbook.ALERTNAME, informers,
                     new io.remediator.kubevirt.DrainStarts(client));
@@ -177,7 +178,15 @@ public final class RemediatorService implements AutoCloseable {
         String readToken = config.api().readToken();
         PlanApprovals approvals = new PlanApprovals(reports, clock, episodes::newerFiringEpisode);
         ReportRoutes reportRoutes = new ReportRoutes(reports, episodes, new ReportPages(),
-                approvals).linkingRollouts(rolloutRoutes::currentLink);
+                approvals).linkingRollouts(rolloutRoutes::currentLink)
+                .countingWithoutRollout(new io.remediator.web.ReadEvery<>(java.time.Duration.ofSeconds(5), () -> {
+                    try {
+                        return failureWindows.read();
+                    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                        // The page is shown without them; the leader's log says why it cannot keep them.
+                        return java.util.Optional.<io.remediator.rollout.FailureWindow>empty();
+                    }
+                }, clock));
         SlackApprovalRoutes slackApprovals = SlackApprovalRoutes.from(config, reports, approvals::approve,
                 slack, clock);
         AccessCheck access = new AccessCheck(token(config.webhook()),

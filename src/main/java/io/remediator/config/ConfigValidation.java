@@ -152,6 +152,10 @@ final class ConfigValidation {
             if (!(sy.minShare() > 0 && sy.minShare() <= 1)) {
                 problems.add("systemic.minShare: must be above 0 and at most 1, got " + sy.minShare());
             }
+            if (sy.window() == null || sy.window().compareTo(java.time.Duration.ofHours(1)) < 0) {
+                problems.add("systemic.window: must be at least 1h (Events, the other source of reasons, last an hour), got "
+                        + (sy.window() == null ? "nothing" : GoDuration.format(sy.window())));
+            }
         }
         if (config.vce() == null) {
             problems.add("vce: must be a mapping of keys");

@@ -92,9 +92,18 @@ public record RemediatorConfig(Server server, Webhook webhook, Diagnosis diagnos
      * @param minShare    ... and this share of all finished, non-canceled migrations since T0 (or no success at all)
      * @param requireApprovalForRestarts a restart or stop of a VMI whose last migration failed with a
      *                    systemic signature needs approval whatever the policy says
+     * @param window      with no rollout to count from (the service came after the update, or the
+     *                    update is older than the alert's 24 h), failures are counted in windows of
+     *                    this length: the current one and the one before
      */
-    public record Systemic(int minFailures, int minVmis, double minShare, boolean requireApprovalForRestarts) {
-        public static final Systemic DEFAULT = new Systemic(5, 3, 0.5, true);
+    public record Systemic(int minFailures, int minVmis, double minShare, boolean requireApprovalForRestarts,
+                           @JsonDeserialize(using = GoDuration.Deserializer.class)
+                           @JsonSerialize(using = GoDuration.Serializer.class) Duration window) {
+        public static final Systemic DEFAULT = new Systemic(5, 3, 0.5, true, Duration.ofHours(24));
+
+        public Systemic(int minFailures, int minVmis, double minShare, boolean requireApprovalForRestarts) {
+            this(minFailures, minVmis, minShare, requireApprovalForRestarts, Duration.ofHours(24));
+        }
     }
 
     /** The same with the rollout watch's defaults. */

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Informable;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -46,6 +47,7 @@ public final class KubeVirtInformers implements AutoCloseable {
     private SharedIndexInformer<GenericKubernetesResource> pods;
     private SharedIndexInformer<GenericKubernetesResource> kubeVirts;
     private final FailedMigrationEvents failedMigrations;
+    private final TargetPods targetPods = new TargetPods();
     private final OptionalWatch disruptionBudgets;
     private final OptionalWatch migrationPolicies;
     private final OptionalWatch allNamespaces;
@@ -224,33 +226,67 @@ public final class KubeVirtInformers implements AutoCloseable {
         return read(migrations, KubeVirtRecords::migration);
     }
 
-    /** The latest `FailedMigration` Event message per migration (ns/name), once its watch runs. */
+    /**
+     * The failure text per migration (ns/name) that only Events give, once their watches run: its
+     * `FailedMigration` or `migrationTargetPodUnschedulable`; over those, the scheduler's
+     * `FailedScheduling` on its target pod, then `NoSuitableNodesForHostModelMigration` (the cause of
+     * that), then virt-handler's `Migrated` Warning with libvirt's words.
+     */
     public synchronized java.util.Map<String, String> failedMigrationMessages() {
         java.util.Map<String, String> messages = new java.util.HashMap<>(failedMigrations.latestMessages());
-        java.util.Map<String, String> byUid = new java.util.HashMap<>();
-        java.util.Map<String, String> scheduling = failedMigrations.schedulingFailures();
-        if (!scheduling.isEmpty() && pods != null) {
-            // A migration's target pod carries the migration's UID as a label: the scheduler's words for it.
-            for (GenericKubernetesResource p : pods.getStore().list()) {
-                var labels = p.getMetadata().getLabels();
-                String text = scheduling.get(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName());
-                if (text != null && labels != null && labels.get(KubeVirtRecords.MIGRATION_JOB_LABEL) != null) {
-                    byUid.put(labels.get(KubeVirtRecords.MIGRATION_JOB_LABEL), text);
-                }
-            }
+        if (migrations == null) {
+            return messages;
         }
-        byUid.putAll(failedMigrations.failuresByMigrationUid());
-        if (!byUid.isEmpty() && migrations != null) {
+        java.util.Map<String, String> scheduling = new java.util.HashMap<>();
+        failedMigrations.schedulingFailures().forEach((pod, text) -> {
+            // The target pod is deleted when it stays unschedulable (migration.go:1741): its migration
+            // is remembered from when the cache still had it.
+            String uid = targetPods.migrationOf(pod);
+            if (uid != null) {
+                scheduling.put(uid, text);
+            }
+        });
+        java.util.Map<String, String> migrated = failedMigrations.failuresByMigrationUid();
+        List<FailedMigrationEvents.Seen> hostModel = failedMigrations.hostModelEvents();
+        for (GenericKubernetesResource m : migrations.getStore().list()) {
+            String uid = m.getMetadata().getUid();
+            String key = m.getMetadata().getNamespace() + "/" + m.getMetadata().getName();
+            if (uid != null && scheduling.containsKey(uid)) {
+                messages.put(key, scheduling.get(uid));
+            }
+            if (!hostModel.isEmpty()) {
+                VirtualMachineInstanceMigration mm = KubeVirtRecords.migration(m);
+                hostModel.stream().filter(e -> e.namespace().equals(mm.namespace()) && during(e, mm))
+                        .map(FailedMigrationEvents.Seen::message).findFirst().ifPresent(t -> messages.put(key, t));
+            }
             // A VMI's Event names the migration by UID; the handler's libvirt text says more than the
             // controller's "source node reported migration failed".
-            for (GenericKubernetesResource m : migrations.getStore().list()) {
-                String text = m.getMetadata().getUid() == null ? null : byUid.get(m.getMetadata().getUid());
-                if (text != null) {
-                    messages.put(m.getMetadata().getNamespace() + "/" + m.getMetadata().getName(), text);
-                }
+            if (uid != null && migrated.containsKey(uid)) {
+                messages.put(key, migrated.get(uid));
             }
         }
         return messages;
+    }
+
+    /**
+     * A host-model Event is this migration's when it names it, or names its VMI while it was
+     * unfinished: created before the Event was last seen, not finished before it was first seen.
+     */
+    private static boolean during(FailedMigrationEvents.Seen e, VirtualMachineInstanceMigration m) {
+        if ("VirtualMachineInstanceMigration".equals(e.kind())) {
+            return e.name().equals(m.name());
+        }
+        if (!e.name().equals(m.vmiName()) || m.createdAt() == null || e.lastAt() == null) {
+            return false;
+        }
+        Instant finished = m.failedAt() != null ? m.failedAt() : m.succeededAt();
+        return !m.createdAt().isAfter(e.lastAt()) && (finished == null || e.firstAt() == null || !finished.isBefore(e.firstAt()));
+    }
+
+    /** The VMIs (ns/name) KubeVirt has put in migration backoff within the Events' lifetime (an hour by default). */
+    public synchronized java.util.Set<String> backoffVmis() {
+        startIfNeeded();
+        return failedMigrations.backoffVmis();
     }
 
     /** Launcher pods in phase Failed (KubeVirt's VirtLauncherPodsStuckFailed fires at 200). */
@@ -434,6 +470,7 @@ public final class KubeVirtInformers implements AutoCloseable {
                         .withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher"),
                 new PrunedItemStore(new KeptFields(List.of("spec.nodeName", "status.phase"),
                         Set.of(KubeVirtRecords.CREATED_BY_LABEL, KubeVirtRecords.MIGRATION_JOB_LABEL), Set.of())));
+        pods.addEventHandler(targetPods);
         kubeVirts = informer(all, client.genericKubernetesResources(KubeVirtResources.KUBEVIRT).inAnyNamespace(), null);
         // Registered before the first LIST: every version the watch delivers is seen, in order.
         kubeVirts.addEventHandler(new io.fabric8.kubernetes.client.informers.ResourceEventHandler<>() {

@@ -95,6 +95,11 @@ public final class ReportLoop implements AutoCloseable {
             }
 
             @Override
+            public java.util.Set<String> backoffVmis() {
+                return informers.backoffVmis();
+            }
+
+            @Override
             public java.util.Set<String> routedNamespaces() {
                 return routedNamespaces.get();
             }
@@ -104,6 +109,15 @@ public final class ReportLoop implements AutoCloseable {
                 settings.act(), settings.actAfter(), new io.remediator.rollout.MigrationFailures.Rule(systemic.minFailures(),
                 systemic.minVmis(), systemic.minShare()))).reportingTo(metrics)
                 .onWritten(id -> rolloutWritten.accept(id));
+    }
+
+    /** The same, and with no rollout to count from, failures counted in `systemic.window`s kept in {@code windows}. */
+    public void watchRollouts(io.remediator.rollout.RolloutRecords records, io.remediator.kubevirt.KubeVirtInformers informers,
+                              io.remediator.config.RemediatorConfig.Rollout settings,
+                              io.remediator.config.RemediatorConfig.Systemic systemic,
+                              io.remediator.rollout.FailureWindows windows) {
+        watchRollouts(records, informers, settings, systemic);
+        rollouts.countingWithoutRollout(windows, systemic.window());
     }
 
     private volatile java.util.function.Consumer<String> rolloutWritten = id -> { };

@@ -48,9 +48,68 @@ final class RolloutWatch {
      * migration of a VMI whose last migration failed so, and its restart needs approval.
      */
     java.util.Set<String> systemicSignatures() {
+        Optional<RolloutRecords.Record> counting = countingSinceT0();
+        if (counting.isPresent()) {
+            return counting.get().status().migrationFailures().systemicKeys();
+        }
+        FailureWindowLooks w = windowLooks;
+        return w == null || w.window == null ? java.util.Set.of() : w.window.systemicKeys();
+    }
+
+    /** The open rollout that counts failures since its T0, if any: then no window is counted. */
+    private Optional<RolloutRecords.Record> countingSinceT0() {
         return recordsForPass().stream().filter(r -> r.source() != null && r.status() != null
-                        && !r.status().stage().terminal() && r.status().migrationFailures() != null)
-                .findFirst().map(r -> r.status().migrationFailures().systemicKeys()).orElse(java.util.Set.of());
+                && !r.status().stage().terminal() && r.status().migrationFailures() != null).findFirst();
+    }
+
+    /** The counts with no rollout to count from, as this leader keeps them. */
+    private static final class FailureWindowLooks {
+        final io.remediator.rollout.FailureWindows store;
+        final Duration length;
+        io.remediator.rollout.FailureWindow window;
+        boolean read;
+
+        FailureWindowLooks(io.remediator.rollout.FailureWindows store, Duration length) {
+            this.store = store;
+            this.length = length;
+        }
+    }
+
+    private volatile FailureWindowLooks windowLooks;
+
+    /**
+     * With no rollout counting since T0, failures are counted in windows of {@code length}
+     * ({@link io.remediator.rollout.FailureWindow}, `systemic.window`), kept in {@code store}.
+     */
+    RolloutWatch countingWithoutRollout(io.remediator.rollout.FailureWindows store, Duration length) {
+        this.windowLooks = new FailureWindowLooks(store, length);
+        return this;
+    }
+
+    /** Whether the look counted a window (no rollout counts since T0). */
+    private void lookAtWindow(StatusWrites writes) {
+        FailureWindowLooks w = windowLooks;
+        if (w == null || !writes.mayWrite() || countingSinceT0().isPresent()) {
+            return;
+        }
+        if (!w.read) {
+            w.window = w.store.read().orElse(null);
+            w.read = true;
+        }
+        io.remediator.rollout.FailureWindow next = io.remediator.rollout.FailureWindow.next(w.window, clock.instant(),
+                w.length, cluster.migrations(), cluster.failedMigrationMessages(), settings.rule(), known,
+                cluster.backoffVmis().size(), cluster.failedLauncherPods());
+        if (!next.equals(w.window)) {
+            w.store.write(next);
+            if (w.window == null || !w.window.systemicKeys().equals(next.systemicKeys())) {
+                log.info("migration failures with no rollout (since {}): systemic {}", next.current().since(),
+                        next.systemicKeys());
+            }
+            w.window = next;
+        }
+        if (metrics != null) {
+            metrics.migrationFailures(failureSeries(next.current()));
+        }
     }
 
     /**
@@ -93,6 +152,11 @@ final class RolloutWatch {
         int kvmNodes();
 
         Optional<io.remediator.kubevirt.VirtualMachine> vm(String namespace, String name);
+
+        /** The VMIs KubeVirt has put in migration backoff within the hour (its MigrationBackoff Events). */
+        default java.util.Set<String> backoffVmis() {
+            return java.util.Set.of();
+        }
 
         /** The namespaces routed to an owner channel (docs/owners.md): the record keeps their shares. */
         default java.util.Set<String> routedNamespaces() {
@@ -168,6 +232,10 @@ final class RolloutWatch {
     /** A new term: what another leader wrote meanwhile is read again. */
     void forgetRecords() {
         cached = null;
+        FailureWindowLooks w = windowLooks;
+        if (w != null) {
+            w.read = false;
+        }
     }
 
     /** Failed migrations by class label and systemic, every pair present (0 without an open rollout). */
@@ -188,8 +256,18 @@ final class RolloutWatch {
     private List<RolloutRecords.Record> cached;
     private int looksSinceList;
 
-    /** @return whether a rollout is open (then the loop looks again soon) */
+    /**
+     * A look at the rollout, then, with no rollout counting since T0, at the failure window.
+     *
+     * @return whether a rollout is open (then the loop looks again soon)
+     */
     boolean look(StatusWrites writes) {
+        boolean open = lookAtRollout(writes);
+        lookAtWindow(writes);
+        return open;
+    }
+
+    private boolean lookAtRollout(StatusWrites writes) {
         KubeVirtInstallation kv = cluster.kubeVirt();
         if (kv == null || kv.targetDeploymentID() == null || kv.targetDeploymentID().isEmpty()) {
             return false;
@@ -299,7 +377,7 @@ final class RolloutWatch {
             io.remediator.rollout.MigrationFailures failures = before == null || before.migrationFailures() == null
                     ? io.remediator.rollout.MigrationFailures.empty(t0) : before.migrationFailures();
             next = next.withMigrationFailures(failures.with(migrations, cluster.failedMigrationMessages(), settings.rule(),
-                    known), cluster.failedLauncherPods());
+                    known).withBackoffVmis(cluster.backoffVmis().size()), cluster.failedLauncherPods());
         }
         next = next.withNamespaces(BurnDown.shares(d, cluster.routedNamespaces()));
         if (writes.mayWrite() && (before == null || before.stage() != next.stage() || !before.groups().equals(next.groups())
@@ -336,7 +414,9 @@ final class RolloutWatch {
                 // Every series from the first look (rate() needs a start), then what left since the last.
                 metrics.rolloutCompleted(how.label(), left.getOrDefault(how, 0));
             }
-            metrics.migrationFailures(failureSeries(next.stage().terminal() ? null : next.migrationFailures()));
+            if (!next.stage().terminal() || windowLooks == null) {
+                metrics.migrationFailures(failureSeries(next.stage().terminal() ? null : next.migrationFailures()));
+            }
         }
         return !next.stage().terminal();
     }

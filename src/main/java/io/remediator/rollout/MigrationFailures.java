@@ -28,10 +28,17 @@ import java.util.TreeSet;
  * @param canceled        canceled ones (a user's delete, an abort request): never a signature
  * @param failedThrough   the newest failure counted
  * @param succeededThrough the newest success counted
+ * @param backoffVmis     VMIs KubeVirt has put in migration backoff within the last hour (its
+ *                        `MigrationBackoff` Events; the API server keeps Events an hour by default)
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MigrationFailures(Instant since, int succeeded, Map<String, Integer> succeededBy, int failed, int canceled,
-                                Mark failedThrough, Mark succeededThrough, List<Signature> signatures) {
+                                Mark failedThrough, Mark succeededThrough, List<Signature> signatures, int backoffVmis) {
+    public MigrationFailures(Instant since, int succeeded, Map<String, Integer> succeededBy, int failed, int canceled,
+                             Mark failedThrough, Mark succeededThrough, List<Signature> signatures) {
+        this(since, succeeded, succeededBy, failed, canceled, failedThrough, succeededThrough, signatures, 0);
+    }
+
     /** Distinct VMIs named per signature; beyond, the count says "at least". */
     public static final int MAX_VMIS = 1000;
     /** Signatures kept; more distinct ones are counted in {@link #OVERFLOW_KEY}. */
@@ -88,6 +95,20 @@ public record MigrationFailures(Instant since, int succeeded, Map<String, Intege
 
     public static MigrationFailures empty(Instant since) {
         return new MigrationFailures(since, 0, Map.of(), 0, 0, null, null, List.of());
+    }
+
+    /**
+     * Empty counts from {@code since} that go on after these: a migration these counted is not
+     * counted again (the marks carry over), one that finished later is.
+     */
+    public MigrationFailures restartedAt(Instant since) {
+        return new MigrationFailures(since, 0, Map.of(), 0, 0, failedThrough, succeededThrough, List.of(), backoffVmis);
+    }
+
+    /** The same counts with this many VMIs in KubeVirt's migration backoff. */
+    public MigrationFailures withBackoffVmis(int vmis) {
+        return vmis == backoffVmis ? this : new MigrationFailures(since, succeeded, succeededBy, failed, canceled,
+                failedThrough, succeededThrough, signatures, vmis);
     }
 
     /** The systemic signatures' keys. */
@@ -179,7 +200,7 @@ public record MigrationFailures(Instant since, int succeeded, Map<String, Intege
                     rule.systemic(s.failureClass(), s.failures(), s.vmiCount(), share, succeededNow),
                     known.of(s.key()).orElse(null));
         }).sorted(Comparator.comparingInt(Signature::failures).reversed().thenComparing(Signature::key)).toList();
-        return new MigrationFailures(since, ok, by, bad, cancel, badMark, okMark, out);
+        return new MigrationFailures(since, ok, by, bad, cancel, badMark, okMark, out, backoffVmis);
     }
 
     /**
@@ -189,8 +210,13 @@ public record MigrationFailures(Instant since, int succeeded, Map<String, Intege
      * @param failedLauncherPods launcher pods in phase Failed now (KubeVirt's VirtLauncherPodsStuckFailed fires at 200)
      */
     public String finding(Signature s, int failedLauncherPods) {
+        return finding(s, failedLauncherPods, "since the update");
+    }
+
+    /** @param during when the migrations counted finished, in words ("since the update", "since 2026-12-06T09:00:00Z") */
+    public String finding(Signature s, int failedLauncherPods, String during) {
         StringBuilder b = new StringBuilder("SYSTEMIC: ").append(s.failures()).append(" of ").append(failed + succeeded)
-                .append(" migrations since the update failed with ").append(s.key()).append(" (")
+                .append(" migrations ").append(during).append(" failed with ").append(s.key()).append(" (")
                 .append(s.vmiCount() >= MAX_VMIS ? "at least " : "").append(s.vmiCount()).append(" VM")
                 .append(s.vmiCount() == 1 ? "" : "s").append(").");
         if (s.known() != null) {
@@ -200,7 +226,12 @@ public record MigrationFailures(Instant since, int succeeded, Map<String, Intege
             }
             b.append(": ").append(s.known().meaning().trim()).append(" Mitigation: ").append(s.known().mitigation().trim());
         }
-        b.append(" KubeVirt's updater will keep retrying these with growing backoff; ").append(failedLauncherPods)
+        b.append(" KubeVirt's updater will keep retrying these with growing backoff");
+        if (backoffVmis > 0) {
+            b.append(" (").append(backoffVmis).append(" VMI").append(backoffVmis == 1 ? "" : "s")
+                    .append(" put in backoff within the hour)");
+        }
+        b.append("; ").append(failedLauncherPods)
                 .append(" failed launcher pod").append(failedLauncherPods == 1 ? "" : "s")
                 .append(" so far (KubeVirt alerts at 200).");
         return b.toString();

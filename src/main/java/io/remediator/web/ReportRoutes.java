@@ -187,7 +187,27 @@ public final class ReportRoutes {
                 ? currentRollout.get() : null;
         @SuppressWarnings("unchecked")
         List<String> findings = rollout == null ? List.of() : (List<String>) rollout.get("systemicFindings");
-        return rollout != null && Boolean.TRUE.equals(rollout.get("open"))
-                ? r.withRollout((String) rollout.get("id"), rollout.get("migrationFailures"), findings) : r;
+        boolean open = rollout != null && Boolean.TRUE.equals(rollout.get("open"));
+        if (open && rollout.get("migrationFailures") != null) {
+            return r.withRollout((String) rollout.get("id"), rollout.get("migrationFailures"), findings);
+        }
+        if ("OutdatedVirtualMachineInstanceWorkloads".equals(r.alertname())) {
+            // No rollout counts since its T0: the failures of the last `systemic.window`s (docs/migration-failures.md).
+            java.util.Optional<io.remediator.rollout.FailureWindow> w = failureWindow.get();
+            if (w.isPresent() && w.get().current() != null) {
+                return r.withRollout(open ? (String) rollout.get("id") : null, w.get().current(), w.get().findings());
+            }
+        }
+        return open ? r.withRollout((String) rollout.get("id"), null, findings) : r;
+    }
+
+    private java.util.function.Supplier<java.util.Optional<io.remediator.rollout.FailureWindow>> failureWindow =
+            java.util.Optional::empty;
+
+    /** The alert's report shows the failures counted with no rollout to count from. */
+    public ReportRoutes countingWithoutRollout(
+            java.util.function.Supplier<java.util.Optional<io.remediator.rollout.FailureWindow>> window) {
+        this.failureWindow = window;
+        return this;
     }
 }

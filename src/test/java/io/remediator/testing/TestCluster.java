@@ -191,6 +191,10 @@ public final class TestCluster implements AutoCloseable {
         client.genericKubernetesResources(KubeVirtResources.MIGRATION_POLICY).delete();
         client.genericKubernetesResources(policyApiVersion(), "PodDisruptionBudget").inAnyNamespace().list().getItems()
                 .forEach(b -> client.resource(b).delete());
+        // The failures a leader counted with no rollout (systemic.window) would make an earlier
+        // test's signatures systemic in the next one.
+        client.configMaps().inAnyNamespace().withField("metadata.name", io.remediator.rollout.FailureWindows.NAME).list()
+                .getItems().forEach(c -> client.resource(c).delete());
         // No kubelet runs here to confirm a graceful delete of a pod bound to a node.
         client.pods().inAnyNamespace().withLabel(KubeVirtResources.LAUNCHER_LABEL, "virt-launcher").list().getItems()
                 .forEach(p -> client.pods().inNamespace(p.getMetadata().getNamespace()).withName(p.getMetadata().getName())
