@@ -23,6 +23,8 @@ import java.util.Set;
  * @param evacuationSeenSince   per VMI UID, when this service first saw its `status.evacuationNodeName`
  *                              (KubeVirt records no time for it)
  * @param takenAt               when the snapshot was taken (a grace is measured against it), null in fixtures
+ * @param twoPodVmis            VMIs, outdated or not, whose `status.activePods` lists two or more pods
+ *                              (the dual-launcher rule reads their migration state)
  */
 public record ClusterSnapshot(
         List<KubeVirtInstallation> kubeVirts,
@@ -40,7 +42,25 @@ public record ClusterSnapshot(
         List<MigrationPolicy> migrationPolicies,
         Map<String, Map<String, String>> namespaceLabels,
         Map<String, java.time.Instant> evacuationSeenSince,
-        java.time.Instant takenAt) {
+        java.time.Instant takenAt,
+        List<VirtualMachineInstance> twoPodVmis) {
+
+    public ClusterSnapshot {
+        twoPodVmis = twoPodVmis == null ? List.of() : List.copyOf(twoPodVmis);
+    }
+
+    public ClusterSnapshot(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> outdatedVmis,
+                           List<VirtualMachineInstance> liveUpdateVmis, List<VirtualMachine> vms,
+                           List<VirtualMachineInstanceMigration> migrations, List<LauncherPod> launcherPods,
+                           HyperConverged hyperConverged, Map<String, String> migrationFailures, List<String> readProblems,
+                           Set<String> selectedNamespaces, Map<String, EvictionFailure> evictionFailures,
+                           List<DisruptionBudget> disruptionBudgets, List<MigrationPolicy> migrationPolicies,
+                           Map<String, Map<String, String>> namespaceLabels, Map<String, java.time.Instant> evacuationSeenSince,
+                           java.time.Instant takenAt) {
+        this(kubeVirts, outdatedVmis, liveUpdateVmis, vms, migrations, launcherPods, hyperConverged, migrationFailures,
+                readProblems, selectedNamespaces, evictionFailures, disruptionBudgets, migrationPolicies, namespaceLabels,
+                evacuationSeenSince, takenAt, List.of());
+    }
 
     public ClusterSnapshot(List<KubeVirtInstallation> kubeVirts, List<VirtualMachineInstance> outdatedVmis,
                            List<VirtualMachineInstance> liveUpdateVmis, List<VirtualMachine> vms,

@@ -378,7 +378,8 @@ public final class KubeVirtInformers implements AutoCloseable {
                 policies,
                 java.util.Map.copyOf(namespaceLabels),
                 evacuationSeenSince(all),
-                java.time.Instant.now());
+                java.time.Instant.now(),
+                all.stream().filter(v -> v.activePods().size() >= 2).toList());
     }
 
     /**
@@ -451,7 +452,10 @@ public final class KubeVirtInformers implements AutoCloseable {
         // that may refuse eviction (the drain-blocker watch's) are kept.
         vmis = informer(all, client.genericKubernetesResources(KubeVirtResources.VMI).inAnyNamespace(),
                 new PrunedItemStore(new KeptFields(List.of("spec.evictionStrategy", "status.phase", "status.nodeName",
-                        "status.conditions", "status.evacuationNodeName"), Set.of(KeptFields.ALL), keptAnnotations),
+                        "status.conditions", "status.evacuationNodeName", "status.activePods",
+                        "status.migrationState.migrationUid", "status.migrationState.completed",
+                        "status.migrationState.failed", "status.migrationState.sourcePod",
+                        "status.migrationState.targetPod"), Set.of(KeptFields.ALL), keptAnnotations),
                         KubeVirtInformers::kept));
         vms = informer(all, client.genericKubernetesResources(KubeVirtResources.VM).inAnyNamespace(),
                 new PrunedItemStore(new KeptFields(List.of("spec.runStrategy", "spec.running", "status.conditions"),
@@ -535,7 +539,9 @@ public final class KubeVirtInformers implements AutoCloseable {
     private static boolean kept(GenericKubernetesResource r) {
         VirtualMachineInstance vmi = KubeVirtRecords.vmi(r);
         // A VMI without its own strategy may take the cluster's LiveMigrate: kept, and decided at a look.
-        return vmi.outdated() || vmi.pendingLiveUpdate() != null || DrainBlockers.refusesEviction(vmi, "LiveMigrate");
+        // One KubeVirt lists with two active pods may be running twice (an updated one too: #18320).
+        return vmi.outdated() || vmi.pendingLiveUpdate() != null || DrainBlockers.refusesEviction(vmi, "LiveMigrate")
+                || vmi.activePods().size() >= 2;
     }
 
     private void stopAll() {

@@ -54,7 +54,27 @@ final class KubeVirtRecords {
                 orEmpty(r.getMetadata().getLabels()),
                 orEmpty(r.getMetadata().getAnnotations()),
                 vm != null ? "VirtualMachine" : ownerKind,
-                str(r.get("status", "evacuationNodeName")));
+                str(r.get("status", "evacuationNodeName")),
+                activePods(r.get("status", "activePods")),
+                migrationState(r.get("status", "migrationState")));
+    }
+
+    private static Map<String, String> activePods(Object o) {
+        if (!(o instanceof Map<?, ?> m)) {
+            return Map.of();
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        m.forEach((k, v) -> out.put(String.valueOf(k), v == null ? null : String.valueOf(v)));
+        return out;
+    }
+
+    private static VirtualMachineInstance.MigrationState migrationState(Object o) {
+        if (!(o instanceof Map<?, ?> m) || m.isEmpty()) {
+            return null;
+        }
+        return new VirtualMachineInstance.MigrationState(str(m.get("migrationUid")),
+                Boolean.TRUE.equals(m.get("completed")), Boolean.TRUE.equals(m.get("failed")), str(m.get("sourcePod")),
+                str(m.get("targetPod")));
     }
 
     static VirtualMachine vm(GenericKubernetesResource r) {

@@ -16,6 +16,10 @@ import java.util.Optional;
  *                         VirtualMachinePool…), or null when nothing owns it
  * @param evacuationNodeName `status.evacuationNodeName`: KubeVirt's eviction webhook marked it for
  *                         evacuation off that node (pod-eviction-admitter.go:185-217), or null
+ * @param activePods       `status.activePods`: KubeVirt's own list of its active launcher pods, pod UID
+ *                         to node ("possible for multiple pods … during migration", types.go:303-305)
+ * @param migrationState   the parts of `status.migrationState` that say whether a hand-off is under
+ *                         way, or null when it has none
  */
 public record VirtualMachineInstance(
         String namespace,
@@ -31,7 +35,33 @@ public record VirtualMachineInstance(
         Map<String, String> labels,
         Map<String, String> annotations,
         String ownerKind,
-        String evacuationNodeName) {
+        String evacuationNodeName,
+        Map<String, String> activePods,
+        MigrationState migrationState) {
+
+    /**
+     * @param completed the hand-off finished (succeeded or failed: KubeVirt sets both then)
+     */
+    public record MigrationState(String migrationUid, boolean completed, boolean failed, String sourcePod,
+                                 String targetPod) {}
+
+    public VirtualMachineInstance {
+        activePods = activePods == null ? Map.of() : Map.copyOf(activePods);
+    }
+
+    /** Without KubeVirt's active pods or a migration state. */
+    public VirtualMachineInstance(String namespace, String name, String uid, Instant createdAt, boolean deleting,
+                                  String phase, String nodeName, List<Condition> conditions, String evictionStrategy,
+                                  String vm, Map<String, String> labels, Map<String, String> annotations, String ownerKind,
+                                  String evacuationNodeName) {
+        this(namespace, name, uid, createdAt, deleting, phase, nodeName, conditions, evictionStrategy, vm, labels,
+                annotations, ownerKind, evacuationNodeName, Map.of(), null);
+    }
+
+    /** A migration hand-off is under way: its state is there and not completed. */
+    public boolean handingOff() {
+        return migrationState != null && !migrationState.completed();
+    }
 
     /** Without the owner's kind or an evacuation mark: a VM-owned VMI when {@code vm} is set. */
     public VirtualMachineInstance(String namespace, String name, String uid, Instant createdAt, boolean deleting,

@@ -131,9 +131,18 @@ public record FailureSignature(FailureClass failureClass, String key, String exa
         if (colon < 0) {
             return "target-pod";
         }
+        String reasons = text.substring(colon + "are available:".length());
+        // Since Kubernetes 1.24 the scheduler adds a sentence on preemption ("… rules. preemption: 0/3
+        // nodes are available: 3 No preemption victims found …"): not a reason the pod did not fit.
+        int sentence = reasons.indexOf(". ");
+        if (sentence >= 0) {
+            reasons = reasons.substring(0, sentence);
+        }
         TreeSet<String> phrases = new TreeSet<>();
-        for (String part : text.substring(colon + "are available:".length()).split(",")) {
-            String p = DIGITS.matcher(part.replace(".", "")).replaceAll("").trim();
+        for (String part : reasons.split(",")) {
+            String p = DIGITS.matcher(part.trim()).replaceFirst("").trim();
+            // Only the sentence's own period: `devices.kubevirt.io/kvm` keeps its dots.
+            p = p.endsWith(".") ? p.substring(0, p.length() - 1).trim() : p;
             if (!p.isEmpty()) {
                 phrases.add(p.replaceAll("\\s+", " "));
             }

@@ -98,9 +98,9 @@ public final class OutdatedWorkloadsFindings {
                         .thenComparing(OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::name))
                 .toList();
         reconcileCount(cluster, snapshot.outdatedVmis(), liveUpdates, outOfScope, findings);
-        Map<String, String> vmiNodes = new HashMap<>();
-        java.util.stream.Stream.concat(snapshot.outdatedVmis().stream(), snapshot.liveUpdateVmis().stream())
-                .filter(v -> v.uid() != null && v.nodeName() != null).forEach(v -> vmiNodes.put(v.uid(), v.nodeName()));
+        Map<String, io.remediator.kubevirt.VirtualMachineInstance> vmiNodes = new HashMap<>();
+        java.util.stream.Stream.of(snapshot.outdatedVmis(), snapshot.liveUpdateVmis(), snapshot.twoPodVmis())
+                .flatMap(List::stream).filter(v -> v.uid() != null).forEach(v -> vmiNodes.put(v.uid(), v));
         List<DualLaunchers.DualLauncher> dual = DualLaunchers.find(snapshot.launcherPods(), snapshot.migrations(),
                 vmiNodes, snapshot.takenAt(), dualLauncherGrace).stream()
                 .filter(x -> scope.covers(x.namespace(), snapshot.selectedNamespaces())).toList();

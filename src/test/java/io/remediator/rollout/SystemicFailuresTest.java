@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.remediator.config.RemediatorConfig;
 import io.remediator.testing.RealCluster;
 import io.remediator.testing.RunningService;
@@ -200,11 +201,11 @@ class SystemicFailuresTest {
             JsonNode report = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
             assertThat(report.get("systemicFindings").get(0).asText()).startsWith("SYSTEMIC: 12 of 14");
             assertThat(report.get("migrationFailures").get("failed").asInt()).isEqualTo(14);
-            for (JsonNode a : report.path("remediation").path("actions")) {
-                if ("LIVE_MIGRATE".equals(a.path("action").asText()) && a.path("vmi").asText().matches("vm-[1-6]")) {
-                    assertThat(a.get("decision").asText()).as(a.toString()).isEqualTo("SYSTEMIC_FAILURE");
-                }
-            }
+            // KubeVirt's updater migrates them (methods [LiveMigrate]): the service plans no migration of
+            // its own and recommends pausing the updater (the planner's SYSTEMIC_FAILURE is tested below,
+            // with the updater off).
+            assertThat(report.path("remediation").path("actions")).extracting(a -> a.path("action").asText())
+                    .contains("PAUSE_WORKLOAD_UPDATES").doesNotContain("LIVE_MIGRATE");
             assertThat(cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
                     .inNamespace("team").list().getItems()).noneMatch(m -> m.getMetadata().getLabels() != null
                     && "kubevirt-remediator".equals(m.getMetadata().getLabels().get("app.kubernetes.io/managed-by")));
@@ -218,6 +219,133 @@ class SystemicFailuresTest {
             await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10)).until(() -> true);
             assertThat(current(s).get("migrationFailures").get("failed").asInt()).isEqualTo(15);
             assertThat(current(s).get("migrationFailures").get("signatures").get(0).get("failures").asInt()).isEqualTo(13);
+        }
+    }
+
+    /**
+     * No rollout to count from (KubeVirt's update completed three days ago: the service came
+     * later): the failures of the last `systemic.window` KubeVirt still keeps are counted, kept in
+     * the service's ConfigMap, carried by the alert's report, and they stop the service's own
+     * migrations as a rollout's would. KubeVirt's MigrationBackoff Events say how many it holds back.
+     */
+    @Test
+    void withNoRolloutTheLastWindowsFailuresAreCountedAndActedOn() {
+        Instant longAgo = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", longAgo).build());
+        // The failures come after the VMIs' creation (an earlier one would be a former VMI's of that name).
+        io.remediator.testing.SystemicFixture.seed(cluster, 8, Instant.now().truncatedTo(ChronoUnit.SECONDS), HT_V18);
+        // Before the window: never counted.
+        cluster.create(migration("team", "kubevirt-workload-update-7-old", "vm-7").byWorkloadUpdater()
+                .failed(HT_V18, Instant.now().minus(Duration.ofHours(30))).build());
+        io.fabric8.kubernetes.api.model.Event backoff = cluster.create(warning("vm-1.backoff", "VirtualMachineInstance",
+                "vm-1", "MigrationBackoff", "backoff migrating vmi team/vm-1"));
+        RemediatorConfig config = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto")
+                .liveMigrate("approve").restart("approve").build());
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            JsonNode report = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            assertThat(s.get("/api/rollouts/current").statusCode()).isEqualTo(404);
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.getJson("/api/reports/" + report.get("id").asText())
+                    .path("migrationFailures").path("failed").asInt() == 12);
+            JsonNode again = s.getJson("/api/reports/" + report.get("id").asText());
+            assertTwelveHtFailuresOnSixVms(again.get("migrationFailures"));
+            assertThat(again.get("migrationFailures").get("backoffVmis").asInt()).isEqualTo(1);
+            assertThat(again.has("rollout")).isFalse();
+            assertThat(again.get("systemicFindings")).singleElement().satisfies(f -> assertThat(f.asText())
+                    .startsWith("SYSTEMIC: 12 of 12 migrations since ").contains("(no rollout to count from) failed with"
+                            + " cpu:extra:ht (6 VMs). Known upgrade defect")
+                    .contains("(1 VMI put in backoff within the hour)"));
+            assertThat(cluster.client().configMaps().inNamespace(s.reportsNamespace())
+                    .withName(FailureWindows.NAME).get().getData().get("window.json")).contains("cpu:extra:ht");
+            await().atMost(Duration.ofSeconds(10)).until(() -> s.get("/metrics").body()
+                    .contains("remediator_migration_failures{class=\"cpu_mismatch\",systemic=\"true\"} 12.0"));
+            assertThat(again.path("remediation").path("actions")).extracting(a -> a.path("action").asText())
+                    .contains("PAUSE_WORKLOAD_UPDATES");
+            // With the updater off (as after a pause) the service would migrate them itself: not the
+            // six whose last migration failed with the systemic signature; the other two, yes.
+            var kubeVirts = cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.KUBEVIRT)
+                    .inNamespace("kubevirt");
+            GenericKubernetesResource kv = kubeVirts.withName("kubevirt").get();
+            kubeVirts.resource(kv).edit(k -> {
+                @SuppressWarnings("unchecked")
+                java.util.Map<String, Object> spec = (java.util.Map<String, Object>) k.getAdditionalProperties().get("spec");
+                spec.put("workloadUpdateStrategy", java.util.Map.of("workloadUpdateMethods", List.of()));
+                return k;
+            });
+            JsonNode pass = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.getJson("/api/reports/" + pass.get("id").asText())
+                    .path("remediation").path("actions").findValuesAsText("action").contains("LIVE_MIGRATE"));
+            java.util.Map<String, String> decisions = new java.util.TreeMap<>();
+            for (JsonNode a : s.getJson("/api/reports/" + pass.get("id").asText()).path("remediation").path("actions")) {
+                if ("LIVE_MIGRATE".equals(a.path("action").asText())) {
+                    decisions.put(a.path("vmi").asText(), a.path("decision").asText());
+                }
+            }
+            assertThat(decisions).containsOnlyKeys("vm-1", "vm-2", "vm-3", "vm-4", "vm-5", "vm-6", "vm-7", "vm-8");
+            assertThat(decisions).allSatisfy((vmi, decision) -> assertThat(decision).as(vmi)
+                    .isEqualTo(vmi.matches("vm-[1-6]") ? "SYSTEMIC_FAILURE" : "AWAITING_APPROVAL"));
+            assertThat(cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
+                    .inNamespace("team").list().getItems()).noneMatch(m -> m.getMetadata().getLabels() != null
+                    && "kubevirt-remediator".equals(m.getMetadata().getLabels().get("app.kubernetes.io/managed-by")));
+        } finally {
+            cluster.client().resource(backoff).delete();
+        }
+    }
+
+    /**
+     * KubeVirt deletes a target pod that stays unschedulable (migration.go:1741) and then fails the
+     * migration: the scheduler's words still reach it, from the pod the service saw. A host-model
+     * VMI's `NoSuitableNodesForHostModelMigration` names the cause over them.
+     */
+    @Test
+    void aDeletedTargetPodsSchedulerWordsAndAHostModelEventGiveTheFailureItsCause() {
+        Instant t0 = Instant.now().minusSeconds(600).truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", t0).build());
+        GenericKubernetesResource vm3 = cluster.create(io.remediator.testing.KubeVirtObjects.vmi("team", "vm-3").migratable()
+                .build());
+        GenericKubernetesResource pending = cluster.create(migration("team", "kubevirt-workload-update-p3", "vm-3")
+                .byWorkloadUpdater().phase("Scheduling").build());
+        var target = io.remediator.testing.KubeVirtObjects.launcherPod(vm3, "virt-launcher-vm-3-gone", null);
+        target.getMetadata().getLabels().put("kubevirt.io/migrationJobUID", pending.getMetadata().getUid());
+        cluster.create(target);
+        io.fabric8.kubernetes.api.model.Event scheduling = warning("virt-launcher-vm-3-gone.sched", "Pod",
+                "virt-launcher-vm-3-gone", "FailedScheduling",
+                "0/3 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 2 Insufficient devices.kubevirt.io/kvm.");
+        scheduling.getInvolvedObject().setApiVersion("v1");
+        cluster.create(scheduling);
+        cluster.create(io.remediator.testing.KubeVirtObjects.vmi("team", "vm-4").migratable().build());
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        cluster.create(migration("team", "kubevirt-workload-update-h4", "vm-4").byWorkloadUpdater()
+                .failed(null, now.minusSeconds(5)).build());
+        io.fabric8.kubernetes.api.model.Event hostModel = warning("vm-4.hostmodel", "VirtualMachineInstance", "vm-4",
+                "NoSuitableNodesForHostModelMigration", "Migration cannot proceed since no node is suitable to run the"
+                        + " required CPU model / required features: map[cpu-model-migration.node.kubevirt.io/Skylake:true]");
+        hostModel.setFirstTimestamp(now.minusSeconds(10).toString());
+        hostModel.setLastTimestamp(now.plusSeconds(3).toString());
+        cluster.create(hostModel);
+        try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
+            await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
+                    && current(s).path("migrationFailures").path("failed").asInt() == 1);
+            // KubeVirt gives up on the target pod: deletes it, then fails the migration.
+            cluster.client().pods().inNamespace("team").withName("virt-launcher-vm-3-gone").withGracePeriod(0).delete();
+            await().atMost(Duration.ofSeconds(10)).until(() -> cluster.client().pods().inNamespace("team")
+                    .withName("virt-launcher-vm-3-gone").get() == null);
+            var migrations = cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.MIGRATION)
+                    .inNamespace("team");
+            GenericKubernetesResource m = migrations.withName("kubevirt-workload-update-p3").get();
+            String failedAt = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+            m.setAdditionalProperty("status", java.util.Map.of("phase", "Failed", "phaseTransitionTimestamps",
+                    List.of(java.util.Map.of("phase", "Failed", "phaseTransitionTimestamp", failedAt))));
+            migrations.resource(m).updateStatus();
+            await().atMost(Duration.ofSeconds(30)).until(() -> current(s).path("migrationFailures").path("failed").asInt() == 2);
+            java.util.Map<String, JsonNode> byKey = new java.util.HashMap<>();
+            current(s).get("migrationFailures").get("signatures").forEach(x -> byKey.put(x.get("key").asText(), x));
+            assertThat(byKey).containsOnlyKeys("unschedulable:host-model",
+                    "unschedulable:Insufficient devices.kubevirt.io/kvm;node(s) didn't match pod anti-affinity rules");
+            assertThat(byKey.get("unschedulable:host-model").get("exampleText").asText())
+                    .startsWith("Migration cannot proceed since no node is suitable");
+        } finally {
+            cluster.client().resource(hostModel).delete();
+            cluster.client().resource(scheduling).delete();
         }
     }
 }

@@ -102,7 +102,8 @@ class DualLauncherQuarantineTest {
             assertThat(slack.calls("chat.postMessage")).filteredOn(c -> c.form().getOrDefault("text", "")
                     .contains("team/db-7 runs in 2 launcher pods")).hasSize(1);
             assertThat(cluster.client().v1().events().inNamespace("team").list().getItems())
-                    .filteredOn(e -> "DualLauncher".equals(e.getReason())).hasSize(1);
+                    .filteredOn(e -> "DualLauncher".equals(e.getReason()) && "db-7".equals(e.getInvolvedObject().getName()))
+                    .hasSize(1);
 
             // The stale source pod ends (case c): the finding clears at the next diagnosis.
             phase("virt-launcher-db-7-old", "Succeeded");
@@ -110,6 +111,65 @@ class DualLauncherQuarantineTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> s.getJson("/api/reports/" + again.get("id").asText())
                     .path("dualLaunchers").isMissingNode());
             assertThat(s.get("/metrics").body()).contains("remediator_dual_launcher_vmis 0.0");
+        }
+    }
+
+    /** Writes the VMI's `status.activePods` and `status.migrationState` as virt-controller and virt-handler would. */
+    private void kubeVirtsView(String vmi, java.util.Map<String, Object> migrationState, Pod... pods) {
+        var vmis = cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.VMI).inNamespace("team");
+        GenericKubernetesResource r = vmis.withName(vmi).get();
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> status = (java.util.Map<String, Object>) r.getAdditionalProperties().get("status");
+        java.util.Map<String, Object> active = new java.util.LinkedHashMap<>();
+        for (Pod p : pods) {
+            active.put(p.getMetadata().getUid(), p.getSpec().getNodeName());
+        }
+        status.put("activePods", active);
+        status.put("migrationState", migrationState);
+        vmis.resource(r).update(); // KubeVirt's VMI CRD has no status subresource
+    }
+
+    /**
+     * kubevirt/kubevirt#18320: the updater's migration Succeeded and the VMI, updated, runs on the
+     * target, yet the source pod still runs. The VMI is no longer outdated (KubeVirt lists it with
+     * two active pods: the service keeps it for that), and the finding gives KubeVirt's own view.
+     * A hand-off the VMI still shows as under way is none, even with its migration object gone.
+     */
+    @Test
+    void anUpdatedVmiStillRunningInItsSourcePodIsFoundWithKubeVirtsOwnViewAndAHandOffIsNot() {
+        cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", Instant.now().minusSeconds(3_600))
+                .build());
+        GenericKubernetesResource web = cluster.create(vmi("team", "web-3").outdated(false).node("node-2").migratable().build());
+        Pod src = cluster.create(launcherPod(web, "virt-launcher-web-3-src", "node-1"));
+        Pod tgt = cluster.create(launcherPod(web, "virt-launcher-web-3-tgt", "node-2"));
+        phase("virt-launcher-web-3-src", "Running");
+        phase("virt-launcher-web-3-tgt", "Running");
+        kubeVirtsView("web-3", java.util.Map.of("migrationUid", "m-1", "completed", true, "sourcePod",
+                "virt-launcher-web-3-src", "targetPod", "virt-launcher-web-3-tgt"), src, tgt);
+        // Another, mid hand-off: its migrationState is not completed; its migration object is already gone.
+        GenericKubernetesResource api = cluster.create(vmi("team", "api-4").outdated(false).node("node-1").migratable().build());
+        Pod a1 = cluster.create(launcherPod(api, "virt-launcher-api-4-src", "node-1"));
+        Pod a2 = cluster.create(launcherPod(api, "virt-launcher-api-4-tgt", "node-3"));
+        phase("virt-launcher-api-4-src", "Running");
+        phase("virt-launcher-api-4-tgt", "Running");
+        kubeVirtsView("api-4", java.util.Map.of("migrationUid", "m-2", "completed", false, "sourcePod",
+                "virt-launcher-api-4-src", "targetPod", "virt-launcher-api-4-tgt"), a1, a2);
+        cluster.create(vmi("team", "old-1").migratable().build());
+        RemediatorConfig d = RunningService.defaultConfig();
+        RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(),
+                d.api(), d.leaderElection(), d.publicUrl(), d.slack(), d.rollout(), d.systemic(),
+                new RemediatorConfig.DualLauncher(Duration.ofSeconds(5)));
+        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+            await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
+            JsonNode report = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
+            assertThat(report.get("dualLaunchers")).singleElement().satisfies(x -> {
+                assertThat(x.get("vmi").asText()).isEqualTo("web-3");
+                assertThat(x.get("current").asText()).isEqualTo("virt-launcher-web-3-tgt");
+                assertThat(x.get("activePodNodes").toString()).isEqualTo("[\"node-1\",\"node-2\"]");
+            });
+            assertThat(report.get("findings").get(0).asText()).startsWith("CRITICAL: team/web-3 runs in 2 active launcher pods")
+                    .contains("its migrationState: virt-launcher-web-3-src → virt-launcher-web-3-tgt (completed)")
+                    .contains("KubeVirt's status.activePods lists 2 (on node-1, node-2)");
         }
     }
 }

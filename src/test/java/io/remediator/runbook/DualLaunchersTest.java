@@ -3,6 +3,7 @@ package io.remediator.runbook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.remediator.kubevirt.LauncherPod;
+import io.remediator.kubevirt.VirtualMachineInstance;
 import io.remediator.kubevirt.VirtualMachineInstanceMigration;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,12 @@ class DualLaunchersTest {
     private static VirtualMachineInstanceMigration migration(String phase, int endSecond) {
         return new VirtualMachineInstanceMigration("team", "kubevirt-workload-update-x", "db-7", phase, T,
                 null, null, true, false, false, T, "Succeeded".equals(phase) ? T.plusSeconds(endSecond) : null);
+    }
+
+    private static VirtualMachineInstance vmi(String node, VirtualMachineInstance.MigrationState state) {
+        return new VirtualMachineInstance("team", "db-7", "uid-db-7", T, false, "Running", node, List.of(), null, "db-7",
+                java.util.Map.of(), java.util.Map.of(), "VirtualMachine", null,
+                java.util.Map.of("pod-old", "node-1", "pod-new", "node-2"), state);
     }
 
     private static final List<LauncherPod> TWO_RUNNING = List.of(pod("virt-launcher-db-7-old", "node-1", "Running", 0),
@@ -45,8 +52,17 @@ class DualLaunchersTest {
                     .contains("Do not migrate or restart automatically");
         });
         // KubeVirt's current pod is the newest on the VMI's node, when that is known.
-        assertThat(DualLaunchers.find(TWO_RUNNING, List.of(migration("Succeeded", 90)), java.util.Map.of("uid-db-7", "node-1"),
-                T.plusSeconds(90 + 120), GRACE).get(0).current()).isEqualTo("virt-launcher-db-7-old");
+        assertThat(DualLaunchers.find(TWO_RUNNING, List.of(migration("Succeeded", 90)), java.util.Map.of("uid-db-7",
+                vmi("node-1", new VirtualMachineInstance.MigrationState("m-uid", true, false, "virt-launcher-db-7-old",
+                        "virt-launcher-db-7-new"))), T.plusSeconds(90 + 120), GRACE)).singleElement().satisfies(d -> {
+                            assertThat(d.current()).isEqualTo("virt-launcher-db-7-old");
+                            assertThat(d.finding()).contains("its migrationState: virt-launcher-db-7-old → virt-launcher-db-7-new"
+                                    + " (completed); KubeVirt's status.activePods lists 2 (on node-1, node-2)");
+                        });
+        // A hand-off the VMI still shows as under way (the migration object may be gone): no finding.
+        assertThat(DualLaunchers.find(TWO_RUNNING, List.of(), java.util.Map.of("uid-db-7", vmi("node-1",
+                new VirtualMachineInstance.MigrationState("m-uid", false, false, "virt-launcher-db-7-old",
+                        "virt-launcher-db-7-new"))), T.plusSeconds(3_600), GRACE)).isEmpty();
         // Within the grace of the migration's end: KubeVirt may still be cleaning up.
         assertThat(DualLaunchers.find(TWO_RUNNING, List.of(migration("Succeeded", 90)), T.plusSeconds(90 + 119), GRACE))
                 .isEmpty();

@@ -48,6 +48,11 @@ class FailureSignatureTest {
             // The target pod's FailedScheduling Event, read without its reason: the scheduler's words say it.
             new Row("0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.", false, null,
                     FailureClass.UNSCHEDULABLE, "unschedulable:node(s) didn't match Pod's node affinity/selector"),
+            // Resource names keep their dots; Kubernetes ≥ 1.24's preemption sentence is no reason.
+            new Row("0/3 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 2 Insufficient"
+                    + " devices.kubevirt.io/kvm. preemption: 0/3 nodes are available: 3 No preemption victims found for"
+                    + " incoming pod.", false, null, FailureClass.UNSCHEDULABLE,
+                    "unschedulable:Insufficient devices.kubevirt.io/kvm;node(s) didn't match pod anti-affinity rules"),
             new Row("unschedulable pod team/virt-launcher-db-7-x2x9k timeout period exceeded", false, null,
                     FailureClass.UNSCHEDULABLE, "unschedulable:target-pod"),
             new Row("Migration cannot proceed since no node is suitable to run the required CPU model / required features: ht",
