@@ -96,6 +96,11 @@ public record SlackMessage(List<LayoutBlock> blocks, String text, String digest)
             return s;
         }));
 
+        // A systemic failure signature is why the plan looks as it does: it comes before the plan.
+        for (String finding : r.systemicFindings() == null ? List.<String>of() : r.systemicFindings()) {
+            String f = truncate(":rotating_light: " + escape(finding), MAX_TEXT);
+            blocks.add(section(s -> s.text(markdownText(f))));
+        }
         String awaiting = awaitingApproval(r);
         if (awaiting != null) {
             blocks.add(section(s -> s.text(markdownText(truncate(awaiting, MAX_TEXT)))));

@@ -520,12 +520,20 @@ public final class SlackNotifications implements AutoCloseable {
         return acting && term == t;
     }
 
+    private volatile java.util.function.UnaryOperator<Report> failures = r -> r;
+
+    /** The alert's report message carries the systemic failure findings its page shows ({@link io.remediator.rollout.ReportFailures}). */
+    public SlackNotifications showingFailures(io.remediator.rollout.ReportFailures f) {
+        this.failures = f::linked;
+        return this;
+    }
+
     private void send(String name, long t) {
         Optional<StoredReport> found = store.read(name);
         if (found.isEmpty() || found.get().status() == null || !current(t)) {
             return;
         }
-        Report r = found.get().report();
+        Report r = failures.apply(found.get().report());
         SlackPost before = found.get().status().slack() == null ? SlackPost.NONE : found.get().status().slack();
         Owners o = readOwners();
         OwnerChannels channels = ownerChannels(r, o.annotations());

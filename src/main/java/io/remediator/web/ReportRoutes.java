@@ -182,27 +182,15 @@ public final class ReportRoutes {
         }
         // An owner channel's link shows its namespace's VMIs and actions only.
         Report r = namespace == null || namespace.isEmpty() ? found : found.inNamespace(namespace);
-        // The alert's report links to the open rollout its VMIs belong to (docs/rollouts.md).
-        Map<String, Object> rollout = "OutdatedVirtualMachineInstanceWorkloads".equals(r.alertname())
-                ? currentRollout.get() : null;
-        @SuppressWarnings("unchecked")
-        List<String> findings = rollout == null ? List.of() : (List<String>) rollout.get("systemicFindings");
-        boolean open = rollout != null && Boolean.TRUE.equals(rollout.get("open"));
-        if (open && rollout.get("migrationFailures") != null) {
-            return r.withRollout((String) rollout.get("id"), rollout.get("migrationFailures"), findings);
-        }
-        if ("OutdatedVirtualMachineInstanceWorkloads".equals(r.alertname())) {
-            // No rollout counts since its T0: the failures of the last `systemic.window`s (docs/migration-failures.md).
-            java.util.Optional<io.remediator.rollout.FailureWindow> w = failureWindow.get();
-            if (w.isPresent() && w.get().current() != null) {
-                return r.withRollout(open ? (String) rollout.get("id") : null, w.get().current(), w.get().findings());
-            }
-        }
-        return open ? r.withRollout((String) rollout.get("id"), null, findings) : r;
+        // The alert's report links to the open rollout its VMIs belong to (docs/rollouts.md), and
+        // shows its migration failures or, with no rollout to count from, the window's.
+        return failures.linked(r);
     }
 
     private java.util.function.Supplier<java.util.Optional<io.remediator.rollout.FailureWindow>> failureWindow =
             java.util.Optional::empty;
+    private final io.remediator.rollout.ReportFailures failures = new io.remediator.rollout.ReportFailures(
+            () -> currentRollout.get(), () -> failureWindow.get());
 
     /** The alert's report shows the failures counted with no rollout to count from. */
     public ReportRoutes countingWithoutRollout(

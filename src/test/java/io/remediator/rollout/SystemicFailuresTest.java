@@ -229,7 +229,8 @@ class SystemicFailuresTest {
      * migrations as a rollout's would. KubeVirt's MigrationBackoff Events say how many it holds back.
      */
     @Test
-    void withNoRolloutTheLastWindowsFailuresAreCountedAndActedOn() {
+    void withNoRolloutTheLastWindowsFailuresAreCountedAndActedOn(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
         Instant longAgo = Instant.now().minus(Duration.ofDays(3)).truncatedTo(ChronoUnit.SECONDS);
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", longAgo).build());
         // The failures come after the VMIs' creation (an earlier one would be a former VMI's of that name).
@@ -239,9 +240,14 @@ class SystemicFailuresTest {
                 .failed(HT_V18, Instant.now().minus(Duration.ofHours(30))).build());
         io.fabric8.kubernetes.api.model.Event backoff = cluster.create(warning("vm-1.backoff", "VirtualMachineInstance",
                 "vm-1", "MigrationBackoff", "backoff migrating vmi team/vm-1"));
-        RemediatorConfig config = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto")
+        RemediatorConfig d = RunningService.withPolicy(io.remediator.testing.Policies.mode("auto")
                 .liveMigrate("approve").restart("approve").build());
-        try (RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
+        io.remediator.testing.FakeSlack slack = new io.remediator.testing.FakeSlack();
+        RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(),
+                d.api(), d.leaderElection(), "https://remediator.example.com", slack.botConfig(dir,
+                new RemediatorConfig.Approval("none", "", Duration.ofMinutes(30), "", "EVICT", "", List.of(), "")),
+                d.rollout(), d.systemic(), d.dualLauncher());
+        try (slack; RunningService s = RunningService.start(cluster.newClient(), config).awaitReady()) {
             JsonNode report = s.awaitReport(s.postWebhook(io.remediator.testing.Payloads.firing(), RunningService.TOKEN));
             assertThat(s.get("/api/rollouts/current").statusCode()).isEqualTo(404);
             await().atMost(Duration.ofSeconds(30)).until(() -> s.getJson("/api/reports/" + report.get("id").asText())
@@ -258,6 +264,10 @@ class SystemicFailuresTest {
                     .withName(FailureWindows.NAME).get().getData().get("window.json")).contains("cpu:extra:ht");
             await().atMost(Duration.ofSeconds(10)).until(() -> s.get("/metrics").body()
                     .contains("remediator_migration_failures{class=\"cpu_mismatch\",systemic=\"true\"} 12.0"));
+            // The report's Slack message says it too, above the plan.
+            await().atMost(Duration.ofSeconds(30)).alias("the finding in the report's Slack message").until(() -> slack
+                    .calls().stream().filter(c -> c.method().startsWith("chat.")).anyMatch(c -> c.form()
+                            .getOrDefault("blocks", "").contains(":rotating_light: SYSTEMIC: 12 of 12 migrations since")));
             assertThat(again.path("remediation").path("actions")).extracting(a -> a.path("action").asText())
                     .contains("PAUSE_WORKLOAD_UPDATES");
             // With the updater off (as after a pause) the service would migrate them itself: not the
