@@ -252,6 +252,25 @@ final class RolloutWatch {
         return out;
     }
 
+    /**
+     * The burn-down history is sent at most this often (the counts at every look): at 100 changes a
+     * second each look adds a sample, and the whole array is re-sent (a merge patch replaces arrays).
+     * A new leader may miss the samples of the last few seconds; the chart does not show them apart.
+     */
+    static final Duration HISTORY_EVERY = Duration.ofSeconds(10);
+    private Instant historySentAt;
+    /** The stored history lacks samples this leader has (written without it). */
+    private boolean historyUnsent;
+
+    /** Whether this look sends the history: it changed (or some is unsent), and it is due, the stage changed or nothing is left. */
+    private boolean historyDue(RolloutStatus before, RolloutStatus next, Instant at) {
+        if (!historyUnsent && before.history().equals(next.history())) {
+            return false;
+        }
+        return historySentAt == null || !at.isBefore(historySentAt.plus(HISTORY_EVERY)) || before.stage() != next.stage()
+                || next.outdated() == 0;
+    }
+
     static final int RELIST_EVERY = 12;
     private List<RolloutRecords.Record> cached;
     private int looksSinceList;
@@ -363,6 +382,8 @@ final class RolloutWatch {
         if (!r.id().equals(following)) {
             departures.reset(); // another rollout (or this leader's first look): a new comparison
             following = r.id();
+            historySentAt = null;
+            historyUnsent = false;
         }
         java.util.Set<String> migratedSince = new java.util.HashSet<>();
         succeeded.stream().filter(m -> t0 != null && m.succeededAt().isAfter(t0))
@@ -386,9 +407,16 @@ final class RolloutWatch {
                 || before.concurrency() != next.concurrency()
                 || !Objects.equals(before.migrationFailures(), next.migrationFailures())
                 || before.failedLauncherPods() != next.failedLauncherPods()
-                || !before.namespaces().equals(next.namespaces()))) {
+                || !before.namespaces().equals(next.namespaces()) || historyDue(before, next, at))) {
             long computed = System.nanoTime();
-            records.writeStatus(r.id(), before, next);
+            boolean withHistory = before == null || historyDue(before, next, at);
+            records.writeStatus(r.id(), before, next, withHistory);
+            if (withHistory) {
+                historySentAt = at;
+                historyUnsent = false;
+            } else if (!before.history().equals(next.history())) {
+                historyUnsent = true;
+            }
             remember(r, source, next);
             log.debug("rollout look: records {} ms, diagnosis {} ms, burn-down {} ms, write {} ms",
                     (listed - started) / 1_000_000, (diagnosed - listed) / 1_000_000, (computed - diagnosed) / 1_000_000,

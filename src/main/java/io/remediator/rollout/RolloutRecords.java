@@ -177,8 +177,21 @@ public final class RolloutRecords {
      * @param before the status stored now, or null: a namespace whose share it had and {@code status}
      *               has not is removed with an explicit null (a merge patch keeps every key it is not told to drop)
      */
-    @SuppressWarnings("unchecked")
     public void writeStatus(String id, RolloutStatus before, RolloutStatus status) {
+        writeStatus(id, before, status, true);
+    }
+
+    /**
+     * Writes only what changed against {@code before} (a merge patch leaves every key it does not
+     * name as stored): at 10,000 VMIs the record's VMI lists and its history are most of its bytes,
+     * and a look during a burn-down changes a count or two.
+     *
+     * @param withHistory whether {@code status}'s history is sent whole (true), or the stored one left
+     *                    as it is (the caller sends it at most every few seconds, and knows whether
+     *                    the stored one lacks samples: {@code before}, its own view, may not)
+     */
+    @SuppressWarnings("unchecked")
+    public void writeStatus(String id, RolloutStatus before, RolloutStatus status, boolean withHistory) {
         ReportPhase phase = status.stage().terminal() ? ReportPhase.Closed : ReportPhase.Waiting;
         Map<String, Object> rollout = JSON.convertValue(status, Map.class);
         if (before != null && !before.namespaces().isEmpty()) {
@@ -186,6 +199,15 @@ public final class RolloutRecords {
             before.namespaces().keySet().stream().filter(ns -> !status.namespaces().containsKey(ns))
                     .forEach(ns -> shares.put(ns, null));
             rollout.put("namespaces", shares);
+        }
+        if (before != null) {
+            Map<String, Object> stored = JSON.convertValue(before, Map.class);
+            // The history is the caller's to send (withHistory): what it holds back is not in `before`'s stored form.
+            rollout.entrySet().removeIf(e -> !"namespaces".equals(e.getKey()) && !"history".equals(e.getKey())
+                    && stored.containsKey(e.getKey()) && java.util.Objects.equals(stored.get(e.getKey()), e.getValue()));
+        }
+        if (!withHistory) {
+            rollout.remove("history");
         }
         Map<String, Object> body = new java.util.HashMap<>();
         body.put("phase", phase.name());
