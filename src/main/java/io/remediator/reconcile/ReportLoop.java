@@ -48,7 +48,7 @@ public final class ReportLoop implements AutoCloseable {
      * A change the burn-down shows (a VMI left, the KubeVirt CR moved) is looked at this soon:
      * the changes of this moment become one look, and the count follows within a second or so.
      */
-    static final Duration ROLLOUT_AFTER_CHANGE = Duration.ofMillis(500);
+    static final Duration ROLLOUT_AFTER_CHANGE = Duration.ofMillis(250);
     private static final Duration ROLLOUT_IDLE = Duration.ofMinutes(1);
     private volatile RolloutWatch rollouts;
     private volatile boolean requireApprovalForSystemicRestarts = true;
