@@ -283,6 +283,22 @@ public final class KubeVirtInformers implements AutoCloseable {
         return !m.createdAt().isAfter(e.lastAt()) && (finished == null || e.firstAt() == null || !finished.isBefore(e.firstAt()));
     }
 
+    /**
+     * The outdated VMIs in the cache (`ns/name`), from their labels alone: what a look between full
+     * looks counts (at 10,000 VMIs a few milliseconds, against a diagnosis's hundreds).
+     */
+    public synchronized java.util.Set<String> outdatedVmiKeys() {
+        startIfNeeded();
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (GenericKubernetesResource r : vmis.getStore().list()) {
+            var labels = r.getMetadata().getLabels();
+            if (labels != null && labels.containsKey(KubeVirtResources.OUTDATED_LABEL)) {
+                out.add(r.getMetadata().getNamespace() + "/" + r.getMetadata().getName());
+            }
+        }
+        return out;
+    }
+
     /** The VMIs (ns/name) KubeVirt has put in migration backoff within the Events' lifetime (an hour by default). */
     public synchronized java.util.Set<String> backoffVmis() {
         startIfNeeded();

@@ -14,6 +14,8 @@ sealed interface Job {
         RETENTION,
         /** Look at KubeVirt's update: the rollout record, its stage and burn-down. */
         ROLLOUT,
+        /** Outdated VMIs left: the rollout's counts follow (a full look when they cannot). */
+        ROLLOUT_COUNTS,
         /** Look for VMIs holding up a node's drain (vce.watchNodes): the drain-blocker reports. */
         DRAINS
     }

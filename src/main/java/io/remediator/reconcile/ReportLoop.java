@@ -100,6 +100,11 @@ public final class ReportLoop implements AutoCloseable {
             }
 
             @Override
+            public java.util.Set<String> outdatedVmiKeys() {
+                return informers.outdatedVmiKeys();
+            }
+
+            @Override
             public java.util.Set<String> routedNamespaces() {
                 return routedNamespaces.get();
             }
@@ -317,6 +322,8 @@ public final class ReportLoop implements AutoCloseable {
             queue.addAfter(Job.Chore.RETENTION, RETENTION_SWEEP);
         } else if (job == Job.Chore.ROLLOUT) {
             lookAtRollout(writes);
+        } else if (job == Job.Chore.ROLLOUT_COUNTS) {
+            lookAtRolloutCounts(writes);
         } else if (job == Job.Chore.DRAINS) {
             lookAtDrains(writes);
         }
@@ -341,10 +348,31 @@ public final class ReportLoop implements AutoCloseable {
         }
     }
 
-    /** The KubeVirt CR changed (or an outdated VMI left): the rollout watch looks soon. */
+    /**
+     * The KubeVirt CR changed (or an outdated VMI left): the rollout watch looks soon, at the counts
+     * (a full look when the KubeVirt CR moved); its full looks go on every {@link #ROLLOUT_EVERY}.
+     */
     public void kubeVirtChanged() {
         if (acting && rollouts != null) {
-            queue.addAfter(Job.Chore.ROLLOUT, ROLLOUT_AFTER_CHANGE);
+            queue.addAfter(Job.Chore.ROLLOUT_COUNTS, ROLLOUT_AFTER_CHANGE);
+        }
+    }
+
+    private void lookAtRolloutCounts(StatusWrites writes) {
+        RolloutWatch w = rollouts;
+        if (w == null) {
+            return;
+        }
+        try {
+            // Not timed as a look: remediator_rollout_look_duration stays the full looks' cost.
+            boolean open = w.lookAtCounts(writes);
+            if (open && acting) {
+                // A full look follows within ROLLOUT_EVERY (already queued while open; after a first open, now).
+                queue.addAfter(Job.Chore.ROLLOUT, ROLLOUT_EVERY);
+            }
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            log.warn("rollout watch: {}; trying again in {}s", ApiErrors.describe(e), API_RETRY.toSeconds());
+            queue.addAfter(Job.Chore.ROLLOUT, API_RETRY);
         }
     }
 

@@ -153,6 +153,11 @@ final class RolloutWatch {
 
         Optional<io.remediator.kubevirt.VirtualMachine> vm(String namespace, String name);
 
+        /** The outdated VMIs in the cache (`ns/name`), read without classifying them; null when not known. */
+        default java.util.Set<String> outdatedVmiKeys() {
+            return null;
+        }
+
         /** The VMIs KubeVirt has put in migration backoff within the hour (its MigrationBackoff Events). */
         default java.util.Set<String> backoffVmis() {
             return java.util.Set.of();
@@ -232,6 +237,7 @@ final class RolloutWatch {
     /** A new term: what another leader wrote meanwhile is read again. */
     void forgetRecords() {
         cached = null;
+        basis = null;
         FailureWindowLooks w = windowLooks;
         if (w != null) {
             w.read = false;
@@ -274,6 +280,72 @@ final class RolloutWatch {
     static final int RELIST_EVERY = 12;
     private List<RolloutRecords.Record> cached;
     private int looksSinceList;
+
+    /** What the last full look classified, for the looks between full looks. */
+    private record Basis(String id, List<Object> update, io.remediator.rollout.BurnDownBasis burnDown,
+                         java.util.Set<String> ignored) {}
+
+    private Basis basis;
+
+    /** The KubeVirt CR's fields that move a rollout's stage (its workload count moves with every VMI). */
+    private static List<Object> updateOf(KubeVirtInstallation kv) {
+        return java.util.Arrays.asList(kv.namespace(), kv.name(), kv.targetDeploymentID(), kv.observedDeploymentID(),
+                kv.updating(), kv.controlPlaneUpdateComplete());
+    }
+
+    private static java.util.Set<String> ignored(java.util.Set<String> keys, OutdatedWorkloadsDiagnosis d) {
+        java.util.Set<String> in = new java.util.HashSet<>();
+        d.outdatedVmis().forEach(v -> in.add(v.namespace() + "/" + v.name()));
+        java.util.Set<String> out = new java.util.HashSet<>(keys);
+        out.removeAll(in);
+        return out;
+    }
+
+    /**
+     * A look after outdated VMIs left (issue 24: the burn-down within a second or two of KubeVirt
+     * at 10,000 VMIs): the counts follow from the cache's outdated keys and the last full look's
+     * branches, and only they are written. Anything else — no full look yet, the KubeVirt CR moved,
+     * a VMI newly outdated, none left — is a full look.
+     *
+     * @return whether a rollout is open
+     */
+    boolean lookAtCounts(StatusWrites writes) {
+        Basis b = basis;
+        KubeVirtInstallation kv = b == null || cached == null || !writes.mayWrite() ? null : cluster.kubeVirt();
+        java.util.Set<String> keys = kv == null || !updateOf(kv).equals(b.update()) ? null : cluster.outdatedVmiKeys();
+        Optional<RolloutRecords.Record> r = keys == null ? Optional.empty()
+                : cached.stream().filter(c -> c.id().equals(b.id())).findFirst();
+        if (r.isEmpty() || r.get().status() == null || r.get().status().stage().terminal()) {
+            return look(writes);
+        }
+        java.util.Set<String> counted = new java.util.HashSet<>(keys);
+        counted.removeAll(b.ignored());
+        Optional<BurnDown> counts = b.burnDown().counts(counted);
+        if (counts.isEmpty() || counts.get().outdated() == 0) {
+            return look(writes);
+        }
+        RolloutStatus before = r.get().status();
+        Instant at = clock.instant();
+        RolloutStatus next = before.withCounts(counts.get(), at);
+        if (next.groups().equals(before.groups())) {
+            return true;
+        }
+        boolean withHistory = historyDue(before, next, at);
+        records.writeStatus(r.get().id(), before, next, withHistory);
+        if (withHistory) {
+            historySentAt = at;
+            historyUnsent = false;
+        } else if (!before.history().equals(next.history())) {
+            historyUnsent = true;
+        }
+        remember(r.get(), r.get().source(), next);
+        written.accept(r.get().id());
+        if (metrics != null) {
+            metrics.rollout(true, next.groups(), next.etaSeconds(), r.get().source().startedAt(),
+                    r.get().source().controlPlaneCompletedAt());
+        }
+        return true;
+    }
 
     /**
      * A look at the rollout, then, with no rollout counting since T0, at the failure window.
@@ -350,6 +422,8 @@ final class RolloutWatch {
             records.storeControlPlaneCompleted(r.id(), source);
             remember(r, source, r.status());
         }
+        // Read before the diagnosis: a key not in it is out of scope (or left meanwhile), never a VMI to classify.
+        java.util.Set<String> keysBefore = cluster.outdatedVmiKeys();
         if (d == null) {
             d = (OutdatedWorkloadsDiagnosis) diagnosis.diagnose(ALERTNAME).diagnosis();
         }
@@ -426,6 +500,8 @@ final class RolloutWatch {
                 log.info("rollout {}: {}", r.id(), next.stage());
             }
         }
+        basis = next.stage().terminal() || keysBefore == null ? null
+                : new Basis(r.id(), updateOf(kv), io.remediator.rollout.BurnDownBasis.of(d), ignored(keysBefore, d));
         if (settings.act() && writes.mayWrite()) {
             if (next.stage().terminal()) {
                 records.resolveActingReport(r.id(), at);

@@ -167,7 +167,8 @@ public final class Remediation {
             return UpdaterState.NONE;
         }
         List<String> methods = RemediationPlanner.settingMethods(cluster);
-        boolean mayPause = !systemic.keys().isEmpty() && !methods.isEmpty();
+        // A VMI running in two launchers during a rollout is reason enough too (next-capabilities §2.5).
+        boolean mayPause = (!systemic.keys().isEmpty() || !d.dualLaunchers().isEmpty()) && !methods.isEmpty();
         boolean paused = methods.isEmpty();
         if (!mayPause && !paused) {
             return UpdaterState.NONE;

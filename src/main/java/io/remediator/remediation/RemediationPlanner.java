@@ -158,12 +158,23 @@ public final class RemediationPlanner {
         Target target = updaterSetting(cluster);
         List<String> methods = settingMethods(cluster);
         List<PlannedAction> out = new ArrayList<>();
-        if (!systemic.isEmpty() && !methods.isEmpty()) {
+        List<String> dual = d.dualLaunchers().stream().map(x -> x.namespace() + "/" + x.vmi()).toList();
+        if ((!systemic.isEmpty() || !dual.isEmpty()) && !methods.isEmpty()) {
+            List<String> because = new ArrayList<>();
+            if (!systemic.isEmpty()) {
+                because.add(String.join(", ", systemic) + " is systemic");
+            }
+            if (!dual.isEmpty()) {
+                // kubevirt/kubevirt#15373, #16622: after the updater's migrations; more of them may do it again.
+                because.add(String.join(", ", dual.stream().limit(5).toList()) + (dual.size() > 5 ? " and "
+                        + (dual.size() - 5) + " more" : "") + (dual.size() == 1 ? " runs" : " run")
+                        + " in two launchers (kubevirt/kubevirt#15373, #16622: after the updater's migrations)");
+            }
             String what = "patch " + target + " " + (target.kind().equals("HyperConverged")
                     ? "(hco.kubevirt.io/v1beta1) spec.workloadUpdateStrategy.workloadUpdateMethods: []"
                     : "spec.workloadUpdateStrategy.workloadUpdateMethods: []") + " (now " + methods + "; the annotation "
-                    + PAUSED_ANNOTATION + " keeps " + methods + " for the resume), because " + String.join(", ", systemic)
-                    + " is systemic. Side effects: " + UpdaterPause.sideEffects(target.kind(), waitingLive);
+                    + PAUSED_ANNOTATION + " keeps " + methods + " for the resume), because " + String.join("; and ", because)
+                    + ". Side effects: " + UpdaterPause.sideEffects(target.kind(), waitingLive);
             PlannedAction pause = PlannedAction.proposed("PAUSE_WORKLOAD_UPDATES " + target.namespace() + "/" + target.name(),
                     Action.PAUSE_WORKLOAD_UPDATES, target.namespace(), null, null, null, target, 1,
                     policy.rule(Action.PAUSE_WORKLOAD_UPDATES), now);

@@ -133,6 +133,27 @@ public record RolloutStatus(RolloutStage stage, Map<String, Integer> groups, int
                 before == null ? Map.of() : before.namespaces());
     }
 
+    /**
+     * The same status with the counts of a look between full looks ({@link BurnDownBasis}): the
+     * groups, the progress and the history follow; the stage, the ETA and the lists wait for the
+     * next full look.
+     */
+    public RolloutStatus withCounts(BurnDown now, Instant at) {
+        Map<String, Integer> g = new java.util.LinkedHashMap<>();
+        now.groups().forEach((k, n) -> g.put(k.label(), n));
+        int left = now.outdated();
+        List<Sample> h = new ArrayList<>(history);
+        if (h.isEmpty() || !h.get(h.size() - 1).groups().equals(g)) {
+            h.add(new Sample(at, g));
+        }
+        while (h.size() > MAX_HISTORY) {
+            h.remove(0);
+        }
+        return new RolloutStatus(stage, g, left, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,
+                everOutdated || left > 0, left < outdated ? at : lastProgressAt, at, h, needsAction, completed, vmis,
+                kvmNodes, concurrency, migrationFailures, failedLauncherPods, namespaces);
+    }
+
     /** The same status, terminal. */
     public RolloutStatus withStage(RolloutStage s) {
         return new RolloutStatus(s, groups, outdated, etaSeconds, etaMethod, etaReason, samples, medianMigrationSeconds,

@@ -170,6 +170,15 @@ class DualLauncherQuarantineTest {
             assertThat(report.get("findings").get(0).asText()).startsWith("CRITICAL: team/web-3 runs in 2 active launcher pods")
                     .contains("its migrationState: virt-launcher-web-3-src → virt-launcher-web-3-tgt (completed)")
                     .contains("KubeVirt's status.activePods lists 2 (on node-1, node-2)");
+            // During a rollout it is reason enough to recommend pausing KubeVirt's updater (report mode: not run).
+            assertThat(report.path("remediation").path("actions")).filteredOn(a -> "PAUSE_WORKLOAD_UPDATES"
+                    .equals(a.path("action").asText())).singleElement().satisfies(a -> {
+                        assertThat(a.path("why").asText()).contains("team/web-3 runs in two launchers");
+                        assertThat(a.path("decision").asText()).isEqualTo("REPORT_ONLY");
+                    });
+            assertThat(cluster.client().genericKubernetesResources(io.remediator.kubevirt.KubeVirtResources.KUBEVIRT)
+                    .inNamespace("kubevirt").withName("kubevirt").get().get("spec", "workloadUpdateStrategy",
+                            "workloadUpdateMethods").toString()).isEqualTo("[LiveMigrate]");
         }
     }
 }
