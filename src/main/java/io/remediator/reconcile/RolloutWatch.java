@@ -277,6 +277,18 @@ final class RolloutWatch {
                 || next.outdated() == 0;
     }
 
+    /** Writes what changed, the history when due, and notes whether the stored one now lacks samples. */
+    private void writeStatus(String id, RolloutStatus before, RolloutStatus next, Instant at) {
+        boolean withHistory = before == null || historyDue(before, next, at);
+        records.writeStatus(id, before, next, withHistory);
+        if (withHistory) {
+            historySentAt = at;
+            historyUnsent = false;
+        } else if (!before.history().equals(next.history())) {
+            historyUnsent = true;
+        }
+    }
+
     static final int RELIST_EVERY = 12;
     private List<RolloutRecords.Record> cached;
     private int looksSinceList;
@@ -330,14 +342,7 @@ final class RolloutWatch {
         if (next.groups().equals(before.groups())) {
             return true;
         }
-        boolean withHistory = historyDue(before, next, at);
-        records.writeStatus(r.get().id(), before, next, withHistory);
-        if (withHistory) {
-            historySentAt = at;
-            historyUnsent = false;
-        } else if (!before.history().equals(next.history())) {
-            historyUnsent = true;
-        }
+        writeStatus(r.get().id(), before, next, at);
         remember(r.get(), r.get().source(), next);
         written.accept(r.get().id());
         if (metrics != null) {
@@ -483,14 +488,7 @@ final class RolloutWatch {
                 || before.failedLauncherPods() != next.failedLauncherPods()
                 || !before.namespaces().equals(next.namespaces()) || historyDue(before, next, at))) {
             long computed = System.nanoTime();
-            boolean withHistory = before == null || historyDue(before, next, at);
-            records.writeStatus(r.id(), before, next, withHistory);
-            if (withHistory) {
-                historySentAt = at;
-                historyUnsent = false;
-            } else if (!before.history().equals(next.history())) {
-                historyUnsent = true;
-            }
+            writeStatus(r.id(), before, next, at);
             remember(r, source, next);
             log.debug("rollout look: records {} ms, diagnosis {} ms, burn-down {} ms, write {} ms",
                     (listed - started) / 1_000_000, (diagnosed - listed) / 1_000_000, (computed - diagnosed) / 1_000_000,

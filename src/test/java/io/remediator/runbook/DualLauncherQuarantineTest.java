@@ -130,6 +130,22 @@ class DualLauncherQuarantineTest {
     }
 
     /**
+     * An updated VMI on {@code node} with a Running source pod on {@code sourceNode} and a Running
+     * target pod on {@code node}, both in its `status.activePods`, its migrationState {@code completed} or not.
+     */
+    private void runningTwice(String name, String node, String sourceNode, String migrationUid, boolean completed) {
+        GenericKubernetesResource vmi = cluster.create(vmi("team", name).outdated(false).node(node).migratable().build());
+        String src = "virt-launcher-" + name + "-src";
+        String tgt = "virt-launcher-" + name + "-tgt";
+        Pod source = cluster.create(launcherPod(vmi, src, sourceNode));
+        Pod target = cluster.create(launcherPod(vmi, tgt, node));
+        phase(src, "Running");
+        phase(tgt, "Running");
+        kubeVirtsView(name, java.util.Map.of("migrationUid", migrationUid, "completed", completed, "sourcePod", src,
+                "targetPod", tgt), source, target);
+    }
+
+    /**
      * kubevirt/kubevirt#18320: the updater's migration Succeeded and the VMI, updated, runs on the
      * target, yet the source pod still runs. The VMI is no longer outdated (KubeVirt lists it with
      * two active pods: the service keeps it for that), and the finding gives KubeVirt's own view.
@@ -139,21 +155,9 @@ class DualLauncherQuarantineTest {
     void anUpdatedVmiStillRunningInItsSourcePodIsFoundWithKubeVirtsOwnViewAndAHandOffIsNot() {
         cluster.create(kubeVirt("kubevirt").methods(List.of("LiveMigrate")).deployed("v1.9.0", Instant.now().minusSeconds(3_600))
                 .build());
-        GenericKubernetesResource web = cluster.create(vmi("team", "web-3").outdated(false).node("node-2").migratable().build());
-        Pod src = cluster.create(launcherPod(web, "virt-launcher-web-3-src", "node-1"));
-        Pod tgt = cluster.create(launcherPod(web, "virt-launcher-web-3-tgt", "node-2"));
-        phase("virt-launcher-web-3-src", "Running");
-        phase("virt-launcher-web-3-tgt", "Running");
-        kubeVirtsView("web-3", java.util.Map.of("migrationUid", "m-1", "completed", true, "sourcePod",
-                "virt-launcher-web-3-src", "targetPod", "virt-launcher-web-3-tgt"), src, tgt);
+        runningTwice("web-3", "node-2", "node-1", "m-1", true);
         // Another, mid hand-off: its migrationState is not completed; its migration object is already gone.
-        GenericKubernetesResource api = cluster.create(vmi("team", "api-4").outdated(false).node("node-1").migratable().build());
-        Pod a1 = cluster.create(launcherPod(api, "virt-launcher-api-4-src", "node-1"));
-        Pod a2 = cluster.create(launcherPod(api, "virt-launcher-api-4-tgt", "node-3"));
-        phase("virt-launcher-api-4-src", "Running");
-        phase("virt-launcher-api-4-tgt", "Running");
-        kubeVirtsView("api-4", java.util.Map.of("migrationUid", "m-2", "completed", false, "sourcePod",
-                "virt-launcher-api-4-src", "targetPod", "virt-launcher-api-4-tgt"), a1, a2);
+        runningTwice("api-4", "node-1", "node-3", "m-2", false);
         cluster.create(vmi("team", "old-1").migratable().build());
         RemediatorConfig d = RunningService.defaultConfig();
         RemediatorConfig config = new RemediatorConfig(d.server(), d.webhook(), d.diagnosis(), d.reports(), d.policy(),
