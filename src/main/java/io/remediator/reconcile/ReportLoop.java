@@ -322,29 +322,31 @@ public final class ReportLoop implements AutoCloseable {
             retention.sweep(writes::mayWrite);
             queue.addAfter(Job.Chore.RETENTION, RETENTION_SWEEP);
         } else if (job == Job.Chore.ROLLOUT) {
-            lookAtRollout(writes);
+            lookAtRollout(writes, false);
         } else if (job == Job.Chore.ROLLOUT_COUNTS) {
-            lookAtRolloutCounts(writes);
+            lookAtRollout(writes, true);
         } else if (job == Job.Chore.DRAINS) {
             lookAtDrains(writes);
         }
     }
 
     /** While a rollout is open, every {@link #ROLLOUT_EVERY}; otherwise on the KubeVirt CR's changes and each minute. */
-    private void lookAtRollout(StatusWrites writes) {
-        if (rollouts == null) {
+    private void lookAtRollout(StatusWrites writes, boolean countsOnly) {
+        RolloutWatch w = rollouts;
+        if (w == null) {
             return;
         }
         boolean open;
         try {
-            RolloutWatch w = rollouts;
-            open = metrics.timeRolloutLook(() -> w.look(writes));
+            // A counting look is not timed: remediator_rollout_look_duration stays the full looks' cost.
+            open = countsOnly ? w.lookAtCounts(writes) : metrics.timeRolloutLook(() -> w.look(writes));
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             log.warn("rollout watch: {}; trying again in {}s", ApiErrors.describe(e), API_RETRY.toSeconds());
             queue.addAfter(Job.Chore.ROLLOUT, API_RETRY);
             return;
         }
-        if (acting) {
+        if (acting && (open || !countsOnly)) {
+            // After a counting look a full one follows within ROLLOUT_EVERY (the queue keeps an earlier one).
             queue.addAfter(Job.Chore.ROLLOUT, open ? ROLLOUT_EVERY : ROLLOUT_IDLE);
         }
     }
@@ -356,24 +358,6 @@ public final class ReportLoop implements AutoCloseable {
     public void kubeVirtChanged() {
         if (acting && rollouts != null) {
             queue.addAfter(Job.Chore.ROLLOUT_COUNTS, ROLLOUT_AFTER_CHANGE);
-        }
-    }
-
-    private void lookAtRolloutCounts(StatusWrites writes) {
-        RolloutWatch w = rollouts;
-        if (w == null) {
-            return;
-        }
-        try {
-            // Not timed as a look: remediator_rollout_look_duration stays the full looks' cost.
-            boolean open = w.lookAtCounts(writes);
-            if (open && acting) {
-                // A full look follows within ROLLOUT_EVERY (already queued while open; after a first open, now).
-                queue.addAfter(Job.Chore.ROLLOUT, ROLLOUT_EVERY);
-            }
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            log.warn("rollout watch: {}; trying again in {}s", ApiErrors.describe(e), API_RETRY.toSeconds());
-            queue.addAfter(Job.Chore.ROLLOUT, API_RETRY);
         }
     }
 

@@ -86,7 +86,7 @@ final class RolloutWatch {
         return this;
     }
 
-    /** Whether the look counted a window (no rollout counts since T0). */
+    /** Counts the failure window, unless a rollout counts since its T0; writes it when it changed. */
     private void lookAtWindow(StatusWrites writes) {
         FailureWindowLooks w = windowLooks;
         if (w == null || !writes.mayWrite() || countingSinceT0().isPresent()) {

@@ -12,7 +12,6 @@ import java.util.function.Supplier;
  * from. One rule for the report's page, its JSON and its Slack message.
  */
 public final class ReportFailures {
-    static final String ALERTNAME = "OutdatedVirtualMachineInstanceWorkloads";
     private final Supplier<Map<String, Object>> currentRollout;
     private final Supplier<Optional<FailureWindow>> window;
 
@@ -26,7 +25,7 @@ public final class ReportFailures {
     }
 
     public Report linked(Report r) {
-        if (!ALERTNAME.equals(r.alertname())) {
+        if (!io.remediator.runbook.OutdatedVmiWorkloadsRunbook.ALERTNAME.equals(r.alertname())) {
             return r;
         }
         Map<String, Object> rollout = currentRollout.get();

@@ -32,7 +32,8 @@ public final class RolloutRecords {
     /** One record as read. */
     public record Record(String id, Instant createdAt, RolloutSource source, RolloutStatus status) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    /** How the rollout package stores its records (ISO times, unknown fields ignored): also {@link FailureWindows}'. */
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 

@@ -98,11 +98,11 @@ public final class OutdatedWorkloadsFindings {
                         .thenComparing(OutdatedWorkloadsDiagnosis.PendingLiveUpdateVmi::name))
                 .toList();
         reconcileCount(cluster, snapshot.outdatedVmis(), liveUpdates, outOfScope, findings);
-        Map<String, io.remediator.kubevirt.VirtualMachineInstance> vmiNodes = new HashMap<>();
+        Map<String, io.remediator.kubevirt.VirtualMachineInstance> knownVmis = new HashMap<>();
         java.util.stream.Stream.of(snapshot.outdatedVmis(), snapshot.liveUpdateVmis(), snapshot.twoPodVmis())
-                .flatMap(List::stream).filter(v -> v.uid() != null).forEach(v -> vmiNodes.put(v.uid(), v));
+                .flatMap(List::stream).filter(v -> v.uid() != null).forEach(v -> knownVmis.put(v.uid(), v));
         List<DualLaunchers.DualLauncher> dual = DualLaunchers.find(snapshot.launcherPods(), snapshot.migrations(),
-                vmiNodes, snapshot.takenAt(), dualLauncherGrace).stream()
+                knownVmis, snapshot.takenAt(), dualLauncherGrace).stream()
                 .filter(x -> scope.covers(x.namespace(), snapshot.selectedNamespaces())).toList();
         // The most urgent thing the report says comes first.
         for (int i = dual.size() - 1; i >= 0; i--) {
