@@ -40,12 +40,14 @@ public final class KubeVirtInformers implements AutoCloseable {
     private volatile Set<String> ownerVmKeys = Set.of();
     private volatile String ownerLabel;
     private final Duration syncTimeout;
-    private List<SharedIndexInformer<?>> running = List.of();
-    private SharedIndexInformer<GenericKubernetesResource> vmis;
+    private volatile List<SharedIndexInformer<?>> running = List.of();
+    /** Every cache of {@link #running} has synced (set after the first sync, cleared when they stop). */
+    private volatile boolean synced;
+    private volatile SharedIndexInformer<GenericKubernetesResource> vmis;
     private SharedIndexInformer<GenericKubernetesResource> vms;
     private SharedIndexInformer<GenericKubernetesResource> migrations;
     private SharedIndexInformer<GenericKubernetesResource> pods;
-    private SharedIndexInformer<GenericKubernetesResource> kubeVirts;
+    private volatile SharedIndexInformer<GenericKubernetesResource> kubeVirts;
     private final FailedMigrationEvents failedMigrations;
     private final TargetPods targetPods = new TargetPods();
     private final OptionalWatch disruptionBudgets;
@@ -212,8 +214,8 @@ public final class KubeVirtInformers implements AutoCloseable {
      * frozen times; null without one. Reads only the KubeVirt CRs' cache: what the rollout watch
      * looks at every few seconds.
      */
-    public synchronized KubeVirtInstallation kubeVirt() {
-        startIfNeeded();
+    public KubeVirtInstallation kubeVirt() {
+        startedWithoutLock();
         return KubeVirtInstallation.effective(read(kubeVirts, KubeVirtRecords::kubeVirt).stream()
                 .map(controlPlaneUpdates::frozen)
                 .sorted(Comparator.comparing(KubeVirtInstallation::namespace).thenComparing(KubeVirtInstallation::name))
@@ -287,8 +289,8 @@ public final class KubeVirtInformers implements AutoCloseable {
      * The outdated VMIs in the cache (`ns/name`), from their labels alone: what a look between full
      * looks counts (at 10,000 VMIs a few milliseconds, against a diagnosis's hundreds).
      */
-    public synchronized java.util.Set<String> outdatedVmiKeys() {
-        startIfNeeded();
+    public java.util.Set<String> outdatedVmiKeys() {
+        startedWithoutLock();
         java.util.Set<String> out = new java.util.HashSet<>();
         for (GenericKubernetesResource r : vmis.getStore().list()) {
             var labels = r.getMetadata().getLabels();
@@ -443,6 +445,20 @@ public final class KubeVirtInformers implements AutoCloseable {
         }
     }
 
+    /**
+     * The two reads the rollout watch makes between its full looks ({@link #kubeVirt},
+     * {@link #outdatedVmiKeys}) take no lock once the caches have synced: a snapshot, which holds
+     * it while it copies every cache (a second at 10,000 VMIs under load), runs on another thread
+     * and must not hold up the burn-down. The informers' stores are safe to read concurrently.
+     */
+    private void startedWithoutLock() {
+        if (!synced || running.stream().anyMatch(i -> !i.isRunning())) {
+            synchronized (this) {
+                startIfNeeded();
+            }
+        }
+    }
+
     private void startIfNeeded() {
         if (running.isEmpty() || running.stream().anyMatch(i -> !i.isRunning())) {
             start();
@@ -520,6 +536,7 @@ public final class KubeVirtInformers implements AutoCloseable {
         running = List.copyOf(all);
         try {
             InformerSync.await(running, syncTimeout, "KubeVirt objects");
+            synced = true;
         } catch (KubernetesClientException e) {
             stopAll();
             throw e;
@@ -569,6 +586,7 @@ public final class KubeVirtInformers implements AutoCloseable {
         migrationPolicies.stop();
         allNamespaces.stop();
         nodes.stop();
+        synced = false;
         running.forEach(SharedIndexInformer::stop);
         running = List.of();
     }

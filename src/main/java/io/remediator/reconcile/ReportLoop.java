@@ -52,6 +52,16 @@ public final class ReportLoop implements AutoCloseable {
     static final Duration ROLLOUT_AFTER_CHANGE = Duration.ofMillis(100);
     private static final Duration ROLLOUT_IDLE = Duration.ofMinutes(1);
     private volatile RolloutWatch rollouts;
+    /**
+     * The rollout watch's full-look diagnoses run here, one at a time, not on the worker: its looks
+     * that only count (a VMI left) go on meanwhile. Its one thread ends when idle.
+     */
+    private final java.util.concurrent.ThreadPoolExecutor rolloutDiagnosis = new java.util.concurrent.ThreadPoolExecutor(
+            0, 1, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "rollout-diagnosis");
+                t.setDaemon(true);
+                return t;
+            });
     private volatile boolean requireApprovalForSystemicRestarts = true;
 
     /**
@@ -63,58 +73,17 @@ public final class ReportLoop implements AutoCloseable {
                               io.remediator.config.RemediatorConfig.Rollout settings,
                               io.remediator.config.RemediatorConfig.Systemic systemic) {
         this.requireApprovalForSystemicRestarts = systemic.requireApprovalForRestarts();
-        RolloutWatch.Cluster cluster = new RolloutWatch.Cluster() {
-            @Override
-            public io.remediator.kubevirt.KubeVirtInstallation kubeVirt() {
-                return informers.kubeVirt();
-            }
-
-            @Override
-            public java.util.List<io.remediator.kubevirt.VirtualMachineInstanceMigration> migrations() {
-                return informers.migrations();
-            }
-
-            @Override
-            public java.util.Map<String, String> failedMigrationMessages() {
-                return informers.failedMigrationMessages();
-            }
-
-            @Override
-            public int failedLauncherPods() {
-                return informers.failedLauncherPods();
-            }
-
-            @Override
-            public int kvmNodes() {
-                return (int) informers.nodes(new java.util.ArrayList<>()).stream()
-                        .filter(io.remediator.kubevirt.ClusterNode::takesVms).count();
-            }
-
-            @Override
-            public Optional<io.remediator.kubevirt.VirtualMachine> vm(String namespace, String name) {
-                return informers.vm(namespace, name);
-            }
-
-            @Override
-            public java.util.Set<String> backoffVmis() {
-                return informers.backoffVmis();
-            }
-
-            @Override
-            public java.util.Set<String> outdatedVmiKeys() {
-                return informers.outdatedVmiKeys();
-            }
-
-            @Override
-            public java.util.Set<String> routedNamespaces() {
-                return routedNamespaces.get();
-            }
-        };
+        RolloutWatch.Cluster cluster = new InformerCluster(informers, () -> routedNamespaces.get());
         this.rollouts = new RolloutWatch(records, cluster, diagnosis, clock, new RolloutWatch.Settings(
                 settings.noImpactGrace(), settings.stallAfter(), RolloutWatch.Settings.DEFAULT.foundWithin(),
                 settings.act(), settings.actAfter(), new io.remediator.rollout.MigrationFailures.Rule(systemic.minFailures(),
-                systemic.minVmis(), systemic.minShare()))).reportingTo(metrics)
-                .onWritten(id -> rolloutWritten.accept(id));
+                systemic.minVmis(), systemic.minShare())), rolloutDiagnosis).reportingTo(metrics)
+                .onWritten(id -> rolloutWritten.accept(id))
+                .whenDiagnosed(() -> {
+                    if (acting) {
+                        queue.add(Job.Chore.ROLLOUT);
+                    }
+                });
     }
 
     /** The same, and with no rollout to count from, failures counted in `systemic.window`s kept in {@code windows}. */
@@ -336,15 +305,23 @@ public final class ReportLoop implements AutoCloseable {
         if (w == null) {
             return;
         }
-        boolean open;
+        RolloutWatch.Look look;
+        long started = System.nanoTime();
         try {
-            // A counting look is not timed: remediator_rollout_look_duration stays the full looks' cost.
-            open = countsOnly ? w.lookAtCounts(writes) : metrics.timeRolloutLook(() -> w.look(writes));
+            look = countsOnly ? w.lookAtCounts(writes) : w.look(writes);
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
             log.warn("rollout watch: {}; trying again in {}s", ApiErrors.describe(e), API_RETRY.toSeconds());
             queue.addAfter(Job.Chore.ROLLOUT, API_RETRY);
             return;
         }
+        if (look == RolloutWatch.Look.DIAGNOSING) {
+            return; // the diagnosis's end brings the look back (whenDiagnosed)
+        }
+        if (!countsOnly) {
+            // A counting look is not timed: remediator_rollout_look_duration stays the full looks' cost.
+            metrics.rolloutLookTook(Duration.ofNanos(System.nanoTime() - started));
+        }
+        boolean open = look.open();
         if (acting && (open || !countsOnly)) {
             // After a counting look a full one follows within ROLLOUT_EVERY (the queue keeps an earlier one).
             queue.addAfter(Job.Chore.ROLLOUT, open ? ROLLOUT_EVERY : ROLLOUT_IDLE);
@@ -494,6 +471,7 @@ public final class ReportLoop implements AutoCloseable {
     @Override
     public void close() {
         stopActing();
+        rolloutDiagnosis.shutdownNow();
         worker.interrupt();
         try {
             worker.join(5_000);

@@ -195,11 +195,95 @@ final class RolloutWatch {
     }
 
     RolloutWatch(RolloutRecords records, Cluster cluster, RunbookDiagnosis diagnosis, Clock clock, Settings settings) {
+        this(records, cluster, diagnosis, clock, settings, Runnable::run);
+    }
+
+    /**
+     * @param diagnosing runs a full look's diagnosis; another thread than the looks' (the leader's
+     *                   worker), so that the looks that only count go on meanwhile: at 10,000 VMIs
+     *                   under load a diagnosis takes over a second, and a VMI leaving then would
+     *                   wait for it to be counted (issue 24: the burn-down ≤ 2 s p99 behind KubeVirt)
+     */
+    RolloutWatch(RolloutRecords records, Cluster cluster, RunbookDiagnosis diagnosis, Clock clock, Settings settings,
+                 java.util.concurrent.Executor diagnosing) {
         this.records = records;
         this.cluster = cluster;
         this.diagnosis = diagnosis;
         this.clock = clock;
         this.settings = settings;
+        this.diagnosing = diagnosing;
+    }
+
+    /** What a look came to. */
+    enum Look {
+        /** A rollout is open: the loop looks again soon. */
+        OPEN,
+        /** No rollout is open. */
+        CLOSED,
+        /** The look needs a diagnosis, now under way off the worker: it is done when that is ({@link #whenDiagnosed}). */
+        DIAGNOSING;
+
+        boolean open() {
+            return this == OPEN;
+        }
+    }
+
+    /**
+     * A full look's diagnosis, made on {@link #diagnosing}: the outdated keys read just before it
+     * (a key the diagnosis does not have is out of scope), or what stopped it.
+     */
+    private record Diagnosed(long generation, java.util.Set<String> keysBefore, OutdatedWorkloadsDiagnosis diagnosis,
+                             RuntimeException failure) {}
+
+    private final java.util.concurrent.Executor diagnosing;
+    private final java.util.concurrent.atomic.AtomicReference<Diagnosed> ready = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicBoolean diagnosingNow = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Bumped with each term ({@link #forgetRecords}): a diagnosis started in an earlier one is dropped. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    private volatile Runnable diagnosed = () -> { };
+
+    /** Told when a diagnosis a look waits for is done (on the diagnosing thread): the loop then looks again. */
+    RolloutWatch whenDiagnosed(Runnable listener) {
+        this.diagnosed = listener;
+        return this;
+    }
+
+    /** Starts the diagnosis a look needs, unless one is under way. Only the diagnosis runs there: every write stays on the looks' thread. */
+    private void startDiagnosis() {
+        if (!diagnosingNow.compareAndSet(false, true)) {
+            return;
+        }
+        long g = generation.get();
+        Runnable task = () -> {
+            Diagnosed out;
+            try {
+                java.util.Set<String> keys = cluster.outdatedVmiKeys();
+                out = new Diagnosed(g, keys, (OutdatedWorkloadsDiagnosis) diagnosis.diagnose(ALERTNAME).diagnosis(), null);
+            } catch (RuntimeException e) {
+                out = new Diagnosed(g, null, null, e);
+            }
+            ready.set(out);
+            diagnosingNow.set(false);
+            diagnosed.run();
+        };
+        try {
+            diagnosing.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            diagnosingNow.set(false); // the service is stopping
+            throw e;
+        }
+    }
+
+    /** The finished diagnosis of this term, once; what stopped it is thrown here, on the looks' thread. */
+    private Diagnosed takeDiagnosis() {
+        Diagnosed d = ready.getAndSet(null);
+        if (d == null || d.generation() != generation.get()) {
+            return null;
+        }
+        if (d.failure() != null) {
+            throw d.failure();
+        }
+        return d;
     }
 
     /**
@@ -238,6 +322,7 @@ final class RolloutWatch {
     void forgetRecords() {
         cached = null;
         basis = null;
+        generation.incrementAndGet();
         FailureWindowLooks w = windowLooks;
         if (w != null) {
             w.read = false;
@@ -319,9 +404,9 @@ final class RolloutWatch {
      * branches, and only they are written. Anything else — no full look yet, the KubeVirt CR moved,
      * a VMI newly outdated, none left — is a full look.
      *
-     * @return whether a rollout is open
+     * @return whether a rollout is open, or the full look waits for its diagnosis
      */
-    boolean lookAtCounts(StatusWrites writes) {
+    Look lookAtCounts(StatusWrites writes) {
         Basis b = basis;
         KubeVirtInstallation kv = b == null || cached == null || !writes.mayWrite() ? null : cluster.kubeVirt();
         java.util.Set<String> keys = kv == null || !updateOf(kv).equals(b.update()) ? null : cluster.outdatedVmiKeys();
@@ -340,7 +425,7 @@ final class RolloutWatch {
         Instant at = clock.instant();
         RolloutStatus next = before.withCounts(counts.get(), at);
         if (next.groups().equals(before.groups())) {
-            return true;
+            return Look.OPEN;
         }
         writeStatus(r.get().id(), before, next, at);
         remember(r.get(), r.get().source(), next);
@@ -349,24 +434,37 @@ final class RolloutWatch {
             metrics.rollout(true, next.groups(), next.etaSeconds(), r.get().source().startedAt(),
                     r.get().source().controlPlaneCompletedAt());
         }
-        return true;
+        return Look.OPEN;
     }
 
     /**
      * A look at the rollout, then, with no rollout counting since T0, at the failure window.
      *
-     * @return whether a rollout is open (then the loop looks again soon)
+     * The look that needs a diagnosis starts it on {@link #diagnosing} and, unless that ran it at
+     * once, returns {@link Look#DIAGNOSING}; the look after {@link #whenDiagnosed} uses it.
+     *
+     * @return whether a rollout is open (then the loop looks again soon), or the look waits for its diagnosis
      */
-    boolean look(StatusWrites writes) {
-        boolean open = lookAtRollout(writes);
+    Look look(StatusWrites writes) {
+        Diagnosed given = takeDiagnosis();
+        Look look = lookAtRollout(writes, given);
+        if (look == Look.DIAGNOSING) {
+            startDiagnosis();
+            given = takeDiagnosis();
+            if (given == null) {
+                return Look.DIAGNOSING;
+            }
+            look = lookAtRollout(writes, given);
+        }
         lookAtWindow(writes);
-        return open;
+        return look;
     }
 
-    private boolean lookAtRollout(StatusWrites writes) {
+    /** @param given the diagnosis made for this look, or null: a look that needs one then returns DIAGNOSING */
+    private Look lookAtRollout(StatusWrites writes, Diagnosed given) {
         KubeVirtInstallation kv = cluster.kubeVirt();
         if (kv == null || kv.targetDeploymentID() == null || kv.targetDeploymentID().isEmpty()) {
-            return false;
+            return Look.CLOSED;
         }
         String cr = kv.namespace() + "/" + kv.name();
         String target = kv.targetDeploymentID();
@@ -394,16 +492,19 @@ final class RolloutWatch {
         if (found.isEmpty()) {
             if (!kv.updating()) {
                 // Found already updated: a rollout only when KubeVirt still has VMIs to update.
-                d = (OutdatedWorkloadsDiagnosis) diagnosis.diagnose(ALERTNAME).diagnosis();
+                if (given == null) {
+                    return Look.DIAGNOSING;
+                }
+                d = given.diagnosis();
                 boolean outdated = !d.outdatedVmis().isEmpty() || Objects.requireNonNullElse(kv.outdatedWorkloads(), 0) > 0;
                 boolean recent = times.completedAt() != null
                         && times.completedAt().isAfter(clock.instant().minus(settings.foundWithin()));
                 if (!outdated || !kv.controlPlaneUpdateComplete() || !recent) {
-                    return false;
+                    return Look.CLOSED;
                 }
             }
             if (!writes.mayWrite()) {
-                return false;
+                return Look.CLOSED;
             }
             RolloutSource source = new RolloutSource(RolloutSource.KIND, cr,
                     kv.updating() ? kv.observedKubeVirtVersion() : null, kv.targetKubeVirtVersion(),
@@ -417,7 +518,7 @@ final class RolloutWatch {
         }
         RolloutRecords.Record r = found.get();
         if (r.status() != null && r.status().stage().terminal()) {
-            return false;
+            return Look.CLOSED;
         }
         RolloutSource source = r.source();
         if (source.controlPlaneCompletedAt() == null && kv.controlPlaneUpdateComplete() && times.completedAt() != null
@@ -427,13 +528,26 @@ final class RolloutWatch {
             records.storeControlPlaneCompleted(r.id(), source);
             remember(r, source, r.status());
         }
-        // Read before the diagnosis: a key not in it is out of scope (or left meanwhile), never a VMI to classify.
-        java.util.Set<String> keysBefore = cluster.outdatedVmiKeys();
-        if (d == null) {
-            d = (OutdatedWorkloadsDiagnosis) diagnosis.diagnose(ALERTNAME).diagnosis();
+        if (given == null) {
+            return Look.DIAGNOSING;
         }
+        d = given.diagnosis();
+        // Read before the diagnosis: a key not in it is out of scope (or left meanwhile), never a VMI to classify.
+        java.util.Set<String> keysBefore = given.keysBefore();
         long diagnosed = System.nanoTime();
-        BurnDown now = BurnDown.of(d);
+        io.remediator.rollout.BurnDownBasis branches = io.remediator.rollout.BurnDownBasis.of(d);
+        java.util.Set<String> outOfScope = keysBefore == null ? java.util.Set.of() : ignored(keysBefore, d);
+        // VMIs kept leaving while the diagnosis ran: the counts are those of now, each VMI in the
+        // group the diagnosis gave it. One newly outdated needs the next diagnosis; and only a
+        // diagnosis that saw none left completes the rollout (it also lists what is left).
+        java.util.Set<String> keysNow = keysBefore == null ? null : cluster.outdatedVmiKeys();
+        Optional<BurnDown> current = Optional.empty();
+        if (keysNow != null) {
+            java.util.Set<String> counted = new java.util.HashSet<>(keysNow);
+            counted.removeAll(outOfScope);
+            current = branches.counts(counted).filter(c -> c.outdated() > 0);
+        }
+        BurnDown now = current.isPresent() ? current.get() : BurnDown.of(d);
         Instant at = clock.instant();
         Instant t0 = source.controlPlaneCompletedAt();
         KubeVirtInstallation.WorkloadUpdateStrategy strategy = kv.workloadUpdateStrategy();
@@ -498,8 +612,7 @@ final class RolloutWatch {
                 log.info("rollout {}: {}", r.id(), next.stage());
             }
         }
-        basis = next.stage().terminal() || keysBefore == null ? null
-                : new Basis(r.id(), updateOf(kv), io.remediator.rollout.BurnDownBasis.of(d), ignored(keysBefore, d));
+        basis = next.stage().terminal() || keysBefore == null ? null : new Basis(r.id(), updateOf(kv), branches, outOfScope);
         if (settings.act() && writes.mayWrite()) {
             if (next.stage().terminal()) {
                 records.resolveActingReport(r.id(), at);
@@ -520,6 +633,6 @@ final class RolloutWatch {
                 metrics.migrationFailures(failureSeries(next.stage().terminal() ? null : next.migrationFailures()));
             }
         }
-        return !next.stage().terminal();
+        return next.stage().terminal() ? Look.CLOSED : Look.OPEN;
     }
 }
