@@ -452,6 +452,7 @@ final class RolloutWatch {
             startDiagnosis();
             given = takeDiagnosis();
             if (given == null) {
+                lookAtWindow(writes); // needs no diagnosis: a pass meanwhile plans with it
                 return Look.DIAGNOSING;
             }
             look = lookAtRollout(writes, given);
