@@ -17,6 +17,13 @@ import java.util.concurrent.TimeoutException;
 public final class InformerSync {
     private InformerSync() {}
 
+    /** The first LIST did not finish in time (rather than failing): a slow API server, not a refusal. */
+    public static final class TimedOut extends KubernetesClientException {
+        public TimedOut(String message) {
+            super(message);
+        }
+    }
+
     /** @param what the objects listed, for the message, e.g. "KubeVirt objects" */
     public static void await(List<? extends SharedIndexInformer<?>> informers, Duration timeout, String what) {
         try {
@@ -28,7 +35,7 @@ public final class InformerSync {
                     : new KubernetesClientException("listing " + what + " failed: " + e.getCause(), e.getCause());
         } catch (TimeoutException e) {
             informers.forEach(SharedIndexInformer::stop);
-            throw new KubernetesClientException("listing " + what + " did not finish within " + timeout);
+            throw new TimedOut("listing " + what + " did not finish within " + timeout);
         } catch (InterruptedException e) {
             informers.forEach(SharedIndexInformer::stop);
             Thread.currentThread().interrupt();
