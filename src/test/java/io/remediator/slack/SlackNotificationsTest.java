@@ -97,13 +97,17 @@ class SlackNotificationsTest {
             assertThat(slack.calls("chat.update").get(0).form()).containsEntry("ts", ts);
             assertThat(JSON.readTree(slack.calls("chat.update").get(0).form().get("blocks")).toString())
                     .contains("2 deliveries");
+            int before = slack.calls("chat.update").size();
             second.postWebhook(Payloads.group("resolved", 0, Payloads.alert("resolved", Payloads.OUTDATED, null)),
                     RunningService.TOKEN);
-            await().atMost(Duration.ofSeconds(30)).until(() -> !slack.calls("chat.update").isEmpty());
-            FakeSlack.Call update = slack.calls("chat.update").get(slack.calls("chat.update").size() - 1);
-            assertThat(update.form()).containsEntry("ts", ts).containsEntry("channel", CHANNEL);
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(slack.calls("chat.update")
-                    .get(slack.calls("chat.update").size() - 1).form().get("text")).contains("alert resolved"));
+            // One snapshot per look: the notifier may update again while the test reads (one CI run read
+            // the list twice in one expression and saw it grow in between).
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                List<FakeSlack.Call> now = slack.calls("chat.update");
+                return now.size() > before && now.get(now.size() - 1).form().get("text").contains("alert resolved");
+            });
+            assertThat(slack.calls("chat.update"))
+                    .allSatisfy(u -> assertThat(u.form()).containsEntry("ts", ts).containsEntry("channel", CHANNEL));
             assertThat(slack.calls("chat.postMessage")).hasSize(1);
         }
     }
