@@ -120,14 +120,8 @@ class SystemicFailuresTest {
                 .build());
         String uid3 = cluster.create(migration("team", "kubevirt-workload-update-s3", "vm-3").byWorkloadUpdater()
                 .failed(null, t0.plusSeconds(7)).build()).getMetadata().getUid();
-        var target = io.remediator.testing.KubeVirtObjects.launcherPod(vm3, "virt-launcher-vm-3-tgt", null);
-        target.getMetadata().getLabels().put("kubevirt.io/migrationJobUID", uid3);
-        cluster.create(target);
-        io.fabric8.kubernetes.api.model.Event scheduling = warning("virt-launcher-vm-3-tgt.sched", "Pod",
-                "virt-launcher-vm-3-tgt", "FailedScheduling",
+        unschedulableTargetPod(vm3, "virt-launcher-vm-3-tgt", uid3,
                 "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.");
-        scheduling.getInvolvedObject().setApiVersion("v1");
-        cluster.create(scheduling);
         try (RunningService s = RunningService.start(cluster.newClient()).awaitReady()) {
             await().atMost(Duration.ofSeconds(30)).until(() -> s.get("/api/rollouts/current").statusCode() == 200
                     && current(s).path("migrationFailures").path("failed").asInt() == 3
@@ -140,6 +134,21 @@ class SystemicFailuresTest {
             assertThat(byKey.get("unschedulable:node(s) didn't match Pod's node affinity/selector").get("failureClass")
                     .asText()).isEqualTo("UNSCHEDULABLE");
         }
+    }
+
+    /**
+     * A migration's target launcher pod (it carries the migration's UID, as KubeVirt labels it) and the
+     * scheduler's FailedScheduling Warning on it; returns the Event so a test can delete it.
+     */
+    private io.fabric8.kubernetes.api.model.Event unschedulableTargetPod(GenericKubernetesResource vmi, String pod,
+                                                                         String migrationUid, String schedulerMessage) {
+        var target = io.remediator.testing.KubeVirtObjects.launcherPod(vmi, pod, null);
+        target.getMetadata().getLabels().put("kubevirt.io/migrationJobUID", migrationUid);
+        cluster.create(target);
+        io.fabric8.kubernetes.api.model.Event scheduling = warning(pod + ".sched", "Pod", pod, "FailedScheduling",
+                schedulerMessage);
+        scheduling.getInvolvedObject().setApiVersion("v1");
+        return cluster.create(scheduling);
     }
 
     private static io.fabric8.kubernetes.api.model.Event warning(String name, String kind, String object, String reason,
@@ -314,14 +323,9 @@ class SystemicFailuresTest {
                 .build());
         GenericKubernetesResource pending = cluster.create(migration("team", "kubevirt-workload-update-p3", "vm-3")
                 .byWorkloadUpdater().phase("Scheduling").build());
-        var target = io.remediator.testing.KubeVirtObjects.launcherPod(vm3, "virt-launcher-vm-3-gone", null);
-        target.getMetadata().getLabels().put("kubevirt.io/migrationJobUID", pending.getMetadata().getUid());
-        cluster.create(target);
-        io.fabric8.kubernetes.api.model.Event scheduling = warning("virt-launcher-vm-3-gone.sched", "Pod",
-                "virt-launcher-vm-3-gone", "FailedScheduling",
+        io.fabric8.kubernetes.api.model.Event scheduling = unschedulableTargetPod(vm3, "virt-launcher-vm-3-gone",
+                pending.getMetadata().getUid(),
                 "0/3 nodes are available: 1 node(s) didn't match pod anti-affinity rules, 2 Insufficient devices.kubevirt.io/kvm.");
-        scheduling.getInvolvedObject().setApiVersion("v1");
-        cluster.create(scheduling);
         cluster.create(io.remediator.testing.KubeVirtObjects.vmi("team", "vm-4").migratable().build());
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         cluster.create(migration("team", "kubevirt-workload-update-h4", "vm-4").byWorkloadUpdater()
