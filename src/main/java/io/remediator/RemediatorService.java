@@ -178,26 +178,15 @@ public final class RemediatorService implements AutoCloseable {
         String readToken = config.api().readToken();
         PlanApprovals approvals = new PlanApprovals(reports, clock, episodes::newerFiringEpisode);
         java.util.function.Supplier<java.util.Optional<io.remediator.rollout.FailureWindow>> window =
-                new io.remediator.web.ReadEvery<>(java.time.Duration.ofSeconds(5), () -> {
-                    try {
-                        return failureWindows.read();
-                    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                        // Shown without them; the leader's log says why it cannot keep them.
-                        return java.util.Optional.<io.remediator.rollout.FailureWindow>empty();
-                    }
-                }, clock);
+                // Shown without them when the read is refused; the leader's log says why it cannot keep them.
+                new io.remediator.web.ReadEvery<>(java.time.Duration.ofSeconds(5), failureWindows::read,
+                        java.util.Optional.empty(), clock);
         ReportRoutes reportRoutes = new ReportRoutes(reports, episodes, new ReportPages(),
                 approvals).linkingRollouts(rolloutRoutes::currentLink).countingWithoutRollout(window);
         if (slack != null) {
             // The report's Slack message says what its page says; the rollout's link read at most every 5 s.
             slack.showingFailures(new io.remediator.rollout.ReportFailures(new io.remediator.web.ReadEvery<>(
-                    java.time.Duration.ofSeconds(5), () -> {
-                        try {
-                            return rolloutRoutes.currentLink();
-                        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-                            return null;
-                        }
-                    }, clock), window));
+                    java.time.Duration.ofSeconds(5), rolloutRoutes::currentLink, null, clock), window));
         }
         SlackApprovalRoutes slackApprovals = SlackApprovalRoutes.from(config, reports, approvals::approve,
                 slack, clock);
