@@ -41,8 +41,7 @@ public final class KubeVirtInformers implements AutoCloseable {
     private volatile String ownerLabel;
     private final Duration syncTimeout;
     /** The default 120 s doubles to 64 min at most: a very large cluster's first read on a slow API server. */
-    private static final Duration LONGEST_SYNC = Duration.ofMinutes(64);
-    private Duration syncLimit;
+    private final FirstReadLimit syncLimit;
     private volatile List<SharedIndexInformer<?>> running = List.of();
     /** Every cache of {@link #running} has synced (set after the first sync, cleared when they stop). */
     private volatile boolean synced;
@@ -80,7 +79,7 @@ public final class KubeVirtInformers implements AutoCloseable {
         this.policyNamespaceSelector = blankToNull(policyNamespaceSelector);
         this.keptAnnotations = optOutKey == null ? Set.of() : Set.of(optOutKey);
         this.syncTimeout = syncTimeout;
-        this.syncLimit = syncTimeout;
+        this.syncLimit = new FirstReadLimit(syncTimeout);
         this.failedMigrations = new FailedMigrationEvents(client, pageSize, syncTimeout);
         this.disruptionBudgets = new OptionalWatch(() -> client.genericKubernetesResources("policy/" + KubeVirtResources.policyVersion(client),
                 "PodDisruptionBudget").inAnyNamespace().withLimit(pageSize == 0 ? null : (long) pageSize)
@@ -538,20 +537,13 @@ public final class KubeVirtInformers implements AutoCloseable {
         policyNamespaces = policyNamespaceSelector == null ? null
                 : informer(all, client.namespaces().withLabelSelector(policyNamespaceSelector), null);
         running = List.copyOf(all);
-        Duration limit = syncLimit;
         try {
-            InformerSync.await(running, limit, "KubeVirt objects");
+            InformerSync.await(running, syncLimit.next(), "KubeVirt objects");
             synced = true;
-            syncLimit = syncTimeout;
+            syncLimit.finished();
         } catch (InformerSync.TimedOut e) {
             stopAll();
-            // Every try starts its LISTs over: were the limit fixed, a cluster whose first read takes
-            // longer than it would never be read at all. Each timeout in a row doubles the next limit.
-            Duration most = syncTimeout.compareTo(LONGEST_SYNC) > 0 ? syncTimeout : LONGEST_SYNC;
-            Duration doubled = limit.multipliedBy(2);
-            syncLimit = doubled.compareTo(most) > 0 ? most : doubled;
-            throw new InformerSync.TimedOut(e.getMessage() + "; the next try waits up to " + syncLimit
-                    + " (diagnosis.syncTimeoutSeconds, doubled after each timeout in a row up to " + LONGEST_SYNC + ")");
+            throw syncLimit.timedOut(e);
         } catch (KubernetesClientException e) {
             stopAll();
             throw e;

@@ -15,14 +15,14 @@ import java.util.function.Supplier;
 final class OptionalWatch {
     private final Supplier<SharedIndexInformer<GenericKubernetesResource>> source;
     private final String what;
-    private final Duration syncTimeout;
+    private final FirstReadLimit syncLimit;
     private SharedIndexInformer<GenericKubernetesResource> informer;
 
     /** @param what what the objects say, for the problem line, e.g. "FailedEvict events (why an eviction failed)" */
     OptionalWatch(Supplier<SharedIndexInformer<GenericKubernetesResource>> source, String what, Duration syncTimeout) {
         this.source = source;
         this.what = what;
-        this.syncTimeout = syncTimeout;
+        this.syncLimit = new FirstReadLimit(syncTimeout);
     }
 
     void startIfNeeded(List<String> problems) {
@@ -39,8 +39,13 @@ final class OptionalWatch {
         }
         started.exceptionHandler((isStarted, t) -> isStarted);
         try {
-            InformerSync.await(List.of(started), syncTimeout, what);
+            InformerSync.await(List.of(started), syncLimit.next(), what);
+            syncLimit.finished();
             informer = started;
+        } catch (InformerSync.TimedOut e) {
+            // A noisy cluster's Events can be slow to list too: without a longer next try they would
+            // never be read.
+            problems.add(what + ": " + ApiErrors.describe(syncLimit.timedOut(e)));
         } catch (KubernetesClientException e) {
             problems.add(what + ": " + ApiErrors.describe(e));
         }
