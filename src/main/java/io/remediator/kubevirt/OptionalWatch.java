@@ -39,7 +39,8 @@ final class OptionalWatch {
         }
         started.exceptionHandler((isStarted, t) -> isStarted);
         try {
-            InformerSync.await(List.of(started), syncLimit.next(), what);
+            // "them": the problem line starts with what they are.
+            InformerSync.await(List.of(started), syncLimit.next(), "them");
             syncLimit.finished();
             informer = started;
         } catch (InformerSync.TimedOut e) {
