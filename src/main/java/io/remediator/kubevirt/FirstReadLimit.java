@@ -1,6 +1,8 @@
 package io.remediator.kubevirt;
 
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How long the next first read of a watch may take. Every try starts its LISTs over: were the limit
@@ -19,16 +21,28 @@ final class FirstReadLimit {
         this.next = configured;
     }
 
-    synchronized Duration next() {
+    /**
+     * {@link InformerSync#await} within the next limit. A timeout doubles the limit after it and comes
+     * back as a {@link InformerSync.TimedOut} whose message names it; a read that finishes puts it back.
+     */
+    void await(List<? extends SharedIndexInformer<?>> informers, String what) {
+        try {
+            InformerSync.await(informers, next(), what);
+        } catch (InformerSync.TimedOut e) {
+            throw timedOut(e);
+        }
+        finished();
+    }
+
+    private synchronized Duration next() {
         return next;
     }
 
-    synchronized void finished() {
+    private synchronized void finished() {
         next = configured;
     }
 
-    /** Doubles the next limit after {@code e}, and says so in the message the caller reports. */
-    synchronized InformerSync.TimedOut timedOut(InformerSync.TimedOut e) {
+    private synchronized InformerSync.TimedOut timedOut(InformerSync.TimedOut e) {
         Duration most = configured.compareTo(LONGEST) > 0 ? configured : LONGEST;
         Duration doubled = next.multipliedBy(2);
         next = doubled.compareTo(most) > 0 ? most : doubled;

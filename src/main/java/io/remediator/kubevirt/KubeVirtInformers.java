@@ -538,12 +538,8 @@ public final class KubeVirtInformers implements AutoCloseable {
                 : informer(all, client.namespaces().withLabelSelector(policyNamespaceSelector), null);
         running = List.copyOf(all);
         try {
-            InformerSync.await(running, syncLimit.next(), "KubeVirt objects");
+            syncLimit.await(running, "KubeVirt objects");
             synced = true;
-            syncLimit.finished();
-        } catch (InformerSync.TimedOut e) {
-            stopAll();
-            throw syncLimit.timedOut(e);
         } catch (KubernetesClientException e) {
             stopAll();
             throw e;

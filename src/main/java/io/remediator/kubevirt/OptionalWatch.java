@@ -39,14 +39,10 @@ final class OptionalWatch {
         }
         started.exceptionHandler((isStarted, t) -> isStarted);
         try {
-            // "them": the problem line starts with what they are.
-            InformerSync.await(List.of(started), syncLimit.next(), "them");
-            syncLimit.finished();
+            // "them": the problem line starts with what they are. A noisy cluster's Events can be slow
+            // to list too: the limit grows after each timeout, or they would never be read.
+            syncLimit.await(List.of(started), "them");
             informer = started;
-        } catch (InformerSync.TimedOut e) {
-            // A noisy cluster's Events can be slow to list too: without a longer next try they would
-            // never be read.
-            problems.add(what + ": " + ApiErrors.describe(syncLimit.timedOut(e)));
         } catch (KubernetesClientException e) {
             problems.add(what + ": " + ApiErrors.describe(e));
         }
